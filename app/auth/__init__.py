@@ -1,0 +1,1 @@
+"""OAuth 2.0 token issuance, principals (users, service principals) and scopes."""

@@ -1,0 +1,91 @@
+"""Bearer-token dependencies: `Authenticated(scope)` checks the token and the scope.
+
+Answers follow RFC 6750: 401 with `WWW-Authenticate: Bearer realm="retrainer"`
+(plus `error="invalid_token"` when a token was sent but is bad), 403 with
+`error="insufficient_scope"` and the scope that was needed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth.scopes import Scope
+from app.auth.service import Principal, resolve_token
+from app.core.deps import SessionDep, SettingsDep
+from app.core.errors import RetrainerError
+from app.core.security import InvalidToken
+
+REALM = "retrainer"
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="/oauth/token",
+    scopes={s.value: s.value for s in Scope},
+    auto_error=False,
+    description="OAuth 2.0 bearer token from POST /oauth/token (password or client_credentials grant).",
+)
+
+
+class Unauthorized(RetrainerError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(RetrainerError):
+    status, slug, title = 403, "insufficient-scope", "Forbidden"
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _challenge(error: str | None = None, description: str | None = None,
+               scope: str | None = None) -> dict[str, str]:
+    parts = [f'Bearer realm="{REALM}"']
+    if error:
+        parts.append(f'error="{error}"')
+    if description:
+        parts.append(f'error_description="{_quote(description)}"')
+    if scope:
+        parts.append(f'scope="{scope}"')
+    return {"WWW-Authenticate": ", ".join(parts)}
+
+
+def current_principal(request: Request, session: SessionDep, settings: SettingsDep,
+                      token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    header = request.headers.get("authorization")
+    if header is None:
+        raise Unauthorized("This route needs an access token: send 'Authorization: Bearer <token>' "
+                           "(get one from POST /oauth/token).", headers=_challenge())
+    if token is None or not token.strip() or " " in token.strip():
+        raise Unauthorized("The Authorization header must be 'Bearer <token>'.",
+                           headers=_challenge("invalid_token", "malformed Authorization header"))
+    try:
+        principal = resolve_token(session, settings, token.strip())
+    except InvalidToken as exc:
+        raise Unauthorized(str(exc), headers=_challenge("invalid_token", str(exc))) from exc
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class Authenticated:
+    """A dependency that requires a valid token holding `scope`."""
+
+    def __init__(self, scope: Scope | None = None) -> None:
+        self.scope = scope
+
+    def __call__(self, principal: CurrentPrincipal) -> Principal:
+        if self.scope is not None and self.scope.value not in principal.scopes:
+            raise Forbidden(f"This route needs the scope '{self.scope.value}', which this token "
+                            "does not carry; ask for a token with that scope.",
+                            headers=_challenge("insufficient_scope",
+                                               f"needs scope {self.scope.value}", self.scope.value))
+        return principal
+
+
+AnyPrincipal = Annotated[Principal, Depends(Authenticated())]
+AdminPrincipal = Annotated[Principal, Depends(Authenticated(Scope.admin))]

@@ -1,0 +1,51 @@
+"""Queries for workspaces, users, service principals and revoked tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.db.tables import RevokedToken, ServicePrincipal, User, Workspace
+
+
+def workspace_by_name(session: Session, name: str) -> Workspace | None:
+    return session.exec(select(Workspace).where(Workspace.name == name)).first()
+
+
+def workspace_by_id(session: Session, workspace_id: str) -> Workspace | None:
+    return session.get(Workspace, workspace_id)
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def user_by_id(session: Session, user_id: str) -> User | None:
+    return session.get(User, user_id)
+
+
+def service_principal_by_client_id(session: Session, client_id: str) -> ServicePrincipal | None:
+    return session.exec(select(ServicePrincipal).where(ServicePrincipal.client_id == client_id)).first()
+
+
+def service_principal_in_workspace(session: Session, workspace_id: str, sp_id: str) -> ServicePrincipal | None:
+    return session.exec(select(ServicePrincipal).where(
+        ServicePrincipal.id == sp_id, ServicePrincipal.workspace_id == workspace_id)).first()
+
+
+def list_service_principals(session: Session, workspace_id: str, *, after_id: str | None,
+                            limit: int) -> list[ServicePrincipal]:
+    query = select(ServicePrincipal).where(ServicePrincipal.workspace_id == workspace_id)
+    if after_id:
+        query = query.where(ServicePrincipal.id > after_id)
+    return list(session.exec(query.order_by(ServicePrincipal.id).limit(limit + 1)))
+
+
+def is_token_revoked(session: Session, jti: str) -> bool:
+    return session.get(RevokedToken, jti) is not None
+
+
+def add_revoked_token(session: Session, jti: str, expires_at: datetime) -> None:
+    if session.get(RevokedToken, jti) is None:
+        session.add(RevokedToken(jti=jti, expires_at=expires_at))

@@ -1,0 +1,233 @@
+"""Authentication logic: who a credential or a token belongs to, and what it may do.
+
+Services never commit; the request (or CLI command) that calls them does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from app.auth import repository as repo
+from app.auth.scopes import ALL_SCOPES, scopes_of_user
+from app.core.clock import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.security import (
+    InvalidToken,
+    TokenClaims,
+    decode_token,
+    hash_secret,
+    issue_token,
+    new_client_id,
+    new_client_secret,
+    verify_secret,
+)
+from app.core.settings import Settings
+from app.db.tables import ServicePrincipal, User, Workspace
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@\-]{0,99}$")
+
+
+class OAuthError(Exception):
+    """An RFC 6749 section 5.2 error of the token endpoint."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of a request: a user or a service principal, in one workspace."""
+
+    kind: str  # "user" | "service_principal"
+    id: str
+    name: str
+    workspace_id: str
+    workspace_name: str
+    scopes: frozenset[str]
+    token_jti: str | None = None
+
+
+# Workspaces and users ------------------------------------------------------------
+
+
+def ensure_workspace(session: Session, name: str) -> Workspace:
+    if not _NAME_RE.match(name):
+        raise InvalidInput(f"workspace name {name!r} is invalid",
+                           errors=[{"loc": ["workspace"], "msg": "use letters, digits, '.', '_', '-' (at most 100)"}])
+    workspace = repo.workspace_by_name(session, name)
+    if workspace is None:
+        workspace = Workspace(name=name)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def create_user(session: Session, *, username: str, password: str, workspace: str = "default",
+                admin: bool = False) -> User:
+    problems = []
+    if not _NAME_RE.match(username):
+        problems.append({"loc": ["username"], "msg": "use letters, digits, '.', '_', '-', '@' (at most 100)"})
+    if len(password) < 8:
+        problems.append({"loc": ["password"], "msg": "use at least 8 characters"})
+    if problems:
+        raise InvalidInput("the user cannot be created", errors=problems)
+    if repo.user_by_username(session, username) is not None:
+        raise Conflict(f"a user named {username!r} already exists")
+    ws = ensure_workspace(session, workspace)
+    user = User(workspace_id=ws.id, username=username, password_hash=hash_secret(password),
+                is_admin=admin)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def ensure_bootstrap_admin(session: Session, settings: Settings) -> bool:
+    """Creates RETRAINER_ADMIN_USERNAME in workspace 'default' on first start."""
+    if not settings.admin_username or not settings.admin_password:
+        return False
+    if repo.user_by_username(session, settings.admin_username) is not None:
+        return False
+    create_user(session, username=settings.admin_username, password=settings.admin_password,
+                workspace="default", admin=True)
+    return True
+
+
+# Token grants --------------------------------------------------------------------
+
+
+def authenticate_password(session: Session, username: str, password: str) -> User | None:
+    user = repo.user_by_username(session, username)
+    # verify_secret does the same work for an unknown user as for a known one.
+    ok = verify_secret(password, user.password_hash if user else None)
+    if not ok or user is None or user.disabled:
+        return None
+    return user
+
+
+def authenticate_client(session: Session, client_id: str, client_secret: str) -> ServicePrincipal | None:
+    sp = repo.service_principal_by_client_id(session, client_id)
+    ok = verify_secret(client_secret, sp.secret_hash if sp else None)
+    if not ok or sp is None or sp.revoked_at is not None:
+        return None
+    return sp
+
+
+def grant_scopes(held: frozenset[str], requested: list[str] | None) -> list[str]:
+    if requested is None:
+        return sorted(held)
+    unknown = [s for s in requested if s not in ALL_SCOPES]
+    if unknown:
+        raise OAuthError("invalid_scope", f"unknown scope(s): {' '.join(unknown)}; "
+                         f"known scopes are: {' '.join(sorted(ALL_SCOPES))}")
+    beyond = [s for s in requested if s not in held]
+    if beyond:
+        raise OAuthError("invalid_scope", f"scope(s) not held by this principal: {' '.join(beyond)}")
+    return requested
+
+
+def token_for(settings: Settings, *, subject: str, workspace_id: str,
+              scopes: list[str]) -> tuple[str, TokenClaims]:
+    return issue_token(subject=subject, workspace_id=workspace_id, scopes=scopes,
+                       key=settings.signing_key(), issuer=settings.token_issuer,
+                       audience=settings.token_audience,
+                       lifetime=timedelta(minutes=settings.access_token_minutes))
+
+
+def password_grant(session: Session, settings: Settings, username: str, password: str,
+                   requested: list[str] | None) -> tuple[str, TokenClaims]:
+    user = authenticate_password(session, username, password)
+    if user is None:
+        raise OAuthError("invalid_grant", "the username or password is wrong")
+    scopes = grant_scopes(scopes_of_user(user.is_admin), requested)
+    return token_for(settings, subject=user.id, workspace_id=user.workspace_id, scopes=scopes)
+
+
+def client_credentials_grant(session: Session, settings: Settings, client_id: str,
+                             client_secret: str, requested: list[str] | None) -> tuple[str, TokenClaims]:
+    sp = authenticate_client(session, client_id, client_secret)
+    if sp is None:
+        raise OAuthError("invalid_client", "client authentication failed: unknown client, "
+                         "wrong secret or revoked client", status=401)
+    scopes = grant_scopes(frozenset(sp.scopes.split()), requested)
+    return token_for(settings, subject=sp.id, workspace_id=sp.workspace_id, scopes=scopes)
+
+
+# Token checks --------------------------------------------------------------------
+
+
+def resolve_token(session: Session, settings: Settings, token: str) -> Principal:
+    """The principal behind a bearer token, or InvalidToken with a reason safe to show."""
+    claims = decode_token(token, key=settings.signing_key(), issuer=settings.token_issuer,
+                          audience=settings.token_audience)
+    if repo.is_token_revoked(session, claims.jti):
+        raise InvalidToken("The access token was revoked")
+    if claims.subject.startswith("usr_"):
+        user = repo.user_by_id(session, claims.subject)
+        if user is None or user.disabled or user.workspace_id != claims.workspace_id:
+            raise InvalidToken("The user of this access token no longer exists or is disabled")
+        kind, name, held = "user", user.username, scopes_of_user(user.is_admin)
+    elif claims.subject.startswith("sp_"):
+        sp = repo.service_principal_in_workspace(session, claims.workspace_id, claims.subject)
+        if sp is None or sp.revoked_at is not None:
+            raise InvalidToken("The service principal of this access token was revoked")
+        kind, name, held = "service_principal", sp.name, frozenset(sp.scopes.split())
+    else:
+        raise InvalidToken("The access token names an unknown kind of principal")
+    workspace = repo.workspace_by_id(session, claims.workspace_id)
+    if workspace is None:
+        raise InvalidToken("The workspace of this access token no longer exists")
+    # A principal that lost a scope loses it in tokens already issued too.
+    return Principal(kind=kind, id=claims.subject, name=name, workspace_id=workspace.id,
+                     workspace_name=workspace.name, scopes=claims.scopes & held,
+                     token_jti=claims.jti)
+
+
+def revoke_token(session: Session, settings: Settings, token: str) -> None:
+    """RFC 7009: revoking an invalid or unknown token is not an error."""
+    try:
+        claims = decode_token(token, key=settings.signing_key(), issuer=settings.token_issuer,
+                              audience=settings.token_audience)
+    except InvalidToken:
+        return
+    repo.add_revoked_token(session, claims.jti, claims.expires_at)
+
+
+# Service principals ----------------------------------------------------------------
+
+
+def create_service_principal(session: Session, creator: Principal, name: str,
+                             scopes: list[str]) -> tuple[ServicePrincipal, str]:
+    beyond = sorted(set(scopes) - creator.scopes)
+    if beyond:
+        raise InvalidInput("a service principal cannot hold scopes its creator's token lacks",
+                           errors=[{"loc": ["body", "scopes"],
+                                    "msg": f"not held by your token: {' '.join(beyond)}"}])
+    secret = new_client_secret()
+    sp = ServicePrincipal(workspace_id=creator.workspace_id, name=name, client_id=new_client_id(),
+                          secret_hash=hash_secret(secret), scopes=" ".join(sorted(set(scopes))),
+                          created_by=creator.id)
+    session.add(sp)
+    session.flush()
+    return sp, secret
+
+
+def get_service_principal(session: Session, principal: Principal, sp_id: str) -> ServicePrincipal:
+    sp = repo.service_principal_in_workspace(session, principal.workspace_id, sp_id)
+    if sp is None:
+        raise NotFound(f"no service principal {sp_id!r} in this workspace")
+    return sp
+
+
+def revoke_service_principal(session: Session, principal: Principal, sp_id: str) -> ServicePrincipal:
+    sp = get_service_principal(session, principal, sp_id)
+    if sp.revoked_at is None:
+        sp.revoked_at = utcnow()
+        session.add(sp)
+    return sp

@@ -1,0 +1,237 @@
+"""The `retrainer` command: up, api, worker, migrate, users."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from app.core.settings import ConfigurationError, Settings, get_settings
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Retrainer: training pipelines as versioned REST endpoints.")
+users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
+cli.add_typer(users_cli, name="users")
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    try:
+        settings.validate_for_start()
+    except ConfigurationError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    return settings
+
+
+def _migrate(settings: Settings) -> None:
+    from migrations import upgrade_to_head
+
+    upgrade_to_head(settings)
+
+
+def _bootstrap_admin(settings: Settings) -> tuple[str, str] | None:
+    """Creates the configured admin; on the embedded default with no user at all,
+    creates `admin` with a generated password kept in the data directory."""
+    from sqlmodel import select
+
+    from app.auth.service import create_user, ensure_bootstrap_admin
+    from app.db.engine import session_scope
+    from app.db.tables import User
+
+    with session_scope() as session:
+        if ensure_bootstrap_admin(session, settings):
+            return settings.admin_username, "(the value of RETRAINER_ADMIN_PASSWORD)"
+        if not settings.embedded_database or session.exec(select(User)).first() is not None:
+            return None
+        password = secrets.token_urlsafe(12)
+        create_user(session, username="admin", password=password, workspace="default", admin=True)
+    path = settings.data_dir / "admin-password"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+    return "admin", password
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations (and create RETRAINER_ADMIN_USERNAME if set)."""
+    settings = _settings()
+    _migrate(settings)
+    created = _bootstrap_admin(settings) if settings.admin_username else None
+    typer.echo("database is up to date" + (f"; created admin {created[0]!r}" if created else ""))
+
+
+@cli.command()
+def api(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="API processes")] = 1,
+) -> None:
+    """Run the HTTP API alone (uvicorn)."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips, log_config=None,
+                server_header=False)
+
+
+@cli.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Worker child processes (default: cores)")] = None,
+) -> None:
+    """Run a Celery worker alone; start more on more machines to scale out."""
+    if concurrency is not None:
+        os.environ["RETRAINER_WORKER_CONCURRENCY"] = str(concurrency)
+        get_settings.cache_clear()
+    settings = _settings()
+    from worker.celery_app import celery_app
+
+    argv = ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip",
+            "--without-mingle", "--pool", "prefork"]
+    if concurrency is not None:
+        argv += ["--concurrency", str(concurrency)]
+    celery_app.worker_main(argv)
+
+
+@users_cli.command("create")
+def users_create(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          help="At least 8 characters")],
+    workspace: Annotated[str, typer.Option(help="Created when missing")] = "default",
+    admin: Annotated[bool, typer.Option("--admin", help="Also grant the admin scope")] = False,
+) -> None:
+    """Create a user (and its workspace when missing)."""
+    from app.auth.service import create_user
+    from app.core.errors import RetrainerError
+    from app.db.engine import session_scope
+
+    settings = _settings()
+    _migrate(settings)
+    try:
+        with session_scope() as session:
+            user = create_user(session, username=username, password=password,
+                               workspace=workspace, admin=admin)
+            user_id = user.id
+    except RetrainerError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors or [])
+        typer.secho(f"error: {exc.detail}" + (f" ({problems})" if problems else ""), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"created user {username!r} ({user_id}) in workspace {workspace!r}"
+               + (" with admin" if admin else ""))
+
+
+def _wait_healthy(url: str, processes: list[subprocess.Popen], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            return False
+        try:
+            if httpx.get(url + "/healthz", timeout=1.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _stop(process: subprocess.Popen, timeout: float) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@cli.command()
+def up(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    concurrency: Annotated[int, typer.Option(help="Worker child processes")] = 1,
+) -> None:
+    """Run everything in one command: database migrations, the bundled Redis
+    (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    from app.embedded import EmbeddedRedis
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    broker = EmbeddedRedis(settings) if settings.embedded_broker else None
+    if broker is not None:
+        broker.start()
+    children: list[subprocess.Popen] = []
+    stopping = {"flag": False}
+
+    def _request_stop(signum, _frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    try:
+        _migrate(settings)
+        login = _bootstrap_admin(settings)
+        settings.signing_key()
+        exe = [sys.executable, "-m", "app.cli"]
+        # Own sessions: Ctrl-C reaches only this process, which stops the API first
+        # (no new runs accepted), then the worker (it finishes its current step), then Redis.
+        children.append(subprocess.Popen(exe + ["api", "--host", host, "--port", str(port)],
+                                         start_new_session=True))
+        children.append(subprocess.Popen(exe + ["worker", "--concurrency", str(concurrency)],
+                                         start_new_session=True))
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        if not _wait_healthy(url, children):
+            typer.secho("error: the API did not start; see the log above", fg="red", err=True)
+            raise typer.Exit(1)
+        _banner(settings, url, login)
+        while not stopping["flag"] and all(c.poll() is None for c in children):
+            time.sleep(0.2)
+        if not stopping["flag"]:
+            typer.secho("error: a child process exited; stopping", fg="red", err=True)
+            raise typer.Exit(1)
+    finally:
+        typer.echo("stopping retrainer...")
+        for child, timeout in zip(children, (15.0, 60.0)):
+            _stop(child, timeout)
+        if broker is not None:
+            broker.stop()
+        typer.echo("stopped")
+
+
+def _banner(settings: Settings, url: str, login: tuple[str, str] | None) -> None:
+    lines = [
+        f"Retrainer is running at {url}  (API docs: {url}/docs)",
+        f"  data directory: {settings.data_dir}",
+        f"  database: {'SQLite (embedded)' if settings.embedded_database else 'RETRAINER_DATABASE_URL'}",
+        f"  broker:   {'bundled Redis on ' + str(settings.redis_socket_path) if settings.embedded_broker else 'RETRAINER_BROKER_URL'}",
+    ]
+    if login is not None:
+        lines.append(f"  created admin user {login[0]!r} with password: {login[1]}")
+        if login[0] == "admin":
+            lines.append(f"  (kept in {Path(settings.data_dir) / 'admin-password'})")
+    lines += [
+        "Log in:",
+        f"  curl -s -X POST {url}/oauth/token -d grant_type=password -d username=USER -d password=PASSWORD",
+        "Press Ctrl-C to stop.",
+    ]
+    typer.echo("\n".join(lines), err=False)
+    sys.stdout.flush()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

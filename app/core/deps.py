@@ -1,0 +1,27 @@
+"""Typed dependencies shared by every router: settings and the database session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlmodel import Session
+
+from app.core.settings import Settings, get_settings
+from app.db.engine import get_engine
+
+
+def get_db() -> Iterator[Session]:
+    # Writes commit explicitly in the route (after the service ran, before the
+    # response), so that "recorded before 202" never depends on teardown order.
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,124 @@
+"""Domain errors and their rendering as RFC 9457 problem details.
+
+Services raise these, never HTTPException; the handlers installed by
+`install_error_handlers` turn every error, including validation errors and
+unexpected exceptions, into `application/problem+json` with no stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("retrainer.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://retrainer.dev/problems/"
+
+
+class RetrainerError(Exception):
+    """Base of every error a client may see. `detail` must be safe to show."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class NotFound(RetrainerError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(RetrainerError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class InvalidInput(RetrainerError):
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+
+class ServiceUnavailable(RetrainerError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+def problem(status: int, title: str, detail: str, *, slug: str | None = None,
+            errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None, instance: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (slug or title.lower().replace(" ", "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _loc(parts: tuple | list) -> list[str | int]:
+    return [p for p in parts]
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        msg = err.get("msg", "invalid value")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; remove it (see the OpenAPI schema for the accepted fields)"
+        elif err.get("type") == "missing":
+            msg = "field required"
+        out.append({"loc": _loc(err.get("loc", ())), "msg": msg})
+    return out
+
+
+_STATUS_TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict",
+    413: "Content too large", 415: "Unsupported media type", 422: "Invalid input",
+    429: "Too many requests", 500: "Internal server error", 503: "Service unavailable",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RetrainerError)
+    async def _domain(request: Request, exc: RetrainerError):
+        return problem(exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors,
+                       headers=exc.headers, instance=request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = _validation_errors(exc)
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
+        return problem(422, "Invalid input", f"The request is invalid at: {where}",
+                       slug="validation-error", errors=errors, instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        title = _STATUS_TITLES.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No route matches {request.method} {request.url.path}"
+        return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None),
+                       instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # The traceback goes to the log with the request id, never to the client.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "Internal server error",
+                       "The server failed to handle this request; the error was logged "
+                       "with the request id in the X-Request-ID header.",
+                       instance=request.url.path)

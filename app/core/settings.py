@@ -1,0 +1,156 @@
+"""The one settings object: every knob of the service and the worker, read from
+`RETRAINER_*` environment variables and a `.env` file.
+
+Unset, everything falls back to the embedded default (SQLite, the bundled Redis
+server, files under `data_dir`), so `retrainer up` works on a bare machine.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "retrainer"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RETRAINER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    broker_url: str | None = None
+    secret_key: str | None = None
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    token_issuer: str = "retrainer"
+    token_audience: str = "retrainer-api"
+
+    admin_username: str | None = None
+    admin_password: str | None = None
+
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Failed token requests allowed per window, per client address and per username.
+    token_failures_per_address: str = "20/minute"
+    token_failures_per_username: str = "5/minute"
+    # Trust X-Forwarded-For from these proxies (uvicorn's --forwarded-allow-ips).
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Celery: a training task may run for hours; the hard limit must stay below the
+    # Redis visibility timeout or Redis redelivers a task that is still running.
+    task_soft_time_limit: int = Field(default=6 * 3600, ge=10)
+    task_time_limit: int = Field(default=6 * 3600 + 300, ge=15)
+    broker_visibility_timeout: int = Field(default=7 * 3600, ge=30)
+    worker_concurrency: int | None = Field(default=None, ge=1)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # Derived values ---------------------------------------------------------------
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url is None
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url is None:
+            return f"sqlite:///{self.data_dir / 'retrainer.db'}"
+        url = self.database_url
+        # Users paste libpq URLs; SQLAlchemy needs the driver named.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def redis_socket_path(self) -> Path:
+        return self.data_dir / "redis.sock"
+
+    @property
+    def celery_broker_url(self) -> str:
+        if self.broker_url is None:
+            return f"redis+socket://{self.redis_socket_path}"
+        return self.broker_url
+
+    @property
+    def redis_url(self) -> str:
+        """The broker as a redis-py URL (used for readiness and rate limits)."""
+        url = self.celery_broker_url
+        if url.startswith("redis+socket://"):
+            return "unix://" + url[len("redis+socket://"):]
+        return url
+
+    @property
+    def limits_storage_url(self) -> str:
+        url = self.redis_url
+        if url.startswith("unix://"):
+            return "redis+unix://" + url[len("unix://"):]
+        return url
+
+    def validate_for_start(self) -> None:
+        """Refuse configurations that would run but run unsafely."""
+        if self.task_time_limit >= self.broker_visibility_timeout:
+            raise ConfigurationError(
+                "RETRAINER_TASK_TIME_LIMIT must be below RETRAINER_BROKER_VISIBILITY_TIMEOUT, "
+                "or Redis hands a still-running task to a second worker."
+            )
+        if self.task_soft_time_limit >= self.task_time_limit:
+            raise ConfigurationError(
+                "RETRAINER_TASK_SOFT_TIME_LIMIT must be below RETRAINER_TASK_TIME_LIMIT."
+            )
+        if not self.is_sqlite and not self.secret_key:
+            raise ConfigurationError(
+                "RETRAINER_SECRET_KEY is not set. With a shared database every API replica "
+                "must sign tokens with the same key: set RETRAINER_SECRET_KEY to a long random "
+                "string (for example the output of `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)."
+            )
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            raise ConfigurationError("RETRAINER_SECRET_KEY must be at least 32 characters long.")
+
+    def signing_key(self) -> str:
+        """The token signing key; on SQLite a generated one is kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        if not self.is_sqlite:
+            raise ConfigurationError("RETRAINER_SECRET_KEY is required with this database.")
+        path = self.data_dir / "secret_key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

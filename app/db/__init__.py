@@ -1,0 +1,1 @@
+"""Database tables (one module) and engine/session handling."""

@@ -1,0 +1,64 @@
+"""The FastAPI application: routers, middleware, error handlers and start-up."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import __doc__ as package_doc
+from app.auth.ratelimit import FailedLoginLimiter
+from app.auth.router import router as auth_router
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.settings import Settings, get_settings
+from app.ops.router import router as ops_router
+from app.ops.worker_checks import router as worker_checks_router
+
+log = logging.getLogger("retrainer")
+
+VERSION = "0.1.0"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.validate_for_start()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        settings.signing_key()  # generate the embedded key before the first request
+        log.info("retrainer api started", extra={
+            "database": settings.sqlalchemy_url.split("://")[0],
+            "broker": settings.celery_broker_url.split("://")[0],
+        })
+        yield
+
+    app = FastAPI(
+        title="Retrainer",
+        version=VERSION,
+        summary="Training pipelines as versioned REST endpoints.",
+        description=(package_doc or "").strip(),
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.login_limiter = FailedLoginLimiter(
+        settings.limits_storage_url, settings.token_failures_per_address,
+        settings.token_failures_per_username)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(ops_router)
+    app.include_router(auth_router)
+    app.include_router(worker_checks_router)
+    return app

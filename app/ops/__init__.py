@@ -1,0 +1,1 @@
+"""Operations routes: liveness, readiness, Prometheus metrics, worker checks."""
