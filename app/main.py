@@ -13,7 +13,7 @@ from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import RequestContextMiddleware
 from app.core.settings import Settings, get_settings
 from app.ops.router import router as ops_router
 from app.ops.worker_checks import router as worker_checks_router
@@ -55,10 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.token_failures_per_username)
 
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
 
-    app.include_router(ops_router)
-    app.include_router(auth_router)
-    app.include_router(worker_checks_router)
+    # Body limits are set per router (not app-wide) so that they run inside the request
+    # middleware, which renders their 413 as problem details; counted as the body streams
+    # in. A route that takes uploads sets a limit of its own.
+    for router in (ops_router, auth_router, worker_checks_router):
+        app.include_router(router, max_body_size=settings.max_body_bytes)
     return app

@@ -7,15 +7,12 @@ unexpected exceptions, into `application/problem+json` with no stack trace.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-log = logging.getLogger("retrainer.errors")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://retrainer.dev/problems/"
@@ -68,6 +65,12 @@ def problem(status: int, title: str, detail: str, *, slug: str | None = None,
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def internal_error_response() -> JSONResponse:
+    return problem(500, "Internal server error",
+                   "The server failed to handle this request; the error was logged with the "
+                   "request id in the X-Request-ID header.")
+
+
 def _loc(parts: tuple | list) -> list[str | int]:
     return [p for p in parts]
 
@@ -112,13 +115,4 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route matches {request.method} {request.url.path}"
         return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None),
-                       instance=request.url.path)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        # The traceback goes to the log with the request id, never to the client.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "Internal server error",
-                       "The server failed to handle this request; the error was logged "
-                       "with the request id in the X-Request-ID header.",
                        instance=request.url.path)

@@ -14,6 +14,7 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         return True
 
 

@@ -1,7 +1,7 @@
-"""ASGI middleware: request ids and access logs, metrics, and the request body cap.
+"""ASGI middleware: request ids, access logs, metrics, and the last-resort 500.
 
-Written as plain ASGI so that the body cap counts bytes as they stream in
-(a missing or lying Content-Length does not get past it).
+The 500 is rendered here rather than by Starlette's ServerErrorMiddleware so that
+the error log line and the response both carry the request id.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import time
 import uuid
 
 from prometheus_client import Counter, Histogram
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.core.errors import PROBLEM_BASE, PROBLEM_JSON, internal_error_response
 from app.core.logging import request_id_var
 
 access_log = logging.getLogger("retrainer.access")
@@ -26,19 +25,15 @@ REQUESTS = Counter("retrainer_http_requests_total", "HTTP requests answered",
 LATENCY = Histogram("retrainer_http_request_duration_seconds", "HTTP request latency",
                     ["method", "route"])
 
+_TOO_LARGE_BODY = json.dumps({
+    "type": PROBLEM_BASE + "content-too-large",
+    "title": "Content too large",
+    "status": 413,
+    "detail": "The request body is too large for this route; send a smaller body "
+              "(the limit for JSON bodies is RETRAINER_MAX_BODY_BYTES).",
+}).encode()
+
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
-
-
-class _BodyTooLarge(HTTPException):
-    """An HTTPException so that body parsing passes it through to the problem handler."""
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, _too_large_detail(max_bytes))
-
-
-def _too_large_detail(max_bytes: int) -> str:
-    return (f"The request body is larger than {max_bytes} bytes; send a smaller body "
-            "or raise RETRAINER_MAX_BODY_BYTES.")
 
 
 class RequestContextMiddleware:
@@ -55,18 +50,37 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        status_holder: dict = {"status": 500, "started": False}
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = True
                 headers = list(message.get("headers", []))
+                if message["status"] == 413 and (b"content-type", PROBLEM_JSON.encode()) not in headers:
+                    # Starlette's body limit answers in plain text; every error here is a problem.
+                    status_holder["rewrite_413"] = True
+                    headers = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
+                    headers += [(b"content-type", PROBLEM_JSON.encode()),
+                                (b"content-length", str(len(_TOO_LARGE_BODY)).encode())]
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and status_holder.get("rewrite_413"):
+                if status_holder.get("rewritten"):
+                    return
+                status_holder["rewritten"] = True
+                message = {"type": "http.response.body", "body": _TOO_LARGE_BODY}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # The traceback goes to the log with the request id, never to the client.
+            access_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if status_holder.get("started"):
+                raise
+            status_holder["status"] = 500
+            await internal_error_response()(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -80,57 +94,3 @@ class RequestContextMiddleware:
                 "client": (scope.get("client") or ("", 0))[0],
             })
             request_id_var.reset(token)
-
-
-class BodySizeLimitMiddleware:
-    """Answers 413 when a request body exceeds `max_bytes`, declared or streamed."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
-            return
-
-        received = 0
-        response_started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge(self.max_bytes)
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not response_started:
-                await self._reject(send)
-
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps({
-            "type": PROBLEM_BASE + "content-too-large",
-            "title": "Content too large",
-            "status": 413,
-            "detail": _too_large_detail(self.max_bytes),
-        }).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]})
-        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,69 @@
+"""API -> Redis -> worker process -> database, and the worker's configuration."""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import bearer, password_token, start_api, stop_process
+
+
+def test_worker_check_round_trip(client, admin_headers, worker, api):
+    created = client.post("/worker-checks", headers=admin_headers)
+    assert created.status_code == 202
+    check = created.json()
+    assert check["status"] == "queued" and created.headers["location"] == f"/worker-checks/{check['id']}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        check = client.get(f"/worker-checks/{check['id']}", headers=admin_headers).json()
+        if check["status"] == "succeeded":
+            break
+        time.sleep(0.1)
+    assert check["status"] == "succeeded"
+    host_pid = check["worker"].rsplit(":", 1)[1]
+    # Done by a worker child, not by the API process.
+    assert int(host_pid) not in (api.process.pid, worker.pid)
+    assert check["completed_at"] >= check["created_at"]
+
+
+def test_worker_check_of_another_workspace_is_404(client, admin_headers, make_user):
+    check = client.post("/worker-checks", headers=admin_headers).json()
+    outsider = make_user(workspace="elsewhere", admin=True)
+    response = client.get(f"/worker-checks/{check['id']}", headers=bearer(password_token(client, outsider)))
+    assert response.status_code == 404
+
+
+def test_broker_down_answers_503_and_keeps_the_record(backend, tmp_path, make_user):
+    import httpx
+
+    server = start_api(backend, tmp_path / "api.log", RETRAINER_BROKER_URL="redis://127.0.0.1:1/0")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            headers = bearer(password_token(c, make_user(admin=True)))
+            response = c.post("/worker-checks", headers=headers)
+            assert response.status_code == 503
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "broker" in response.json()["detail"]
+    finally:
+        stop_process(server.process)
+
+
+def test_celery_is_configured_for_long_training_tasks(backend, monkeypatch):
+    for key, value in backend.env.items():
+        monkeypatch.setenv(key, value)
+    from app.core.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        from worker.celery_app import build_celery, native_threads_per_child
+
+        conf = build_celery().conf
+        assert conf.task_acks_late is True
+        assert conf.task_reject_on_worker_lost is True
+        assert conf.worker_prefetch_multiplier == 1
+        visibility = conf.broker_transport_options["visibility_timeout"]
+        assert conf.task_soft_time_limit < conf.task_time_limit < visibility
+        assert native_threads_per_child(concurrency=2, cores=2) == 1
+        assert native_threads_per_child(concurrency=1, cores=8) == 8
+        assert native_threads_per_child(concurrency=16, cores=2) == 1
+    finally:
+        get_settings.cache_clear()
