@@ -72,15 +72,15 @@ def migrate() -> None:
 
 @cli.command()
 def api(
-    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Address to listen on [RETRAINER_HOST, 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [RETRAINER_PORT, 8000]")] = None,
     workers: Annotated[int, typer.Option(help="API processes")] = 1,
 ) -> None:
     """Run the HTTP API alone (uvicorn)."""
     import uvicorn
 
     settings = _settings()
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers, proxy_headers=True,
+    uvicorn.run("app.asgi:app", host=host or settings.host, port=port or settings.port, workers=workers, proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips, log_config=None,
                 server_header=False)
 
@@ -101,6 +101,30 @@ def worker(
     if concurrency is not None:
         argv += ["--concurrency", str(concurrency)]
     celery_app.worker_main(argv)
+
+
+def openapi_document() -> str:
+    """The spec the service serves, as committed in openapi/openapi.json."""
+    import json
+
+    from app.main import create_app
+
+    spec = create_app(Settings(data_dir=Path("/nonexistent/retrainer"))).openapi()
+    return json.dumps(spec, indent=2, sort_keys=True) + "\n"
+
+
+@cli.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the spec ('-' for stdout)")] = Path("openapi/openapi.json"),
+) -> None:
+    """Write the OpenAPI document that the service serves."""
+    document = openapi_document()
+    if str(output) == "-":
+        sys.stdout.write(document)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(document)
+    typer.echo(f"wrote {output}")
 
 
 @users_cli.command("create")
@@ -158,8 +182,8 @@ def _stop(process: subprocess.Popen, timeout: float) -> None:
 
 @cli.command()
 def up(
-    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Address to listen on [RETRAINER_HOST, 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [RETRAINER_PORT, 8000]")] = None,
     concurrency: Annotated[int, typer.Option(help="Worker child processes")] = 1,
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
@@ -167,6 +191,8 @@ def up(
     from app.embedded import EmbeddedRedis
 
     settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     broker = EmbeddedRedis(settings) if settings.embedded_broker else None
     if broker is not None:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default_factory=_default_data_dir)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
     database_url: str | None = None
     broker_url: str | None = None
     secret_key: str | None = None

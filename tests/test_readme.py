@@ -1,0 +1,88 @@
+"""The README's two commands and its curl walk-through, run as a user would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+import httpx
+
+from tests.conftest import ROOT, free_port
+
+README = (ROOT / "README.md").read_text()
+
+
+def _walkthrough() -> str:
+    section = README.split("<!-- walkthrough -->", 1)[1].split("<!-- /walkthrough -->", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
+    assert len(blocks) >= 2
+    return "\n".join(blocks)
+
+
+def test_readme_names_the_two_commands():
+    commands = re.search(r"## Two commands.*?```bash\n(.*?)```", README, flags=re.S).group(1)
+    lines = [line.split("#")[0].strip() for line in commands.splitlines() if line.strip()]
+    assert lines == ["./scripts/up", "./scripts/test"]
+    for line in lines:
+        assert os.access(ROOT / line, os.X_OK)
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "./scripts/test" in ci
+
+
+def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
+    """`./scripts/up` on the embedded default (SQLite, bundled Redis), then every command
+    of the walk-through, then Ctrl-C: everything stops and the socket is gone."""
+    port = free_port()
+    data_dir = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETRAINER_")}
+    env.update(RETRAINER_DATA_DIR=str(data_dir), RETRAINER_PORT=str(port), PYTHONUNBUFFERED="1")
+    log_path = tmp_path / "up.log"
+    with open(log_path, "wb") as log:
+        up = subprocess.Popen([str(ROOT / "scripts" / "up")], cwd=tmp_path, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while "Press Ctrl-C to stop." not in log_path.read_text(errors="replace"):
+            assert up.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.2)
+        banner = log_path.read_text()
+        assert f"Retrainer is running at {url}" in banner
+        assert "created admin user 'admin' with password:" in banner
+        assert httpx.get(url + "/readyz").json()["status"] == "ready"
+
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=tmp_path,
+                                env={**env, "RETRAINER_URL": url}, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr + result.stdout
+        answers = [json.loads(line) for line in result.stdout.replace("}{", "}\n{").splitlines()
+                   if line.startswith("{")]
+        assert answers[0]["kind"] == "user" and answers[0]["name"] == "admin"
+        assert "admin" in answers[0]["scopes"] and answers[0]["workspace"] == "default"
+        assert answers[1]["kind"] == "service_principal" and answers[1]["name"] == "nightly-retrain"
+        assert answers[1]["scopes"] == ["endpoints:read", "runs:read", "runs:write"]
+
+        # A worker is part of `up`: the worker check completes.
+        token = httpx.post(url + "/oauth/token", data={
+            "grant_type": "password", "username": "admin",
+            "password": (data_dir / "admin-password").read_text().strip()}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        check = httpx.post(url + "/worker-checks", headers=headers).json()
+        deadline = time.monotonic() + 30
+        while check["status"] != "succeeded" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            check = httpx.get(f"{url}/worker-checks/{check['id']}", headers=headers).json()
+        assert check["status"] == "succeeded"
+    finally:
+        os.killpg(up.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        code = up.wait(90)
+    output = log_path.read_text()
+    assert code == 0, output
+    assert output.rstrip().endswith("stopped")
+    assert not (data_dir / "redis.sock").exists()
+    assert (data_dir / "retrainer.db").exists()
