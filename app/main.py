@@ -16,7 +16,12 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.settings import Settings, get_settings
 from app.ops.router import router as ops_router
+from app.datastores.router import router as datastores_router
+from app.datastores.router import upload_router
+from app.models_registry.router import router as models_router
 from app.ops.worker_checks import router as worker_checks_router
+from app.pipelines.router import router as pipelines_router
+from app.runs.router import router as runs_router
 
 log = logging.getLogger("retrainer")
 
@@ -60,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Body limits are set per router (not app-wide) so that they run inside the request
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
-    for router in (ops_router, auth_router, worker_checks_router):
+    for router in (ops_router, auth_router, worker_checks_router, datastores_router,
+                   pipelines_router, runs_router, models_router):
         app.include_router(router, max_body_size=settings.max_body_bytes)
+    app.include_router(upload_router, max_body_size=settings.max_upload_bytes)
     return app

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
 from app.core.clock import utcnow
-from app.core.queue import WORKER_CHECK_TASK
+from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
+from app.core.settings import get_settings
+from app.datastores.service import known_names
 from app.db.engine import session_scope
 from app.db.tables import WorkerCheck
+from worker import executor
 from worker.celery_app import celery_app
+from worker.run_store import RunStore
+
+log = logging.getLogger("retrainer.worker")
 
 
 @celery_app.task(name=WORKER_CHECK_TASK)
@@ -22,3 +29,20 @@ def worker_check(check_id: str) -> None:
         check.worker = f"{socket.gethostname()}:{os.getpid()}"
         check.completed_at = utcnow()
         session.add(check)
+
+
+@celery_app.task(name=EXECUTE_RUN_TASK)
+def execute_run(run_id: str) -> str:
+    """Claims the run (queued -> running) and executes it. A redelivered message for a
+    run that is already running elsewhere, finished or canceled does nothing."""
+    claimed = RunStore.claim(run_id)
+    if claimed is None:
+        log.info("run %s is not queued; nothing to do", run_id)
+        return "skipped"
+    store, run = claimed
+    settings = get_settings()
+    with session_scope() as session:
+        stores = known_names(session, run.workspace_id)
+    outcome = executor.execute_run(settings, store, run, stores)
+    log.info("run %s finished: %s", run_id, outcome)
+    return outcome

@@ -87,5 +87,10 @@ class Authenticated:
         return principal
 
 
+def requires(scope: Scope):
+    """`principal: requires(Scope.runs_read)` in a route signature."""
+    return Annotated[Principal, Depends(Authenticated(scope))]
+
+
 AnyPrincipal = Annotated[Principal, Depends(Authenticated())]
-AdminPrincipal = Annotated[Principal, Depends(Authenticated(Scope.admin))]
+AdminPrincipal = requires(Scope.admin)

@@ -39,7 +39,7 @@ def decode_cursor(cursor: str) -> str:
                            errors=[{"loc": ["query", "cursor"],
                                     "msg": "invalid cursor; pass the next_cursor of a previous page"}]
                            ) from exc
-    if not value or len(value) > 100:
+    if not value or len(value) > 1000:
         raise InvalidInput("cursor is not one this service issued",
                            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}])
     return value

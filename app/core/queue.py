@@ -14,6 +14,7 @@ from app.core.settings import Settings, get_settings
 
 # Task names are the contract between the API and the workers.
 WORKER_CHECK_TASK = "retrainer.worker_check"
+EXECUTE_RUN_TASK = "retrainer.execute_run"
 
 
 def celery_transport_options(settings: Settings) -> dict:
@@ -38,5 +39,11 @@ def producer() -> Celery:
     return client
 
 
-def enqueue(task_name: str, *args) -> str:
-    return producer().send_task(task_name, args=list(args)).id
+def enqueue(task_name: str, *args, task_id: str | None = None) -> str:
+    return producer().send_task(task_name, args=list(args), task_id=task_id).id
+
+
+def revoke(task_id: str) -> None:
+    """Terminates the task wherever it runs (the worker child gets SIGTERM) and
+    discards it if it is still queued."""
+    producer().control.revoke(task_id, terminate=True, signal="SIGTERM")

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     admin_password: str | None = None
 
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
     # Failed token requests allowed per window, per client address and per username.
     token_failures_per_address: str = "20/minute"
     token_failures_per_username: str = "5/minute"

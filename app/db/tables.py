@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -84,8 +86,145 @@ class WorkerCheck(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=_time_column())
 
 
+def _json_column(nullable: bool = True) -> Column:
+    return Column(JSON(), nullable=nullable)
+
+
+class Datastore(SQLModel, table=True):
+    """A named storage root of a workspace; files live under the data directory."""
+
+    __tablename__ = "datastores"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_datastores_workspace_name"),)
+
+    id: str = Field(default_factory=lambda: new_id("ds"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    name: str = Field(max_length=64)
+    description: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class Pipeline(SQLModel, table=True):
+    """A draft pipeline: editable; runs and published versions keep their own snapshot."""
+
+    __tablename__ = "pipelines"
+
+    id: str = Field(default_factory=lambda: new_id("pl"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    name: str = Field(max_length=100)
+    description: str | None = Field(default=None, max_length=5000)
+    definition: dict[str, Any] = Field(sa_column=_json_column(False))
+    digest: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    deleted_at: datetime | None = Field(default=None, sa_column=_time_column())
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "runs"
+    __table_args__ = (
+        Index("ix_runs_workspace_id_id", "workspace_id", "id"),
+        Index("ix_runs_status", "status"),
+    )
+
+    id: str = Field(default_factory=lambda: new_id("run"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=40)
+    pipeline_id: str | None = Field(default=None, foreign_key="pipelines.id", index=True, max_length=40)
+    endpoint_id: str | None = Field(default=None, max_length=40, index=True)
+    endpoint_version: int | None = None
+    experiment: str | None = Field(default=None, max_length=100, index=True)
+    status: str = Field(default="queued", max_length=20)
+    definition: dict[str, Any] = Field(sa_column=_json_column(False))
+    pipeline_digest: str = Field(max_length=64)
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    regenerate: bool = False
+    error: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    metrics: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    model_name: str | None = Field(default=None, max_length=200)
+    model_version: int | None = None
+    # Fencing token: bumped each time a worker claims the run; writes of an older
+    # attempt are refused.
+    attempt: int = 0
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    started_at: datetime | None = Field(default=None, sa_column=_time_column())
+    finished_at: datetime | None = Field(default=None, sa_column=_time_column())
+    heartbeat_at: datetime | None = Field(default=None, sa_column=_time_column())
+    cancel_requested_at: datetime | None = Field(default=None, sa_column=_time_column())
+
+
+class RunStep(SQLModel, table=True):
+    __tablename__ = "run_steps"
+    __table_args__ = (UniqueConstraint("run_id", "name", name="uq_run_steps_run_name"),)
+
+    id: str = Field(default_factory=lambda: new_id("rs"), primary_key=True, max_length=40)
+    run_id: str = Field(foreign_key="runs.id", index=True, max_length=40)
+    name: str = Field(max_length=64)
+    position: int = 0
+    component: str = Field(max_length=64)
+    component_version: str = Field(max_length=20)
+    status: str = Field(default="pending", max_length=20)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    metrics: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    error: str | None = Field(default=None, max_length=4000)
+    reused_from: str | None = Field(default=None, max_length=40)
+    fingerprint: str | None = Field(default=None, max_length=64, index=True)
+    started_at: datetime | None = Field(default=None, sa_column=_time_column())
+    finished_at: datetime | None = Field(default=None, sa_column=_time_column())
+
+
+class RunOutput(SQLModel, table=True):
+    """One stored output of one step: a dataset (Parquet), a model (joblib) or metrics (JSON)."""
+
+    __tablename__ = "run_outputs"
+    __table_args__ = (UniqueConstraint("run_id", "step", "port", name="uq_run_outputs_run_step_port"),)
+
+    id: str = Field(default_factory=lambda: new_id("out"), primary_key=True, max_length=40)
+    run_id: str = Field(foreign_key="runs.id", index=True, max_length=40)
+    step: str = Field(max_length=64)
+    port: str = Field(max_length=64)
+    type: str = Field(max_length=20)
+    path: str = Field(max_length=500, description="relative to the artifact root")
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class ModelVersion(SQLModel, table=True):
+    """A registered trained model with its lineage."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", "version", name="uq_model_versions_ws_name_version"),)
+
+    id: str = Field(default_factory=lambda: new_id("mv"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    name: str = Field(max_length=200)
+    version: int
+    run_id: str = Field(foreign_key="runs.id", index=True, max_length=40)
+    step: str = Field(max_length=64)
+    pipeline_id: str | None = Field(default=None, max_length=40)
+    pipeline_digest: str = Field(max_length=64)
+    endpoint_id: str | None = Field(default=None, max_length=40)
+    endpoint_version: int | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    data: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column(False))
+    metrics: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    library_versions: dict[str, str] = Field(default_factory=dict, sa_column=_json_column(False))
+    artifact_path: str = Field(max_length=500)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
 __all__ = [
+    "Datastore",
+    "ModelVersion",
+    "Pipeline",
     "RevokedToken",
+    "Run",
+    "RunOutput",
+    "RunStep",
     "ServicePrincipal",
     "SQLModel",
     "User",

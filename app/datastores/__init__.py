@@ -1,0 +1,1 @@
+"""Datastores: named storage roots, file upload/download, and data-path resolution."""

@@ -1,0 +1,1 @@
+"""The model registry: every successful training registers a version with its lineage."""

@@ -1,0 +1,1 @@
+"""Pipeline drafts: the spec model and its validation (no web imports), and the routes."""

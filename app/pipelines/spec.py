@@ -1,0 +1,396 @@
+"""The pipeline definition: its Pydantic model, validation, parameters and digest.
+
+Imports neither FastAPI nor scikit-learn: the API validates with it at request
+time and the worker executes the very same model. Validation reports every
+problem at once, each with its location (`loc`) in the request body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.components.catalog import get_component
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$"
+_PARAM_REF = re.compile(r"^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_\-]*)\s*\}\}$")
+_PARAM_REF_ANYWHERE = re.compile(r"\$\{\{.*?\}\}")
+DATA_PATH_RE = re.compile(r"^datastore://([A-Za-z0-9][A-Za-z0-9_\-]{0,63})/(.+)$")
+
+ParameterType = Literal["string", "integer", "number", "boolean", "data_path", "enum"]
+
+# Which settings name data, and whether the step reads or writes it.
+DATA_PATH_SETTINGS: dict[str, dict[str, Literal["read", "write"]]] = {
+    "import_data": {"path": "read"},
+    "export_data": {"path": "write"},
+}
+
+
+class ParameterSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: ParameterType
+    default: Any = None
+    description: str | None = Field(default=None, max_length=2000)
+    choices: list[str | int | float] | None = Field(default=None, description="enum only")
+    minimum: float | None = Field(default=None, description="integer and number only")
+    maximum: float | None = Field(default=None, description="integer and number only")
+
+
+class StepSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    component: str
+    description: str | None = Field(default=None, max_length=2000)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    inputs: dict[str, str] = Field(default_factory=dict,
+                                   description='input port -> "<step>.<port>" of an upstream step')
+
+
+class PipelineSpec(BaseModel):
+    """What a user writes: parameters and a graph of steps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    description: str | None = Field(default=None, max_length=5000)
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    steps: dict[str, StepSpec] = Field(min_length=1)
+
+
+Problem = dict[str, Any]
+
+
+def _problem(loc: list, msg: str) -> Problem:
+    return {"loc": loc, "msg": msg}
+
+
+# Parameters -------------------------------------------------------------------------
+
+
+def parse_data_path(value: Any) -> tuple[str, str] | str:
+    """(datastore, relative path), or a message saying what is wrong."""
+    if not isinstance(value, str):
+        return "a data path must be a string 'datastore://<datastore>/<path>'"
+    match = DATA_PATH_RE.match(value)
+    if not match:
+        return (f"{value!r} is not a data path; write 'datastore://<datastore>/<path>' "
+                "(other schemes and server paths are not accepted)")
+    store, rel = match.group(1), match.group(2)
+    parts = rel.split("/")
+    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel or "\x00" in rel:
+        return f"{value!r} must be a plain relative path inside the datastore (no '..', '.', '//' or '\\')"
+    return store, rel
+
+
+def check_value(spec: ParameterSpec, value: Any) -> str | None:
+    """None when `value` fits the parameter, else a message."""
+    kind = spec.type
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected an integer, got {type(value).__name__} {value!r}"
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"expected a number, got {type(value).__name__} {value!r}"
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            return f"expected true or false, got {value!r}"
+    elif kind == "string":
+        if not isinstance(value, str):
+            return f"expected a string, got {type(value).__name__} {value!r}"
+    elif kind == "enum":
+        if value not in (spec.choices or []):
+            return f"expected one of {spec.choices}, got {value!r}"
+    elif kind == "data_path":
+        parsed = parse_data_path(value)
+        if isinstance(parsed, str):
+            return parsed
+    if kind in ("integer", "number"):
+        if spec.minimum is not None and value < spec.minimum:
+            return f"must be >= {spec.minimum:g}, got {value!r}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"must be <= {spec.maximum:g}, got {value!r}"
+    return None
+
+
+def _placeholder(spec: ParameterSpec) -> Any:
+    if spec.default is not None:
+        return spec.default
+    return {"string": "x", "integer": 1, "number": 0.5, "boolean": False,
+            "data_path": "datastore://default/placeholder.csv",
+            "enum": (spec.choices or ["x"])[0]}[spec.type]
+
+
+def _validate_parameters(spec: PipelineSpec) -> list[Problem]:
+    problems = []
+    for name, param in spec.parameters.items():
+        loc = ["body", "parameters", name]
+        if not re.match(NAME_PATTERN, name):
+            problems.append(_problem(loc, "parameter names use letters, digits, '_' and '-' and start with a letter"))
+        if param.type == "enum" and not param.choices:
+            problems.append(_problem(loc + ["choices"], "an enum parameter needs a non-empty 'choices' list"))
+        if param.type != "enum" and param.choices is not None:
+            problems.append(_problem(loc + ["choices"], "'choices' is only for enum parameters"))
+        if param.type not in ("integer", "number") and (param.minimum is not None or param.maximum is not None):
+            problems.append(_problem(loc, "'minimum' and 'maximum' are only for integer and number parameters"))
+        if (param.minimum is not None and param.maximum is not None and param.minimum > param.maximum):
+            problems.append(_problem(loc, "'minimum' is greater than 'maximum'"))
+        if param.default is not None:
+            message = check_value(param, param.default)
+            if message:
+                problems.append(_problem(loc + ["default"], f"default of the wrong type: {message}"))
+    return problems
+
+
+# Steps and the graph ------------------------------------------------------------------
+
+
+def _walk_refs(value: Any, path: tuple) -> list[tuple[tuple, str | None]]:
+    """Every parameter reference inside a setting's value, nested ones included:
+    (path, parameter name), or (path, None) for a reference that is not the whole string."""
+    if isinstance(value, str):
+        m = _PARAM_REF.match(value)
+        if m:
+            return [(path, m.group(1))]
+        return [(path, None)] if _PARAM_REF_ANYWHERE.search(value) else []
+    if isinstance(value, dict):
+        return [r for k, v in value.items() for r in _walk_refs(v, path + (k,))]
+    if isinstance(value, list):
+        return [r for i, v in enumerate(value) for r in _walk_refs(v, path + (i,))]
+    return []
+
+
+def _substitute(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        m = _PARAM_REF.match(value)
+        return values[m.group(1)] if m and m.group(1) in values else value
+    if isinstance(value, dict):
+        return {k: _substitute(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, values) for v in value]
+    return value
+
+
+def _validate_step_settings(spec: PipelineSpec, name: str, step: StepSpec, model) -> list[Problem]:
+    problems: list[Problem] = []
+    loc = ["body", "steps", name, "settings"]
+    placeholders: dict[str, Any] = {}
+    unresolved: list[tuple] = []
+    for path, ref in _walk_refs(step.settings, ()):
+        if ref is None:
+            problems.append(_problem(loc + list(path), "a parameter reference must be the whole value, "
+                                     "exactly '${{parameters.NAME}}'"))
+            unresolved.append(path)
+            continue
+        param = spec.parameters.get(ref)
+        if param is None:
+            problems.append(_problem(loc + list(path), f"references undefined parameter {ref!r}; "
+                                     f"defined: {sorted(spec.parameters) or 'none'}"))
+            unresolved.append(path)
+            continue
+        placeholders[ref] = _placeholder(param)
+        if param.default is None:
+            unresolved.append(path)  # checked at submit time, with the value given
+    bound = _substitute(step.settings, placeholders)
+    problems += settings_problems(model, bound, loc, skip=unresolved)
+    return problems
+
+
+def settings_problems(model, values: dict[str, Any], loc: list, skip: list[tuple] = ()) -> list[Problem]:
+    try:
+        model.model_validate(values)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors():
+            where = list(err.get("loc", ()))
+            if any(tuple(where[:len(p)]) == p for p in skip):
+                continue
+            msg = err.get("msg", "invalid")
+            if err.get("type") == "extra_forbidden":
+                allowed = sorted(model.model_fields)
+                msg = f"unknown setting; this component's settings are: {', '.join(allowed)}"
+            out.append(_problem(loc + where, msg))
+        return out
+    return []
+
+
+def _validate_graph(spec: PipelineSpec) -> list[Problem]:
+    problems = []
+    for name, step in spec.steps.items():
+        loc = ["body", "steps", name]
+        if not re.match(NAME_PATTERN, name):
+            problems.append(_problem(loc, "step names use letters, digits, '_' and '-' and start with a letter"))
+        component = get_component(step.component)
+        if component is None:
+            from app.components.catalog import CATALOG
+
+            problems.append(_problem(loc + ["component"], f"unknown component {step.component!r}; "
+                                     f"known: {', '.join(sorted(CATALOG))}"))
+            continue
+        ports = {p.name: p for p in component.inputs}
+        for port_name, ref in step.inputs.items():
+            ploc = loc + ["inputs", port_name]
+            port = ports.get(port_name)
+            if port is None:
+                problems.append(_problem(ploc, f"{step.component} has no input {port_name!r}; "
+                                         f"its inputs are: {', '.join(ports) or 'none'}"))
+                continue
+            up_name, dot, up_port = ref.partition(".")
+            if not dot or not up_name or not up_port:
+                problems.append(_problem(ploc, f"{ref!r} is not '<step>.<port>'"))
+                continue
+            upstream = spec.steps.get(up_name)
+            if upstream is None:
+                problems.append(_problem(ploc, f"refers to step {up_name!r}, which does not exist"))
+                continue
+            up_component = get_component(upstream.component)
+            if up_component is None:
+                continue
+            outputs = {p.name: p for p in up_component.outputs}
+            out_port = outputs.get(up_port)
+            if out_port is None:
+                problems.append(_problem(ploc, f"step {up_name!r} ({upstream.component}) has no output "
+                                         f"{up_port!r}; its outputs are: {', '.join(outputs) or 'none'}"))
+            elif out_port.type != port.type:
+                problems.append(_problem(ploc, f"{ref} is a {out_port.type} but {port_name!r} takes a {port.type}"))
+        for port in component.inputs:
+            if not port.optional and port.name not in step.inputs:
+                problems.append(_problem(loc + ["inputs"], f"input {port.name!r} ({port.type}) is not connected"))
+        problems += _validate_step_settings(spec, name, step, component.settings_model)
+    cycle = find_cycle(spec)
+    if cycle:
+        problems.append(_problem(["body", "steps"], "the steps form a cycle: " + " -> ".join(cycle)))
+    return problems
+
+
+def upstream_steps(step: StepSpec) -> list[str]:
+    return [ref.partition(".")[0] for ref in step.inputs.values()]
+
+
+def find_cycle(spec: PipelineSpec) -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for up in upstream_steps(spec.steps[node]):
+            if up not in spec.steps:
+                continue
+            if state.get(up) == 1:
+                return path[path.index(up):] + [up]
+            if up not in state:
+                found = visit(up)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for name in spec.steps:
+        if name not in state:
+            found = visit(name)
+            if found:
+                return found
+    return None
+
+
+def topological_order(spec: PipelineSpec) -> list[str]:
+    """Steps in an order where every step follows its inputs; ties keep declaration order."""
+    remaining = {name: set(upstream_steps(step)) for name, step in spec.steps.items()}
+    order: list[str] = []
+    while remaining:
+        ready = [name for name, ups in remaining.items() if not ups - set(order)]
+        if not ready:
+            raise ValueError("cycle")
+        order.append(ready[0])
+        del remaining[ready[0]]
+    return order
+
+
+def validate_pipeline(spec: PipelineSpec) -> list[Problem]:
+    return _validate_parameters(spec) + _validate_graph(spec)
+
+
+def pipeline_digest(spec: PipelineSpec) -> str:
+    """sha256 of the canonical JSON of the definition: equal definitions, equal digests."""
+    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# Binding values at submit time ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """A data path that a step reads or writes, found while binding."""
+
+    step: str
+    setting: str
+    value: str
+    mode: Literal["read", "write"]
+    loc: list
+
+
+@dataclass
+class BoundPipeline:
+    parameters: dict[str, Any]
+    settings: dict[str, dict[str, Any]]  # step -> settings with parameters substituted
+    data_refs: list[DataRef]
+
+
+def bind(spec: PipelineSpec, given: dict[str, Any]) -> tuple[BoundPipeline | None, list[Problem]]:
+    """Resolves parameter values (given or default) and substitutes them into settings.
+
+    Reports unknown, missing and ill-typed parameters and invalid settings, all at once.
+    """
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for name in given:
+        if name not in spec.parameters:
+            problems.append(_problem(["body", "parameters", name],
+                                     f"unknown parameter; this pipeline's parameters are: "
+                                     f"{', '.join(sorted(spec.parameters)) or 'none'}"))
+    for name, param in spec.parameters.items():
+        if name in given:
+            message = check_value(param, given[name])
+            if message:
+                problems.append(_problem(["body", "parameters", name], message))
+                continue
+            values[name] = given[name]
+        elif param.default is not None:
+            values[name] = param.default
+        else:
+            problems.append(_problem(["body", "parameters", name],
+                                     f"required parameter ({param.type}) has no default; give a value"))
+    if problems:
+        return None, problems
+
+    settings: dict[str, dict[str, Any]] = {}
+    data_refs: list[DataRef] = []
+    for step_name, step in spec.steps.items():
+        origins = {path: ref for path, ref in _walk_refs(step.settings, ()) if ref}
+        bound = _substitute(step.settings, values)
+        component = get_component(step.component)
+        step_loc = ["steps", step_name, "settings"]
+        for p in settings_problems(component.settings_model, bound, step_loc):
+            where = tuple(p["loc"][len(step_loc):])
+            ref = next((r for path, r in origins.items() if where[:len(path)] == path), None)
+            if ref is not None:
+                p["loc"] = ["body", "parameters", ref]
+                p["msg"] = f"{p['msg']} (used by step {step_name!r}, setting {'.'.join(map(str, where))!r})"
+            problems.append(p)
+        for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
+            if isinstance(bound.get(key), str):
+                ref = origins.get((key,))
+                loc = ["body", "parameters", ref] if ref else step_loc + [key]
+                data_refs.append(DataRef(step_name, key, bound[key], mode, loc))
+        settings[step_name] = bound
+    if problems:
+        return None, problems
+    return BoundPipeline(parameters=values, settings=settings, data_refs=data_refs), []

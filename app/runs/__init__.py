@@ -1,0 +1,1 @@
+"""Runs: their states and transitions, submission, outputs, logs and cancellation."""

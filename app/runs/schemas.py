@@ -1,0 +1,77 @@
+"""Request and response bodies of the run routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="Values for the pipeline's parameters; unset ones take their defaults")
+    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+
+
+class RunError(BaseModel):
+    step: str | None
+    message: str
+
+
+class ModelRef(BaseModel):
+    name: str
+    version: int
+
+
+class StepOut(BaseModel):
+    name: str
+    component: str
+    component_version: str
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    metrics: dict[str, Any] | None
+    error: str | None
+    reused_from: str | None
+
+
+class RunOut(BaseModel):
+    id: str
+    status: str
+    pipeline_id: str | None
+    endpoint_id: str | None
+    endpoint_version: int | None
+    experiment: str | None
+    pipeline_digest: str
+    parameters: dict[str, Any]
+    regenerate: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: RunError | None
+    steps: list[StepOut]
+    metrics: dict[str, Any] | None
+    model: ModelRef | None
+
+
+class RunPage(BaseModel):
+    items: list[RunOut]
+    next_cursor: str | None = None
+
+
+class OutputOut(BaseModel):
+    step: str
+    port: str
+    type: str
+    media_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class OutputList(BaseModel):
+    items: list[OutputOut]

@@ -1,0 +1,155 @@
+"""import_data and export_data: datasets from and to files in a datastore."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from app.components.settings import ExportDataSettings, ImportDataSettings
+from worker.components._common import get_dataset, list_names
+from worker.components.context import StepContext, StepFailed
+
+
+def _read_csv(path: Path, settings: ImportDataSettings) -> pd.DataFrame:
+    separator = settings.separator
+    options: dict[str, Any] = {}
+    if len(separator) > 1:
+        # pandas reads a multi-character separator as a regular expression: keep it literal.
+        options["sep"] = re.escape(separator)
+        options["engine"] = "python"
+    else:
+        options["sep"] = separator
+    try:
+        return pd.read_csv(
+            path,
+            header=0 if settings.has_header else None,
+            skipinitialspace=settings.skip_initial_space,
+            na_values=settings.na_values or None,
+            keep_default_na=True,
+            encoding=settings.encoding,
+            skiprows=settings.skip_rows,
+            **options,
+        )
+    except UnicodeDecodeError as exc:
+        raise StepFailed(
+            f"cannot decode {settings.path} as {settings.encoding}: byte "
+            f"{exc.object[exc.start:exc.start + 1]!r} at position {exc.start} is invalid; "
+            "set encoding to the file's encoding (e.g. 'latin-1' or 'cp1252')"
+        ) from None
+    except pd.errors.EmptyDataError:
+        skipped = f" after skipping {settings.skip_rows} lines" if settings.skip_rows else ""
+        raise StepFailed(f"the file {settings.path} has no data{skipped}") from None
+    except pd.errors.ParserError as exc:
+        raise StepFailed(
+            f"cannot parse {settings.path} as CSV with separator {settings.separator!r}: {exc}. "
+            "Check separator, skip_rows and has_header"
+        ) from None
+
+
+def _read_parquet(path: Path, settings: ImportDataSettings, ctx: StepContext) -> pd.DataFrame:
+    import pyarrow
+
+    csv_defaults = ImportDataSettings.model_fields
+    ignored = [
+        name
+        for name in ("has_header", "column_names", "separator", "skip_initial_space", "na_values", "encoding", "skip_rows")
+        if name in settings.model_fields_set and getattr(settings, name) != csv_defaults[name].get_default(call_default_factory=True)
+    ]
+    if ignored:
+        ctx.log.warning("Parquet file: ignoring the CSV settings %s", ", ".join(ignored))
+    try:
+        return pd.read_parquet(path)
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        raise StepFailed(
+            f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
+        ) from None
+
+
+def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str, Any]) -> dict[str, Any]:
+    path = ctx.input_path(settings.path)
+    fmt = settings.resolved_format
+    if path.stat().st_size == 0:
+        raise StepFailed(f"the file {settings.path} is empty")
+    ctx.check_canceled()
+
+    if fmt == "parquet":
+        df = _read_parquet(path, settings, ctx)
+    else:
+        df = _read_csv(path, settings)
+        names = settings.column_names
+        if names is not None:
+            if len(names) != df.shape[1]:
+                raise StepFailed(
+                    f"column_names has {len(names)} names but {settings.path} has {df.shape[1]} columns; "
+                    "give one name per column (check separator too)"
+                )
+            df.columns = list(names)
+        elif not settings.has_header:
+            df.columns = [f"column_{i}" for i in range(1, df.shape[1] + 1)]
+            ctx.log.info("no header: columns named column_1 ... column_%d", df.shape[1])
+
+    if df.shape[1] == 0:
+        raise StepFailed(f"the file {settings.path} has no columns")
+    if len(df) == 0:
+        raise StepFailed(f"the file {settings.path} has no rows" + (" (only a header)" if fmt == "csv" else ""))
+
+    ctx.log.info("read %d rows x %d columns from %s (%s)", len(df), df.shape[1], settings.path, fmt)
+    ctx.log.info("dtypes: %s", list_names((f"{c}: {t}" for c, t in df.dtypes.items()), 100))
+    missing = df.isna().sum()
+    missing = missing[missing > 0]
+    if len(missing):
+        ctx.log.info("missing values: %s", list_names((f"{c}: {int(n)}" for c, n in missing.items()), 100))
+    return {"data": df}
+
+
+def _json_safe_attrs(df: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
+    # pandas stores attrs as JSON in the Parquet metadata and fails when they are not JSON.
+    if not df.attrs:
+        return df
+    try:
+        json.dumps(df.attrs)
+    except (TypeError, ValueError):
+        ctx.log.warning("dataset attributes are not JSON; not writing them")
+        df = df.copy(deep=False)
+        df.attrs = {}
+    return df
+
+
+def export_data(ctx: StepContext, settings: ExportDataSettings, inputs: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow
+
+    df = get_dataset(inputs)
+    fmt = settings.resolved_format
+    target = ctx.output_path(settings.path)
+    if target.exists() and not settings.overwrite:
+        raise StepFailed(f"{settings.path} already exists; set overwrite to true or choose another path")
+    if target.is_dir():
+        raise StepFailed(f"{settings.path} is a directory; give a file path")
+    ctx.check_canceled()
+
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        if fmt == "parquet":
+            frame = _json_safe_attrs(df, ctx)
+            if not all(isinstance(c, str) for c in frame.columns):
+                frame = frame.rename(columns=str)
+            try:
+                frame.to_parquet(temporary, index=False)
+            except (pyarrow.ArrowException, ValueError, TypeError) as exc:
+                raise StepFailed(
+                    f"cannot write {settings.path} as Parquet: {exc}. A column mixing text and numbers "
+                    "cannot be stored in Parquet: clean it first, or write CSV"
+                ) from None
+        else:
+            df.to_csv(temporary, index=False)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    ctx.log.info("wrote %d rows x %d columns to %s (%s)", len(df), df.shape[1], settings.path, fmt)
+    return {}

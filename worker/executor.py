@@ -1,0 +1,248 @@
+"""Executes a pipeline run: steps in topological order, data passed in memory.
+
+Plain Python with no Celery import: `worker/tasks.py` calls `execute_run`.
+Each step's logging and warnings go to its log file; each output is stored
+(datasets as Parquet, models with joblib, metrics as JSON) with its size and
+sha256. A failing step fails the run with `error.step` and a message the user
+can act on; its traceback goes to the step's log only; later steps are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import traceback
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from app.components.catalog import get_component
+from app.core import artifacts
+from app.core.files import atomic_target, sha256_file
+from app.core.settings import Settings
+from app.datastores.paths import DataPathError, resolve
+from app.db.tables import Run
+from app.pipelines.spec import PipelineSpec, bind, topological_order
+from app.runs import states
+from worker.components import IMPLEMENTATIONS
+from worker.components.context import StepContext, StepFailed
+from worker.run_store import RunInactive, RunStore
+
+log = logging.getLogger("retrainer.executor")
+
+_MEDIA = {"dataset": ("parquet", "application/vnd.apache.parquet"),
+          "model": ("joblib", "application/octet-stream"),
+          "metrics": ("json", "application/json")}
+_LIBRARIES = ("scikit-learn", "pandas", "numpy", "scipy", "joblib", "pyarrow", "retrainer")
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+@dataclass
+class DataRead:
+    step: str
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class RunState:
+    values: dict[tuple[str, str], Any] = field(default_factory=dict)
+    metrics: dict[str, dict] = field(default_factory=dict)
+    reads: list[DataRead] = field(default_factory=list)
+
+
+@contextmanager
+def step_logger(path: Path, run_id: str, step: str):
+    """A logger writing to the step's log file; warnings raised meanwhile land there too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger(f"retrainer.step.{run_id}.{step}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+
+    def _show(message, category, filename, lineno, file=None, line=None):
+        logger.warning("%s: %s (%s:%s)", category.__name__, message, Path(filename).name, lineno)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _show
+            yield logger
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        logging.Logger.manager.loggerDict.pop(logger.name, None)
+
+
+def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str, value: Any) -> dict:
+    ext, media_type = _MEDIA[kind]
+    relative = f"{run.workspace_id}/{run.id}/{step}/{port}.{ext}"
+    target = artifacts.absolute(settings, relative)
+    with atomic_target(target) as tmp:
+        if kind == "dataset":
+            frame = value.copy(deep=False)
+            frame.columns = [str(c) for c in frame.columns]  # Parquet needs string column names
+            frame.to_parquet(tmp, index=False)
+        elif kind == "model":
+            import joblib
+
+            joblib.dump(value.pipeline, tmp)
+        else:
+            tmp.write_text(json.dumps(value, indent=2, sort_keys=True, default=str))
+    return {"step": step, "port": port, "type": kind, "path": relative, "media_type": media_type,
+            "size": target.stat().st_size, "sha256": sha256_file(target)}
+
+
+def _relatives(spec: PipelineSpec, start: str, direction: str) -> set[str]:
+    """Ancestors ('up') or descendants ('down') of a step."""
+    ups = {name: {ref.partition(".")[0] for ref in s.inputs.values()} for name, s in spec.steps.items()}
+    found: set[str] = set()
+    frontier = [start]
+    while frontier:
+        node = frontier.pop()
+        nexts = ups[node] if direction == "up" else {n for n, u in ups.items() if node in u}
+        for n in nexts - found:
+            found.add(n)
+            frontier.append(n)
+    return found
+
+
+def _error_message(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:1000] if text else type(exc).__name__
+
+
+def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores: set[str]) -> str:
+    """Runs every step; returns the final run status."""
+    spec = PipelineSpec.model_validate(run.definition)
+    bound, problems = bind(spec, run.parameters)
+    if bound is None:  # validated at submit; only a changed component library gets here
+        message = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+        store.finish(states.FAILED, error={"step": None, "message": message})
+        return states.FAILED
+    order = topological_order(spec)
+    state = RunState()
+
+    for index, name in enumerate(order):
+        step = spec.steps[name]
+        component = get_component(step.component)
+        try:
+            store.step_started(name)
+        except RunInactive:
+            return "inactive"
+        log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
+        with step_logger(log_path, run.id, name) as step_log:
+            step_log.info("step %s (%s %s) started", name, component.name, component.version)
+
+            def input_path(uri: str, _step=name, _log=step_log) -> Path:
+                try:
+                    path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
+                except DataPathError as exc:
+                    raise StepFailed(str(exc)) from exc
+                digest = sha256_file(path)
+                state.reads.append(DataRead(_step, uri, digest, path.stat().st_size))
+                _log.info("reading %s (sha256 %s)", uri, digest)
+                return path
+
+            def output_path(uri: str) -> Path:
+                try:
+                    return resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
+                except DataPathError as exc:
+                    raise StepFailed(str(exc)) from exc
+
+            def check_canceled() -> None:
+                store.check_active()  # raises RunInactive when canceled
+
+            ctx = StepContext(run_id=run.id, step=name, log=step_log, input_path=input_path,
+                              output_path=output_path, check_canceled=check_canceled)
+            try:
+                step_settings = component.settings_model.model_validate(bound.settings[name])
+                inputs = {port: state.values[tuple(ref.split(".", 1))] for port, ref in step.inputs.items()}
+                outputs = IMPLEMENTATIONS[component.name](ctx, step_settings, inputs)
+                stored = [_store_output(settings, run, name, port.name, port.type, outputs[port.name])
+                          for port in component.outputs if port.name in outputs]
+            except RunInactive:
+                step_log.info("run is no longer active (canceled); stopping")
+                return "inactive"
+            except StepFailed as exc:
+                step_log.error("step failed: %s", exc)
+                return _fail(store, order[index + 1:], name, str(exc))
+            except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
+                step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
+                return _fail(store, order[index + 1:], name, _error_message(exc))
+            for port in component.outputs:
+                if port.name in outputs:
+                    state.values[(name, port.name)] = outputs[port.name]
+            step_metrics = next((outputs[p.name] for p in component.outputs if p.type == "metrics"), None)
+            try:
+                for record in stored:
+                    store.add_output(**record)
+                if step_metrics is not None:
+                    state.metrics[name] = step_metrics
+                store.step_succeeded(name, step_metrics)
+            except RunInactive:
+                return "inactive"
+            step_log.info("step %s succeeded", name)
+
+    try:
+        model = _register_models(settings, store, run, spec, state)
+        run_metrics = (next(iter(state.metrics.values())) if len(state.metrics) == 1
+                       else state.metrics or None)
+        moved = store.finish(states.SUCCEEDED, metrics=run_metrics, model=model)
+    except RunInactive:
+        return "inactive"
+    return states.SUCCEEDED if moved else "inactive"
+
+
+def _fail(store: RunStore, later: list[str], step: str, message: str) -> str:
+    try:
+        store.step_failed(step, message)
+        store.finish(states.FAILED, error={"step": step, "message": message}, skipped=later)
+    except RunInactive:
+        return "inactive"
+    return states.FAILED
+
+
+def _register_models(settings: Settings, store: RunStore, run: Run, spec: PipelineSpec,
+                     state: RunState) -> tuple[str, int] | None:
+    train_steps = [name for name, s in spec.steps.items() if s.component == "train_model"]
+    first: tuple[str, int] | None = None
+    versions = library_versions()
+    for name in train_steps:
+        trained = state.values.get((name, "model"))
+        if trained is None:
+            continue
+        model_name = spec.name if len(train_steps) == 1 else f"{spec.name}-{name}"
+        ancestors = _relatives(spec, name, "up") | {name}
+        descendants = _relatives(spec, name, "down")
+        metrics = next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None)
+        relative = f"{run.workspace_id}/{run.id}/{name}/model.joblib"
+        path = artifacts.absolute(settings, relative)
+        version = store.register_model(
+            name=model_name, step=name, pipeline_id=run.pipeline_id, pipeline_digest=run.pipeline_digest,
+            endpoint_id=run.endpoint_id, endpoint_version=run.endpoint_version, parameters=run.parameters,
+            data=[r.__dict__ for r in state.reads if r.step in ancestors], metrics=metrics,
+            details={"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
+                     "feature_columns": list(trained.feature_columns),
+                     "classes": trained.classes, "hyperparameters": trained.hyperparameters,
+                     "training_rows": trained.training_rows},
+            library_versions=versions, artifact_path=relative, size=path.stat().st_size,
+            sha256=sha256_file(path))
+        first = first or (model_name, version)
+    return first

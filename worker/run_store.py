@@ -1,0 +1,117 @@
+"""The worker's writes to the database for one run, each fenced by the run's attempt.
+
+A worker claims a run (queued -> running, attempt + 1) and then writes only while
+the run is still running under that attempt: if the run was canceled, or handed
+to another worker, the write is refused with RunInactive and the executor stops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.core.clock import utcnow
+from app.db.engine import get_engine
+from app.db.tables import ModelVersion, Run, RunOutput, RunStep
+from app.runs import states
+
+
+class RunInactive(Exception):
+    """The run is no longer ours to write: canceled, finished, or claimed again."""
+
+
+class RunStore:
+    def __init__(self, run_id: str, attempt: int) -> None:
+        self.run_id = run_id
+        self.attempt = attempt
+
+    # Claiming -----------------------------------------------------------------------
+
+    @classmethod
+    def claim(cls, run_id: str) -> tuple[RunStore, Run] | None:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            now = utcnow()
+            moved = states.transition(session, run_id, states.RUNNING, bump_attempt=True,
+                                      started_at=now, heartbeat_at=now)
+            session.commit()
+            if not moved:
+                return None
+            run = session.get(Run, run_id)
+            return cls(run_id, run.attempt), run
+
+    # Fenced writes --------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(get_engine(), expire_on_commit=False)
+
+    def _fence(self, session: Session) -> Run:
+        run = session.exec(select(Run).where(Run.id == self.run_id).with_for_update()).first()
+        if run is None or run.status != states.RUNNING or run.attempt != self.attempt:
+            raise RunInactive(self.run_id)
+        return run
+
+    def check_active(self) -> None:
+        with self._session() as session:
+            self._fence(session)
+
+    def _update_step(self, name: str, **fields: Any) -> None:
+        with self._session() as session:
+            run = self._fence(session)
+            step = session.exec(select(RunStep).where(RunStep.run_id == self.run_id, RunStep.name == name)).one()
+            for key, value in fields.items():
+                setattr(step, key, value)
+            run.heartbeat_at = utcnow()
+            session.add(step)
+            session.add(run)
+            session.commit()
+
+    def step_started(self, name: str) -> None:
+        self._update_step(name, status=states.STEP_RUNNING, started_at=utcnow())
+
+    def step_succeeded(self, name: str, metrics: dict | None) -> None:
+        self._update_step(name, status=states.STEP_SUCCEEDED, finished_at=utcnow(), metrics=metrics)
+
+    def step_failed(self, name: str, message: str) -> None:
+        self._update_step(name, status=states.STEP_FAILED, finished_at=utcnow(), error=message[:4000])
+
+    def add_output(self, **fields: Any) -> None:
+        with self._session() as session:
+            self._fence(session)
+            session.add(RunOutput(run_id=self.run_id, **fields))
+            session.commit()
+
+    def register_model(self, **fields: Any) -> int:
+        """Adds the next version of model `name`; the unique constraint settles races."""
+        for _ in range(5):
+            with self._session() as session:
+                run = self._fence(session)
+                latest = session.exec(select(func.max(ModelVersion.version)).where(
+                    ModelVersion.workspace_id == run.workspace_id,
+                    ModelVersion.name == fields["name"])).one() or 0
+                session.add(ModelVersion(workspace_id=run.workspace_id, version=latest + 1, run_id=self.run_id,
+                                         **fields))
+                try:
+                    session.commit()
+                    return latest + 1
+                except IntegrityError:
+                    session.rollback()
+        raise RuntimeError(f"could not register a version of model {fields['name']!r}")
+
+    def finish(self, status: str, *, error: dict | None = None, metrics: dict | None = None,
+               model: tuple[str, int] | None = None, skipped: list[str] = ()) -> bool:
+        with self._session() as session:
+            now = utcnow()
+            moved = states.transition(session, self.run_id, status, attempt=self.attempt, finished_at=now,
+                                      error=error, metrics=metrics,
+                                      model_name=model[0] if model else None,
+                                      model_version=model[1] if model else None)
+            if moved and skipped:
+                for step in session.exec(select(RunStep).where(RunStep.run_id == self.run_id,
+                                                               RunStep.name.in_(list(skipped)))):
+                    step.status = states.STEP_SKIPPED
+                    session.add(step)
+            session.commit()
+            return moved
