@@ -97,7 +97,7 @@ def worker(
     from worker.celery_app import celery_app
 
     argv = ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip",
-            "--without-mingle", "--pool", "prefork"]
+            "--without-mingle", "--pool", "prefork", "--queues", settings.queue]
     if concurrency is not None:
         argv += ["--concurrency", str(concurrency)]
     celery_app.worker_main(argv)

@@ -56,16 +56,32 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert "created admin user 'admin' with password:" in banner
         assert httpx.get(url + "/readyz").json()["status"] == "ready"
 
-        result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=tmp_path,
+        # The walk-through runs "from the repository's root": give it the files it names
+        # there, and keep what it writes out of the checkout.
+        workdir = tmp_path / "checkout"
+        workdir.mkdir()
+        for name in ("examples", ".venv"):
+            (workdir / name).symlink_to(ROOT / name)
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=workdir,
                                 env={**env, "RETRAINER_URL": url}, capture_output=True, text=True,
-                                timeout=120)
+                                timeout=300)
         assert result.returncode == 0, result.stderr + result.stdout
-        answers = [json.loads(line) for line in result.stdout.replace("}{", "}\n{").splitlines()
-                   if line.startswith("{")]
+        out = result.stdout
+        answers = [json.loads(line) for line in out.replace("}{", "}\n{").splitlines()
+                   if line.startswith('{"kind"')]
         assert answers[0]["kind"] == "user" and answers[0]["name"] == "admin"
         assert "admin" in answers[0]["scopes"] and answers[0]["workspace"] == "default"
         assert answers[1]["kind"] == "service_principal" and answers[1]["name"] == "nightly-retrain"
         assert answers[1]["scopes"] == ["endpoints:read", "runs:read", "runs:write"]
+        # Upload, pipeline, run, outputs, model download and scoring.
+        assert '"path":"census/adult.data"' in out
+        status_line = re.search(r"status: (\w+), ROC AUC: ([0-9.]+), model: (.*)", out)
+        assert status_line and status_line.group(1) == "succeeded", out
+        assert float(status_line.group(2)) > 0.9
+        assert "'name': 'income-prediction', 'version': 1" in status_line.group(3)
+        assert '"port":"model"' in out and '"sha256"' in out
+        accuracy = re.search(r"scored 16281 rows of .*adult.test.gz: accuracy ([0-9.]+)", out)
+        assert accuracy and float(accuracy.group(1)) > 0.85, out
 
         # A worker is part of `up`: the worker check completes.
         token = httpx.post(url + "/oauth/token", data={

@@ -322,3 +322,36 @@ def test_cancel_a_finished_run_is_409(client, admin_headers, worker):
                    client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin_headers, json={}).json()["id"])
     response = client.post(f"/runs/{run['id']}/cancel", headers=admin_headers)
     assert response.status_code == 409 and "already succeeded" in response.json()["detail"]
+
+
+def test_prepare_us_and_non_us_data_sets(client, admin_headers, worker):
+    """examples/income-prediction/prepare.json: a condition split and two exports, whose
+    files a training pipeline can then read (the retraining story's two data sets)."""
+    import json
+
+    from tests.pipeline_samples import EXAMPLE
+
+    client.put("/datastores/default/files/census/adult.data", content=adult_bytes(), headers=admin_headers)
+    pipeline = client.post("/pipelines", json=json.loads((EXAMPLE / "prepare.json").read_text()),
+                           headers=admin_headers)
+    assert pipeline.status_code == 201, pipeline.text
+    run = wait_for(client, admin_headers, client.post(f"/pipelines/{pipeline.json()['id']}/runs",
+                                                      headers=admin_headers, json={}).json()["id"])
+    assert run["status"] == "succeeded", run["error"]
+    us = pd.read_csv(io.BytesIO(client.get("/datastores/default/files/census/us.csv", headers=admin_headers).content))
+    non_us = pd.read_csv(io.BytesIO(client.get("/datastores/default/files/census/non-us.csv",
+                                               headers=admin_headers).content))
+    assert len(us) == 29170 and set(us["native-country"]) == {"United-States"}
+    assert len(non_us) == 32561 - 29170 and "United-States" not in set(non_us["native-country"].dropna())
+    assert list(us.columns) == ADULT_COLUMNS
+
+    # The training pipeline reads the exported CSV (with a header) through its parameter.
+    body = income_pipeline()
+    body["steps"]["import"]["settings"] = {"path": "${{parameters.data_path}}"}
+    trained = client.post("/pipelines", json=body, headers=admin_headers).json()
+    run = wait_for(client, admin_headers, client.post(
+        f"/pipelines/{trained['id']}/runs", headers=admin_headers,
+        json={"parameters": {"data_path": "datastore://default/census/non-us.csv"}}).json()["id"])
+    assert run["status"] == "succeeded", run["error"]
+    assert run["parameters"]["data_path"] == "datastore://default/census/non-us.csv"
+    assert run["metrics"]["rows"] == len(non_us) - int(len(non_us) * 0.8)  # train_test_split floors train

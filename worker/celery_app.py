@@ -35,6 +35,7 @@ def build_celery() -> Celery:
     settings.validate_for_start()
     celery = Celery("retrainer", broker=settings.celery_broker_url, include=["worker.tasks"])
     celery.conf.update(
+        task_default_queue=settings.queue,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

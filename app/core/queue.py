@@ -40,7 +40,8 @@ def producer() -> Celery:
 
 
 def enqueue(task_name: str, *args, task_id: str | None = None) -> str:
-    return producer().send_task(task_name, args=list(args), task_id=task_id).id
+    return producer().send_task(task_name, args=list(args), task_id=task_id,
+                                queue=get_settings().queue).id
 
 
 def revoke(task_id: str) -> None:

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(default=6 * 3600 + 300, ge=15)
     broker_visibility_timeout: int = Field(default=7 * 3600, ge=30)
     worker_concurrency: int | None = Field(default=None, ge=1)
+    # The Celery queue that runs are sent to and that workers consume.
+    queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
 
     @field_validator("data_dir")
     @classmethod

@@ -424,3 +424,10 @@ def test_metrics_match_a_plain_scikit_learn_script(ctx, algorithm, hyperparamete
 
     built = build_pipeline(algorithm, "classification", hyperparameters, 5, numeric, categorical)
     assert repr(built) == repr(pipeline)
+
+
+def test_category_label_with_one_used_class(ctx):
+    df = adult_like(30)
+    df["income"] = pd.Categorical(["<=50K"] * 30, categories=["<=50K", ">50K"])
+    with pytest.raises(StepFailed, match="has only one class"):
+        train(ctx, df, label_column="income", algorithm="decision_tree")

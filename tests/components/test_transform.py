@@ -268,3 +268,11 @@ def test_condition_matching_everything(ctx):
 def test_condition_unknown_column(ctx):
     with pytest.raises(StepFailed, match="column 'nope' not found; columns are: c"):
         split(ctx, pd.DataFrame({"c": [1, 2]}), mode="condition", condition={"column": "nope", "operator": "==", "value": 1})
+
+
+def test_unknown_column_hints_at_spaces(ctx):
+    df = pd.DataFrame({"age": [1], " workclass": ["x"]})
+    with pytest.raises(StepFailed) as exc:
+        select_columns(ctx, SelectColumnsSettings(columns=["workclass"]), {"data": df})
+    assert "note the spaces in ' workclass'" in str(exc.value)
+    assert "skip_initial_space" in str(exc.value)

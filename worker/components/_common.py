@@ -31,6 +31,22 @@ def get_dataset(inputs: dict[str, Any], port: str = "data") -> pd.DataFrame:
     return value
 
 
+def spacing_hint(df: pd.DataFrame, names: Iterable[str]) -> str:
+    """A hint when a wanted name differs from a column's name only by surrounding spaces."""
+    near = [
+        column
+        for name in names
+        for column in df.columns
+        if isinstance(column, str) and column != name and column.strip() == str(name).strip()
+    ]
+    if not near:
+        return ""
+    return (
+        f" (note the spaces in {list_names(repr(c) for c in near)}: import with skip_initial_space, "
+        "or name the column exactly)"
+    )
+
+
 def check_columns(df: pd.DataFrame, columns: Iterable[str], what: str = "column") -> None:
     """StepFailed naming the unknown columns and the available ones."""
     unknown = [column for column in columns if column not in df.columns]
@@ -38,7 +54,7 @@ def check_columns(df: pd.DataFrame, columns: Iterable[str], what: str = "column"
         plural = "s" if len(unknown) > 1 else ""
         raise StepFailed(
             f"{what}{plural} {list_names(repr(c) for c in unknown)} not found; "
-            f"columns are: {list_names(df.columns)}"
+            f"columns are: {list_names(df.columns)}{spacing_hint(df, unknown)}"
         )
 
 
@@ -62,8 +78,14 @@ def python_scalar(value: Any) -> Any:
     return value
 
 
+def value_counts(series: pd.Series) -> pd.Series:
+    """Counts of the values present (a category column also counts its unused categories)."""
+    counts = series.value_counts()
+    return counts[counts > 0]
+
+
 def examples(series: pd.Series, limit: int = 5) -> str:
     """The most frequent values of a column, as reprs: "'a', 'b', ..."."""
-    values = series.dropna().value_counts().index[:limit]
+    values = value_counts(series).index[:limit]
     text = ", ".join(repr(python_scalar(v)) for v in values)
     return text or "(no values)"

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api import types as ptypes
 from sklearn import metrics as skm
 
 from app.components.settings import EvaluateModelSettings, ScoreModelSettings
@@ -18,6 +17,7 @@ from worker.components._common import (
     is_numeric,
     list_names,
     python_scalar,
+    spacing_hint,
 )
 from worker.components.context import StepContext, StepFailed
 from worker.components.train import TrainedModel, prepare_features
@@ -272,7 +272,9 @@ def evaluate_model(ctx: StepContext, settings: EvaluateModelSettings, inputs: di
             f"(it does when it comes straight from score_model); columns are: {list_names(df.columns)}"
         )
     if label not in df.columns:
-        raise StepFailed(f"label column {label!r} not found; columns are: {list_names(df.columns)}")
+        raise StepFailed(
+            f"label column {label!r} not found; columns are: {list_names(df.columns)}{spacing_hint(df, [label])}"
+        )
 
     y_series = df[label]
     missing = int(y_series.isna().sum())

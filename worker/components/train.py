@@ -35,6 +35,8 @@ from worker.components._common import (
     is_numeric,
     list_names,
     python_scalar,
+    spacing_hint,
+    value_counts,
 )
 from worker.components.context import StepContext, StepFailed
 
@@ -225,7 +227,9 @@ def train_model(ctx: StepContext, settings: TrainModelSettings, inputs: dict[str
     df = get_dataset(inputs)
     label = settings.label_column
     if label not in df.columns:
-        raise StepFailed(f"label column {label!r} not found; columns are: {list_names(df.columns)}")
+        raise StepFailed(
+            f"label column {label!r} not found; columns are: {list_names(df.columns)}{spacing_hint(df, [label])}"
+        )
     if settings.feature_columns is not None:
         features = list(settings.feature_columns)
         check_columns(df, features, "feature column")
@@ -273,7 +277,7 @@ def train_model(ctx: StepContext, settings: TrainModelSettings, inputs: dict[str
             label, float(y.mean()), float(y.std(ddof=0)), float(y.min()), float(y.max()),
         )
     else:
-        counts = y.value_counts()
+        counts = value_counts(y)
         if len(counts) < 2:
             only = python_scalar(counts.index[0])
             raise StepFailed(

@@ -24,6 +24,7 @@ from worker.components._common import (
     is_numeric,
     list_names,
     python_scalar,
+    value_counts,
 )
 from worker.components.context import StepContext, StepFailed
 
@@ -312,7 +313,7 @@ def _split_by_fraction(
             raise StepFailed(
                 f"stratify column {column!r} has {missing} missing values; drop or fill them first (clean_missing_data)"
             )
-        counts = stratify.value_counts()
+        counts = value_counts(stratify)
         rare = counts[counts < 2]
         if len(rare):
             raise StepFailed(
