@@ -67,7 +67,7 @@ def test_every_classifier_trains_scores_and_evaluates(ctx, adult_split, algorith
     assert list(scored.columns[-3:]) == ["scored_label", "scored_probability_<=50K", "scored_probability_>50K"]
     np.testing.assert_allclose(scored[["scored_probability_<=50K", "scored_probability_>50K"]].sum(axis=1), 1.0)
     metrics = evaluate(ctx, scored)
-    json.dumps(metrics)
+    json.dumps(metrics, allow_nan=False)
     assert metrics["rows"] == len(test_df)
     assert metrics["positive_class"] == ">50K"
     assert metrics["accuracy"] > 0.6, metrics  # the label is learnable
@@ -83,7 +83,7 @@ def test_every_regressor_trains_scores_and_evaluates(ctx, algorithm):
     scored = score(ctx, model, test_df)
     assert "scored_probability_" not in " ".join(scored.columns)
     metrics = evaluate(ctx, scored)
-    json.dumps(metrics)
+    json.dumps(metrics, allow_nan=False)
     assert set(metrics) == {"task", "label_column", "rows", "mae", "rmse", "r2"}
     assert metrics["r2"] > 0.5, metrics
 
@@ -431,3 +431,40 @@ def test_category_label_with_one_used_class(ctx):
     df["income"] = pd.Categorical(["<=50K"] * 30, categories=["<=50K", ">50K"])
     with pytest.raises(StepFailed, match="has only one class"):
         train(ctx, df, label_column="income", algorithm="decision_tree")
+
+
+def test_labels_unknown_to_the_model(step, adult_split):
+    """Like UCI adult.test, whose labels end with a '.' ('<=50K.')."""
+    ctx, log = step
+    train_df, test_df = adult_split
+    model = train(ctx, train_df, label_column="income", algorithm="decision_tree")
+    dotted = test_df.assign(income=test_df["income"] + ".")
+    with pytest.raises(StepFailed) as exc:
+        evaluate(ctx, score(ctx, model, dotted))
+    assert "none of the values of 'income' is a class of the model" in str(exc.value)
+    assert "'>50K.' looks like '>50K'" in str(exc.value)
+
+    partly = test_df.copy()
+    partly.iloc[:5, partly.columns.get_loc("income")] = "unknown"
+    metrics = evaluate(ctx, score(ctx, model, partly))
+    json.dumps(metrics, allow_nan=False)
+    assert metrics["confusion_matrix"]["labels"] == ["<=50K", ">50K", "unknown"]
+    assert sum(metrics["confusion_matrix"]["matrix"][2]) == 5
+    assert "log_loss" not in metrics and "roc_auc" in metrics
+    assert "values the model has no class for (counted as errors): 'unknown'" in log.text
+
+
+def test_integer_classes_with_an_unknown_text_label(ctx):
+    df = regression_frame(80, seed=6)
+    df["grade"] = (df["x1"] > 0).astype(int)
+    df = df.drop(columns="y")
+    model = train(ctx, df, label_column="grade", algorithm="decision_tree", hyperparameters={"max_depth": 3})
+    scored = score(ctx, model, df)
+    scored["grade"] = scored["grade"].astype(object)
+    scored.iloc[0, scored.columns.get_loc("grade")] = "n/a"
+    metrics = evaluate(ctx, scored)
+    assert metrics["confusion_matrix"]["labels"] == [0, 1, "n/a"]
+    assert sum(map(sum, metrics["confusion_matrix"]["matrix"])) == 80
+    assert sum(metrics["confusion_matrix"]["matrix"][2]) == 1
+    assert metrics["accuracy"] == pytest.approx(skm.accuracy_score(
+        scored["grade"].astype(str), scored["scored_label"].astype(str)))

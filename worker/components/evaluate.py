@@ -123,6 +123,16 @@ def _classes(df: pd.DataFrame, probability_columns: list[str], y_true: pd.Series
     return [values.get(name, name) for name in names]
 
 
+def _near_classes(values: list[Any], classes: list[Any]) -> str:
+    """A hint when values differ from classes only by spaces or a trailing '.'."""
+    by_text = {str(c): c for c in classes}
+    near = [(v, by_text[str(v).strip().rstrip(".").strip()]) for v in values
+            if str(v).strip().rstrip(".").strip() in by_text]
+    if not near:
+        return ""
+    return "; " + list_names(f"{v!r} looks like {c!r}" for v, c in near) + " (clean the labels first)"
+
+
 def _align(series: pd.Series, by_text: dict[str, Any]) -> np.ndarray:
     """Values as the class objects they stand for (so 1, '1' and np.int64(1) agree)."""
     # Not dtype=object: scikit-learn cannot tell the target type of an object array of numbers.
@@ -140,10 +150,23 @@ def _classification_metrics(
         raise StepFailed(f"{int(predicted.isna().sum())} rows have no {SCORED_LABEL}; score them again")
     y_pred = _align(predicted, by_text)
     known = set(by_text)
-    extra = _sorted(list({v for v in [*y_true, *y_pred] if str(v) not in known}))
+    extra = _sorted(list({python_scalar(v) for v in [*y_true, *y_pred] if str(v) not in known}))
     if extra:
-        ctx.log.warning("values the model has no class for (counted as errors): %s", list_names(repr(v) for v in extra))
+        hint = _near_classes(extra, classes)
+        if not any(str(v) in known for v in y_true):
+            raise StepFailed(
+                f"none of the values of {y_series.name!r} is a class of the model "
+                f"({list_names(repr(c) for c in classes)}); they are: {list_names(repr(v) for v in extra)}{hint}"
+            )
+        ctx.log.warning(
+            "values the model has no class for (counted as errors): %s%s", list_names(repr(v) for v in extra), hint
+        )
     labels = [*classes, *extra]
+    compared = labels
+    if len({isinstance(v, str) for v in labels}) > 1:
+        # Numbered classes and text values: compare everything as text.
+        y_true, y_pred = y_true.astype(str), y_pred.astype(str)
+        compared = [str(v) for v in labels]
     metrics: dict[str, Any] = {"task": "classification", "label_column": str(y_series.name), "rows": len(y_true)}
     metrics["accuracy"] = float(skm.accuracy_score(y_true, y_pred))
 
@@ -155,7 +178,7 @@ def _classification_metrics(
             probabilities = None
     else:
         ctx.log.warning("no %s* columns: roc_auc and log_loss are left out", PROBABILITY_PREFIX)
-    present = set(map(str, y_true))
+    present = {str(v) for v in y_true}
 
     if len(classes) == 2:
         if settings.positive_class is not None:
@@ -168,21 +191,24 @@ def _classification_metrics(
             positive = _sorted(classes)[-1]
         metrics["average"] = "binary"
         metrics["positive_class"] = positive
+        positive_compared = compared[classes.index(positive)]
         if extra:
-            options: dict[str, Any] = {"labels": [positive], "average": "micro"}
+            options: dict[str, Any] = {"labels": [positive_compared], "average": "micro"}
         else:
-            options = {"pos_label": positive, "average": "binary"}
+            options = {"pos_label": positive_compared, "average": "binary"}
         metrics["precision"] = float(skm.precision_score(y_true, y_pred, zero_division=0, **options))
         metrics["recall"] = float(skm.recall_score(y_true, y_pred, zero_division=0, **options))
         metrics["f1"] = float(skm.f1_score(y_true, y_pred, zero_division=0, **options))
         if probabilities is not None:
-            if len(present) < 2:
-                ctx.log.warning("roc_auc is left out: the true labels hold only one class")
+            is_positive = np.array([str(v) == str(positive) for v in y_true])
+            if is_positive.all() or not is_positive.any():
+                ctx.log.warning(
+                    "roc_auc is left out: the true labels are %s the positive class %r",
+                    "all" if is_positive.all() else "never", positive,
+                )
             else:
                 positive_index = classes.index(positive)
-                metrics["roc_auc"] = float(
-                    skm.roc_auc_score([str(v) == str(positive) for v in y_true], probabilities[:, positive_index])
-                )
+                metrics["roc_auc"] = float(skm.roc_auc_score(is_positive, probabilities[:, positive_index]))
     else:
         metrics["average"] = "macro"
         metrics["precision"] = float(skm.precision_score(y_true, y_pred, average="macro", zero_division=0))
@@ -212,7 +238,7 @@ def _classification_metrics(
             except ValueError as exc:
                 ctx.log.warning("log_loss is left out: %s", exc)
 
-    matrix = skm.confusion_matrix(y_true, y_pred, labels=labels)
+    matrix = skm.confusion_matrix(y_true, y_pred, labels=compared)
     metrics["confusion_matrix"] = {
         "labels": [python_scalar(v) for v in labels],
         "matrix": [[int(n) for n in row] for row in matrix],
@@ -288,6 +314,10 @@ def evaluate_model(ctx: StepContext, settings: EvaluateModelSettings, inputs: di
         metrics = _classification_metrics(ctx, settings, df, y_series, probability_columns)
     else:
         metrics = _regression_metrics(ctx, df, y_series)
+    for key, value in list(metrics.items()):
+        if isinstance(value, float) and not math.isfinite(value):
+            ctx.log.warning("%s is left out: it is not a finite number here", key)
+            del metrics[key]
     shown = [k for k in ("accuracy", "f1", "roc_auc", "log_loss", "mae", "rmse", "r2") if k in metrics]
     ctx.log.info(
         "%s on %d rows: %s",
