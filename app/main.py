@@ -18,6 +18,7 @@ from app.core.settings import Settings, get_settings
 from app.ops.router import router as ops_router
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
+from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
 from app.ops.worker_checks import router as worker_checks_router
 from app.pipelines.router import router as pipelines_router
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, worker_checks_router, datastores_router,
-                   pipelines_router, runs_router, models_router):
+                   pipelines_router, endpoints_router, runs_router, models_router):
         app.include_router(router, max_body_size=settings.max_body_bytes)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes)
     return app

@@ -9,6 +9,7 @@ can act on; its traceback goes to the step's log only; later steps are skipped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import platform
@@ -22,11 +23,11 @@ from typing import Any
 
 from app.components.catalog import get_component
 from app.core import artifacts
-from app.core.files import atomic_target, sha256_file
+from app.core.files import IntegrityError, atomic_target, sha256_file
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.db.tables import Run
-from app.pipelines.spec import PipelineSpec, bind, topological_order
+from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, bind, topological_order
 from app.runs import states
 from worker.components import IMPLEMENTATIONS
 from worker.components.context import StepContext, StepFailed
@@ -63,6 +64,7 @@ class RunState:
     values: dict[tuple[str, str], Any] = field(default_factory=dict)
     metrics: dict[str, dict] = field(default_factory=dict)
     reads: list[DataRead] = field(default_factory=list)
+    stored: dict[tuple[str, str], dict] = field(default_factory=dict)  # (step, port) -> output record
 
 
 @contextmanager
@@ -106,7 +108,8 @@ def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str,
         else:
             tmp.write_text(json.dumps(value, indent=2, sort_keys=True, default=str))
     return {"step": step, "port": port, "type": kind, "path": relative, "media_type": media_type,
-            "size": target.stat().st_size, "sha256": sha256_file(target)}
+            "size": target.stat().st_size, "sha256": sha256_file(target),
+            "details": value.metadata() if kind == "model" else None}
 
 
 def _relatives(spec: PipelineSpec, start: str, direction: str) -> set[str]:
@@ -138,12 +141,22 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
         return states.FAILED
     order = topological_order(spec)
     state = RunState()
+    fingerprints: dict[str, str] = {}
 
     for index, name in enumerate(order):
         step = spec.steps[name]
         component = get_component(step.component)
         try:
-            store.step_started(name)
+            data = _data_digests(settings, run, known_datastores, step, bound.settings[name])
+        except DataPathError as exc:  # the file went away (or escaped) since the submission
+            return _fail(store, order[index + 1:], name, str(exc))
+        fingerprints[name] = step_fingerprint(component, bound.settings[name], step.inputs, fingerprints, data)
+        try:
+            store.step_started(name, fingerprints[name])
+            if not run.regenerate and _reusable(step):
+                reused = _try_reuse(settings, store, run, name, component, fingerprints[name], state, data)
+                if reused:
+                    continue
         except RunInactive:
             return "inactive"
         log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
@@ -155,7 +168,8 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
                     path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
                 except DataPathError as exc:
                     raise StepFailed(str(exc)) from exc
-                digest = sha256_file(path)
+                known = next((d for d in data.values() if d["path"] == uri), None)
+                digest = known["sha256"] if known else sha256_file(path)  # hashed once per step
                 state.reads.append(DataRead(_step, uri, digest, path.stat().st_size))
                 _log.info("reading %s (sha256 %s)", uri, digest)
                 return path
@@ -193,6 +207,7 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
             try:
                 for record in stored:
                     store.add_output(**record)
+                    state.stored[(name, record["port"])] = record
                 if step_metrics is not None:
                     state.metrics[name] = step_metrics
                 store.step_succeeded(name, step_metrics)
@@ -208,6 +223,84 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
     except RunInactive:
         return "inactive"
     return states.SUCCEEDED if moved else "inactive"
+
+
+def step_fingerprint(component, settings: dict, inputs: dict[str, str], upstream: dict[str, str],
+                     data: dict[str, dict]) -> str:
+    """What a step's outputs depend on: its component version, its settings, the
+    fingerprints of the outputs it reads, and the sha256 of every data file it reads."""
+    payload = {
+        "component": component.name, "version": component.version, "settings": settings,
+        "inputs": {port: f"{upstream[ref.split('.', 1)[0]]}.{ref.split('.', 1)[1]}" for port, ref in inputs.items()},
+        "data": {key: d["sha256"] for key, d in data.items()},
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _data_digests(settings: Settings, run: Run, known: set[str], step, step_settings: dict) -> dict[str, dict]:
+    """sha256 and size of each data file the step reads (by setting name)."""
+    out = {}
+    for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
+        if mode == "read" and isinstance(step_settings.get(key), str):
+            path = resolve(settings, run.workspace_id, step_settings[key], known, mode="read")
+            out[key] = {"path": step_settings[key], "sha256": sha256_file(path), "size": path.stat().st_size}
+    return out
+
+
+def _reusable(step) -> bool:
+    # A step that writes outside the artifact store must run to have its effect.
+    return "write" not in DATA_PATH_SETTINGS.get(step.component, {}).values()
+
+
+def _load_output(settings: Settings, out) -> Any:
+    path = artifacts.verified(settings, out.path, out.sha256)  # checked before anything is unpickled
+    if out.type == "dataset":
+        import pandas as pd
+
+        return pd.read_parquet(path)
+    if out.type == "model":
+        import dataclasses
+
+        import joblib
+
+        from worker.components.train import TrainedModel
+
+        fields = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
+        return TrainedModel(pipeline=joblib.load(path), **{k: v for k, v in (out.details or {}).items() if k in fields})
+    return json.loads(path.read_text())
+
+
+def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, component, fingerprint: str,
+               state: RunState, data: dict[str, dict]) -> bool:
+    found = store.find_reusable(run.workspace_id, fingerprint)
+    if found is None:
+        return False
+    source_run, source_step, outputs = found
+    try:
+        values = {out.port: _load_output(settings, out) for out in outputs}
+    except (OSError, IntegrityError, ValueError) as exc:
+        log.warning("cannot reuse %s of run %s: %s", source_step, source_run, exc)
+        return False
+    if {p.name for p in component.outputs} - set(values):
+        return False
+    for out in outputs:
+        record = {"step": name, "port": out.port, "type": out.type, "path": out.path,
+                  "media_type": out.media_type, "size": out.size, "sha256": out.sha256, "details": out.details}
+        store.add_output(**record)
+        state.stored[(name, out.port)] = record
+        state.values[(name, out.port)] = values[out.port]
+    for key, d in data.items():
+        state.reads.append(DataRead(name, d["path"], d["sha256"], d["size"]))
+    metrics = next((values[p.name] for p in component.outputs if p.type == "metrics"), None)
+    if metrics is not None:
+        state.metrics[name] = metrics
+    store.step_reused(name, source_run, metrics)
+    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(f"reused the outputs of step {source_step!r} of run {source_run} "
+                        f"(same component version, settings and input sha256: {fingerprint})\n")
+    return True
 
 
 def _fail(store: RunStore, later: list[str], step: str, message: str) -> str:
@@ -232,8 +325,7 @@ def _register_models(settings: Settings, store: RunStore, run: Run, spec: Pipeli
         ancestors = _relatives(spec, name, "up") | {name}
         descendants = _relatives(spec, name, "down")
         metrics = next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None)
-        relative = f"{run.workspace_id}/{run.id}/{name}/model.joblib"
-        path = artifacts.absolute(settings, relative)
+        record = state.stored[(name, "model")]  # a reused step's file lives in an earlier run
         version = store.register_model(
             name=model_name, step=name, pipeline_id=run.pipeline_id, pipeline_digest=run.pipeline_digest,
             endpoint_id=run.endpoint_id, endpoint_version=run.endpoint_version, parameters=run.parameters,
@@ -242,7 +334,7 @@ def _register_models(settings: Settings, store: RunStore, run: Run, spec: Pipeli
                      "feature_columns": list(trained.feature_columns),
                      "classes": trained.classes, "hyperparameters": trained.hyperparameters,
                      "training_rows": trained.training_rows},
-            library_versions=versions, artifact_path=relative, size=path.stat().st_size,
-            sha256=sha256_file(path))
+            library_versions=versions, artifact_path=record["path"], size=record["size"],
+            sha256=record["sha256"])
         first = first or (model_name, version)
     return first

@@ -68,8 +68,27 @@ class RunStore:
             session.add(run)
             session.commit()
 
-    def step_started(self, name: str) -> None:
-        self._update_step(name, status=states.STEP_RUNNING, started_at=utcnow())
+    def step_started(self, name: str, fingerprint: str | None = None) -> None:
+        self._update_step(name, status=states.STEP_RUNNING, started_at=utcnow(), fingerprint=fingerprint)
+
+    def step_reused(self, name: str, source_run: str, metrics: dict | None) -> None:
+        self._update_step(name, status=states.STEP_SUCCEEDED, finished_at=utcnow(), metrics=metrics,
+                          reused_from=source_run)
+
+    def find_reusable(self, workspace_id: str, fingerprint: str) -> tuple[str, str, list[RunOutput]] | None:
+        """The newest succeeded step with this fingerprint in the workspace, and its outputs."""
+        with self._session() as session:
+            row = session.exec(
+                select(RunStep).join(Run, Run.id == RunStep.run_id)
+                .where(Run.workspace_id == workspace_id, RunStep.fingerprint == fingerprint,
+                       RunStep.status == states.STEP_SUCCEEDED, RunStep.run_id != self.run_id)
+                .order_by(RunStep.finished_at.desc())).first()
+            if row is None:
+                return None
+            outputs = list(session.exec(select(RunOutput).where(RunOutput.run_id == row.run_id,
+                                                                RunOutput.step == row.name)))
+            # Name the run that computed the outputs, not one that reused them.
+            return row.reused_from or row.run_id, row.name, outputs
 
     def step_succeeded(self, name: str, metrics: dict | None) -> None:
         self._update_step(name, status=states.STEP_SUCCEEDED, finished_at=utcnow(), metrics=metrics)

@@ -14,7 +14,8 @@ from app.db.engine import session_scope
 from app.db.tables import WorkerCheck
 from worker import executor
 from worker.celery_app import celery_app
-from worker.run_store import RunStore
+from app.runs import states
+from worker.run_store import RunInactive, RunStore
 
 log = logging.getLogger("retrainer.worker")
 
@@ -43,6 +44,15 @@ def execute_run(run_id: str) -> str:
     settings = get_settings()
     with session_scope() as session:
         stores = known_names(session, run.workspace_id)
-    outcome = executor.execute_run(settings, store, run, stores)
+    try:
+        outcome = executor.execute_run(settings, store, run, stores)
+    except RunInactive:
+        outcome = "inactive"
+    except Exception as exc:
+        # A failure outside any step (storage, database): the run must not stay "running".
+        log.exception("run %s failed outside its steps", run_id)
+        store.finish(states.FAILED, error={"step": None, "message": f"internal error: {type(exc).__name__}; "
+                                           "the worker log has the details"})
+        outcome = states.FAILED
     log.info("run %s finished: %s", run_id, outcome)
     return outcome

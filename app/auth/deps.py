@@ -65,6 +65,9 @@ def current_principal(request: Request, session: SessionDep, settings: SettingsD
         principal = resolve_token(session, settings, token.strip())
     except InvalidToken as exc:
         raise Unauthorized(str(exc), headers=_challenge("invalid_token", str(exc))) from exc
+    # End the read transaction now: on SQLite every transaction takes the write lock
+    # (BEGIN IMMEDIATE), so it must not stay open while the route waits or streams.
+    session.commit()
     request.state.principal = principal
     return principal
 

@@ -44,3 +44,4 @@ def verify_sha256(path: Path, expected: str) -> None:
     actual = sha256_file(path)
     if actual != expected:
         raise IntegrityError(f"{path.name}: sha256 {actual} does not match the recorded {expected}")
+

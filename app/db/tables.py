@@ -90,6 +90,56 @@ def _json_column(nullable: bool = True) -> Column:
     return Column(JSON(), nullable=nullable)
 
 
+class Endpoint(SQLModel, table=True):
+    """A pipeline endpoint: a stable name for retraining, holding published versions."""
+
+    __tablename__ = "endpoints"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_endpoints_workspace_name"),)
+
+    id: str = Field(default_factory=lambda: new_id("ep"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    name: str = Field(max_length=100)
+    description: str | None = Field(default=None, max_length=5000)
+    enabled: bool = True
+    default_version: int | None = None
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class EndpointVersion(SQLModel, table=True):
+    """An immutable snapshot of a draft pipeline, published as version 1, 2, 3, ..."""
+
+    __tablename__ = "endpoint_versions"
+    __table_args__ = (UniqueConstraint("endpoint_id", "version", name="uq_endpoint_versions_endpoint_version"),)
+
+    id: str = Field(default_factory=lambda: new_id("epv"), primary_key=True, max_length=40)
+    endpoint_id: str = Field(foreign_key="endpoints.id", index=True, max_length=40)
+    version: int
+    pipeline_id: str = Field(max_length=40, description="the draft it was published from")
+    definition: dict[str, Any] = Field(sa_column=_json_column(False))
+    digest: str = Field(max_length=64)
+    description: str | None = Field(default=None, max_length=5000)
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A claimed Idempotency-Key: the unique constraint lets exactly one request create."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_idempotency_keys_workspace_key"),)
+
+    id: str = Field(default_factory=lambda: new_id("idem"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", max_length=40)
+    key: str = Field(max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int | None = None
+    response_body: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    response_headers: dict[str, str] | None = Field(default=None, sa_column=_json_column())
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
 class Datastore(SQLModel, table=True):
     """A named storage root of a workspace; files live under the data directory."""
 
@@ -187,6 +237,8 @@ class RunOutput(SQLModel, table=True):
     media_type: str = Field(max_length=100)
     size: int
     sha256: str = Field(max_length=64)
+    # What loading the output needs besides the file (a trained model's label, classes...).
+    details: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
 
@@ -219,6 +271,9 @@ class ModelVersion(SQLModel, table=True):
 
 __all__ = [
     "Datastore",
+    "Endpoint",
+    "EndpointVersion",
+    "IdempotencyKey",
     "ModelVersion",
     "Pipeline",
     "RevokedToken",

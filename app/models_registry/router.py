@@ -79,6 +79,7 @@ def get_model_version(name: str, version: int, principal: ModelsRead, session: S
 def download_model_version(name: str, version: int, principal: ModelsRead, session: SessionDep,
                            settings: SettingsDep):
     mv = _get(session, principal.workspace_id, name, version)
+    session.commit()  # no transaction open while the file streams
     path = verified_artifact(settings, mv.artifact_path, mv.sha256)
     return FileResponse(path, media_type="application/octet-stream", filename=f"{name}-v{version}.joblib",
                         headers={"X-Content-SHA256": mv.sha256})

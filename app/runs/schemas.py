@@ -17,6 +17,15 @@ class RunRequest(BaseModel):
     regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
 
 
+class RerunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="Overrides of the original run's parameter values")
+    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+
+
 class RunError(BaseModel):
     step: str | None
     message: str

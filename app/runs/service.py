@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -12,7 +13,7 @@ from app.components.catalog import get_component
 from app.core.clock import utcnow
 from app.core import artifacts
 from app.core.errors import Conflict, InvalidInput, NotFound, RetrainerError, ServiceUnavailable
-from app.core.files import IntegrityError, verify_sha256
+from app.core.files import IntegrityError
 from app.core.queue import EXECUTE_RUN_TASK, enqueue, revoke
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
@@ -21,7 +22,7 @@ from app.db.tables import Run, RunStep
 from app.pipelines.spec import PipelineSpec, bind, pipeline_digest, topological_order
 from app.runs import repository as repo
 from app.runs import states
-from app.runs.schemas import ModelRef, RunError, RunOut, StepOut
+from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, StepOut
 
 log = logging.getLogger("retrainer.runs")
 
@@ -97,6 +98,31 @@ def to_out(run: Run, steps: list[RunStep]) -> RunOut:
     )
 
 
+LONG_POLL_INTERVAL = 0.25
+
+
+def etag_of(out: RunOut) -> str:
+    digest = hashlib.sha256(out.model_dump_json().encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
+    return etag in candidates or "*" in candidates
+
+
+def rerun(session: Session, settings: Settings, principal: Principal, run_id: str, body: RerunRequest) -> Run:
+    """A new run of the very definition the earlier run used (its endpoint version included),
+    with its parameter values, overridden by `body.parameters`."""
+    original = get_run(session, principal, run_id)
+    spec = PipelineSpec.model_validate(original.definition)
+    return create_run(session, settings, principal, spec,
+                      parameters={**original.parameters, **body.parameters},
+                      experiment=body.experiment or original.experiment, regenerate=body.regenerate,
+                      pipeline_id=original.pipeline_id, endpoint_id=original.endpoint_id,
+                      endpoint_version=original.endpoint_version)
+
+
 def cancel_run(session: Session, principal: Principal, run_id: str) -> Run:
     run = get_run(session, principal, run_id)
     now = utcnow()
@@ -129,11 +155,10 @@ class ArtifactCorrupted(RetrainerError):
 
 def verified_artifact(settings: Settings, relative: str, sha256: str):
     """The artifact's path, after checking it still has the sha256 recorded at write time."""
-    path = artifacts.absolute(settings, relative)
-    if not path.is_file():
-        raise NotFound("the stored file of this output is missing from the artifact store")
     try:
-        verify_sha256(path, sha256)
+        path = artifacts.verified(settings, relative, sha256)
+    except FileNotFoundError as exc:
+        raise NotFound("the stored file of this output is missing from the artifact store") from exc
     except IntegrityError as exc:
         log.error("artifact failed its sha256 check: %s", exc)
         raise ArtifactCorrupted("The stored file no longer matches the sha256 recorded when it was "

@@ -1,0 +1,1 @@
+"""Pipeline endpoints: published, immutable versions of a pipeline, and retraining runs."""

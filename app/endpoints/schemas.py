@@ -1,0 +1,86 @@
+"""Request and response bodies of the endpoint routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.pipelines.spec import ParameterSpec, StepSpec
+
+ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
+
+
+class EndpointCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=ENDPOINT_NAME, description="Unique in the workspace; usable wherever an id is")
+    description: str | None = Field(default=None, max_length=5000)
+
+
+class EndpointPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_version: int | None = Field(default=None, ge=1)
+    enabled: bool | None = None
+    description: str | None = Field(default=None, max_length=5000)
+
+
+class EndpointOut(BaseModel):
+    id: str
+    name: str
+    description: str | None
+    enabled: bool
+    default_version: int | None
+    latest_version: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EndpointPage(BaseModel):
+    items: list[EndpointOut]
+    next_cursor: str | None = None
+
+
+class VersionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pipeline_id: str = Field(max_length=40, description="The draft pipeline to publish")
+    description: str | None = Field(default=None, max_length=5000)
+    make_default: bool = Field(default=False, description="Make it the default version (the first one always is)")
+
+
+class VersionOut(BaseModel):
+    endpoint_id: str
+    endpoint_name: str
+    version: int
+    is_default: bool
+    pipeline_id: str
+    pipeline_digest: str
+    description: str | None
+    created_at: datetime
+    parameters: dict[str, ParameterSpec]
+    steps: dict[str, StepSpec]
+
+
+class VersionPage(BaseModel):
+    items: list[VersionOut]
+    next_cursor: str | None = None
+
+
+class EndpointRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="Values for the version's parameters; unset ones take their defaults")
+    version: int | None = Field(default=None, ge=1, description="Defaults to the endpoint's default version")
+    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+
+
+class DryRunOut(BaseModel):
+    endpoint_id: str
+    version: int
+    pipeline_digest: str
+    parameters: dict[str, Any] = Field(description="Every value a run would use, defaults included")

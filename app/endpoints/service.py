@@ -1,0 +1,134 @@
+"""Endpoint logic: create, patch, publish immutable versions, and retrain."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.auth.service import Principal
+from app.core.clock import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.settings import Settings
+from app.db.tables import Endpoint, EndpointVersion, Run
+from app.endpoints import repository as repo
+from app.endpoints.schemas import DryRunOut, EndpointOut, EndpointPatch, EndpointRunRequest, VersionOut
+from app.pipelines import service as pipelines
+from app.pipelines.spec import PipelineSpec, pipeline_digest
+from app.runs import service as runs
+
+
+def get(session: Session, principal: Principal, ref: str) -> Endpoint:
+    endpoint = repo.by_id_or_name(session, principal.workspace_id, ref)
+    if endpoint is None:
+        raise NotFound(f"no endpoint {ref!r} in this workspace")
+    return endpoint
+
+
+def to_out(endpoint: Endpoint, latest: int | None) -> EndpointOut:
+    return EndpointOut(id=endpoint.id, name=endpoint.name, description=endpoint.description,
+                       enabled=endpoint.enabled, default_version=endpoint.default_version,
+                       latest_version=latest, created_at=endpoint.created_at, updated_at=endpoint.updated_at)
+
+
+def version_out(endpoint: Endpoint, version: EndpointVersion) -> VersionOut:
+    spec = PipelineSpec.model_validate(version.definition)
+    return VersionOut(endpoint_id=endpoint.id, endpoint_name=endpoint.name, version=version.version,
+                      is_default=endpoint.default_version == version.version, pipeline_id=version.pipeline_id,
+                      pipeline_digest=version.digest, description=version.description,
+                      created_at=version.created_at, parameters=spec.parameters, steps=spec.steps)
+
+
+def create(session: Session, principal: Principal, name: str, description: str | None) -> Endpoint:
+    if repo.by_name(session, principal.workspace_id, name) is not None:
+        raise Conflict(f"an endpoint named {name!r} already exists")
+    endpoint = Endpoint(workspace_id=principal.workspace_id, name=name, description=description)
+    session.add(endpoint)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # created concurrently
+        session.rollback()
+        raise Conflict(f"an endpoint named {name!r} already exists") from exc
+    return endpoint
+
+
+def patch(session: Session, principal: Principal, ref: str, body: EndpointPatch) -> Endpoint:
+    endpoint = get(session, principal, ref)
+    given = body.model_fields_set
+    if "default_version" in given:
+        if body.default_version is None or repo.version(session, endpoint.id, body.default_version) is None:
+            raise InvalidInput("default_version must name a published version",
+                               errors=[{"loc": ["body", "default_version"],
+                                        "msg": f"endpoint {endpoint.name!r} has no version {body.default_version}"}])
+        endpoint.default_version = body.default_version
+    if "enabled" in given:
+        if body.enabled is None:
+            raise InvalidInput("enabled must be true or false",
+                               errors=[{"loc": ["body", "enabled"], "msg": "must be true or false"}])
+        endpoint.enabled = body.enabled
+    if "description" in given:
+        endpoint.description = body.description
+    endpoint.updated_at = utcnow()
+    session.add(endpoint)
+    return endpoint
+
+
+def publish(session: Session, principal: Principal, ref: str, pipeline_id: str, description: str | None,
+            make_default: bool) -> EndpointVersion:
+    endpoint = get(session, principal, ref)
+    draft = pipelines.get(session, principal, pipeline_id)
+    spec = pipelines.spec_of(draft)
+    for _ in range(5):
+        latest = repo.latest_versions(session, [endpoint.id]).get(endpoint.id, 0)
+        version = EndpointVersion(endpoint_id=endpoint.id, version=latest + 1, pipeline_id=draft.id,
+                                  definition=spec.model_dump(mode="json"), digest=pipeline_digest(spec),
+                                  description=description, created_by=principal.id)
+        session.add(version)
+        try:
+            session.flush()
+            break
+        except IntegrityError:  # another publish took this number; take the next one
+            session.rollback()
+            endpoint = get(session, principal, ref)
+    else:
+        raise Conflict("could not allocate a version number; retry")
+    if make_default or endpoint.default_version is None:
+        endpoint.default_version = version.version
+    endpoint.updated_at = utcnow()
+    session.add(endpoint)
+    return version
+
+
+def get_version(session: Session, endpoint: Endpoint, number: int) -> EndpointVersion:
+    version = repo.version(session, endpoint.id, number)
+    if version is None:
+        raise NotFound(f"endpoint {endpoint.name!r} has no version {number}")
+    return version
+
+
+def _target(session: Session, principal: Principal, ref: str, body: EndpointRunRequest):
+    endpoint = get(session, principal, ref)
+    if not endpoint.enabled:
+        raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
+                       f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}}")
+    number = body.version or endpoint.default_version
+    if number is None:
+        raise NotFound(f"endpoint {endpoint.name!r} has no published version yet")
+    return endpoint, get_version(session, endpoint, number)
+
+
+def dry_run(session: Session, settings: Settings, principal: Principal, ref: str,
+            body: EndpointRunRequest) -> DryRunOut:
+    endpoint, version = _target(session, principal, ref, body)
+    spec = PipelineSpec.model_validate(version.definition)
+    bound = runs.check_submission(session, settings, principal.workspace_id, spec, body.parameters)
+    return DryRunOut(endpoint_id=endpoint.id, version=version.version, pipeline_digest=version.digest,
+                     parameters=bound.parameters)
+
+
+def retrain(session: Session, settings: Settings, principal: Principal, ref: str,
+            body: EndpointRunRequest) -> Run:
+    endpoint, version = _target(session, principal, ref, body)
+    return runs.create_run(session, settings, principal, PipelineSpec.model_validate(version.definition),
+                           parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
+                           pipeline_id=version.pipeline_id, endpoint_id=endpoint.id,
+                           endpoint_version=version.version)

@@ -1,0 +1,332 @@
+"""Pipeline endpoints: publish versions, retrain over REST, idempotency, reuse, long-poll."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+import json
+import secrets
+
+import httpx
+import pytest
+
+from tests.conftest import bearer, password_token
+from tests.pipeline_samples import EXAMPLE, adult_bytes, income_pipeline, small_csv, small_pipeline
+from tests.test_runs import wait_for
+
+
+def _endpoint(client, headers, name: str | None = None) -> dict:
+    response = client.post("/endpoints", json={"name": name or "ep-" + secrets.token_hex(4),
+                                               "description": "test endpoint"}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _publish(client, headers, endpoint: str, pipeline_id: str, **extra) -> dict:
+    response = client.post(f"/endpoints/{endpoint}/versions", json={"pipeline_id": pipeline_id, **extra},
+                           headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _small_endpoint(client, headers, **pipeline_kwargs) -> tuple[dict, dict]:
+    client.put("/datastores/default/files/small/train.csv", content=small_csv(), headers=headers)
+    pipeline = client.post("/pipelines", json=small_pipeline(**pipeline_kwargs), headers=headers).json()
+    endpoint = _endpoint(client, headers)
+    _publish(client, headers, endpoint["id"], pipeline["id"])
+    return endpoint, pipeline
+
+
+# The retraining story on the Adult data -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def story(api, worker, make_user):
+    """Train on the US rows, publish v1; edit the draft, publish v2; a CI principal with only
+    runs:write runs:read endpoints:read retrains version 1 on the non-US rows."""
+    with httpx.Client(base_url=api.url, timeout=60) as client:
+        admin = make_user(workspace="story-" + secrets.token_hex(3), admin=True)
+        headers = bearer(password_token(client, admin))
+        client.put("/datastores/default/files/census/adult.data", content=adult_bytes(), headers=headers)
+        prepare = client.post("/pipelines", json=json.loads((EXAMPLE / "prepare.json").read_text()),
+                              headers=headers).json()
+        prepared = wait_for(client, headers, client.post(f"/pipelines/{prepare['id']}/runs", headers=headers,
+                                                         json={}).json()["id"])
+        assert prepared["status"] == "succeeded", prepared["error"]
+
+        body = income_pipeline()
+        body["parameters"]["data_path"]["default"] = "datastore://default/census/us.csv"
+        body["steps"]["import"]["settings"] = {"path": "${{parameters.data_path}}"}  # CSV with a header
+        draft = client.post("/pipelines", json=body, headers=headers).json()
+        us_run = wait_for(client, headers, client.post(f"/pipelines/{draft['id']}/runs", headers=headers,
+                                                       json={"experiment": "us"}).json()["id"])
+        assert us_run["status"] == "succeeded", us_run["error"]
+
+        endpoint = _endpoint(client, headers, name="census-income-" + secrets.token_hex(3))
+        v1 = _publish(client, headers, endpoint["name"], draft["id"], description="boosted trees")
+        edited = copy.deepcopy(body)
+        edited["steps"]["train"]["settings"]["algorithm"] = "logistic_regression"
+        edited["steps"]["train"]["settings"]["hyperparameters"] = {"C": 0.5}
+        edited["parameters"].pop("learning_rate")
+        assert client.put(f"/pipelines/{draft['id']}", json=edited, headers=headers).status_code == 200
+        v2 = _publish(client, headers, endpoint["id"], draft["id"], description="logistic regression")
+
+        sp = client.post("/service-principals", headers=headers, json={
+            "name": "ci-retrain", "scopes": ["runs:write", "runs:read", "endpoints:read"]}).json()
+        ci_token = client.post("/oauth/token", data={"grant_type": "client_credentials",
+                                                     "client_id": sp["client_id"],
+                                                     "client_secret": sp["client_secret"]}).json()["access_token"]
+        ci = bearer(ci_token)
+        submitted = client.post(f"/endpoints/{endpoint['name']}/runs", headers=ci, json={
+            "parameters": {"data_path": "datastore://default/census/non-us.csv"},
+            "version": 1, "experiment": "non-us-retrain"})
+        assert submitted.status_code == 202, submitted.text
+        retrained = wait_for(client, ci, submitted.json()["id"])
+        yield {"client": client, "headers": headers, "ci": ci, "endpoint": endpoint, "v1": v1, "v2": v2,
+               "draft": draft, "body": body, "us_run": us_run, "submitted": submitted, "retrained": retrained}
+
+
+def test_versions_are_immutable_snapshots(story):
+    client, headers, endpoint = story["client"], story["headers"], story["endpoint"]
+    assert story["v1"]["version"] == 1 and story["v2"]["version"] == 2
+    assert story["v1"]["is_default"] is True  # the first version is the default
+    v1 = client.get(f"/endpoints/{endpoint['id']}/versions/1", headers=headers).json()
+    assert v1["steps"]["train"]["settings"]["algorithm"] == "boosted_decision_tree"  # the edit did not touch it
+    assert v1["parameters"]["data_path"]["default"] == "datastore://default/census/us.csv"
+    assert v1["pipeline_digest"] == story["draft"]["digest"]
+    v2 = client.get(f"/endpoints/{endpoint['name']}/versions/2", headers=headers).json()
+    assert v2["steps"]["train"]["settings"]["algorithm"] == "logistic_regression"
+    assert v2["pipeline_digest"] != v1["pipeline_digest"] and v2["is_default"] is False
+    listed = client.get(f"/endpoints/{endpoint['id']}/versions", headers=headers).json()["items"]
+    assert [v["version"] for v in listed] == [1, 2]
+    got = client.get(f"/endpoints/{endpoint['name']}", headers=headers).json()
+    assert got["id"] == endpoint["id"] and got["default_version"] == 1 and got["latest_version"] == 2
+
+
+def test_ci_principal_retrains_version_1_on_non_us_rows(story):
+    run = story["retrained"]
+    assert story["submitted"].headers["location"] == f"/runs/{run['id']}"
+    assert run["status"] == "succeeded", run["error"]
+    assert run["endpoint_id"] == story["endpoint"]["id"] and run["endpoint_version"] == 1
+    assert run["pipeline_digest"] == story["v1"]["pipeline_digest"]
+    assert run["parameters"] == {"data_path": "datastore://default/census/non-us.csv", "learning_rate": 0.1}
+    assert run["experiment"] == "non-us-retrain"
+    # Different data: nothing is reused from the US run.
+    assert all(step["reused_from"] is None for step in run["steps"])
+
+
+def test_new_model_version_lineage_shows_the_non_us_path(story):
+    client, headers = story["client"], story["headers"]
+    model = story["retrained"]["model"]
+    assert model["name"] == "income-prediction" and model["version"] == 2  # v1 came from the US draft run
+    version = client.get(f"/models/income-prediction/versions/{model['version']}", headers=headers).json()
+    lineage = version["lineage"]
+    assert lineage["endpoint_id"] == story["endpoint"]["id"] and lineage["endpoint_version"] == 1
+    assert lineage["parameters"]["data_path"] == "datastore://default/census/non-us.csv"
+    assert [d["path"] for d in lineage["data"]] == ["datastore://default/census/non-us.csv"]
+    assert lineage["run_id"] == story["retrained"]["id"]
+
+
+def test_ci_principal_cannot_publish_or_see_models(story):
+    client, ci, endpoint = story["client"], story["ci"], story["endpoint"]
+    publish = client.post(f"/endpoints/{endpoint['id']}/versions", headers=ci,
+                          json={"pipeline_id": story["draft"]["id"]})
+    assert publish.status_code == 403 and 'scope="endpoints:write"' in publish.headers["www-authenticate"]
+    assert client.get("/models", headers=ci).status_code == 403
+    assert client.get(f"/endpoints/{endpoint['id']}", headers=ci).status_code == 200
+
+
+def test_default_version_switching_and_dry_run(story):
+    client, headers, ci, endpoint = story["client"], story["headers"], story["ci"], story["endpoint"]
+    dry = client.post(f"/endpoints/{endpoint['id']}/runs?dry_run=true", headers=ci, json={})
+    assert dry.status_code == 200
+    assert dry.json() == {"endpoint_id": endpoint["id"], "version": 1, "pipeline_digest": story["v1"]["pipeline_digest"],
+                          "parameters": {"data_path": "datastore://default/census/us.csv", "learning_rate": 0.1}}
+    patched = client.patch(f"/endpoints/{endpoint['name']}", headers=headers, json={"default_version": 2})
+    assert patched.status_code == 200 and patched.json()["default_version"] == 2
+    dry = client.post(f"/endpoints/{endpoint['id']}/runs?dry_run=true", headers=ci, json={}).json()
+    assert dry["version"] == 2 and dry["parameters"] == {"data_path": "datastore://default/census/us.csv"}
+    bad = client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"default_version": 9})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "default_version"]
+    client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"default_version": 1})
+    runs_before = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=ci).json()["items"]
+    assert len(runs_before) == 1  # dry runs created nothing
+
+
+def test_unknown_version_is_404_and_bad_parameters_422_all_at_once(story):
+    client, ci, endpoint = story["client"], story["ci"], story["endpoint"]
+    missing = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={"version": 7})
+    assert missing.status_code == 404 and "no version 7" in missing.json()["detail"]
+    bad = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={
+        "version": 1, "parameters": {"data_path": "datastore://default/census/nope.csv",
+                                     "learning_rate": "fast", "epochs": 3}})
+    assert bad.status_code == 422
+    locs = {tuple(e["loc"]): e["msg"] for e in bad.json()["errors"]}
+    assert ("body", "parameters", "epochs") in locs and ("body", "parameters", "learning_rate") in locs
+    bad_path = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={
+        "version": 1, "parameters": {"data_path": "datastore://default/census/nope.csv"}})
+    assert bad_path.status_code == 422 and "does not exist" in bad_path.json()["errors"][0]["msg"]
+    unknown = client.post("/endpoints/no-such-endpoint/runs", headers=ci, json={})
+    assert unknown.status_code == 404
+
+
+def test_disabled_endpoint_is_409(story):
+    client, headers, ci, endpoint = story["client"], story["headers"], story["ci"], story["endpoint"]
+    assert client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"enabled": False}).json()["enabled"] is False
+    try:
+        refused = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={})
+        assert refused.status_code == 409 and "disabled" in refused.json()["detail"]
+    finally:
+        client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"enabled": True})
+
+
+# Idempotency -------------------------------------------------------------------------------------
+
+
+def test_idempotency_key_replays_and_refuses_a_different_body(client, admin_headers, worker):
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    key = "key-" + secrets.token_hex(8)
+    headers = {**admin_headers, "Idempotency-Key": key}
+    first = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={"experiment": "idem"})
+    assert first.status_code == 202
+    replay = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={"experiment": "idem"})
+    assert replay.status_code == 202
+    assert replay.json() == first.json() and replay.headers["location"] == first.headers["location"]
+    other = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={"experiment": "other"})
+    assert other.status_code == 422 and other.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+    runs = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=admin_headers).json()["items"]
+    assert [r["id"] for r in runs] == [first.json()["id"]]
+
+
+def test_concurrent_requests_with_one_key_create_exactly_one_run(api, client, admin_headers, worker):
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "burst-" + secrets.token_hex(8)}
+
+    def submit(_):
+        with httpx.Client(base_url=api.url, timeout=60) as c:
+            return c.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(submit, range(8)))
+    assert [r.status_code for r in responses] == [202] * 8, [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    runs = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=admin_headers).json()["items"]
+    assert len(runs) == 1
+
+
+def test_failed_request_releases_the_key(client, admin_headers):
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "fix-" + secrets.token_hex(8)}
+    bad = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                      json={"parameters": {"data_path": "datastore://default/small/missing.csv"}})
+    assert bad.status_code == 422
+    good = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                       json={"parameters": {"data_path": "datastore://default/small/missing.csv"}})
+    assert good.status_code == 422  # still invalid: nothing was stored for the key
+    client.put("/datastores/default/files/small/missing.csv", content=small_csv(), headers=admin_headers)
+    fixed = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                        json={"parameters": {"data_path": "datastore://default/small/missing.csv"}})
+    assert fixed.status_code == 202
+
+
+# Reuse ----------------------------------------------------------------------------------------------
+
+
+def test_reuse_hit_miss_and_regenerate(client, make_user, worker):
+    headers = bearer(password_token(client, make_user(workspace="reuse-" + secrets.token_hex(3))))
+    endpoint, _ = _small_endpoint(client, headers)
+    first = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                                                  json={}).json()["id"])
+    assert first["status"] == "succeeded" and all(s["reused_from"] is None for s in first["steps"])
+
+    second = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                                                   json={}).json()["id"])
+    assert second["status"] == "succeeded"
+    assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
+    assert second["metrics"] == first["metrics"]
+    assert second["model"]["version"] == first["model"]["version"] + 1  # a successful run registers a version
+    log = client.get(f"/runs/{second['id']}/steps/train/logs", headers=headers).text
+    assert f"reused the outputs of step 'train' of run {first['id']}" in log
+
+    # Same path, changed content: never reused.
+    client.put("/datastores/default/files/small/train.csv", content=small_csv(rows=80), headers=headers)
+    third = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                                                  json={}).json()["id"])
+    assert third["status"] == "succeeded"
+    assert all(s["reused_from"] is None for s in third["steps"])
+    assert third["metrics"]["rows"] == 40 and first["metrics"]["rows"] == 30
+
+    regenerated = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                                                        json={"regenerate": True}).json()["id"])
+    assert regenerated["regenerate"] is True
+    assert all(s["reused_from"] is None for s in regenerated["steps"])
+    outputs = client.get(f"/runs/{second['id']}/outputs", headers=headers).json()["items"]
+    model = next(o for o in outputs if o["port"] == "model")
+    assert client.get(model["url"], headers=headers).status_code == 200
+
+
+def test_rerun_resumes_a_failed_run_where_it_failed(client, make_user, worker):
+    headers = bearer(password_token(client, make_user(workspace="rerun-" + secrets.token_hex(3))))
+    endpoint, _ = _small_endpoint(client, headers)
+    client.put("/datastores/default/files/small/bad.csv", headers=headers,
+               content=b"x1,x2,color,y\n" + b"".join(f"{i},{i},red,same\n".encode() for i in range(30)))
+    failed = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={
+        "parameters": {"data_path": "datastore://default/small/bad.csv"}}).json()["id"])
+    assert failed["status"] == "failed" and failed["error"]["step"] == "train"
+
+    rerun = client.post(f"/runs/{failed['id']}/rerun", headers=headers,
+                        json={"parameters": {"data_path": "datastore://default/small/train.csv"}})
+    assert rerun.status_code == 202 and rerun.headers["location"] == f"/runs/{rerun.json()['id']}"
+    done = wait_for(client, headers, rerun.json()["id"])
+    assert done["status"] == "succeeded" and done["endpoint_version"] == failed["endpoint_version"]
+
+    # Same data again: the steps that succeeded before are reused, the failed one runs again.
+    client.put("/datastores/default/files/small/bad.csv", headers=headers,
+               content=b"x1,x2,color,y\n" + b"".join(f"{i},{i},red,same\n".encode() for i in range(30)))
+    again = wait_for(client, headers, client.post(f"/runs/{failed['id']}/rerun", headers=headers,
+                                                  json={}).json()["id"])
+    reused = {s["name"]: s["reused_from"] for s in again["steps"]}
+    assert reused["import"] == failed["id"] and reused["split"] == failed["id"]
+    assert again["status"] == "failed" and again["error"]["step"] == "train"
+    unknown = client.post(f"/runs/{failed['id']}/rerun", headers=headers, json={"parameters": {"nope": 1}})
+    assert unknown.status_code == 422
+
+
+# Waiting without polling --------------------------------------------------------------------------------
+
+
+def test_long_poll_returns_on_change_and_304_when_nothing_changes(client, admin_headers, worker):
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    run_id = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers,
+                         json={"regenerate": True}).json()["id"]
+    first = client.get(f"/runs/{run_id}", headers=admin_headers)
+    etag = first.headers["etag"]
+    seen = [first.json()["status"]]
+    while seen[-1] not in ("succeeded", "failed", "canceled"):
+        response = client.get(f"/runs/{run_id}?wait=30", headers={**admin_headers, "If-None-Match": etag})
+        assert response.status_code == 200 and response.headers["etag"] != etag
+        etag = response.headers["etag"]
+        seen.append(response.json()["status"])
+    assert seen[-1] == "succeeded"
+    unchanged = client.get(f"/runs/{run_id}?wait=1", headers={**admin_headers, "If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.headers["etag"] == etag
+    # Without If-None-Match, wait returns once the run is finished.
+    finished = client.get(f"/runs/{run_id}?wait=5", headers=admin_headers)
+    assert finished.status_code == 200 and finished.json()["status"] == "succeeded"
+    too_long = client.get(f"/runs/{run_id}?wait=61", headers=admin_headers)
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["loc"] == ["query", "wait"]
+
+
+def test_endpoint_names_are_unique_and_private(client, admin_headers, make_user):
+    endpoint = _endpoint(client, admin_headers)
+    again = client.post("/endpoints", json={"name": endpoint["name"]}, headers=admin_headers)
+    assert again.status_code == 409
+    other = bearer(password_token(client, make_user(workspace="ep-other-" + secrets.token_hex(3))))
+    assert client.get(f"/endpoints/{endpoint['name']}", headers=other).status_code == 404
+    assert client.get(f"/endpoints/{endpoint['id']}", headers=other).status_code == 404
+    mine = _endpoint(client, other, name=endpoint["name"])  # the same name in another workspace is fine
+    assert mine["id"] != endpoint["id"]
+    bad = client.post("/endpoints", json={"name": "has space"}, headers=admin_headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "name"]
+    no_version = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={})
+    assert no_version.status_code == 404 and "no published version" in no_version.json()["detail"]
