@@ -15,11 +15,13 @@ import httpx
 import typer
 
 from app.core.settings import ConfigurationError, Settings, get_settings
+from app.submit import submit
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Retrainer: training pipelines as versioned REST endpoints.")
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
+cli.command("submit")(submit)
 
 
 def _settings() -> Settings:

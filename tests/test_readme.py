@@ -82,6 +82,21 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert '"port":"model"' in out and '"sha256"' in out
         accuracy = re.search(r"scored 16281 rows of .*adult.test.gz: accuracy ([0-9.]+)", out)
         assert accuracy and float(accuracy.group(1)) > 0.85, out
+        # Publish and retrain: the REST call, then the CLI, whose steps all reuse that run's outputs.
+        assert '"name":"census-income"' in out and '"version":1' in out and '"is_default":true' in out
+        assert "retrain: succeeded" in out, out
+        assert "succeeded" in out.split("retrain: succeeded", 1)[1] and "reused" in out.split("retrain: succeeded", 1)[1]
+        headers_ = {"Authorization": "Bearer " + httpx.post(url + "/oauth/token", data={
+            "grant_type": "password", "username": "admin",
+            "password": (data_dir / "admin-password").read_text().strip()}).json()["access_token"]}
+        nightly = httpx.get(url + "/runs?experiment=nightly", headers=headers_).json()["items"]
+        assert len(nightly) == 2 and {r["status"] for r in nightly} == {"succeeded"}
+        assert all(r["endpoint_version"] == 1 for r in nightly)
+        cli_run, rest_run = nightly  # newest first
+        assert {s["reused_from"] for s in cli_run["steps"]} == {rest_run["id"]}
+        lineage = httpx.get(url + f"/models/income-prediction/versions/{rest_run['model']['version']}",
+                            headers=headers_).json()["lineage"]
+        assert lineage["parameters"]["data_path"] == "datastore://default/census/non-us.data"
 
         # A worker is part of `up`: the worker check completes.
         token = httpx.post(url + "/oauth/token", data={
