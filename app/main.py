@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from app import __doc__ as package_doc
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
-from app.core.errors import install_error_handlers
+from app.core.errors import PROBLEM_RESPONSES, install_error_handlers, problem_media_type_in_spec
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware
 from app.core.settings import Settings, get_settings
@@ -68,6 +68,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, worker_checks_router, datastores_router,
                    pipelines_router, endpoints_router, runs_router, models_router):
-        app.include_router(router, max_body_size=settings.max_body_bytes)
-    app.include_router(upload_router, max_body_size=settings.max_upload_bytes)
+        app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
+    app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_type_in_spec(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi
     return app

@@ -319,7 +319,8 @@ def _submit(client: Client, endpoint: str, body: dict, idempotency_key: str | No
     return response
 
 
-def _follow(client: Client, run: dict, etag: str | None, timeout: float, steps: StepPrinter) -> dict:
+def _follow(client: Client, run: dict, etag: str | None, timeout: float, steps: StepPrinter,
+            outputs: dict[str, str]) -> dict:
     """Follows the run until it is finished, with the long-poll: `GET /runs/{id}?wait=30`
     and `If-None-Match: <last ETag>` answers as soon as the run changes, or 304 after 30 s."""
     run_id = run["id"]
@@ -360,6 +361,7 @@ def _follow(client: Client, run: dict, etag: str | None, timeout: float, steps: 
             etag = response.headers.get("ETag")
             if run.get("status") != status:
                 status = run.get("status")
+                outputs["status"] = str(status)
                 if status not in TERMINAL:
                     out(f"run {run_id} {status}")
             steps.update(run)
@@ -454,8 +456,7 @@ def submit(
             return
         steps = StepPrinter()
         steps.update(run)
-        run = _follow(client, run, response.headers.get("ETag"), timeout, steps)
-        outputs["status"] = str(run.get("status"))
+        run = _follow(client, run, response.headers.get("ETag"), timeout, steps, outputs)
         code = final_report(run)
         if code:
             raise typer.Exit(code)

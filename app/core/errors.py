@@ -12,10 +12,47 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://retrainer.dev/problems/"
+
+
+class ProblemError(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemError] | None = None
+
+
+# Declared on every router: the spec then says what clients really receive.
+PROBLEM_RESPONSES: dict = {
+    "4XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
+    "5XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
+}
+
+
+def problem_media_type_in_spec(spec: dict) -> dict:
+    """FastAPI documents every response model as application/json; problem details
+    are served as application/problem+json, so the spec says that."""
+    ref = "#/components/schemas/ProblemDetails"
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if content.get("application/json", {}).get("schema", {}).get("$ref") == ref:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return spec
 
 
 class RetrainerError(Exception):

@@ -87,7 +87,7 @@ def list_files(name: str, principal: DataRead, session: SessionDep, settings: Se
 
 @router.get("/datastores/{name}/files/{path:path}", operation_id="download_file",
             response_class=FileResponse, summary="Download a file",
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_file(name: str, path: str, principal: DataRead, session: SessionDep,
                   settings: SettingsDep):
     service.get(session, principal.workspace_id, name)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import requires
 from app.auth.scopes import Scope
 from app.core.deps import SessionDep, SettingsDep
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, ProblemDetails
 from app.core.pagination import PageParams, encode_cursor, page_params
 from app.endpoints import repository as repo
 from app.endpoints import service
@@ -36,8 +36,9 @@ EndpointsRead = requires(Scope.endpoints_read)
 EndpointsWrite = requires(Scope.endpoints_write)
 RunsWrite = requires(Scope.runs_write)
 
-_PROBLEMS = {404: {"description": "Unknown endpoint or version"}, 409: {"description": "Endpoint disabled"},
-             422: {"description": "Invalid request; every problem listed in `errors`"}}
+_PROBLEMS = {404: {"model": ProblemDetails, "description": "Unknown endpoint or version"},
+             409: {"model": ProblemDetails, "description": "Endpoint disabled"},
+             422: {"model": ProblemDetails, "description": "Invalid request; every problem listed in `errors`"}}
 
 
 def _endpoint_out(session, endpoint) -> EndpointOut:

@@ -75,7 +75,7 @@ def get_model_version(name: str, version: int, principal: ModelsRead, session: S
 
 @router.get("/models/{name}/versions/{version}/download", operation_id="download_model_version",
             response_class=FileResponse, summary="Download the model (a joblib-pickled scikit-learn Pipeline)",
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_model_version(name: str, version: int, principal: ModelsRead, session: SessionDep,
                            settings: SettingsDep):
     mv = _get(session, principal.workspace_id, name, version)

@@ -33,6 +33,6 @@ async def readyz(settings: SettingsDep) -> JSONResponse:
 
 
 @router.get("/metrics", operation_id="get_metrics", summary="Prometheus metrics",
-            response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+            response_class=Response, responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from sqlmodel import Session
@@ -56,11 +56,15 @@ def list_runs(principal: RunsRead, session: SessionDep,
         "`If-None-Match` header holding the ETag of the representation you have, answers as soon "
         "as the run changes (200, new ETag), or 304 Not Modified after N seconds. With `wait` and "
         "no `If-None-Match`, answers when the run is finished or after N seconds."),
-    responses={304: {"description": "Not modified within `wait` seconds"}},
+    responses={200: {"headers": {"ETag": {"schema": {"type": "string"},
+                                          "description": "Send it back in If-None-Match to wait for a change"}}},
+               304: {"description": "Not modified within `wait` seconds",
+                     "headers": {"ETag": {"schema": {"type": "string"}}}}},
 )
-async def get_run(run_id: str, principal: RunsRead, request: Request,
-                  wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for a change")] = 0):
-    if_none_match = request.headers.get("if-none-match")
+async def get_run(run_id: str, principal: RunsRead,
+                  wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for a change")] = 0,
+                  if_none_match: Annotated[str | None, Header(
+                      alias="If-None-Match", description="ETag of the representation you have")] = None):
     deadline = time.monotonic() + wait
     while True:
         out = await run_in_threadpool(_read_run, principal, run_id)
@@ -124,7 +128,7 @@ def list_run_outputs(run_id: str, principal: RunsRead, session: SessionDep):
 
 @router.get("/runs/{run_id}/outputs/{step}/{port}", operation_id="download_run_output",
             response_class=FileResponse, summary="Download one output (checked against its sha256)",
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, session: SessionDep,
                         settings: SettingsDep):
     run = service.get_run(session, principal, run_id)

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="EndpointOut")
+
+
+@_attrs_define
+class EndpointOut:
+    """
+    Attributes:
+        created_at (datetime.datetime):
+        default_version (int | None):
+        description (None | str):
+        enabled (bool):
+        id (str):
+        latest_version (int | None):
+        name (str):
+        updated_at (datetime.datetime):
+    """
+
+    created_at: datetime.datetime
+    default_version: int | None
+    description: None | str
+    enabled: bool
+    id: str
+    latest_version: int | None
+    name: str
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        default_version: int | None
+        default_version = self.default_version
+
+        description: None | str
+        description = self.description
+
+        enabled = self.enabled
+
+        id = self.id
+
+        latest_version: int | None
+        latest_version = self.latest_version
+
+        name = self.name
+
+        updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "default_version": default_version,
+                "description": description,
+                "enabled": enabled,
+                "id": id,
+                "latest_version": latest_version,
+                "name": name,
+                "updated_at": updated_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_default_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        default_version = _parse_default_version(d.pop("default_version"))
+
+        def _parse_description(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        description = _parse_description(d.pop("description"))
+
+        enabled = d.pop("enabled")
+
+        id = d.pop("id")
+
+        def _parse_latest_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        latest_version = _parse_latest_version(d.pop("latest_version"))
+
+        name = d.pop("name")
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        endpoint_out = cls(
+            created_at=created_at,
+            default_version=default_version,
+            description=description,
+            enabled=enabled,
+            id=id,
+            latest_version=latest_version,
+            name=name,
+            updated_at=updated_at,
+        )
+
+        endpoint_out.additional_properties = d
+        return endpoint_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="EndpointPatch")
+
+
+@_attrs_define
+class EndpointPatch:
+    """
+    Attributes:
+        default_version (int | None | Unset):
+        description (None | str | Unset):
+        enabled (bool | None | Unset):
+    """
+
+    default_version: int | None | Unset = UNSET
+    description: None | str | Unset = UNSET
+    enabled: bool | None | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        default_version: int | None | Unset
+        if isinstance(self.default_version, Unset):
+            default_version = UNSET
+        else:
+            default_version = self.default_version
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
+        enabled: bool | None | Unset
+        if isinstance(self.enabled, Unset):
+            enabled = UNSET
+        else:
+            enabled = self.enabled
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if default_version is not UNSET:
+            field_dict["default_version"] = default_version
+        if description is not UNSET:
+            field_dict["description"] = description
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_default_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        default_version = _parse_default_version(d.pop("default_version", UNSET))
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+        def _parse_enabled(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        enabled = _parse_enabled(d.pop("enabled", UNSET))
+
+        endpoint_patch = cls(
+            default_version=default_version,
+            description=description,
+            enabled=enabled,
+        )
+
+        return endpoint_patch

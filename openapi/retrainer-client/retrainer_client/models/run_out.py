@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.model_ref import ModelRef
+    from ..models.run_error import RunError
+    from ..models.run_out_metrics_type_0 import RunOutMetricsType0
+    from ..models.run_out_parameters import RunOutParameters
+    from ..models.step_out import StepOut
+
+
+T = TypeVar("T", bound="RunOut")
+
+
+@_attrs_define
+class RunOut:
+    """
+    Attributes:
+        created_at (datetime.datetime):
+        endpoint_id (None | str):
+        endpoint_version (int | None):
+        error (None | RunError):
+        experiment (None | str):
+        finished_at (datetime.datetime | None):
+        id (str):
+        metrics (None | RunOutMetricsType0):
+        model (ModelRef | None):
+        parameters (RunOutParameters):
+        pipeline_digest (str):
+        pipeline_id (None | str):
+        regenerate (bool):
+        started_at (datetime.datetime | None):
+        status (str):
+        steps (list[StepOut]):
+    """
+
+    created_at: datetime.datetime
+    endpoint_id: None | str
+    endpoint_version: int | None
+    error: None | RunError
+    experiment: None | str
+    finished_at: datetime.datetime | None
+    id: str
+    metrics: None | RunOutMetricsType0
+    model: ModelRef | None
+    parameters: RunOutParameters
+    pipeline_digest: str
+    pipeline_id: None | str
+    regenerate: bool
+    started_at: datetime.datetime | None
+    status: str
+    steps: list[StepOut]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.model_ref import ModelRef  # noqa: PLC0415
+        from ..models.run_error import RunError  # noqa: PLC0415
+        from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
+
+        created_at = self.created_at.isoformat()
+
+        endpoint_id: None | str
+        endpoint_id = self.endpoint_id
+
+        endpoint_version: int | None
+        endpoint_version = self.endpoint_version
+
+        error: dict[str, Any] | None
+        if isinstance(self.error, RunError):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        experiment: None | str
+        experiment = self.experiment
+
+        finished_at: None | str
+        if isinstance(self.finished_at, datetime.datetime):
+            finished_at = self.finished_at.isoformat()
+        else:
+            finished_at = self.finished_at
+
+        id = self.id
+
+        metrics: dict[str, Any] | None
+        if isinstance(self.metrics, RunOutMetricsType0):
+            metrics = self.metrics.to_dict()
+        else:
+            metrics = self.metrics
+
+        model: dict[str, Any] | None
+        if isinstance(self.model, ModelRef):
+            model = self.model.to_dict()
+        else:
+            model = self.model
+
+        parameters = self.parameters.to_dict()
+
+        pipeline_digest = self.pipeline_digest
+
+        pipeline_id: None | str
+        pipeline_id = self.pipeline_id
+
+        regenerate = self.regenerate
+
+        started_at: None | str
+        if isinstance(self.started_at, datetime.datetime):
+            started_at = self.started_at.isoformat()
+        else:
+            started_at = self.started_at
+
+        status = self.status
+
+        steps = []
+        for steps_item_data in self.steps:
+            steps_item = steps_item_data.to_dict()
+            steps.append(steps_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "endpoint_id": endpoint_id,
+                "endpoint_version": endpoint_version,
+                "error": error,
+                "experiment": experiment,
+                "finished_at": finished_at,
+                "id": id,
+                "metrics": metrics,
+                "model": model,
+                "parameters": parameters,
+                "pipeline_digest": pipeline_digest,
+                "pipeline_id": pipeline_id,
+                "regenerate": regenerate,
+                "started_at": started_at,
+                "status": status,
+                "steps": steps,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.model_ref import ModelRef  # noqa: PLC0415
+        from ..models.run_error import RunError  # noqa: PLC0415
+        from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
+        from ..models.run_out_parameters import RunOutParameters  # noqa: PLC0415
+        from ..models.step_out import StepOut  # noqa: PLC0415
+
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_endpoint_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        endpoint_id = _parse_endpoint_id(d.pop("endpoint_id"))
+
+        def _parse_endpoint_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        endpoint_version = _parse_endpoint_version(d.pop("endpoint_version"))
+
+        def _parse_error(data: object) -> None | RunError:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = RunError.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunError, data)
+
+        error = _parse_error(d.pop("error"))
+
+        def _parse_experiment(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        experiment = _parse_experiment(d.pop("experiment"))
+
+        def _parse_finished_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                finished_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return finished_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        finished_at = _parse_finished_at(d.pop("finished_at"))
+
+        id = d.pop("id")
+
+        def _parse_metrics(data: object) -> None | RunOutMetricsType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metrics_type_0 = RunOutMetricsType0.from_dict(data)
+
+                return metrics_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunOutMetricsType0, data)
+
+        metrics = _parse_metrics(d.pop("metrics"))
+
+        def _parse_model(data: object) -> ModelRef | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                model_type_0 = ModelRef.from_dict(data)
+
+                return model_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ModelRef | None, data)
+
+        model = _parse_model(d.pop("model"))
+
+        parameters = RunOutParameters.from_dict(d.pop("parameters"))
+
+        pipeline_digest = d.pop("pipeline_digest")
+
+        def _parse_pipeline_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        pipeline_id = _parse_pipeline_id(d.pop("pipeline_id"))
+
+        regenerate = d.pop("regenerate")
+
+        def _parse_started_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return started_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        started_at = _parse_started_at(d.pop("started_at"))
+
+        status = d.pop("status")
+
+        steps = []
+        _steps = d.pop("steps")
+        for steps_item_data in _steps:
+            steps_item = StepOut.from_dict(steps_item_data)
+
+            steps.append(steps_item)
+
+        run_out = cls(
+            created_at=created_at,
+            endpoint_id=endpoint_id,
+            endpoint_version=endpoint_version,
+            error=error,
+            experiment=experiment,
+            finished_at=finished_at,
+            id=id,
+            metrics=metrics,
+            model=model,
+            parameters=parameters,
+            pipeline_digest=pipeline_digest,
+            pipeline_id=pipeline_id,
+            regenerate=regenerate,
+            started_at=started_at,
+            status=status,
+            steps=steps,
+        )
+
+        run_out.additional_properties = d
+        return run_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,17 @@
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    ADMIN = "admin"
+    DATAREAD = "data:read"
+    DATAWRITE = "data:write"
+    ENDPOINTSREAD = "endpoints:read"
+    ENDPOINTSWRITE = "endpoints:write"
+    MODELSREAD = "models:read"
+    PIPELINESREAD = "pipelines:read"
+    PIPELINESWRITE = "pipelines:write"
+    RUNSREAD = "runs:read"
+    RUNSWRITE = "runs:write"
+
+    def __str__(self) -> str:
+        return str(self.value)

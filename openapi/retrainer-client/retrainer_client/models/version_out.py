@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.version_out_parameters import VersionOutParameters
+    from ..models.version_out_steps import VersionOutSteps
+
+
+T = TypeVar("T", bound="VersionOut")
+
+
+@_attrs_define
+class VersionOut:
+    """
+    Attributes:
+        created_at (datetime.datetime):
+        description (None | str):
+        endpoint_id (str):
+        endpoint_name (str):
+        is_default (bool):
+        parameters (VersionOutParameters):
+        pipeline_digest (str):
+        pipeline_id (str):
+        steps (VersionOutSteps):
+        version (int):
+    """
+
+    created_at: datetime.datetime
+    description: None | str
+    endpoint_id: str
+    endpoint_name: str
+    is_default: bool
+    parameters: VersionOutParameters
+    pipeline_digest: str
+    pipeline_id: str
+    steps: VersionOutSteps
+    version: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        description: None | str
+        description = self.description
+
+        endpoint_id = self.endpoint_id
+
+        endpoint_name = self.endpoint_name
+
+        is_default = self.is_default
+
+        parameters = self.parameters.to_dict()
+
+        pipeline_digest = self.pipeline_digest
+
+        pipeline_id = self.pipeline_id
+
+        steps = self.steps.to_dict()
+
+        version = self.version
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "description": description,
+                "endpoint_id": endpoint_id,
+                "endpoint_name": endpoint_name,
+                "is_default": is_default,
+                "parameters": parameters,
+                "pipeline_digest": pipeline_digest,
+                "pipeline_id": pipeline_id,
+                "steps": steps,
+                "version": version,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.version_out_parameters import VersionOutParameters  # noqa: PLC0415
+        from ..models.version_out_steps import VersionOutSteps  # noqa: PLC0415
+
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_description(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        description = _parse_description(d.pop("description"))
+
+        endpoint_id = d.pop("endpoint_id")
+
+        endpoint_name = d.pop("endpoint_name")
+
+        is_default = d.pop("is_default")
+
+        parameters = VersionOutParameters.from_dict(d.pop("parameters"))
+
+        pipeline_digest = d.pop("pipeline_digest")
+
+        pipeline_id = d.pop("pipeline_id")
+
+        steps = VersionOutSteps.from_dict(d.pop("steps"))
+
+        version = d.pop("version")
+
+        version_out = cls(
+            created_at=created_at,
+            description=description,
+            endpoint_id=endpoint_id,
+            endpoint_name=endpoint_name,
+            is_default=is_default,
+            parameters=parameters,
+            pipeline_digest=pipeline_digest,
+            pipeline_id=pipeline_id,
+            steps=steps,
+            version=version,
+        )
+
+        version_out.additional_properties = d
+        return version_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
