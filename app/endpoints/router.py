@@ -141,7 +141,7 @@ def retrain(endpoint: str, body: EndpointRunRequest, principal: RunsWrite, sessi
         if claim is not None:
             idempotency.release(session, claim)
         raise
-    headers = {"Location": f"/runs/{run.id}"}
+    headers = {"Location": f"/runs/{run.id}", "ETag": runs.etag_of(RunOut.model_validate(out))}
     if claim is not None:
         idempotency.complete(session, claim, 202, out, headers)
     return JSONResponse(out, status_code=202, headers=headers)
