@@ -230,7 +230,7 @@ def up(
             raise typer.Exit(1)
     finally:
         typer.echo("stopping retrainer...")
-        for child, timeout in zip(children, (15.0, 60.0)):
+        for child, timeout in zip(children, (15.0, 60.0), strict=False):
             _stop(child, timeout)
         if broker is not None:
             broker.stop()

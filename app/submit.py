@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import time
 from datetime import datetime
 from typing import Annotated, Any, NoReturn

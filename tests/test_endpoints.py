@@ -330,3 +330,21 @@ def test_endpoint_names_are_unique_and_private(client, admin_headers, make_user)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "name"]
     no_version = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={})
     assert no_version.status_code == 404 and "no published version" in no_version.json()["detail"]
+
+
+def test_out_of_range_numbers_are_422_not_500(client, admin_headers):
+    """Found by fuzzing the OpenAPI spec (schemathesis): a version number beyond what the
+    database stores must be refused as input, not crash the query."""
+    endpoint = _endpoint(client, admin_headers)
+    huge = 10**20
+    patched = client.patch(f"/endpoints/{endpoint['id']}", headers=admin_headers, json={"default_version": huge})
+    assert patched.status_code == 422 and patched.json()["errors"][0]["loc"] == ["body", "default_version"]
+    for path in (f"/endpoints/{endpoint['id']}/versions/{huge}", f"/models/anything/versions/{huge}"):
+        response = client.get(path, headers=admin_headers)
+        assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["path", "version"]
+    retrain = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={"version": huge})
+    assert retrain.status_code == 422
+    from app.core.pagination import encode_cursor
+
+    page = client.get(f"/endpoints/{endpoint['id']}/versions?cursor={encode_cursor(str(huge))}", headers=admin_headers)
+    assert page.status_code == 422 and page.json()["errors"][0]["loc"] == ["query", "cursor"]

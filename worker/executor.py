@@ -163,12 +163,12 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
         with step_logger(log_path, run.id, name) as step_log:
             step_log.info("step %s (%s %s) started", name, component.name, component.version)
 
-            def input_path(uri: str, _step=name, _log=step_log) -> Path:
+            def input_path(uri: str, _step=name, _log=step_log, _data=data) -> Path:
                 try:
                     path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
                 except DataPathError as exc:
                     raise StepFailed(str(exc)) from exc
-                known = next((d for d in data.values() if d["path"] == uri), None)
+                known = next((d for d in _data.values() if d["path"] == uri), None)
                 digest = known["sha256"] if known else sha256_file(path)  # hashed once per step
                 state.reads.append(DataRead(_step, uri, digest, path.stat().st_size))
                 _log.info("reading %s (sha256 %s)", uri, digest)
@@ -290,7 +290,7 @@ def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, compone
         store.add_output(**record)
         state.stored[(name, out.port)] = record
         state.values[(name, out.port)] = values[out.port]
-    for key, d in data.items():
+    for d in data.values():
         state.reads.append(DataRead(name, d["path"], d["sha256"], d["size"]))
     metrics = next((values[p.name] for p in component.outputs if p.type == "metrics"), None)
     if metrics is not None:

@@ -58,3 +58,13 @@ def make_page(rows: list, limit: int, to_item) -> dict:
     rows = rows[:limit]
     return {"items": [to_item(r) for r in rows],
             "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
+
+
+def int_cursor(page: PageParams) -> int | None:
+    """The cursor of a list ordered by a version number."""
+    if page.after_id is None:
+        return None
+    if not page.after_id.isdigit() or int(page.after_id) > 2**31:
+        raise InvalidInput("cursor is not one this service issued",
+                           errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}])
+    return int(page.after_id)

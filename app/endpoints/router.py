@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import requires
 from app.auth.scopes import Scope
 from app.core.deps import SessionDep, SettingsDep
-from app.core.errors import InvalidInput, ProblemDetails
-from app.core.pagination import PageParams, encode_cursor, page_params
+from app.core.errors import ProblemDetails
+from app.core.pagination import PageParams, encode_cursor, int_cursor, page_params
 from app.endpoints import repository as repo
 from app.endpoints import service
 from app.endpoints.schemas import (
+    MAX_VERSION,
     DryRunOut,
     EndpointCreate,
     EndpointOut,
@@ -31,6 +32,7 @@ from app.runs import service as runs
 from app.runs.schemas import RunOut
 
 router = APIRouter(tags=["endpoints"])
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION)]
 
 EndpointsRead = requires(Scope.endpoints_read)
 EndpointsWrite = requires(Scope.endpoints_write)
@@ -94,10 +96,7 @@ def publish_version(endpoint: str, body: VersionCreate, principal: EndpointsWrit
 def list_versions(endpoint: str, principal: EndpointsRead, session: SessionDep,
                   page: Annotated[PageParams, Depends(page_params)]):
     target = service.get(session, principal, endpoint)
-    try:
-        after = int(page.after_id) if page.after_id else None
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor", errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}]) from exc
+    after = int_cursor(page)
     rows = repo.versions(session, target.id, after, page.limit)
     more = len(rows) > page.limit
     rows = rows[:page.limit]
@@ -107,7 +106,7 @@ def list_versions(endpoint: str, principal: EndpointsRead, session: SessionDep,
 
 @router.get("/endpoints/{endpoint}/versions/{version}", operation_id="get_version", response_model=VersionOut,
             summary="A published version with its parameters and their defaults")
-def get_version(endpoint: str, version: int, principal: EndpointsRead, session: SessionDep):
+def get_version(endpoint: str, version: VersionNumber, principal: EndpointsRead, session: SessionDep):
     target = service.get(session, principal, endpoint)
     return service.version_out(target, service.get_version(session, target, version))
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.pipelines.spec import ParameterSpec, StepSpec
 
 ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
+MAX_VERSION = 2**31 - 1  # fits every database's INTEGER
 
 
 class EndpointCreate(BaseModel):
@@ -22,7 +23,7 @@ class EndpointCreate(BaseModel):
 class EndpointPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    default_version: int | None = Field(default=None, ge=1)
+    default_version: int | None = Field(default=None, ge=1, le=MAX_VERSION)
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=5000)
 
@@ -74,7 +75,8 @@ class EndpointRunRequest(BaseModel):
 
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Values for the version's parameters; unset ones take their defaults")
-    version: int | None = Field(default=None, ge=1, description="Defaults to the endpoint's default version")
+    version: int | None = Field(default=None, ge=1, le=MAX_VERSION,
+                                description="Defaults to the endpoint's default version")
     experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
     regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import FileResponse
 
 from app.auth.deps import requires
 from app.auth.scopes import Scope
 from app.core.deps import SessionDep, SettingsDep
-from app.core.errors import InvalidInput, NotFound
-from app.core.pagination import PageParams, encode_cursor, page_params
+from app.core.errors import NotFound
+from app.core.pagination import PageParams, encode_cursor, int_cursor, page_params
 from app.db.tables import ModelVersion
 from app.models_registry import repository as repo
 from app.models_registry.schemas import Lineage, ModelPage, ModelSummary, ModelVersionOut, ModelVersionPage
 from app.runs.service import verified_artifact
 
 router = APIRouter(tags=["models"])
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ModelsRead = requires(Scope.models_read)
 
 
@@ -54,10 +55,7 @@ def list_models(principal: ModelsRead, session: SessionDep, page: Annotated[Page
             summary="List a model's versions, newest first")
 def list_model_versions(name: str, principal: ModelsRead, session: SessionDep,
                         page: Annotated[PageParams, Depends(page_params)]):
-    try:
-        before = int(page.after_id) if page.after_id else None
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor", errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}]) from exc
+    before = int_cursor(page)
     rows = repo.versions(session, principal.workspace_id, name, before, page.limit)
     if not rows and before is None:
         raise NotFound(f"no model named {name!r} in this workspace")
@@ -69,14 +67,14 @@ def list_model_versions(name: str, principal: ModelsRead, session: SessionDep,
 
 @router.get("/models/{name}/versions/{version}", operation_id="get_model_version",
             response_model=ModelVersionOut, summary="A model version with its lineage")
-def get_model_version(name: str, version: int, principal: ModelsRead, session: SessionDep):
+def get_model_version(name: str, version: VersionNumber, principal: ModelsRead, session: SessionDep):
     return _out(_get(session, principal.workspace_id, name, version))
 
 
 @router.get("/models/{name}/versions/{version}/download", operation_id="download_model_version",
             response_class=FileResponse, summary="Download the model (a joblib-pickled scikit-learn Pipeline)",
             responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-def download_model_version(name: str, version: int, principal: ModelsRead, session: SessionDep,
+def download_model_version(name: str, version: VersionNumber, principal: ModelsRead, session: SessionDep,
                            settings: SettingsDep):
     mv = _get(session, principal.workspace_id, name, version)
     session.commit()  # no transaction open while the file streams
