@@ -98,3 +98,16 @@ def test_reading_needs_data_read_scope(client, admin):
     token = password_token(client, admin, scope="runs:read")
     response = client.get("/datastores", headers=bearer(token))
     assert response.status_code == 403 and 'scope="data:read"' in response.headers["www-authenticate"]
+
+
+def test_hostile_paths_are_4xx_not_500(client, admin_headers):
+    """Found in review: names too long for the file system, a file used as a directory, and
+    control characters must be refused, not crash or break the response headers."""
+    long_name = "a" * 300 + ".csv"
+    response = client.put(f"/datastores/default/files/{long_name}", content=b"x", headers=admin_headers)
+    assert response.status_code == 422 and "too long" in response.json()["detail"]
+    client.put("/datastores/default/files/plain/file.csv", content=b"x\n", headers=admin_headers)
+    under_file = client.put("/datastores/default/files/plain/file.csv/child.csv", content=b"x", headers=admin_headers)
+    assert under_file.status_code == 422 and "is a file" in under_file.json()["detail"]
+    control = client.put("/datastores/default/files/tmp/a%0db.csv", content=b"x", headers=admin_headers)
+    assert control.status_code == 422 and "control characters" in control.json()["detail"]

@@ -154,3 +154,22 @@ def test_writing_needs_pipelines_write(client, admin):
     token = password_token(client, admin, scope="pipelines:read")
     response = client.post("/pipelines", json=small_pipeline(), headers=bearer(token))
     assert response.status_code == 403
+
+
+def test_deeply_nested_settings_are_422_not_500(client, admin_headers):
+    body = small_pipeline()
+    deep: list = []
+    node = deep
+    for _ in range(900):
+        node.append([])
+        node = node[0]
+    body["steps"]["import"]["settings"]["column_names"] = deep
+    response = client.post("/pipelines", json=body, headers=admin_headers)
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_non_ascii_basic_credentials_are_invalid_client(client):
+    response = client.post("/oauth/token", data={"grant_type": "client_credentials"},
+                           headers={"Authorization": "Basic \u00e9t\u00e9".encode("latin-1")})
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.components.catalog import get_component
 from app.core import artifacts
-from app.core.files import IntegrityError, atomic_target, sha256_file
+from app.core.files import atomic_target, sha256_file
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.db.tables import Run
@@ -169,7 +169,10 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
                 except DataPathError as exc:
                     raise StepFailed(str(exc)) from exc
                 known = next((d for d in _data.values() if d["path"] == uri), None)
-                digest = known["sha256"] if known else sha256_file(path)  # hashed once per step
+                digest = sha256_file(path)
+                if known is not None and digest != known["sha256"]:
+                    # The step's fingerprint (and so reuse) was computed from the earlier content.
+                    raise StepFailed(f"{uri} changed while the step was starting; run it again")
                 state.reads.append(DataRead(_step, uri, digest, path.stat().st_size))
                 _log.info("reading %s (sha256 %s)", uri, digest)
                 return path
@@ -215,11 +218,10 @@ def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores:
                 return "inactive"
             step_log.info("step %s succeeded", name)
 
+    run_metrics = (next(iter(state.metrics.values())) if len(state.metrics) == 1
+                   else state.metrics or None)
     try:
-        model = _register_models(settings, store, run, spec, state)
-        run_metrics = (next(iter(state.metrics.values())) if len(state.metrics) == 1
-                       else state.metrics or None)
-        moved = store.finish(states.SUCCEEDED, metrics=run_metrics, model=model)
+        moved = store.succeed(_model_versions(run, spec, state), metrics=run_metrics)
     except RunInactive:
         return "inactive"
     return states.SUCCEEDED if moved else "inactive"
@@ -279,8 +281,8 @@ def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, compone
     source_run, source_step, outputs = found
     try:
         values = {out.port: _load_output(settings, out) for out in outputs}
-    except (OSError, IntegrityError, ValueError) as exc:
-        log.warning("cannot reuse %s of run %s: %s", source_step, source_run, exc)
+    except Exception as exc:  # noqa: BLE001 - e.g. a model pickled by another library version
+        log.warning("cannot reuse %s of run %s, computing it again: %s", source_step, source_run, exc)
         return False
     if {p.name for p in component.outputs} - set(values):
         return False
@@ -312,29 +314,27 @@ def _fail(store: RunStore, later: list[str], step: str, message: str) -> str:
     return states.FAILED
 
 
-def _register_models(settings: Settings, store: RunStore, run: Run, spec: PipelineSpec,
-                     state: RunState) -> tuple[str, int] | None:
+def _model_versions(run: Run, spec: PipelineSpec, state: RunState) -> list[dict]:
+    """The model versions this run registers: one per train_model step, with lineage."""
     train_steps = [name for name, s in spec.steps.items() if s.component == "train_model"]
-    first: tuple[str, int] | None = None
     versions = library_versions()
+    out = []
     for name in train_steps:
         trained = state.values.get((name, "model"))
         if trained is None:
             continue
-        model_name = spec.name if len(train_steps) == 1 else f"{spec.name}-{name}"
         ancestors = _relatives(spec, name, "up") | {name}
         descendants = _relatives(spec, name, "down")
-        metrics = next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None)
         record = state.stored[(name, "model")]  # a reused step's file lives in an earlier run
-        version = store.register_model(
-            name=model_name, step=name, pipeline_id=run.pipeline_id, pipeline_digest=run.pipeline_digest,
-            endpoint_id=run.endpoint_id, endpoint_version=run.endpoint_version, parameters=run.parameters,
-            data=[r.__dict__ for r in state.reads if r.step in ancestors], metrics=metrics,
+        out.append(dict(
+            name=spec.name if len(train_steps) == 1 else f"{spec.name}-{name}", step=name,
+            pipeline_id=run.pipeline_id, pipeline_digest=run.pipeline_digest, endpoint_id=run.endpoint_id,
+            endpoint_version=run.endpoint_version, parameters=run.parameters,
+            data=[r.__dict__ for r in state.reads if r.step in ancestors],
+            metrics=next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None),
             details={"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
-                     "feature_columns": list(trained.feature_columns),
-                     "classes": trained.classes, "hyperparameters": trained.hyperparameters,
-                     "training_rows": trained.training_rows},
+                     "feature_columns": list(trained.feature_columns), "classes": trained.classes,
+                     "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows},
             library_versions=versions, artifact_path=record["path"], size=record["size"],
-            sha256=record["sha256"])
-        first = first or (model_name, version)
-    return first
+            sha256=record["sha256"]))
+    return out

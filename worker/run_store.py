@@ -102,31 +102,40 @@ class RunStore:
             session.add(RunOutput(run_id=self.run_id, **fields))
             session.commit()
 
-    def register_model(self, **fields: Any) -> int:
-        """Adds the next version of model `name`; the unique constraint settles races."""
+    def succeed(self, models: list[dict[str, Any]], metrics: dict | None) -> bool:
+        """Registers the run's model versions and marks it succeeded in one fenced
+        transaction: a run canceled meanwhile registers nothing."""
         for _ in range(5):
             with self._session() as session:
                 run = self._fence(session)
-                latest = session.exec(select(func.max(ModelVersion.version)).where(
-                    ModelVersion.workspace_id == run.workspace_id,
-                    ModelVersion.name == fields["name"])).one() or 0
-                session.add(ModelVersion(workspace_id=run.workspace_id, version=latest + 1, run_id=self.run_id,
-                                         **fields))
+                first: tuple[str, int] | None = None
+                for fields in models:
+                    latest = session.exec(select(func.max(ModelVersion.version)).where(
+                        ModelVersion.workspace_id == run.workspace_id,
+                        ModelVersion.name == fields["name"])).one() or 0
+                    session.add(ModelVersion(workspace_id=run.workspace_id, version=latest + 1,
+                                             run_id=self.run_id, **fields))
+                    first = first or (fields["name"], latest + 1)
+                moved = states.transition(session, self.run_id, states.SUCCEEDED, attempt=self.attempt,
+                                          finished_at=utcnow(), metrics=metrics,
+                                          model_name=first[0] if first else None,
+                                          model_version=first[1] if first else None)
+                if not moved:
+                    session.rollback()
+                    raise RunInactive(self.run_id)
                 try:
                     session.commit()
-                    return latest + 1
-                except IntegrityError:
+                    return True
+                except IntegrityError:  # another run took that version number: count again
                     session.rollback()
-        raise RuntimeError(f"could not register a version of model {fields['name']!r}")
+        raise RuntimeError("could not register the model versions of this run")
 
-    def finish(self, status: str, *, error: dict | None = None, metrics: dict | None = None,
-               model: tuple[str, int] | None = None, skipped: list[str] = ()) -> bool:
+    def finish(self, status: str, *, error: dict | None = None, skipped: list[str] = ()) -> bool:
+        """Ends the run as failed or canceled (success goes through `succeed`)."""
         with self._session() as session:
             now = utcnow()
             moved = states.transition(session, self.run_id, status, attempt=self.attempt, finished_at=now,
-                                      error=error, metrics=metrics,
-                                      model_name=model[0] if model else None,
-                                      model_version=model[1] if model else None)
+                                      error=error)
             if moved and skipped:
                 for step in session.exec(select(RunStep).where(RunStep.run_id == self.run_id,
                                                                RunStep.name.in_(list(skipped)))):

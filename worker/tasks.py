@@ -42,17 +42,20 @@ def execute_run(run_id: str) -> str:
         return "skipped"
     store, run = claimed
     settings = get_settings()
-    with session_scope() as session:
-        stores = known_names(session, run.workspace_id)
     try:
+        with session_scope() as session:
+            stores = known_names(session, run.workspace_id)
         outcome = executor.execute_run(settings, store, run, stores)
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:
         # A failure outside any step (storage, database): the run must not stay "running".
         log.exception("run %s failed outside its steps", run_id)
-        store.finish(states.FAILED, error={"step": None, "message": f"internal error: {type(exc).__name__}; "
-                                           "the worker log has the details"})
+        try:
+            store.finish(states.FAILED, error={"step": None, "message": f"internal error: {type(exc).__name__}; "
+                                               "the worker log has the details"})
+        except RunInactive:
+            pass
         outcome = states.FAILED
     log.info("run %s finished: %s", run_id, outcome)
     return outcome

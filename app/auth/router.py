@@ -64,7 +64,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
         client_id, _, secret = decoded.partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # includes UnicodeDecodeError and non-ASCII input
         return ("", "")
     # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
     return unquote(client_id), unquote(secret)
@@ -154,8 +154,11 @@ async def revoke_token(request: Request, principal: AnyPrincipal, session: Sessi
     token = form.get("token")
     if not isinstance(token, str) or not token:
         return _oauth_error("invalid_request", "token is required")
-    service.revoke_token(session, settings, token)
-    session.commit()
+    def revoke() -> None:
+        service.revoke_token(session, settings, token)
+        session.commit()
+
+    await run_in_threadpool(revoke)
     return Response(status_code=200, headers=_NO_STORE)
 
 

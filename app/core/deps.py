@@ -15,6 +15,8 @@ from app.db.engine import get_engine
 def get_db() -> Iterator[Session]:
     # Writes commit explicitly in the route (after the service ran, before the
     # response), so that "recorded before 202" never depends on teardown order.
+    # scope="function" (below) closes the session when the route returns, before the
+    # response is sent: on SQLite an open transaction holds the write lock.
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -23,5 +25,5 @@ def get_db() -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -64,7 +64,7 @@ def int_cursor(page: PageParams) -> int | None:
     """The cursor of a list ordered by a version number."""
     if page.after_id is None:
         return None
-    if not page.after_id.isdigit() or int(page.after_id) > 2**31:
+    if not (page.after_id.isascii() and page.after_id.isdigit()) or int(page.after_id) > 2**31:
         raise InvalidInput("cursor is not one this service issued",
                            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}])
     return int(page.after_id)

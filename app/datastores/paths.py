@@ -45,12 +45,19 @@ def resolve(settings: Settings, workspace_id: str, uri: str, known_datastores: s
         raise DataPathError(f"no datastore named {store!r} in this workspace; "
                             f"datastores: {', '.join(sorted(known_datastores))}")
     root = datastore_root(settings, workspace_id, store)
-    root.mkdir(parents=True, exist_ok=True)
-    target = contained(root, relative)
-    if mode == "read":
-        if not target.is_file():
-            raise DataPathError(f"{uri} does not exist; upload it with "
-                                f"PUT /datastores/{store}/files/{relative}")
-    elif target.is_dir():
-        raise DataPathError(f"{uri} is a directory")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        target = contained(root, relative)
+        if mode == "read":
+            if not target.is_file():
+                raise DataPathError(f"{uri} does not exist; upload it with "
+                                    f"PUT /datastores/{store}/files/{relative}")
+        else:
+            if target.is_dir():
+                raise DataPathError(f"{uri} is a directory")
+            for parent in target.relative_to(Path(os.path.realpath(root))).parents:
+                if (Path(os.path.realpath(root)) / parent).is_file():
+                    raise DataPathError(f"{uri} cannot be written: {parent.as_posix()!r} is a file")
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise DataPathError(f"{uri} cannot be used: {exc.strerror or type(exc).__name__}") from exc
     return target

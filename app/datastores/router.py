@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from app.auth.deps import AdminPrincipal, requires
@@ -63,9 +66,13 @@ def get_datastore(name: str, principal: DataRead, session: SessionDep):
 )
 async def upload_file(name: str, path: str, request: Request, principal: DataWrite,
                       session: SessionDep, settings: SettingsDep, response: Response):
-    service.get(session, principal.workspace_id, name)
-    session.commit()
-    target = service.file_target(settings, principal.workspace_id, name, path, mode="write")
+    def check() -> Path:
+        # Blocking database and disk work stays off the event loop.
+        service.get(session, principal.workspace_id, name)
+        session.commit()
+        return service.file_target(settings, principal.workspace_id, name, path, mode="write")
+
+    target = await run_in_threadpool(check)
     size, sha256 = await service.write_stream(target, request.stream())
     response.headers["Location"] = f"/datastores/{name}/files/{path}"
     return FileUploaded(path=path, size=size, sha256=sha256, uri=f"datastore://{name}/{path}")

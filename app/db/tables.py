@@ -133,6 +133,9 @@ class IdempotencyKey(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=40)
     key: str = Field(max_length=255)
     request_hash: str = Field(max_length=64)
+    # Set in the transaction that creates the run: a claim whose request died after
+    # that commit replays the run instead of creating a second one.
+    run_id: str | None = Field(default=None, max_length=40)
     status_code: int | None = None
     response_body: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
     response_headers: dict[str, str] | None = Field(default=None, sa_column=_json_column())

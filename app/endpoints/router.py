@@ -132,15 +132,24 @@ def retrain(endpoint: str, body: EndpointRunRequest, principal: RunsWrite, sessi
         if isinstance(outcome, idempotency.Replay):
             return JSONResponse(outcome.body, status_code=outcome.status_code,
                                 headers={**outcome.headers, "Idempotency-Replayed": "true"})
+        if isinstance(outcome, idempotency.Created):  # its first request died after creating the run
+            run = runs.get_run(session, principal, outcome.run_id)
+            return _accepted(session, run, outcome.claim)
         claim = outcome
     try:
-        run = service.retrain(session, settings, principal, endpoint, body)
-        out = runs.to_out(run, runs_repo.steps(session, run.id)).model_dump(mode="json")
+        run = service.retrain(session, settings, principal, endpoint, body,
+                              before_commit=idempotency.bind_run(claim) if claim else None)
     except BaseException:
         if claim is not None:
-            idempotency.release(session, claim)
+            idempotency.release(session, claim)  # a no-op once the run exists
         raise
-    headers = {"Location": f"/runs/{run.id}", "ETag": runs.etag_of(RunOut.model_validate(out))}
+    return _accepted(session, run, claim)
+
+
+def _accepted(session, run, claim) -> JSONResponse:
+    out = runs.to_out(run, runs_repo.steps(session, run.id))
+    body = out.model_dump(mode="json")
+    headers = {"Location": f"/runs/{run.id}", "ETag": runs.etag_of(out)}
     if claim is not None:
-        idempotency.complete(session, claim, 202, out, headers)
-    return JSONResponse(out, status_code=202, headers=headers)
+        idempotency.complete(session, claim, 202, body, headers)
+    return JSONResponse(body, status_code=202, headers=headers)

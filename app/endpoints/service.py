@@ -126,9 +126,9 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
 
 
 def retrain(session: Session, settings: Settings, principal: Principal, ref: str,
-            body: EndpointRunRequest) -> Run:
+            body: EndpointRunRequest, before_commit=None) -> Run:
     endpoint, version = _target(session, principal, ref, body)
     return runs.create_run(session, settings, principal, PipelineSpec.model_validate(version.definition),
                            parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
                            pipeline_id=version.pipeline_id, endpoint_id=endpoint.id,
-                           endpoint_version=version.version)
+                           endpoint_version=version.version, before_commit=before_commit)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.components.catalog import get_component
 
@@ -21,6 +21,10 @@ NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$"
 _PARAM_REF = re.compile(r"^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_\-]*)\s*\}\}$")
 _PARAM_REF_ANYWHERE = re.compile(r"\$\{\{.*?\}\}")
 DATA_PATH_RE = re.compile(r"^datastore://([A-Za-z0-9][A-Za-z0-9_\-]{0,63})/(.+)$")
+
+MAX_NAME_BYTES = 255   # a file name, on every common file system
+MAX_PATH_BYTES = 1024
+MAX_SETTINGS_DEPTH = 20
 
 ParameterType = Literal["string", "integer", "number", "boolean", "data_path", "enum"]
 
@@ -50,6 +54,19 @@ class StepSpec(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     inputs: dict[str, str] = Field(default_factory=dict,
                                    description='input port -> "<step>.<port>" of an upstream step')
+
+    @field_validator("settings")
+    @classmethod
+    def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # Walked without recursion: a hostile body must not exhaust the stack.
+        stack = [(value, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_SETTINGS_DEPTH:
+                raise ValueError(f"settings are nested deeper than {MAX_SETTINGS_DEPTH} levels")
+            children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        return value
 
 
 class PipelineSpec(BaseModel):
@@ -83,8 +100,13 @@ def parse_data_path(value: Any) -> tuple[str, str] | str:
                 "(other schemes and server paths are not accepted)")
     store, rel = match.group(1), match.group(2)
     parts = rel.split("/")
-    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel or "\x00" in rel:
+    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
         return f"{value!r} must be a plain relative path inside the datastore (no '..', '.', '//' or '\\')"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in rel):
+        return f"{value!r} contains control characters"
+    if len(rel.encode()) > MAX_PATH_BYTES or any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
+        return (f"{value[:80]!r}... is too long: at most {MAX_NAME_BYTES} bytes a name "
+                f"and {MAX_PATH_BYTES} bytes in all")
     return store, rel
 
 

@@ -46,8 +46,9 @@ def check_submission(session: Session, settings: Settings, workspace_id: str, sp
 def create_run(session: Session, settings: Settings, principal: Principal, spec: PipelineSpec, *,
                parameters: dict[str, Any], experiment: str | None, regenerate: bool,
                pipeline_id: str | None, endpoint_id: str | None = None,
-               endpoint_version: int | None = None) -> Run:
-    """Records the run and its steps, commits, then enqueues it."""
+               endpoint_version: int | None = None, before_commit=None) -> Run:
+    """Records the run and its steps, commits, then enqueues it. `before_commit(session, run)`
+    joins the run's transaction (the idempotency claim records the run there)."""
     bound = check_submission(session, settings, principal.workspace_id, spec, parameters)
     run = Run(workspace_id=principal.workspace_id, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
               endpoint_version=endpoint_version, experiment=experiment,
@@ -60,6 +61,8 @@ def create_run(session: Session, settings: Settings, principal: Principal, spec:
         component = get_component(step.component)
         session.add(RunStep(run_id=run.id, name=name, position=position, component=step.component,
                             component_version=component.version, settings=bound.settings[name]))
+    if before_commit is not None:
+        before_commit(session, run)
     # Durable before it is announced: a worker that picks the task up finds the row.
     session.commit()
     try:
@@ -126,7 +129,6 @@ def rerun(session: Session, settings: Settings, principal: Principal, run_id: st
 def cancel_run(session: Session, principal: Principal, run_id: str) -> Run:
     run = get_run(session, principal, run_id)
     now = utcnow()
-    was_running = run.status == states.RUNNING
     if not states.transition(session, run.id, states.CANCELED, finished_at=now, cancel_requested_at=now,
                              error={"step": None, "message": f"canceled by {principal.name}"}):
         session.rollback()
@@ -140,11 +142,12 @@ def cancel_run(session: Session, principal: Principal, run_id: str) -> Run:
             step.finished_at = now if step.started_at else None
             session.add(step)
     session.commit()
-    if was_running:
-        try:
-            revoke(run.id)  # stops the step that is computing now, within seconds
-        except Exception as exc:  # noqa: BLE001 - the fenced state change already stopped it logically
-            log.warning("could not send revoke for run %s: %s", run.id, type(exc).__name__)
+    # Sent whatever the status was when read: a worker may have claimed the run since.
+    # It stops a computing step within seconds and drops a message still in the queue.
+    try:
+        revoke(run.id)
+    except Exception as exc:  # noqa: BLE001 - the fenced state change already stopped it logically
+        log.warning("could not send revoke for run %s: %s", run.id, type(exc).__name__)
     session.refresh(run)
     return run
 

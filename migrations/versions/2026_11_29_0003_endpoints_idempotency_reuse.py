@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.Column('workspace_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('run_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('response_body', sa.JSON(), nullable=True),
     sa.Column('response_headers', sa.JSON(), nullable=True),
