@@ -7,9 +7,10 @@ to another worker, the write is refused with RunInactive and the executor stops.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -36,11 +37,38 @@ class RunStore:
             now = utcnow()
             moved = states.transition(session, run_id, states.RUNNING, bump_attempt=True,
                                       started_at=now, heartbeat_at=now)
+            if moved:
+                run = session.get(Run, run_id)
+                if run.attempt > 1:
+                    _reset_for_new_attempt(session, run_id)
             session.commit()
             if not moved:
                 return None
-            run = session.get(Run, run_id)
             return cls(run_id, run.attempt), run
+
+    @staticmethod
+    def state_of(run_id: str) -> Run | None:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            return session.get(Run, run_id)
+
+    @staticmethod
+    def release_if_stale(run_id: str, attempt: int, stale_after: timedelta) -> bool:
+        """running -> queued when the attempt's heartbeat is older than `stale_after`:
+        its worker is gone, so the run may be claimed again (with a higher attempt)."""
+        with Session(get_engine()) as session:
+            moved = states.transition(session, run_id, states.QUEUED, attempt=attempt,
+                                      heartbeat_before=utcnow() - stale_after)
+            session.commit()
+            return moved
+
+    def heartbeat(self) -> bool:
+        with self._session() as session:
+            moved = session.execute(
+                update(Run).where(Run.id == self.run_id, Run.status == states.RUNNING,
+                                  Run.attempt == self.attempt).values(heartbeat_at=utcnow())
+            ).rowcount == 1
+            session.commit()
+            return moved
 
     # Fenced writes --------------------------------------------------------------------
 
@@ -143,3 +171,12 @@ class RunStore:
                     session.add(step)
             session.commit()
             return moved
+
+
+def _reset_for_new_attempt(session: Session, run_id: str) -> None:
+    """A new attempt starts from the first step: what the lost one recorded is cleared."""
+    session.execute(delete(RunOutput).where(RunOutput.run_id == run_id))
+    for step in session.exec(select(RunStep).where(RunStep.run_id == run_id)):
+        step.status, step.started_at, step.finished_at = states.STEP_PENDING, None, None
+        step.metrics, step.error, step.reused_from, step.fingerprint = None, None, None, None
+        session.add(step)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+from datetime import timedelta
 
 from app.core.clock import utcnow
 from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
@@ -32,16 +34,35 @@ def worker_check(check_id: str) -> None:
         session.add(check)
 
 
-@celery_app.task(name=EXECUTE_RUN_TASK)
-def execute_run(run_id: str) -> str:
-    """Claims the run (queued -> running) and executes it. A redelivered message for a
-    run that is already running elsewhere, finished or canceled does nothing."""
+@celery_app.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None)
+def execute_run(self, run_id: str) -> str:
+    """Claims the run (queued -> running) and executes it.
+
+    The message is acknowledged only when the task ends (acks_late), so a worker
+    that dies mid-run has its message delivered again. That delivery finds the run
+    `running` under the dead attempt: once the attempt's heartbeat is stale, the
+    run is taken over with a higher attempt (the fencing token), and the dead
+    attempt's writes, should it still be alive, are refused. A run that finished,
+    or was canceled, is left alone.
+    """
+    settings = get_settings()
+    stale_after = timedelta(seconds=3 * settings.heartbeat_seconds)
     claimed = RunStore.claim(run_id)
     if claimed is None:
-        log.info("run %s is not queued; nothing to do", run_id)
-        return "skipped"
+        current = RunStore.state_of(run_id)
+        if current is None or current.status != states.RUNNING:
+            log.info("run %s is not queued; nothing to do", run_id)
+            return "skipped"
+        if not RunStore.release_if_stale(run_id, current.attempt, stale_after):
+            # Its worker may still be alive (a duplicate delivery): look again later.
+            raise self.retry(countdown=stale_after.total_seconds())
+        log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
+        claimed = RunStore.claim(run_id)
+        if claimed is None:
+            return "skipped"
     store, run = claimed
-    settings = get_settings()
+    beat = _Heartbeat(store, settings.heartbeat_seconds)
+    beat.start()
     try:
         with session_scope() as session:
             stores = known_names(session, run.workspace_id)
@@ -57,5 +78,27 @@ def execute_run(run_id: str) -> str:
         except RunInactive:
             pass
         outcome = states.FAILED
+    finally:
+        beat.stop()
     log.info("run %s finished: %s", run_id, outcome)
     return outcome
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the run's heartbeat while this attempt holds it."""
+
+    def __init__(self, store: RunStore, every: float) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-{store.run_id}")
+        self.store, self.every = store, every
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.every):
+            try:
+                if not self.store.heartbeat():
+                    return  # canceled, finished or taken over
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next tick
+                log.warning("run %s: heartbeat failed", self.store.run_id, exc_info=True)
+
+    def stop(self) -> None:
+        self._stop_event.set()

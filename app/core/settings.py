@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(default=6 * 3600 + 300, ge=15)
     broker_visibility_timeout: int = Field(default=7 * 3600, ge=30)
     worker_concurrency: int | None = Field(default=None, ge=1)
+    # A running run's worker writes a heartbeat this often; a run whose heartbeat is
+    # older than 3 x this is taken over when its task is delivered again.
+    heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
     # The Celery queue that runs are sent to and that workers consume.
     queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
 

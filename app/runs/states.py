@@ -42,11 +42,14 @@ def sources_of(target: str) -> list[str]:
 
 
 def transition(session: Session, run_id: str, to: str, *, attempt: int | None = None,
-               bump_attempt: bool = False, **fields: Any) -> bool:
-    """Moves the run to `to` if allowed from its current state; True when it moved."""
+               bump_attempt: bool = False, heartbeat_before=None, **fields: Any) -> bool:
+    """Moves the run to `to` if allowed from its current state; True when it moved.
+    `heartbeat_before` also requires the last heartbeat to be older than that time."""
     query = update(Run).where(Run.id == run_id, Run.status.in_(sources_of(to)))
     if attempt is not None:
         query = query.where(Run.attempt == attempt)
+    if heartbeat_before is not None:
+        query = query.where(Run.heartbeat_at < heartbeat_before)
     values: dict[str, Any] = {"status": to, **fields}
     if bump_attempt:
         values["attempt"] = Run.attempt + 1
