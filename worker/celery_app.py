@@ -16,7 +16,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import after_setup_logger, worker_process_init
+from celery.signals import after_setup_logger, worker_process_init, worker_ready, worker_shutdown
 
 from app.core.logging import configure_logging
 from app.core.queue import celery_transport_options
@@ -77,3 +77,22 @@ def _size_native_thread_pools(**_kwargs) -> None:
 
     get_engine.cache_clear()
     log.info("worker child ready", extra={"native_threads": threads, "concurrency": concurrency})
+
+
+_reconciler = None
+
+
+@worker_ready.connect
+def _start_reconciler(**_kwargs) -> None:
+    # In the worker's main process, not in the pool children.
+    global _reconciler
+    from worker.reconciler import Reconciler
+
+    _reconciler = Reconciler(get_settings())
+    _reconciler.start()
+
+
+@worker_shutdown.connect
+def _stop_reconciler(**_kwargs) -> None:
+    if _reconciler is not None:
+        _reconciler.stop()

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # A running run's worker writes a heartbeat this often; a run whose heartbeat is
     # older than 3 x this is taken over when its task is delivered again.
     heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # How often each worker's reconciler looks for runs the broker lost.
+    reconcile_seconds: float = Field(default=30.0, gt=0, le=3600)
     # The Celery queue that runs are sent to and that workers consume.
     queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
 

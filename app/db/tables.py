@@ -186,6 +186,7 @@ class Run(SQLModel, table=True):
     endpoint_version: int | None = None
     experiment: str | None = Field(default=None, max_length=100, index=True)
     status: str = Field(default="queued", max_length=20)
+    queue: str = Field(default="retrainer", max_length=100, description="the Celery queue it was sent to")
     definition: dict[str, Any] = Field(sa_column=_json_column(False))
     pipeline_digest: str = Field(max_length=64)
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))

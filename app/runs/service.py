@@ -50,7 +50,8 @@ def create_run(session: Session, settings: Settings, principal: Principal, spec:
     """Records the run and its steps, commits, then enqueues it. `before_commit(session, run)`
     joins the run's transaction (the idempotency claim records the run there)."""
     bound = check_submission(session, settings, principal.workspace_id, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
+    run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=pipeline_id,
+              endpoint_id=endpoint_id,
               endpoint_version=endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id)

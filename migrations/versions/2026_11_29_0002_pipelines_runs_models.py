@@ -58,6 +58,7 @@ def upgrade() -> None:
     sa.Column('endpoint_version', sa.Integer(), nullable=True),
     sa.Column('experiment', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('queue', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('definition', sa.JSON(), nullable=False),
     sa.Column('pipeline_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('parameters', sa.JSON(), nullable=False),
