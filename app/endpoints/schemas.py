@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.pipelines.spec import ParameterSpec, StepSpec
+from app.runs.schemas import Experiment, Regenerate
 
 ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
 MAX_VERSION = 2**31 - 1  # fits every database's INTEGER
@@ -77,8 +78,8 @@ class EndpointRunRequest(BaseModel):
                                        description="Values for the version's parameters; unset ones take their defaults")
     version: int | None = Field(default=None, ge=1, le=MAX_VERSION,
                                 description="Defaults to the endpoint's default version")
-    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+    experiment: Experiment = None
+    regenerate: Regenerate = False
 
 
 class DryRunOut(BaseModel):

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+# Fields shared by every request that starts a run (draft runs, reruns, retrains).
+Experiment = Annotated[str | None, Field(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
+Regenerate = Annotated[bool, Field(description="Run every step again; reuse no earlier outputs")]
 
 
 class RunRequest(BaseModel):
@@ -13,8 +18,8 @@ class RunRequest(BaseModel):
 
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Values for the pipeline's parameters; unset ones take their defaults")
-    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+    experiment: Experiment = None
+    regenerate: Regenerate = False
 
 
 class RerunRequest(BaseModel):
@@ -22,8 +27,8 @@ class RerunRequest(BaseModel):
 
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Overrides of the original run's parameter values")
-    experiment: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-    regenerate: bool = Field(default=False, description="Run every step again; reuse no earlier outputs")
+    experiment: Experiment = None
+    regenerate: Regenerate = False
 
 
 class RunError(BaseModel):
