@@ -14,7 +14,7 @@ from typing import Annotated
 import httpx
 import typer
 
-from app.core.settings import ConfigurationError, Settings, get_settings
+from app.core.settings import ConfigurationError, Settings
 from app.submit import submit
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -24,9 +24,10 @@ cli.add_typer(users_cli, name="users")
 cli.command("submit")(submit)
 
 
-def _settings() -> Settings:
-    settings = get_settings()
+def _settings(**overrides: object) -> Settings:
+    """The settings of this command: the environment (and .env), with `overrides`."""
     try:
+        settings = Settings().model_copy(update=overrides) if overrides else Settings()
         settings.validate_for_start()
     except ConfigurationError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
@@ -46,16 +47,21 @@ def _bootstrap_admin(settings: Settings) -> tuple[str, str] | None:
     from sqlmodel import select
 
     from app.auth.service import create_user, ensure_bootstrap_admin
-    from app.db.engine import session_scope
+    from app.db.engine import build_engine
     from app.db.tables import User
+    from app.db.unit_of_work import UnitOfWork
 
-    with session_scope() as session:
-        if ensure_bootstrap_admin(session, settings):
-            return settings.admin_username, "(the value of RETRAINER_ADMIN_PASSWORD)"
-        if not settings.embedded_database or session.exec(select(User)).first() is not None:
-            return None
-        password = secrets.token_urlsafe(12)
-        create_user(session, username="admin", password=password, workspace="default", admin=True)
+    engine = build_engine(settings)
+    try:
+        with UnitOfWork(engine) as uow:
+            if ensure_bootstrap_admin(uow.session, settings):
+                return settings.admin_username or "", "(the value of RETRAINER_ADMIN_PASSWORD)"
+            if not settings.embedded_database or uow.session.exec(select(User)).first() is not None:
+                return None
+            password = secrets.token_urlsafe(12)
+            create_user(uow.session, username="admin", password=password, workspace="default", admin=True)
+    finally:
+        engine.dispose()
     path = settings.data_dir / "admin-password"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -92,17 +98,10 @@ def worker(
     concurrency: Annotated[int | None, typer.Option(help="Worker child processes (default: cores)")] = None,
 ) -> None:
     """Run a Celery worker alone; start more on more machines to scale out."""
-    if concurrency is not None:
-        os.environ["RETRAINER_WORKER_CONCURRENCY"] = str(concurrency)
-        get_settings.cache_clear()
-    settings = _settings()
-    from worker.celery_app import celery_app
+    settings = _settings(worker_concurrency=concurrency) if concurrency is not None else _settings()
+    from worker.celery_app import build_celery, worker_argv
 
-    argv = ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip",
-            "--without-mingle", "--pool", "prefork", "--queues", settings.queue]
-    if concurrency is not None:
-        argv += ["--concurrency", str(concurrency)]
-    celery_app.worker_main(argv)
+    build_celery(settings).worker_main(worker_argv(settings))
 
 
 def openapi_document() -> str:
@@ -140,19 +139,23 @@ def users_create(
     """Create a user (and its workspace when missing)."""
     from app.auth.service import create_user
     from app.core.errors import RetrainerError
-    from app.db.engine import session_scope
+    from app.db.engine import build_engine
+    from app.db.unit_of_work import UnitOfWork
 
     settings = _settings()
     _migrate(settings)
+    engine = build_engine(settings)
     try:
-        with session_scope() as session:
-            user = create_user(session, username=username, password=password,
+        with UnitOfWork(engine) as uow:
+            user = create_user(uow.session, username=username, password=password,
                                workspace=workspace, admin=admin)
             user_id = user.id
     except RetrainerError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors or [])
         typer.secho(f"error: {exc.detail}" + (f" ({problems})" if problems else ""), fg="red", err=True)
         raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
     typer.echo(f"created user {username!r} ({user_id}) in workspace {workspace!r}"
                + (" with admin" if admin else ""))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -11,18 +13,18 @@ from fastapi.routing import APIRoute
 from app import __doc__ as package_doc
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
-from app.core.errors import PROBLEM_RESPONSES, install_error_handlers, problem_media_type_in_spec
 from app.core.logging import configure_logging
-from app.core.middleware import RequestContextMiddleware
-from app.core.settings import Settings, get_settings
-from app.ops.router import router as ops_router
+from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
 from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
-from app.ops.worker_checks import router as worker_checks_router
+from app.ops.router import router as ops_router
 from app.pipelines.router import router as pipelines_router
 from app.runs.router import router as runs_router
+from app.runtime import Runtime
+from app.web.middleware import RequestContextMiddleware
+from app.web.problems import PROBLEM_RESPONSES, install_error_handlers, problem_media_type_in_spec
 
 log = logging.getLogger("retrainer")
 
@@ -34,18 +36,22 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    """The API, using `settings` (read from the environment when not given) for every
+    route, its database engine and its task queue."""
+    settings = settings or Settings()
     settings.validate_for_start()
     configure_logging(settings.log_level, settings.log_json)
+    runtime = Runtime.build(settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
         log.info("retrainer api started", extra={
             "database": settings.sqlalchemy_url.split("://")[0],
             "broker": settings.celery_broker_url.split("://")[0],
         })
         yield
+        runtime.close()
 
     app = FastAPI(
         title="Retrainer",
@@ -55,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
-    app.state.settings = settings
+    app.state.runtime = runtime
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
         settings.token_failures_per_username)
@@ -66,17 +72,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Body limits are set per router (not app-wide) so that they run inside the request
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
-    for router in (ops_router, auth_router, worker_checks_router, datastores_router,
-                   pipelines_router, endpoints_router, runs_router, models_router):
+    for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
+                   runs_router, models_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
 
     default_openapi = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = problem_media_type_in_spec(default_openapi())
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -1,6 +1,6 @@
 """`retrainer submit`: retrain through a pipeline endpoint from a CI job.
 
-A thin HTTP client of the public contract (sections 1 and 6): it gets a token
+A thin HTTP client of the public REST API (OAuth 2.0 and runs): it gets a token
 with the client_credentials grant (or uses RETRAINER_TOKEN), sends
 `POST /endpoints/{id}/runs`, and with --wait follows the run with the
 long-poll `GET /runs/{id}?wait=30` + `If-None-Match` until it is finished.
@@ -22,9 +22,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 import typer
 
+from app.runs.states import FINISHED_RUN
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 LONG_POLL_SECONDS = 30
-TERMINAL = frozenset({"succeeded", "failed", "canceled"})
+TERMINAL = frozenset(status.value for status in FINISHED_RUN)
 
 # Exit codes (documented in the help below and in examples/ci/README.md).
 EXIT_OK = 0           # submitted (without --wait) or succeeded (with --wait)
@@ -354,7 +356,7 @@ def _follow(client: Client, run: dict, etag: str | None, timeout: float, steps: 
             failures = 0
             continue
         body = _json(response) if response is not None and response.status_code == 200 else None
-        if isinstance(body, dict) and body.get("id") == run_id:
+        if response is not None and isinstance(body, dict) and body.get("id") == run_id:
             failures = 0
             previous, run = run, body
             etag = response.headers.get("ETag")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from app.core.settings import get_settings
+from app.core.settings import Settings
 from app.db import tables  # noqa: F401  (registers every table on the metadata)
 from app.db.engine import build_engine
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata
 
 
 def _settings():
-    return config.attributes.get("settings") or get_settings()
+    return config.attributes.get("settings") or Settings()
 
 
 def run_migrations_offline() -> None:

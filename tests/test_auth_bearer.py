@@ -10,7 +10,8 @@ import time
 import pytest
 from jose import jwt
 
-from tests.conftest import SECRET_KEY, bearer, password_token
+from tests.helpers.api import bearer, password_token
+from tests.helpers.backends import SECRET_KEY
 
 
 def _claims(**overrides):

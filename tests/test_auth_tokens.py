@@ -8,7 +8,8 @@ import secrets
 import httpx
 import redis
 
-from tests.conftest import bearer, password_token, start_api, stop_process
+from tests.helpers.api import bearer, password_token
+from tests.helpers.processes import start_api, stop_process
 
 
 def _sp(client, admin_headers, scopes=("runs:read", "runs:write")):
@@ -165,7 +166,7 @@ def test_rate_limit_per_client_address(backend, make_user, tmp_path):
                        RETRAINER_TOKEN_FAILURES_PER_ADDRESS="2/minute")
     try:
         with httpx.Client(base_url=server.url) as c:
-            for i in range(2):
+            for _ in range(2):
                 r = c.post("/oauth/token", data={"grant_type": "password",
                                                  "username": f"ghost-{secrets.token_hex(3)}",
                                                  "password": "wrong-password"})

@@ -6,7 +6,7 @@ import hashlib
 import os
 import secrets
 
-from tests.conftest import bearer, password_token
+from tests.helpers.api import bearer, password_token
 
 
 def test_default_datastore_exists_for_every_workspace(client, make_user):

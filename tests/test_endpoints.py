@@ -10,9 +10,8 @@ import secrets
 import httpx
 import pytest
 
-from tests.conftest import bearer, password_token
-from tests.pipeline_samples import EXAMPLE, adult_bytes, income_pipeline, small_csv, small_pipeline
-from tests.test_runs import wait_for
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.samples import EXAMPLE, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 
 def _endpoint(client, headers, name: str | None = None) -> dict:
@@ -344,7 +343,7 @@ def test_out_of_range_numbers_are_422_not_500(client, admin_headers):
         assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["path", "version"]
     retrain = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={"version": huge})
     assert retrain.status_code == 422
-    from app.core.pagination import encode_cursor
+    from app.core.paging import encode_cursor
 
     page = client.get(f"/endpoints/{endpoint['id']}/versions?cursor={encode_cursor(str(huge))}", headers=admin_headers)
     assert page.status_code == 422 and page.json()["errors"][0]["loc"] == ["query", "cursor"]

@@ -46,8 +46,8 @@ from retrainer_client.models import (
 )
 from retrainer_client.types import File
 
-from tests.conftest import ROOT
-from tests.pipeline_samples import small_csv, small_pipeline
+from tests.helpers.processes import ROOT
+from tests.helpers.samples import small_csv, small_pipeline
 
 CLIENT_DIR = ROOT / "openapi" / "retrainer-client"
 # Left in the tree by `pip install -e` (pdm-backend, git-ignored by its own .gitignore) and by imports.

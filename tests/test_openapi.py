@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import ROOT
+from tests.helpers.processes import ROOT
 
 
 def test_committed_spec_equals_the_served_spec(client):

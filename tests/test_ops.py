@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.conftest import start_api, stop_process
+from tests.helpers.processes import start_api, stop_process
 
 
 def test_healthz_needs_no_token(client):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import secrets
 
-from tests.conftest import bearer, password_token
-from tests.pipeline_samples import income_pipeline, small_pipeline
+from tests.helpers.api import bearer, password_token
+from tests.helpers.samples import income_pipeline, small_pipeline
 
 
 def _locs(response) -> list[tuple]:

@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from tests.conftest import ROOT, free_port
+from tests.helpers.processes import ROOT, free_port
 
 README = (ROOT / "README.md").read_text()
 

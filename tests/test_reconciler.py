@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 
 import httpx
 import redis
 
-from tests.conftest import ROOT, bearer, password_token, process_env, start_api, stop_process
-from tests.pipeline_samples import small_csv, small_pipeline
-from tests.test_runs import wait_for
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.processes import start_api, start_worker, stop_process
+from tests.helpers.samples import small_csv, small_pipeline
 
 
 def test_queued_run_survives_a_flushed_redis(backend, make_user, tmp_path):
@@ -36,16 +34,12 @@ def test_queued_run_survives_a_flushed_redis(backend, make_user, tmp_path):
             client.flushall()            # ...and now it is gone, as after a Redis restart without persistence
             assert c.get(f"/runs/{run_id}", headers=headers).json()["status"] == "queued"
 
-            log_path = tmp_path / "worker.log"
-            with open(log_path, "wb") as log:
-                worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
-                                          env=process_env(backend, **env), cwd=ROOT,
-                                          stdout=log, stderr=subprocess.STDOUT)
+            worker = start_worker(backend, tmp_path / "worker.log", **env)
             run = wait_for(c, headers, run_id, timeout=120)
             assert run["status"] == "succeeded", run["error"]
-            assert "sent 1 queued run(s) again" in log_path.read_text(errors="replace")
+            assert "sent 1 queued run(s) again" in worker.log()
     finally:
         if worker is not None:
-            stop_process(worker, timeout=30)
+            stop_process(worker.process, timeout=30)
         stop_process(server.process)
         private.stop()

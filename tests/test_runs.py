@@ -17,20 +17,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from tests.conftest import bearer, password_token
-from tests.pipeline_samples import ADULT_COLUMNS, adult_bytes, income_pipeline, small_csv, small_pipeline
-
-TERMINAL = {"succeeded", "failed", "canceled"}
-
-
-def wait_for(client, headers, run_id: str, statuses=TERMINAL, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        run = client.get(f"/runs/{run_id}", headers=headers).json()
-        if run["status"] in statuses:
-            return run
-        assert time.monotonic() < deadline, f"run {run_id} still {run['status']}: {run}"
-        time.sleep(0.2)
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +153,8 @@ def test_model_version_has_its_lineage(income, client_module, headers_module):
     assert version["classes"] == ["<=50K", ">50K"]
     assert "scikit-learn" in version["library_versions"] and "pandas" in version["library_versions"]
     listed = client_module.get("/models", headers=headers_module).json()["items"]
-    assert {"name": "income-prediction", "latest_version": 1, "versions": 1} == {
-        k: listed[0][k] for k in ("name", "latest_version", "versions")}
+    assert {
+        k: listed[0][k] for k in ("name", "latest_version", "versions")} == {"name": "income-prediction", "latest_version": 1, "versions": 1}
 
 
 def test_step_logs_are_text(income, client_module, headers_module):
@@ -329,7 +317,7 @@ def test_prepare_us_and_non_us_data_sets(client, admin_headers, worker):
     files a training pipeline can then read (the retraining story's two data sets)."""
     import json
 
-    from tests.pipeline_samples import EXAMPLE
+    from tests.helpers.samples import EXAMPLE
 
     client.put("/datastores/default/files/census/adult.data", content=adult_bytes(), headers=admin_headers)
     pipeline = client.post("/pipelines", json=json.loads((EXAMPLE / "prepare.json").read_text()),

@@ -4,15 +4,13 @@ paths again when it starts (the file may be gone since the submission)."""
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 import time
 
 import httpx
 
-from tests.conftest import ROOT, bearer, password_token, process_env, start_api, stop_process
-from tests.pipeline_samples import small_csv, small_pipeline
-from tests.test_runs import wait_for
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.processes import start_api, start_worker, stop_process
+from tests.helpers.samples import small_csv, small_pipeline
 
 
 def test_queued_runs_canceled_or_with_vanished_data(backend, make_user, tmp_path):
@@ -39,24 +37,20 @@ def test_queued_runs_canceled_or_with_vanished_data(backend, make_user, tmp_path
             # The file disappears between submission and execution.
             (backend.data_dir / "datastores" / me["workspace_id"] / "default" / "q" / "gone.csv").unlink()
 
-            log_path = tmp_path / "worker.log"
-            with open(log_path, "wb") as log:
-                worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
-                                          env=process_env(backend, RETRAINER_QUEUE=queue), cwd=ROOT,
-                                          stdout=log, stderr=subprocess.STDOUT)
+            worker = start_worker(backend, tmp_path / "worker.log", RETRAINER_QUEUE=queue)
             failed = wait_for(c, headers, vanished_id, timeout=120)
             assert failed["status"] == "failed" and failed["error"]["step"] == "import"
             assert "does not exist" in failed["error"]["message"]
 
             # The canceled run's message was consumed too, and it never started.
             deadline = time.monotonic() + 30
-            while f"run {canceled_id} is not queued" not in log_path.read_text(errors="replace"):
-                assert time.monotonic() < deadline, log_path.read_text()
+            while f"run {canceled_id} is not queued" not in worker.log():
+                assert time.monotonic() < deadline, worker.log()
                 time.sleep(0.2)
             final = c.get(f"/runs/{canceled_id}", headers=headers).json()
             assert final["status"] == "canceled" and final["started_at"] is None
             assert all(s["started_at"] is None for s in final["steps"])
     finally:
         if worker is not None:
-            stop_process(worker, timeout=30)
+            stop_process(worker.process, timeout=30)
         stop_process(server.process)

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from app.core.settings import ConfigurationError, Settings
 from app.db import tables  # noqa: F401  (registers the tables on the metadata)
-from tests.conftest import ROOT, process_env
+from tests.helpers.processes import ROOT, process_env
 
 
 def _cli(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:

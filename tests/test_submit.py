@@ -16,8 +16,9 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import ROOT, bearer, password_token, start_api, stop_process
-from tests.pipeline_samples import small_csv, small_pipeline
+from tests.helpers.api import bearer, password_token
+from tests.helpers.processes import ROOT, start_api, stop_process
+from tests.helpers.samples import small_csv, small_pipeline
 
 CLI = [sys.executable, "-m", "app.cli", "submit"]
 WORKFLOW = ROOT / "examples" / "ci" / "retrain.yml"

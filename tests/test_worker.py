@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import bearer, password_token, start_api, stop_process
+from tests.helpers.api import bearer, password_token
+from tests.helpers.processes import start_api, stop_process
 
 
 def test_worker_check_round_trip(client, admin_headers, worker, api):
@@ -47,23 +48,19 @@ def test_broker_down_answers_503_and_keeps_the_record(backend, tmp_path, make_us
         stop_process(server.process)
 
 
-def test_celery_is_configured_for_long_training_tasks(backend, monkeypatch):
-    for key, value in backend.env.items():
-        monkeypatch.setenv(key, value)
-    from app.core.settings import get_settings
+def test_celery_is_configured_for_long_training_tasks(backend):
+    from worker.celery_app import build_celery, native_threads_per_child
 
-    get_settings.cache_clear()
-    try:
-        from worker.celery_app import build_celery, native_threads_per_child
-
-        conf = build_celery().conf
-        assert conf.task_acks_late is True
-        assert conf.task_reject_on_worker_lost is True
-        assert conf.worker_prefetch_multiplier == 1
-        visibility = conf.broker_transport_options["visibility_timeout"]
-        assert conf.task_soft_time_limit < conf.task_time_limit < visibility
-        assert native_threads_per_child(concurrency=2, cores=2) == 1
-        assert native_threads_per_child(concurrency=1, cores=8) == 8
-        assert native_threads_per_child(concurrency=16, cores=2) == 1
-    finally:
-        get_settings.cache_clear()
+    celery = build_celery(backend.settings(queue="configured", worker_concurrency=3))
+    conf = celery.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert conf.task_soft_time_limit < conf.task_time_limit < visibility
+    # The settings it was built with are the ones it uses, not the environment's.
+    assert conf.task_default_queue == "configured" and conf.worker_concurrency == 3
+    assert celery.runtime.settings.queue == "configured"
+    assert native_threads_per_child(concurrency=2, cores=2) == 1
+    assert native_threads_per_child(concurrency=1, cores=8) == 8
+    assert native_threads_per_child(concurrency=16, cores=2) == 1

@@ -5,30 +5,20 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import subprocess
-import sys
 import time
 
 import httpx
 
-from tests.conftest import ROOT, bearer, password_token, process_env, start_api, stop_process
-from tests.pipeline_samples import adult_bytes, income_pipeline
-from tests.test_runs import wait_for
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.processes import children_of, start_api, start_worker, stop_process
+from tests.helpers.samples import adult_bytes, income_pipeline
 
 
 def test_run_survives_a_killed_worker_process(backend, make_user, tmp_path):
     queue = "lost-" + secrets.token_hex(4)
     env = {"RETRAINER_QUEUE": queue, "RETRAINER_HEARTBEAT_SECONDS": "1"}
     server = start_api(backend, tmp_path / "api.log", **env)
-    log_path = tmp_path / "worker.log"
-    with open(log_path, "wb") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
-                                  env=process_env(backend, **env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    worker = start_worker(backend, tmp_path / "worker.log", **env)
     try:
         with httpx.Client(base_url=server.url, timeout=60) as c:
             headers = bearer(password_token(c, make_user(workspace="lost-" + secrets.token_hex(3))))
@@ -44,7 +34,7 @@ def test_run_survives_a_killed_worker_process(backend, make_user, tmp_path):
                     "train"] != "running":
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
-            children = _children(worker.pid)
+            children = children_of(worker.pid)
             assert children, "the worker has no pool process"
             for pid in children:  # what the OOM killer does
                 os.kill(pid, signal.SIGKILL)
@@ -57,8 +47,7 @@ def test_run_survives_a_killed_worker_process(backend, make_user, tmp_path):
             assert len(versions) == 1  # the lost attempt registered nothing
             outputs = c.get(f"/runs/{run_id}/outputs", headers=headers).json()["items"]
             assert len(outputs) == len({(o["step"], o["port"]) for o in outputs})
-        text = log_path.read_text(errors="replace")
-        assert "stopped sending heartbeats; taking it over" in text
+        assert "stopped sending heartbeats; taking it over" in worker.log()
     finally:
-        stop_process(worker, timeout=30)
+        stop_process(worker.process, timeout=30)
         stop_process(server.process)

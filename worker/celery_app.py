@@ -14,15 +14,23 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
-from celery import Celery
-from celery.signals import after_setup_logger, worker_process_init, worker_ready, worker_shutdown
+from celery import Celery, bootsteps
+from celery.signals import after_setup_logger, worker_process_init
 
 from app.core.logging import configure_logging
 from app.core.queue import celery_transport_options
-from app.core.settings import get_settings
+from app.core.settings import Settings
+from app.runtime import Runtime
 
 log = logging.getLogger("retrainer.worker")
+
+
+class RetrainerCelery(Celery):
+    """A Celery app that carries the runtime (settings, engine, queue) it was built with."""
+
+    runtime: Runtime
 
 
 def native_threads_per_child(concurrency: int, cores: int | None = None) -> int:
@@ -30,10 +38,44 @@ def native_threads_per_child(concurrency: int, cores: int | None = None) -> int:
     return max(1, cores // max(1, concurrency))
 
 
-def build_celery() -> Celery:
-    settings = get_settings()
+def worker_concurrency(settings: Settings) -> int:
+    return settings.worker_concurrency or os.cpu_count() or 1
+
+
+def worker_argv(settings: Settings) -> list[str]:
+    """The arguments of `celery worker` for these settings."""
+    return ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip", "--without-mingle",
+            "--pool", "prefork", "--queues", settings.queue, "--concurrency", str(worker_concurrency(settings))]
+
+
+class ReconcilerStep(bootsteps.StartStopStep):
+    """Runs the reconciler in the worker's main process (not in the pool children)."""
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.reconciler: Any = None
+
+    def start(self, parent: Any) -> None:
+        from worker.reconciler import Reconciler
+
+        self.reconciler = Reconciler(parent.app.runtime)
+        self.reconciler.start()
+
+    def stop(self, parent: Any) -> None:
+        if self.reconciler is not None:
+            self.reconciler.stop()
+
+
+def build_celery(settings: Settings) -> RetrainerCelery:
+    from worker import tasks
+
     settings.validate_for_start()
-    celery = Celery("retrainer", broker=settings.celery_broker_url, include=["worker.tasks"])
+    celery = RetrainerCelery("retrainer", broker=settings.celery_broker_url)
+    # The main process (the reconciler) holds no pooled connection: a child forked while
+    # a parent's SQLite connection is open inherits its locks' bookkeeping and waits on
+    # them forever ("database is locked"). Each child builds a pooled engine of its own.
+    celery.runtime = Runtime.build(settings, pooled=False)
+    concurrency = worker_concurrency(settings)
     celery.conf.update(
         task_default_queue=settings.queue,
         task_acks_late=True,
@@ -48,51 +90,25 @@ def build_celery() -> Celery:
         accept_content=["json"],
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
-        worker_concurrency=settings.worker_concurrency or os.cpu_count() or 1,
+        worker_concurrency=concurrency,
         broker_pool_limit=4,
     )
+    tasks.register(celery)
+    celery.steps["worker"].add(ReconcilerStep)
+
+    def _logging(**_kwargs: Any) -> None:
+        configure_logging(settings.log_level, settings.log_json)
+
+    def _child_ready(**_kwargs: Any) -> None:
+        from threadpoolctl import threadpool_limits
+
+        threads = native_threads_per_child(concurrency)
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(threads)
+        threadpool_limits(limits=threads)
+        celery.runtime.after_fork()
+        log.info("worker child ready", extra={"native_threads": threads, "concurrency": concurrency})
+
+    after_setup_logger.connect(_logging, weak=False)
+    worker_process_init.connect(_child_ready, weak=False)
     return celery
-
-
-celery_app = build_celery()
-
-
-@after_setup_logger.connect
-def _logging(**_kwargs) -> None:
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_json)
-
-
-@worker_process_init.connect
-def _size_native_thread_pools(**_kwargs) -> None:
-    from threadpoolctl import threadpool_limits
-
-    concurrency = celery_app.conf.worker_concurrency or 1
-    threads = native_threads_per_child(concurrency)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
-    threadpool_limits(limits=threads)
-    # A fresh engine per child: connections must not be shared across fork.
-    from app.db.engine import get_engine
-
-    get_engine.cache_clear()
-    log.info("worker child ready", extra={"native_threads": threads, "concurrency": concurrency})
-
-
-_reconciler = None
-
-
-@worker_ready.connect
-def _start_reconciler(**_kwargs) -> None:
-    # In the worker's main process, not in the pool children.
-    global _reconciler
-    from worker.reconciler import Reconciler
-
-    _reconciler = Reconciler(get_settings())
-    _reconciler.start()
-
-
-@worker_shutdown.connect
-def _stop_reconciler(**_kwargs) -> None:
-    if _reconciler is not None:
-        _reconciler.stop()

@@ -5,35 +5,42 @@ Each step's logging and warnings go to its log file; each output is stored
 (datasets as Parquet, models with joblib, metrics as JSON) with its size and
 sha256. A failing step fails the run with `error.step` and a message the user
 can act on; its traceback goes to the step's log only; later steps are skipped.
+Every state write goes through the run's `Attempt` and is fenced: once the run
+is canceled or taken over, the next write raises RunInactive and this stops.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import platform
 import traceback
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TextIO
 
-from app.components.catalog import get_component
+from app.components.catalog import ComponentDef, get_component
 from app.core import artifacts
 from app.core.files import atomic_target, sha256_file
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
-from app.db.tables import Run
-from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, bind, topological_order
-from app.runs import states
+from app.db.tables import Run, RunOutput
+from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, StepSpec, bind, topological_order
+from app.runs.states import RunStatus
+from app.runs.store import Attempt, RunInactive
 from worker.components import IMPLEMENTATIONS
 from worker.components.context import StepContext, StepFailed
-from worker.run_store import RunInactive, RunStore
 
 log = logging.getLogger("retrainer.executor")
+
+Outcome = Literal["succeeded", "failed", "inactive"]
+INACTIVE: Outcome = "inactive"
 
 _MEDIA = {"dataset": ("parquet", "application/vnd.apache.parquet"),
           "model": ("joblib", "application/octet-stream"),
@@ -60,15 +67,24 @@ class DataRead:
 
 
 @dataclass
+class DataFile:
+    """A data file a step reads, as it was when the step started."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
 class RunState:
     values: dict[tuple[str, str], Any] = field(default_factory=dict)
-    metrics: dict[str, dict] = field(default_factory=dict)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     reads: list[DataRead] = field(default_factory=list)
-    stored: dict[tuple[str, str], dict] = field(default_factory=dict)  # (step, port) -> output record
+    stored: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (step, port) -> output record
 
 
 @contextmanager
-def step_logger(path: Path, run_id: str, step: str):
+def step_logger(path: Path, run_id: str, step: str) -> Iterator[logging.Logger]:
     """A logger writing to the step's log file; warnings raised meanwhile land there too."""
     path.parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(f"retrainer.step.{run_id}.{step}")
@@ -78,7 +94,8 @@ def step_logger(path: Path, run_id: str, step: str):
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
 
-    def _show(message, category, filename, lineno, file=None, line=None):
+    def _show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              file: TextIO | None = None, line: str | None = None) -> None:
         logger.warning("%s: %s (%s:%s)", category.__name__, message, Path(filename).name, lineno)
 
     try:
@@ -92,7 +109,7 @@ def step_logger(path: Path, run_id: str, step: str):
         logging.Logger.manager.loggerDict.pop(logger.name, None)
 
 
-def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str, value: Any) -> dict:
+def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str, value: Any) -> dict[str, Any]:
     ext, media_type = _MEDIA[kind]
     relative = f"{run.workspace_id}/{run.id}/{step}/{port}.{ext}"
     target = artifacts.absolute(settings, relative)
@@ -112,7 +129,7 @@ def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str,
             "details": value.metadata() if kind == "model" else None}
 
 
-def _relatives(spec: PipelineSpec, start: str, direction: str) -> set[str]:
+def _relatives(spec: PipelineSpec, start: str, direction: Literal["up", "down"]) -> set[str]:
     """Ancestors ('up') or descendants ('down') of a step."""
     ups = {name: {ref.partition(".")[0] for ref in s.inputs.values()} for name, s in spec.steps.items()}
     found: set[str] = set()
@@ -131,151 +148,167 @@ def _error_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:1000] if text else type(exc).__name__
 
 
-def execute_run(settings: Settings, store: RunStore, run: Run, known_datastores: set[str]) -> str:
-    """Runs every step; returns the final run status."""
+def _component(name: str) -> ComponentDef:
+    component = get_component(name)
+    if component is None:  # validated at submit; only a changed component library gets here
+        raise StepFailed(f"component {name!r} is not in this worker's library")
+    return component
+
+
+def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str]) -> Outcome:
+    """Runs every step; returns the outcome ("inactive": the run is no longer ours)."""
     spec = PipelineSpec.model_validate(run.definition)
     bound, problems = bind(spec, run.parameters)
     if bound is None:  # validated at submit; only a changed component library gets here
         message = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
-        store.finish(states.FAILED, error={"step": None, "message": message})
-        return states.FAILED
+        return _finish_failed(attempt, None, message)
     order = topological_order(spec)
     state = RunState()
     fingerprints: dict[str, str] = {}
 
-    for index, name in enumerate(order):
+    for name in order:
         step = spec.steps[name]
-        component = get_component(step.component)
         try:
-            data = _data_digests(settings, run, known_datastores, step, bound.settings[name])
-        except DataPathError as exc:  # the file went away (or escaped) since the submission
-            return _fail(store, order[index + 1:], name, str(exc))
+            component = _component(step.component)
+            data = _data_files(settings, run, known_datastores, step, bound.settings[name])
+        except (DataPathError, StepFailed) as exc:  # e.g. the file went away since the submission
+            return _fail(attempt, name, str(exc))
         fingerprints[name] = step_fingerprint(component, bound.settings[name], step.inputs, fingerprints, data)
         try:
-            store.step_started(name, fingerprints[name])
-            if not run.regenerate and _reusable(step):
-                reused = _try_reuse(settings, store, run, name, component, fingerprints[name], state, data)
-                if reused:
-                    continue
+            attempt.step_started(name, fingerprints[name])
+            if (not run.regenerate and _reusable(step)
+                    and _try_reuse(settings, attempt, run, name, component, fingerprints[name], state, data)):
+                continue
+            outcome = _run_step(settings, attempt, run, known_datastores, name, step, component,
+                                bound.settings[name], data, state)
         except RunInactive:
-            return "inactive"
-        log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
-        with step_logger(log_path, run.id, name) as step_log:
-            step_log.info("step %s (%s %s) started", name, component.name, component.version)
-
-            def input_path(uri: str, _step=name, _log=step_log, _data=data) -> Path:
-                try:
-                    path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
-                except DataPathError as exc:
-                    raise StepFailed(str(exc)) from exc
-                known = next((d for d in _data.values() if d["path"] == uri), None)
-                digest = sha256_file(path)
-                if known is not None and digest != known["sha256"]:
-                    # The step's fingerprint (and so reuse) was computed from the earlier content.
-                    raise StepFailed(f"{uri} changed while the step was starting; run it again")
-                state.reads.append(DataRead(_step, uri, digest, path.stat().st_size))
-                _log.info("reading %s (sha256 %s)", uri, digest)
-                return path
-
-            def output_path(uri: str) -> Path:
-                try:
-                    return resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
-                except DataPathError as exc:
-                    raise StepFailed(str(exc)) from exc
-
-            def check_canceled() -> None:
-                store.check_active()  # raises RunInactive when canceled
-
-            ctx = StepContext(run_id=run.id, step=name, log=step_log, input_path=input_path,
-                              output_path=output_path, check_canceled=check_canceled)
-            try:
-                step_settings = component.settings_model.model_validate(bound.settings[name])
-                inputs = {port: state.values[tuple(ref.split(".", 1))] for port, ref in step.inputs.items()}
-                outputs = IMPLEMENTATIONS[component.name](ctx, step_settings, inputs)
-                stored = [_store_output(settings, run, name, port.name, port.type, outputs[port.name])
-                          for port in component.outputs if port.name in outputs]
-            except RunInactive:
-                step_log.info("run is no longer active (canceled); stopping")
-                return "inactive"
-            except StepFailed as exc:
-                step_log.error("step failed: %s", exc)
-                return _fail(store, order[index + 1:], name, str(exc))
-            except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
-                step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
-                return _fail(store, order[index + 1:], name, _error_message(exc))
-            for port in component.outputs:
-                if port.name in outputs:
-                    state.values[(name, port.name)] = outputs[port.name]
-            step_metrics = next((outputs[p.name] for p in component.outputs if p.type == "metrics"), None)
-            try:
-                for record in stored:
-                    store.add_output(**record)
-                    state.stored[(name, record["port"])] = record
-                if step_metrics is not None:
-                    state.metrics[name] = step_metrics
-                store.step_succeeded(name, step_metrics)
-            except RunInactive:
-                return "inactive"
-            step_log.info("step %s succeeded", name)
+            return INACTIVE
+        if outcome is not None:
+            return outcome
 
     run_metrics = (next(iter(state.metrics.values())) if len(state.metrics) == 1
                    else state.metrics or None)
     try:
-        moved = store.succeed(_model_versions(run, spec, state), metrics=run_metrics)
+        attempt.succeed(_model_versions(run, spec, state), metrics=run_metrics)
     except RunInactive:
-        return "inactive"
-    return states.SUCCEEDED if moved else "inactive"
+        return INACTIVE
+    return "succeeded"
 
 
-def step_fingerprint(component, settings: dict, inputs: dict[str, str], upstream: dict[str, str],
-                     data: dict[str, dict]) -> str:
+def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str], name: str,
+              step: StepSpec, component: ComponentDef, step_settings: dict[str, Any],
+              data: dict[str, DataFile], state: RunState) -> Outcome | None:
+    """Computes one step and records its outputs; an outcome when the run ends here."""
+    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
+    with step_logger(log_path, run.id, name) as step_log:
+        step_log.info("step %s (%s %s) started", name, component.name, component.version)
+
+        def input_path(uri: str) -> Path:
+            try:
+                path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
+            except DataPathError as exc:
+                raise StepFailed(str(exc)) from exc
+            known = next((d for d in data.values() if d.path == uri), None)
+            digest = sha256_file(path)
+            if known is not None and digest != known.sha256:
+                # The step's fingerprint (and so reuse) was computed from the earlier content.
+                raise StepFailed(f"{uri} changed while the step was starting; run it again")
+            state.reads.append(DataRead(name, uri, digest, path.stat().st_size))
+            step_log.info("reading %s (sha256 %s)", uri, digest)
+            return path
+
+        def output_path(uri: str) -> Path:
+            try:
+                return resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
+            except DataPathError as exc:
+                raise StepFailed(str(exc)) from exc
+
+        ctx = StepContext(run_id=run.id, step=name, log=step_log, input_path=input_path,
+                          output_path=output_path, check_canceled=attempt.check_active)
+        try:
+            parsed = component.settings_model.model_validate(step_settings)
+            inputs = {port: state.values[_port_ref(ref)] for port, ref in step.inputs.items()}
+            outputs = IMPLEMENTATIONS[component.name](ctx, parsed, inputs)
+            stored = [_store_output(settings, run, name, port.name, port.type, outputs[port.name])
+                      for port in component.outputs if port.name in outputs]
+        except RunInactive:
+            step_log.info("the run is no longer active (canceled or taken over); stopping")
+            raise
+        except StepFailed as exc:
+            step_log.error("step failed: %s", exc)
+            return _fail(attempt, name, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
+            step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
+            return _fail(attempt, name, _error_message(exc))
+        for port in component.outputs:
+            if port.name in outputs:
+                state.values[(name, port.name)] = outputs[port.name]
+        step_metrics = next((outputs[p.name] for p in component.outputs if p.type == "metrics"), None)
+        for record in stored:
+            attempt.add_output(**record)
+            state.stored[(name, record["port"])] = record
+        if step_metrics is not None:
+            state.metrics[name] = step_metrics
+        attempt.step_succeeded(name, step_metrics)
+        step_log.info("step %s succeeded", name)
+    return None
+
+
+def _port_ref(ref: str) -> tuple[str, str]:
+    step, _, port = ref.partition(".")
+    return step, port
+
+
+def step_fingerprint(component: ComponentDef, settings: dict[str, Any], inputs: dict[str, str],
+                     upstream: dict[str, str], data: dict[str, DataFile]) -> str:
     """What a step's outputs depend on: its component version, its settings, the
     fingerprints of the outputs it reads, and the sha256 of every data file it reads."""
     payload = {
         "component": component.name, "version": component.version, "settings": settings,
-        "inputs": {port: f"{upstream[ref.split('.', 1)[0]]}.{ref.split('.', 1)[1]}" for port, ref in inputs.items()},
-        "data": {key: d["sha256"] for key, d in data.items()},
+        "inputs": {port: f"{upstream[_port_ref(ref)[0]]}.{_port_ref(ref)[1]}" for port, ref in inputs.items()},
+        "data": {key: d.sha256 for key, d in data.items()},
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _data_digests(settings: Settings, run: Run, known: set[str], step, step_settings: dict) -> dict[str, dict]:
-    """sha256 and size of each data file the step reads (by setting name)."""
+def _data_files(settings: Settings, run: Run, known: set[str], step: StepSpec,
+                step_settings: dict[str, Any]) -> dict[str, DataFile]:
+    """The data files the step reads (by setting name), with their sha256 and size."""
     out = {}
     for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
-        if mode == "read" and isinstance(step_settings.get(key), str):
-            path = resolve(settings, run.workspace_id, step_settings[key], known, mode="read")
-            out[key] = {"path": step_settings[key], "sha256": sha256_file(path), "size": path.stat().st_size}
+        value = step_settings.get(key)
+        if mode == "read" and isinstance(value, str):
+            path = resolve(settings, run.workspace_id, value, known, mode="read")
+            out[key] = DataFile(value, sha256_file(path), path.stat().st_size)
     return out
 
 
-def _reusable(step) -> bool:
+def _reusable(step: StepSpec) -> bool:
     # A step that writes outside the artifact store must run to have its effect.
     return "write" not in DATA_PATH_SETTINGS.get(step.component, {}).values()
 
 
-def _load_output(settings: Settings, out) -> Any:
+def _load_output(settings: Settings, out: RunOutput) -> Any:
     path = artifacts.verified(settings, out.path, out.sha256)  # checked before anything is unpickled
     if out.type == "dataset":
         import pandas as pd
 
         return pd.read_parquet(path)
     if out.type == "model":
-        import dataclasses
-
         import joblib
 
         from worker.components.train import TrainedModel
 
-        fields = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
-        return TrainedModel(pipeline=joblib.load(path), **{k: v for k, v in (out.details or {}).items() if k in fields})
+        names = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
+        details = {k: v for k, v in (out.details or {}).items() if k in names}
+        return TrainedModel(pipeline=joblib.load(path), **details)
     return json.loads(path.read_text())
 
 
-def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, component, fingerprint: str,
-               state: RunState, data: dict[str, dict]) -> bool:
-    found = store.find_reusable(run.workspace_id, fingerprint)
+def _try_reuse(settings: Settings, attempt: Attempt, run: Run, name: str, component: ComponentDef,
+               fingerprint: str, state: RunState, data: dict[str, DataFile]) -> bool:
+    found = attempt.find_reusable(run.workspace_id, fingerprint)
     if found is None:
         return False
     source_run, source_step, outputs = found
@@ -289,15 +322,15 @@ def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, compone
     for out in outputs:
         record = {"step": name, "port": out.port, "type": out.type, "path": out.path,
                   "media_type": out.media_type, "size": out.size, "sha256": out.sha256, "details": out.details}
-        store.add_output(**record)
+        attempt.add_output(**record)
         state.stored[(name, out.port)] = record
         state.values[(name, out.port)] = values[out.port]
     for d in data.values():
-        state.reads.append(DataRead(name, d["path"], d["sha256"], d["size"]))
+        state.reads.append(DataRead(name, d.path, d.sha256, d.size))
     metrics = next((values[p.name] for p in component.outputs if p.type == "metrics"), None)
     if metrics is not None:
         state.metrics[name] = metrics
-    store.step_reused(name, source_run, metrics)
+    attempt.step_reused(name, source_run, metrics)
     log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_text(f"reused the outputs of step {source_step!r} of run {source_run} "
@@ -305,16 +338,24 @@ def _try_reuse(settings: Settings, store: RunStore, run: Run, name: str, compone
     return True
 
 
-def _fail(store: RunStore, later: list[str], step: str, message: str) -> str:
+def _fail(attempt: Attempt, step: str, message: str) -> Outcome:
+    """The step failed: it and the run are marked failed (later steps: skipped)."""
     try:
-        store.step_failed(step, message)
-        store.finish(states.FAILED, error={"step": step, "message": message}, skipped=later)
+        attempt.step_failed(step, message)
     except RunInactive:
-        return "inactive"
-    return states.FAILED
+        return INACTIVE
+    return _finish_failed(attempt, step, message)
 
 
-def _model_versions(run: Run, spec: PipelineSpec, state: RunState) -> list[dict]:
+def _finish_failed(attempt: Attempt, step: str | None, message: str) -> Outcome:
+    try:
+        attempt.finish(RunStatus.FAILED, error={"step": step, "message": message})
+    except RunInactive:
+        return INACTIVE
+    return "failed"
+
+
+def _model_versions(run: Run, spec: PipelineSpec, state: RunState) -> list[dict[str, Any]]:
     """The model versions this run registers: one per train_model step, with lineage."""
     train_steps = [name for name, s in spec.steps.items() if s.component == "train_model"]
     versions = library_versions()
@@ -326,15 +367,15 @@ def _model_versions(run: Run, spec: PipelineSpec, state: RunState) -> list[dict]
         ancestors = _relatives(spec, name, "up") | {name}
         descendants = _relatives(spec, name, "down")
         record = state.stored[(name, "model")]  # a reused step's file lives in an earlier run
-        out.append(dict(
-            name=spec.name if len(train_steps) == 1 else f"{spec.name}-{name}", step=name,
-            pipeline_id=run.pipeline_id, pipeline_digest=run.pipeline_digest, endpoint_id=run.endpoint_id,
-            endpoint_version=run.endpoint_version, parameters=run.parameters,
-            data=[r.__dict__ for r in state.reads if r.step in ancestors],
-            metrics=next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None),
-            details={"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
-                     "feature_columns": list(trained.feature_columns), "classes": trained.classes,
-                     "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows},
-            library_versions=versions, artifact_path=record["path"], size=record["size"],
-            sha256=record["sha256"]))
+        out.append({
+            "name": spec.name if len(train_steps) == 1 else f"{spec.name}-{name}", "step": name,
+            "pipeline_id": run.pipeline_id, "pipeline_digest": run.pipeline_digest, "endpoint_id": run.endpoint_id,
+            "endpoint_version": run.endpoint_version, "parameters": run.parameters,
+            "data": [dataclasses.asdict(r) for r in state.reads if r.step in ancestors],
+            "metrics": next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None),
+            "details": {"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
+                        "feature_columns": list(trained.feature_columns), "classes": trained.classes,
+                        "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows},
+            "library_versions": versions, "artifact_path": record["path"], "size": record["size"],
+            "sha256": record["sha256"]})
     return out

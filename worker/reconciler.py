@@ -15,50 +15,49 @@ conditional, so they never act twice):
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from datetime import timedelta
 
 import redis
-from sqlmodel import Session, select
 
 from app.core.clock import utcnow
-from app.core.queue import EXECUTE_RUN_TASK, enqueue
+from app.core.queue import EXECUTE_RUN_TASK
 from app.core.settings import Settings
-from app.db.engine import get_engine
-from app.db.tables import Run
-from app.runs import states
-from worker.run_store import RunStore
+from app.runs import store
+from app.runs.store import Attempt
+from app.runtime import Runtime
 
 log = logging.getLogger("retrainer.reconciler")
 
 BATCH = 500
+
+# The worker forks its pool children from this process: a fork waits while a pass of the
+# reconciler has a database connection open, so that no child inherits one.
+_NO_FORK = threading.Lock()
+os.register_at_fork(before=_NO_FORK.acquire, after_in_parent=_NO_FORK.release,
+                    after_in_child=_NO_FORK.release)
 
 
 def _sentinel_key(settings: Settings) -> str:
     return f"retrainer:broker-epoch:{settings.queue}"
 
 
-def reconcile_once(settings: Settings, client: redis.Redis) -> dict[str, int]:
-    stale_after = timedelta(seconds=3 * settings.heartbeat_seconds)
+def reconcile_once(runtime: Runtime, client: redis.Redis) -> dict[str, int]:
+    settings, engine = runtime.settings, runtime.engine
     resent = released = 0
-    with Session(get_engine()) as session:
-        stale = list(session.exec(select(Run.id, Run.attempt).where(
-            Run.queue == settings.queue, Run.status == states.RUNNING,
-            Run.heartbeat_at < utcnow() - stale_after).limit(BATCH)))
-        session.commit()
-    for run_id, attempt in stale:
-        if RunStore.release_if_stale(run_id, attempt, stale_after):
+    with runtime.read_session() as session:
+        silent = store.silent_running(session, settings.queue, utcnow() - settings.heartbeat_timeout, BATCH)
+    for run_id, attempt in silent:
+        if Attempt.release_if_silent(engine, run_id, attempt, settings.heartbeat_timeout):
             log.warning("run %s: attempt %s stopped sending heartbeats; sent again", run_id, attempt)
-            enqueue(EXECUTE_RUN_TASK, run_id, task_id=run_id)
+            runtime.queue.send(EXECUTE_RUN_TASK, run_id, task_id=run_id)
             released += 1
     # NX: only the one that finds the key missing (a new or flushed Redis) re-sends.
     if client.set(_sentinel_key(settings), utcnow().isoformat(), nx=True):
-        with Session(get_engine()) as session:
-            queued = list(session.exec(select(Run.id).where(Run.queue == settings.queue,
-                                                            Run.status == states.QUEUED)))
-            session.commit()
+        with runtime.read_session() as session:
+            queued = store.queued_on(session, settings.queue)
         for run_id in queued:
-            enqueue(EXECUTE_RUN_TASK, run_id, task_id=run_id)
+            runtime.queue.send(EXECUTE_RUN_TASK, run_id, task_id=run_id)
         resent = len(queued)
         if resent:
             log.warning("the broker had no record of this deployment (new or flushed): "
@@ -67,19 +66,20 @@ def reconcile_once(settings: Settings, client: redis.Redis) -> dict[str, int]:
 
 
 class Reconciler(threading.Thread):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         super().__init__(daemon=True, name="retrainer-reconciler")
-        self.settings = settings
+        self.runtime = runtime
         self._stop_event = threading.Event()
 
     def run(self) -> None:
-        client = redis.Redis.from_url(self.settings.redis_url, socket_connect_timeout=3, socket_timeout=10)
+        client = redis.Redis.from_url(self.runtime.settings.redis_url, socket_connect_timeout=3, socket_timeout=10)
         while not self._stop_event.is_set():
             try:
-                reconcile_once(self.settings, client)
-            except Exception:  # noqa: BLE001 - the next tick tries again
+                with _NO_FORK:
+                    reconcile_once(self.runtime, client)
+            except Exception:
                 log.warning("reconciler pass failed", exc_info=True)
-            self._stop_event.wait(self.settings.reconcile_seconds)
+            self._stop_event.wait(self.runtime.settings.reconcile_seconds)
 
     def stop(self) -> None:
         self._stop_event.set()

@@ -14,9 +14,9 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.auth.scopes import Scope
 from app.auth.service import Principal, resolve_token
-from app.core.deps import SessionDep, SettingsDep
-from app.core.errors import RetrainerError
+from app.core.errors import Forbidden, Unauthorized
 from app.core.security import InvalidToken
+from app.web.deps import RuntimeDep
 
 REALM = "retrainer"
 
@@ -26,14 +26,6 @@ oauth2_scheme = OAuth2PasswordBearer(
     auto_error=False,
     description="OAuth 2.0 bearer token from POST /oauth/token (password or client_credentials grant).",
 )
-
-
-class Unauthorized(RetrainerError):
-    status, slug, title = 401, "unauthorized", "Unauthorized"
-
-
-class Forbidden(RetrainerError):
-    status, slug, title = 403, "insufficient-scope", "Forbidden"
 
 
 def _quote(value: str) -> str:
@@ -52,7 +44,7 @@ def _challenge(error: str | None = None, description: str | None = None,
     return {"WWW-Authenticate": ", ".join(parts)}
 
 
-def current_principal(request: Request, session: SessionDep, settings: SettingsDep,
+def current_principal(request: Request, runtime: RuntimeDep,
                       token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
@@ -61,13 +53,13 @@ def current_principal(request: Request, session: SessionDep, settings: SettingsD
     if token is None or not token.strip() or " " in token.strip():
         raise Unauthorized("The Authorization header must be 'Bearer <token>'.",
                            headers=_challenge("invalid_token", "malformed Authorization header"))
+    # A session of its own, closed at once: on SQLite every transaction takes the write
+    # lock (BEGIN IMMEDIATE), so this read must not stay open while the route runs.
     try:
-        principal = resolve_token(session, settings, token.strip())
+        with runtime.read_session() as session:
+            principal = resolve_token(session, runtime.settings, token.strip())
     except InvalidToken as exc:
         raise Unauthorized(str(exc), headers=_challenge("invalid_token", str(exc))) from exc
-    # End the read transaction now: on SQLite every transaction takes the write lock
-    # (BEGIN IMMEDIATE), so it must not stay open while the route waits or streams.
-    session.commit()
     request.state.principal = principal
     return principal
 
@@ -90,10 +82,15 @@ class Authenticated:
         return principal
 
 
-def requires(scope: Scope):
-    """`principal: requires(Scope.runs_read)` in a route signature."""
-    return Annotated[Principal, Depends(Authenticated(scope))]
-
-
+# One typed dependency per scope: `principal: RunsRead` in a route signature.
 AnyPrincipal = Annotated[Principal, Depends(Authenticated())]
-AdminPrincipal = requires(Scope.admin)
+AdminPrincipal = Annotated[Principal, Depends(Authenticated(Scope.admin))]
+PipelinesRead = Annotated[Principal, Depends(Authenticated(Scope.pipelines_read))]
+PipelinesWrite = Annotated[Principal, Depends(Authenticated(Scope.pipelines_write))]
+EndpointsRead = Annotated[Principal, Depends(Authenticated(Scope.endpoints_read))]
+EndpointsWrite = Annotated[Principal, Depends(Authenticated(Scope.endpoints_write))]
+RunsRead = Annotated[Principal, Depends(Authenticated(Scope.runs_read))]
+RunsWrite = Annotated[Principal, Depends(Authenticated(Scope.runs_write))]
+ModelsRead = Annotated[Principal, Depends(Authenticated(Scope.models_read))]
+DataRead = Annotated[Principal, Depends(Authenticated(Scope.data_read))]
+DataWrite = Annotated[Principal, Depends(Authenticated(Scope.data_write))]

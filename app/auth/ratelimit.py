@@ -11,6 +11,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from limits import parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
@@ -37,9 +38,9 @@ class FailedLoginLimiter:
 
     def _limiter(self) -> FixedWindowRateLimiter:
         if self._redis is None:
-            storage: Storage = storage_from_string(
+            storage = cast(Storage, storage_from_string(
                 self._storage_url, key_prefix=self._key_prefix, wrap_exceptions=True,
-                socket_connect_timeout=1, socket_timeout=1)
+                socket_connect_timeout=1, socket_timeout=1))
             self._redis = FixedWindowRateLimiter(storage)
         return self._redis
 

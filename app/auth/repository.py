@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.core.paging import PageRequest
 from app.db.tables import RevokedToken, ServicePrincipal, User, Workspace
 
 
@@ -34,12 +35,11 @@ def service_principal_in_workspace(session: Session, workspace_id: str, sp_id: s
         ServicePrincipal.id == sp_id, ServicePrincipal.workspace_id == workspace_id)).first()
 
 
-def list_service_principals(session: Session, workspace_id: str, *, after_id: str | None,
-                            limit: int) -> list[ServicePrincipal]:
+def list_service_principals(session: Session, workspace_id: str, page: PageRequest) -> list[ServicePrincipal]:
     query = select(ServicePrincipal).where(ServicePrincipal.workspace_id == workspace_id)
-    if after_id:
-        query = query.where(ServicePrincipal.id > after_id)
-    return list(session.exec(query.order_by(ServicePrincipal.id).limit(limit + 1)))
+    if page.after:
+        query = query.where(col(ServicePrincipal.id) > page.after)
+    return list(session.exec(query.order_by(col(ServicePrincipal.id)).limit(page.limit + 1)))
 
 
 def is_token_revoked(session: Session, jti: str) -> bool:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.auth import repository as repo
 from app.auth import service
 from app.auth.deps import AdminPrincipal, AnyPrincipal
 from app.auth.ratelimit import FailedLoginLimiter
@@ -25,8 +23,8 @@ from app.auth.schemas import (
     TokenResponse,
 )
 from app.auth.scopes import parse_scope_string
-from app.core.deps import SessionDep, SettingsDep
-from app.core.pagination import PageParams, make_page, page_params
+from app.db.tables import ServicePrincipal
+from app.web.deps import PageDep, RuntimeDep, UnitOfWorkDep
 
 router = APIRouter()
 
@@ -81,7 +79,7 @@ def _limiter(request: Request) -> FailedLoginLimiter:
     responses={400: {"model": OAuthErrorBody}, 401: {"model": OAuthErrorBody},
                429: {"model": OAuthErrorBody, "description": "Too many failed requests; see Retry-After"}},
 )
-async def issue_token(request: Request, session: SessionDep, settings: SettingsDep):
+async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         return _oauth_error("invalid_request",
@@ -122,14 +120,18 @@ async def issue_token(request: Request, session: SessionDep, settings: SettingsD
                             f"retry after {blocked.retry_after} seconds", 429,
                             {"Retry-After": str(blocked.retry_after)})
 
+    def grant() -> tuple[str, service.TokenClaims]:
+        with runtime.read_session() as session:
+            if grant_type == "password":
+                return service.password_grant(session, runtime.settings, fields["username"],
+                                              fields["password"], requested)
+            assert client_id is not None and client_secret is not None  # checked above
+            return service.client_credentials_grant(session, runtime.settings, client_id, client_secret,
+                                                    requested)
+
     try:
         requested = parse_scope_string(fields.get("scope"))
-        if grant_type == "password":
-            token, claims = await run_in_threadpool(
-                service.password_grant, session, settings, fields["username"], fields["password"], requested)
-        else:
-            token, claims = await run_in_threadpool(
-                service.client_credentials_grant, session, settings, client_id, client_secret, requested)
+        token, claims = await run_in_threadpool(grant)
     except service.OAuthError as exc:
         if exc.error in ("invalid_grant", "invalid_client"):
             await run_in_threadpool(limiter.record_failure, address, limiter_key)
@@ -148,15 +150,15 @@ async def issue_token(request: Request, session: SessionDep, settings: SettingsD
         "application/x-www-form-urlencoded": {"schema": {
             "type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}},
 )
-async def revoke_token(request: Request, principal: AnyPrincipal, session: SessionDep,
-                       settings: SettingsDep) -> Response:
+async def revoke_token(request: Request, principal: AnyPrincipal, runtime: RuntimeDep) -> Response:
     form = await request.form()
     token = form.get("token")
     if not isinstance(token, str) or not token:
         return _oauth_error("invalid_request", "token is required")
+
     def revoke() -> None:
-        service.revoke_token(session, settings, token)
-        session.commit()
+        with runtime.unit_of_work() as uow:
+            service.revoke_token(uow.session, runtime.settings, token)
 
     await run_in_threadpool(revoke)
     return Response(status_code=200, headers=_NO_STORE)
@@ -170,7 +172,7 @@ def get_me(principal: AnyPrincipal) -> Me:
               scopes=sorted(principal.scopes))
 
 
-def _sp_out(sp) -> ServicePrincipalOut:
+def _sp_out(sp: ServicePrincipal) -> ServicePrincipalOut:
     return ServicePrincipalOut(id=sp.id, name=sp.name, client_id=sp.client_id,
                                scopes=sp.scopes.split(), created_at=sp.created_at,
                                revoked_at=sp.revoked_at)
@@ -180,10 +182,9 @@ def _sp_out(sp) -> ServicePrincipalOut:
              status_code=status.HTTP_201_CREATED, response_model=ServicePrincipalCreated,
              summary="Create a service principal (its secret is shown only once)")
 def create_service_principal(body: ServicePrincipalCreate, principal: AdminPrincipal,
-                             session: SessionDep, response: Response) -> ServicePrincipalCreated:
-    sp, secret = service.create_service_principal(session, principal, body.name,
+                             uow: UnitOfWorkDep, response: Response) -> ServicePrincipalCreated:
+    sp, secret = service.create_service_principal(uow.session, principal, body.name,
                                                   [s.value for s in body.scopes])
-    session.commit()
     response.headers.update(_NO_STORE)
     response.headers["Location"] = f"/service-principals/{sp.id}"
     return ServicePrincipalCreated(**_sp_out(sp).model_dump(), client_secret=secret)
@@ -191,24 +192,22 @@ def create_service_principal(body: ServicePrincipalCreate, principal: AdminPrinc
 
 @router.get("/service-principals", tags=["service-principals"], operation_id="list_service_principals",
             response_model=ServicePrincipalPage, summary="List service principals")
-def list_service_principals(principal: AdminPrincipal, session: SessionDep,
-                            page: Annotated[PageParams, Depends(page_params)]):
-    rows = repo.list_service_principals(session, principal.workspace_id,
-                                        after_id=page.after_id, limit=page.limit)
-    return make_page(rows, page.limit, _sp_out)
+def list_service_principals(principal: AdminPrincipal, uow: UnitOfWorkDep,
+                            page: PageDep) -> ServicePrincipalPage:
+    rows = service.list_service_principals(uow.session, principal, page)
+    return ServicePrincipalPage.of(rows, page, _sp_out, key=lambda sp: sp.id)
 
 
 @router.get("/service-principals/{sp_id}", tags=["service-principals"],
             operation_id="get_service_principal", response_model=ServicePrincipalOut,
             summary="Get a service principal")
-def get_service_principal(sp_id: str, principal: AdminPrincipal, session: SessionDep):
-    return _sp_out(service.get_service_principal(session, principal, sp_id))
+def get_service_principal(sp_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> ServicePrincipalOut:
+    return _sp_out(service.get_service_principal(uow.session, principal, sp_id))
 
 
 @router.delete("/service-principals/{sp_id}", tags=["service-principals"],
                operation_id="revoke_service_principal", status_code=204,
                summary="Revoke a service principal; its issued tokens stop working")
-def revoke_service_principal(sp_id: str, principal: AdminPrincipal, session: SessionDep) -> Response:
-    service.revoke_service_principal(session, principal, sp_id)
-    session.commit()
+def revoke_service_principal(sp_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> Response:
+    service.revoke_service_principal(uow.session, principal, sp_id)
     return Response(status_code=204)

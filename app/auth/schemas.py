@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.scopes import Scope
+from app.core.paging import Page
 
 
 class TokenResponse(BaseModel):
@@ -51,6 +52,5 @@ class ServicePrincipalCreated(ServicePrincipalOut):
     client_secret: str = Field(description="Shown only in this response; store it now.")
 
 
-class ServicePrincipalPage(BaseModel):
-    items: list[ServicePrincipalOut]
-    next_cursor: str | None = None
+class ServicePrincipalPage(Page[ServicePrincipalOut]):
+    pass

@@ -1,4 +1,4 @@
-"""The scopes a token may carry (contract section 1)."""
+"""The scopes a token may carry, and which principals hold which."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from app.auth import repository as repo
 from app.auth.scopes import ALL_SCOPES, scopes_of_user
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.paging import PageRequest
 from app.core.security import (
     InvalidToken,
     TokenClaims,
@@ -216,6 +217,10 @@ def create_service_principal(session: Session, creator: Principal, name: str,
     session.add(sp)
     session.flush()
     return sp, secret
+
+
+def list_service_principals(session: Session, principal: Principal, page: PageRequest) -> list[ServicePrincipal]:
+    return repo.list_service_principals(session, principal.workspace_id, page)
 
 
 def get_service_principal(session: Session, principal: Principal, sp_id: str) -> ServicePrincipal:

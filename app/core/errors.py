@@ -1,58 +1,15 @@
-"""Domain errors and their rendering as RFC 9457 problem details.
+"""Domain errors: plain exceptions that shared code raises.
 
-Services raise these, never HTTPException; the handlers installed by
-`install_error_handlers` turn every error, including validation errors and
-unexpected exceptions, into `application/problem+json` with no stack trace.
+Each carries the HTTP status, problem type slug and title it is answered with,
+so that the web layer (`app.web.problems`) renders it without a table of its
+own; nothing here imports a web framework, so the worker raises the same ones.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "https://retrainer.dev/problems/"
-
-
-class ProblemError(BaseModel):
-    loc: list[str | int]
-    msg: str
-
-
-class ProblemDetails(BaseModel):
-    """RFC 9457 problem details, as every error of the API is answered."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[ProblemError] | None = None
-
-
-# Declared on every router: the spec then says what clients really receive.
-PROBLEM_RESPONSES: dict = {
-    "4XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
-    "5XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
-}
-
-
-def problem_media_type_in_spec(spec: dict) -> dict:
-    """FastAPI documents every response model as application/json; problem details
-    are served as application/problem+json, so the spec says that."""
-    ref = "#/components/schemas/ProblemDetails"
-    for item in spec.get("paths", {}).values():
-        for operation in item.values():
-            for response in operation.get("responses", {}).values():
-                content = response.get("content", {})
-                if content.get("application/json", {}).get("schema", {}).get("$ref") == ref:
-                    content[PROBLEM_JSON] = content.pop("application/json")
-    return spec
+Problem = dict[str, Any]  # one entry of a problem's `errors`: {"loc": [...], "msg": "..."}
 
 
 class RetrainerError(Exception):
@@ -62,7 +19,7 @@ class RetrainerError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
+    def __init__(self, detail: str, *, errors: list[Problem] | None = None,
                  headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -82,74 +39,19 @@ class InvalidInput(RetrainerError):
     status, slug, title = 422, "validation-error", "Invalid input"
 
 
+class Unauthorized(RetrainerError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(RetrainerError):
+    status, slug, title = 403, "insufficient-scope", "Forbidden"
+
+
 class ServiceUnavailable(RetrainerError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
 
-def problem(status: int, title: str, detail: str, *, slug: str | None = None,
-            errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None, instance: str | None = None) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (slug or title.lower().replace(" ", "-")),
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if instance:
-        body["instance"] = instance
-    if errors is not None:
-        body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+class ArtifactCorrupted(RetrainerError):
+    """A stored file no longer matches the sha256 recorded when it was written."""
 
-
-def internal_error_response() -> JSONResponse:
-    return problem(500, "Internal server error",
-                   "The server failed to handle this request; the error was logged with the "
-                   "request id in the X-Request-ID header.")
-
-
-def _loc(parts: tuple | list) -> list[str | int]:
-    return [p for p in parts]
-
-
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    out = []
-    for err in exc.errors():
-        msg = err.get("msg", "invalid value")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field; remove it (see the OpenAPI schema for the accepted fields)"
-        elif err.get("type") == "missing":
-            msg = "field required"
-        out.append({"loc": _loc(err.get("loc", ())), "msg": msg})
-    return out
-
-
-_STATUS_TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict",
-    413: "Content too large", 415: "Unsupported media type", 422: "Invalid input",
-    429: "Too many requests", 500: "Internal server error", 503: "Service unavailable",
-}
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RetrainerError)
-    async def _domain(request: Request, exc: RetrainerError):
-        return problem(exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors,
-                       headers=exc.headers, instance=request.url.path)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
-        errors = _validation_errors(exc)
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
-        return problem(422, "Invalid input", f"The request is invalid at: {where}",
-                       slug="validation-error", errors=errors, instance=request.url.path)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
-        title = _STATUS_TITLES.get(exc.status_code, "Error")
-        detail = exc.detail if isinstance(exc.detail, str) else title
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No route matches {request.method} {request.url.path}"
-        return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None),
-                       instance=request.url.path)
+    status, slug, title = 500, "artifact-integrity", "Artifact integrity check failed"

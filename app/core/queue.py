@@ -1,23 +1,23 @@
-"""Enqueue work for the workers by task name: the API never imports `worker/`.
+"""Sends work to the workers by task name: the API never imports `worker/`.
 
-Callers commit the database row first, then enqueue; if the broker is down the
-row stays (queued) and the caller reports 503 instead of losing the request.
+Task names are the contract between the API and the workers. Nothing is sent
+before the database row it names is committed: callers go through
+`UnitOfWork.enqueue`, which sends after the commit.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Any
 
 from celery import Celery
 
-from app.core.settings import Settings, get_settings
+from app.core.settings import Settings
 
-# Task names are the contract between the API and the workers.
 WORKER_CHECK_TASK = "retrainer.worker_check"
 EXECUTE_RUN_TASK = "retrainer.execute_run"
 
 
-def celery_transport_options(settings: Settings) -> dict:
+def celery_transport_options(settings: Settings) -> dict[str, Any]:
     return {
         "visibility_timeout": settings.broker_visibility_timeout,
         "socket_connect_timeout": 3,
@@ -25,26 +25,37 @@ def celery_transport_options(settings: Settings) -> dict:
     }
 
 
-@lru_cache
-def producer() -> Celery:
-    settings = get_settings()
-    client = Celery("retrainer-api", broker=settings.celery_broker_url)
-    client.conf.update(
-        broker_transport_options=celery_transport_options(settings),
-        broker_connection_timeout=3,
-        broker_connection_retry_on_startup=False,
-        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2,
-                                   "interval_step": 0.5, "interval_max": 1},
-    )
-    return client
+class TaskQueue:
+    """A Celery producer for one deployment's broker and queue, created on first use."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._producer: Celery | None = None
 
-def enqueue(task_name: str, *args, task_id: str | None = None) -> str:
-    return producer().send_task(task_name, args=list(args), task_id=task_id,
-                                queue=get_settings().queue).id
+    def _celery(self) -> Celery:
+        if self._producer is None:
+            producer = Celery("retrainer-api", broker=self.settings.celery_broker_url)
+            producer.conf.update(
+                broker_transport_options=celery_transport_options(self.settings),
+                broker_connection_timeout=3,
+                broker_connection_retry_on_startup=False,
+                task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2,
+                                           "interval_step": 0.5, "interval_max": 1},
+            )
+            self._producer = producer
+        return self._producer
 
+    def send(self, task_name: str, *args: Any, task_id: str | None = None) -> str:
+        result = self._celery().send_task(task_name, args=list(args), task_id=task_id,
+                                          queue=self.settings.queue)
+        return str(result.id)
 
-def revoke(task_id: str) -> None:
-    """Terminates the task wherever it runs (the worker child gets SIGTERM) and
-    discards it if it is still queued."""
-    producer().control.revoke(task_id, terminate=True, signal="SIGTERM")
+    def revoke(self, task_id: str) -> None:
+        """Terminates the task wherever it runs (the worker child gets SIGTERM) and
+        discards it if it is still queued."""
+        self._celery().control.revoke(task_id, terminate=True, signal="SIGTERM")
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close()
+            self._producer = None

@@ -28,7 +28,7 @@ _DUMMY_HASH = _passwords.hash(secrets.token_urlsafe(16))
 
 
 def hash_secret(plain: str) -> str:
-    return _passwords.hash(plain)
+    return str(_passwords.hash(plain))
 
 
 def verify_secret(plain: str, hashed: str | None) -> bool:
@@ -37,7 +37,7 @@ def verify_secret(plain: str, hashed: str | None) -> bool:
         _passwords.verify(plain, _DUMMY_HASH)
         return False
     try:
-        return _passwords.verify(plain, hashed)
+        return bool(_passwords.verify(plain, hashed))
     except (ValueError, TypeError):
         return False
 

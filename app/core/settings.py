@@ -3,13 +3,15 @@
 
 Unset, everything falls back to the embedded default (SQLite, the bundled Redis
 server, files under `data_dir`), so `retrainer up` works on a bare machine.
+Entry points (the CLI, `app.asgi`) read it once and pass it down: the object
+given to `create_app` or `build_celery` is the one every part of that process uses.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from functools import lru_cache
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -18,6 +20,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely; the message says what to set."""
+
+
+MISSED_HEARTBEATS = 3
 
 
 def _default_data_dir() -> Path:
@@ -60,8 +65,7 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(default=6 * 3600 + 300, ge=15)
     broker_visibility_timeout: int = Field(default=7 * 3600, ge=30)
     worker_concurrency: int | None = Field(default=None, ge=1)
-    # A running run's worker writes a heartbeat this often; a run whose heartbeat is
-    # older than 3 x this is taken over when its task is delivered again.
+    # A running run's worker writes a heartbeat this often; see `heartbeat_timeout`.
     heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
     # How often each worker's reconciler looks for runs the broker lost.
     reconcile_seconds: float = Field(default=30.0, gt=0, le=3600)
@@ -74,6 +78,12 @@ class Settings(BaseSettings):
         return value.expanduser().resolve()
 
     # Derived values ---------------------------------------------------------------
+
+    @property
+    def heartbeat_timeout(self) -> timedelta:
+        """A running run whose heartbeat is older than this lost its worker (three
+        missed beats): it may be taken over by another attempt."""
+        return timedelta(seconds=MISSED_HEARTBEATS * self.heartbeat_seconds)
 
     @property
     def embedded_database(self) -> bool:
@@ -160,7 +170,3 @@ class Settings(BaseSettings):
             handle.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
 
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

@@ -8,14 +8,39 @@ inside the datastore's root, and nothing but this scheme is accepted.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from app.core.settings import Settings
-from app.pipelines.spec import parse_data_path
+
+DATA_PATH_RE = re.compile(r"^datastore://([A-Za-z0-9][A-Za-z0-9_\-]{0,63})/(.+)$")
+MAX_NAME_BYTES = 255   # a file name, on every common file system
+MAX_PATH_BYTES = 1024
 
 
 class DataPathError(Exception):
     """The data path cannot be used; the message says why and is safe to show."""
+
+
+def parse_data_path(value: Any) -> tuple[str, str] | str:
+    """(datastore, relative path), or a message saying what is wrong."""
+    if not isinstance(value, str):
+        return "a data path must be a string 'datastore://<datastore>/<path>'"
+    match = DATA_PATH_RE.match(value)
+    if not match:
+        return (f"{value!r} is not a data path; write 'datastore://<datastore>/<path>' "
+                "(other schemes and server paths are not accepted)")
+    store, rel = match.group(1), match.group(2)
+    parts = rel.split("/")
+    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+        return f"{value!r} must be a plain relative path inside the datastore (no '..', '.', '//' or '\\')"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in rel):
+        return f"{value!r} contains control characters"
+    if len(rel.encode()) > MAX_PATH_BYTES or any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
+        return (f"{value[:80]!r}... is too long: at most {MAX_NAME_BYTES} bytes a name "
+                f"and {MAX_PATH_BYTES} bytes in all")
+    return store, rel
 
 
 def datastores_root(settings: Settings) -> Path:

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.paging import Page
+
 
 class DatastoreCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -22,9 +24,8 @@ class DatastoreOut(BaseModel):
     created_at: datetime
 
 
-class DatastorePage(BaseModel):
-    items: list[DatastoreOut]
-    next_cursor: str | None = None
+class DatastorePage(Page[DatastoreOut]):
+    pass
 
 
 class FileUploaded(BaseModel):
@@ -41,6 +42,5 @@ class FileOut(BaseModel):
     uri: str
 
 
-class FilePage(BaseModel):
-    items: list[FileOut]
-    next_cursor: str | None = None
+class FilePage(Page[FileOut]):
+    pass

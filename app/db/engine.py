@@ -1,43 +1,45 @@
-"""Engine and session creation for SQLite (embedded) and PostgreSQL.
+"""Engine creation for SQLite (embedded) and PostgreSQL.
 
 SQLite runs in WAL mode with a busy timeout, and every transaction begins
 IMMEDIATE: the API and the worker write from separate processes, and a deferred
 transaction that upgrades to a write lock mid-way fails with "database is locked"
-instead of waiting.
+instead of waiting. Emitting BEGIN ourselves (pysqlite's own is disabled) also
+makes SAVEPOINT work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import create_engine
 
-from app.core.settings import Settings, get_settings
+from app.core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def build_engine(settings: Settings) -> Engine:
+def build_engine(settings: Settings, *, pooled: bool = True) -> Engine:
+    """`pooled=False` closes every connection when its session ends: for a process that
+    forks children, which must not inherit an open connection (see worker.celery_app)."""
     url = settings.sqlalchemy_url
+    pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        )
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if pooled:
+        pool = {"pool_size": 10, "max_overflow": 20}
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -47,22 +49,5 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@lru_cache
-def get_engine() -> Engine:
-    return build_engine(get_settings())
-
-
-@contextmanager
-def session_scope() -> Iterator[Session]:
-    """A session for scripts and tasks: commits on success, rolls back on error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

@@ -6,7 +6,6 @@ This module imports nothing from the web layer, so the worker can use it.
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -21,7 +20,7 @@ def _created_at() -> datetime:
     return utcnow()
 
 
-def _time_column(nullable: bool = True) -> Column:
+def _time_column(nullable: bool = True) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
 
@@ -86,7 +85,7 @@ class WorkerCheck(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=_time_column())
 
 
-def _json_column(nullable: bool = True) -> Column:
+def _json_column(nullable: bool = True) -> Column[Any]:
     return Column(JSON(), nullable=nullable)
 
 
@@ -203,7 +202,6 @@ class Run(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=_time_column())
     finished_at: datetime | None = Field(default=None, sa_column=_time_column())
     heartbeat_at: datetime | None = Field(default=None, sa_column=_time_column())
-    cancel_requested_at: datetime | None = Field(default=None, sa_column=_time_column())
 
 
 class RunStep(SQLModel, table=True):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from collections.abc import Sequence
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.paging import PageRequest
 from app.db.tables import Endpoint, EndpointVersion
 
 
@@ -18,11 +21,11 @@ def by_name(session: Session, workspace_id: str, name: str) -> Endpoint | None:
     return session.exec(select(Endpoint).where(Endpoint.workspace_id == workspace_id, Endpoint.name == name)).first()
 
 
-def list_page(session: Session, workspace_id: str, after_id: str | None, limit: int) -> list[Endpoint]:
+def page(session: Session, workspace_id: str, request: PageRequest) -> list[Endpoint]:
     query = select(Endpoint).where(Endpoint.workspace_id == workspace_id)
-    if after_id:
-        query = query.where(Endpoint.id > after_id)
-    return list(session.exec(query.order_by(Endpoint.id).limit(limit + 1)))
+    if request.after:
+        query = query.where(col(Endpoint.id) > request.after)
+    return list(session.exec(query.order_by(col(Endpoint.id)).limit(request.limit + 1)))
 
 
 def version(session: Session, endpoint_id: str, number: int) -> EndpointVersion | None:
@@ -30,17 +33,22 @@ def version(session: Session, endpoint_id: str, number: int) -> EndpointVersion 
                                                       EndpointVersion.version == number)).first()
 
 
-def versions(session: Session, endpoint_id: str, after: int | None, limit: int) -> list[EndpointVersion]:
+def versions_page(session: Session, endpoint_id: str, request: PageRequest) -> list[EndpointVersion]:
     query = select(EndpointVersion).where(EndpointVersion.endpoint_id == endpoint_id)
+    after = request.after_number
     if after is not None:
-        query = query.where(EndpointVersion.version > after)
-    return list(session.exec(query.order_by(EndpointVersion.version).limit(limit + 1)))
+        query = query.where(col(EndpointVersion.version) > after)
+    return list(session.exec(query.order_by(col(EndpointVersion.version)).limit(request.limit + 1)))
 
 
-def latest_versions(session: Session, endpoint_ids: list[str]) -> dict[str, int]:
+def latest_versions(session: Session, endpoint_ids: Sequence[str]) -> dict[str, int]:
     if not endpoint_ids:
         return {}
     rows = session.exec(select(EndpointVersion.endpoint_id, func.max(EndpointVersion.version))
-                        .where(EndpointVersion.endpoint_id.in_(endpoint_ids))
-                        .group_by(EndpointVersion.endpoint_id))
-    return {endpoint_id: latest for endpoint_id, latest in rows.all()}
+                        .where(col(EndpointVersion.endpoint_id).in_(endpoint_ids))
+                        .group_by(col(EndpointVersion.endpoint_id)))
+    return dict(rows.all())
+
+
+def latest_version(session: Session, endpoint_id: str) -> int:
+    return latest_versions(session, [endpoint_id]).get(endpoint_id, 0)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.paging import Page
 from app.pipelines.spec import ParameterSpec, StepSpec
 from app.runs.schemas import Experiment, Regenerate
 
@@ -40,9 +41,8 @@ class EndpointOut(BaseModel):
     updated_at: datetime
 
 
-class EndpointPage(BaseModel):
-    items: list[EndpointOut]
-    next_cursor: str | None = None
+class EndpointPage(Page[EndpointOut]):
+    pass
 
 
 class VersionCreate(BaseModel):
@@ -66,9 +66,8 @@ class VersionOut(BaseModel):
     steps: dict[str, StepSpec]
 
 
-class VersionPage(BaseModel):
-    items: list[VersionOut]
-    next_cursor: str | None = None
+class VersionPage(Page[VersionOut]):
+    pass
 
 
 class EndpointRunRequest(BaseModel):

@@ -8,10 +8,21 @@ from sqlmodel import Session
 from app.auth.service import Principal
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.paging import PageRequest
 from app.core.settings import Settings
+from app.db.numbering import insert_next_number
 from app.db.tables import Endpoint, EndpointVersion, Run
+from app.db.unit_of_work import UnitOfWork
 from app.endpoints import repository as repo
-from app.endpoints.schemas import DryRunOut, EndpointOut, EndpointPatch, EndpointRunRequest, VersionOut
+from app.endpoints.schemas import (
+    DryRunOut,
+    EndpointOut,
+    EndpointPage,
+    EndpointPatch,
+    EndpointRunRequest,
+    VersionOut,
+    VersionPage,
+)
 from app.pipelines import service as pipelines
 from app.pipelines.spec import PipelineSpec, pipeline_digest
 from app.runs import service as runs
@@ -24,10 +35,20 @@ def get(session: Session, principal: Principal, ref: str) -> Endpoint:
     return endpoint
 
 
-def to_out(endpoint: Endpoint, latest: int | None) -> EndpointOut:
+def to_out(session: Session, endpoint: Endpoint) -> EndpointOut:
+    return _out(endpoint, repo.latest_versions(session, [endpoint.id]).get(endpoint.id))
+
+
+def _out(endpoint: Endpoint, latest: int | None) -> EndpointOut:
     return EndpointOut(id=endpoint.id, name=endpoint.name, description=endpoint.description,
                        enabled=endpoint.enabled, default_version=endpoint.default_version,
                        latest_version=latest, created_at=endpoint.created_at, updated_at=endpoint.updated_at)
+
+
+def list_page(session: Session, principal: Principal, page: PageRequest) -> EndpointPage:
+    rows = repo.page(session, principal.workspace_id, page)
+    latest = repo.latest_versions(session, [r.id for r in rows])
+    return EndpointPage.of(rows, page, lambda r: _out(r, latest.get(r.id)), key=lambda r: r.id)
 
 
 def version_out(endpoint: Endpoint, version: EndpointVersion) -> VersionOut:
@@ -38,15 +59,20 @@ def version_out(endpoint: Endpoint, version: EndpointVersion) -> VersionOut:
                       created_at=version.created_at, parameters=spec.parameters, steps=spec.steps)
 
 
+def versions_page(session: Session, principal: Principal, ref: str, page: PageRequest) -> VersionPage:
+    endpoint = get(session, principal, ref)
+    rows = repo.versions_page(session, endpoint.id, page)
+    return VersionPage.of(rows, page, lambda v: version_out(endpoint, v), key=lambda v: v.version)
+
+
 def create(session: Session, principal: Principal, name: str, description: str | None) -> Endpoint:
     if repo.by_name(session, principal.workspace_id, name) is not None:
         raise Conflict(f"an endpoint named {name!r} already exists")
     endpoint = Endpoint(workspace_id=principal.workspace_id, name=name, description=description)
-    session.add(endpoint)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(endpoint)
     except IntegrityError as exc:  # created concurrently
-        session.rollback()
         raise Conflict(f"an endpoint named {name!r} already exists") from exc
     return endpoint
 
@@ -73,29 +99,21 @@ def patch(session: Session, principal: Principal, ref: str, body: EndpointPatch)
 
 
 def publish(session: Session, principal: Principal, ref: str, pipeline_id: str, description: str | None,
-            make_default: bool) -> EndpointVersion:
+            make_default: bool) -> tuple[Endpoint, EndpointVersion]:
     endpoint = get(session, principal, ref)
     draft = pipelines.get(session, principal, pipeline_id)
     spec = pipelines.spec_of(draft)
-    for _ in range(5):
-        latest = repo.latest_versions(session, [endpoint.id]).get(endpoint.id, 0)
-        version = EndpointVersion(endpoint_id=endpoint.id, version=latest + 1, pipeline_id=draft.id,
-                                  definition=spec.model_dump(mode="json"), digest=pipeline_digest(spec),
-                                  description=description, created_by=principal.id)
-        session.add(version)
-        try:
-            session.flush()
-            break
-        except IntegrityError:  # another publish took this number; take the next one
-            session.rollback()
-            endpoint = get(session, principal, ref)
-    else:
-        raise Conflict("could not allocate a version number; retry")
+    version = insert_next_number(
+        session, lambda: repo.latest_version(session, endpoint.id),
+        lambda number: EndpointVersion(endpoint_id=endpoint.id, version=number, pipeline_id=draft.id,
+                                       definition=spec.model_dump(mode="json"), digest=pipeline_digest(spec),
+                                       description=description, created_by=principal.id))
+    session.refresh(endpoint)  # another publish may have set the default meanwhile
     if make_default or endpoint.default_version is None:
         endpoint.default_version = version.version
     endpoint.updated_at = utcnow()
     session.add(endpoint)
-    return version
+    return endpoint, version
 
 
 def get_version(session: Session, endpoint: Endpoint, number: int) -> EndpointVersion:
@@ -105,7 +123,8 @@ def get_version(session: Session, endpoint: Endpoint, number: int) -> EndpointVe
     return version
 
 
-def _target(session: Session, principal: Principal, ref: str, body: EndpointRunRequest):
+def _target(session: Session, principal: Principal, ref: str,
+            body: EndpointRunRequest) -> tuple[Endpoint, EndpointVersion]:
     endpoint = get(session, principal, ref)
     if not endpoint.enabled:
         raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
@@ -125,10 +144,8 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
                      parameters=bound.parameters)
 
 
-def retrain(session: Session, settings: Settings, principal: Principal, ref: str,
-            body: EndpointRunRequest, before_commit=None) -> Run:
-    endpoint, version = _target(session, principal, ref, body)
-    return runs.create_run(session, settings, principal, PipelineSpec.model_validate(version.definition),
-                           parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
-                           pipeline_id=version.pipeline_id, endpoint_id=endpoint.id,
-                           endpoint_version=version.version, before_commit=before_commit)
+def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest) -> Run:
+    endpoint, version = _target(uow.session, principal, ref, body)
+    return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
+                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version),
+                       parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)

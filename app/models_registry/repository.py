@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from datetime import datetime
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.paging import PageRequest
 from app.db.tables import ModelVersion
 
 
-def names(session: Session, workspace_id: str, after: str | None, limit: int) -> list[tuple]:
-    query = (select(ModelVersion.name, func.max(ModelVersion.version), func.count(ModelVersion.id),
+def names_page(session: Session, workspace_id: str, request: PageRequest) -> list[tuple[str, int, int, datetime]]:
+    """(name, latest version, number of versions, last registration) per model, by name."""
+    query = (select(ModelVersion.name, func.max(ModelVersion.version), func.count(col(ModelVersion.id)),
                     func.max(ModelVersion.created_at))
-             .where(ModelVersion.workspace_id == workspace_id).group_by(ModelVersion.name))
-    if after:
-        query = query.having(ModelVersion.name > after)
-    return list(session.exec(query.order_by(ModelVersion.name).limit(limit + 1)))
+             .where(ModelVersion.workspace_id == workspace_id).group_by(col(ModelVersion.name)))
+    if request.after:
+        query = query.having(col(ModelVersion.name) > request.after)
+    return [tuple(row) for row in session.exec(query.order_by(col(ModelVersion.name)).limit(request.limit + 1))]  # type: ignore[misc]
 
 
-def versions(session: Session, workspace_id: str, name: str, before: int | None, limit: int) -> list[ModelVersion]:
+def versions_page(session: Session, workspace_id: str, name: str, request: PageRequest) -> list[ModelVersion]:
+    """Newest first."""
     query = select(ModelVersion).where(ModelVersion.workspace_id == workspace_id, ModelVersion.name == name)
+    before = request.after_number
     if before is not None:
-        query = query.where(ModelVersion.version < before)
-    return list(session.exec(query.order_by(ModelVersion.version.desc()).limit(limit + 1)))
+        query = query.where(col(ModelVersion.version) < before)
+    return list(session.exec(query.order_by(col(ModelVersion.version).desc()).limit(request.limit + 1)))
 
 
 def version(session: Session, workspace_id: str, name: str, number: int) -> ModelVersion | None:

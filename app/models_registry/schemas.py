@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from app.core.paging import Page
+
 
 class ModelSummary(BaseModel):
     name: str
@@ -15,9 +17,8 @@ class ModelSummary(BaseModel):
     updated_at: datetime
 
 
-class ModelPage(BaseModel):
-    items: list[ModelSummary]
-    next_cursor: str | None = None
+class ModelPage(Page[ModelSummary]):
+    pass
 
 
 class DataInput(BaseModel):
@@ -56,6 +57,5 @@ class ModelVersionOut(BaseModel):
     download_url: str
 
 
-class ModelVersionPage(BaseModel):
-    items: list[ModelVersionOut]
-    next_cursor: str | None = None
+class ModelVersionPage(Page[ModelVersionOut]):
+    pass

@@ -1,29 +1,33 @@
-"""/healthz, /readyz and /metrics: no token needed (contract section 8)."""
+"""Operations routes: /healthz, /readyz and /metrics (no token needed), worker checks (admin)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.core.deps import SettingsDep
-from app.db.engine import get_engine
-from app.ops.probes import broker_ok, database_ok
+from app.auth.deps import AdminPrincipal
+from app.db.tables import WorkerCheck
+from app.ops import service
+from app.ops.schemas import WorkerCheckOut
+from app.web.deps import RuntimeDep, UnitOfWorkDep
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz", operation_id="get_health", summary="The process is alive")
-def healthz() -> dict:
+def healthz() -> dict[str, Any]:
     return {"status": "ok"}
 
 
 @router.get("/readyz", operation_id="get_readiness", summary="The database and the broker answer",
             responses={503: {"description": "A dependency is not reachable"}})
-async def readyz(settings: SettingsDep) -> JSONResponse:
-    db_ok, db_detail = await run_in_threadpool(database_ok, get_engine())
-    mq_ok, mq_detail = await run_in_threadpool(broker_ok, settings)
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    db_ok, db_detail = await run_in_threadpool(service.database_ok, runtime.engine)
+    mq_ok, mq_detail = await run_in_threadpool(service.broker_ok, runtime.settings)
     ready = db_ok and mq_ok
     return JSONResponse(
         {"status": "ready" if ready else "not ready",
@@ -36,3 +40,22 @@ async def readyz(settings: SettingsDep) -> JSONResponse:
             response_class=Response, responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _check_out(check: WorkerCheck) -> WorkerCheckOut:
+    return WorkerCheckOut.model_validate(check, from_attributes=True)
+
+
+@router.post("/worker-checks", operation_id="create_worker_check", status_code=202,
+             response_model=WorkerCheckOut,
+             summary="Send a no-op task through the broker; a worker marks it done")
+def create_worker_check(principal: AdminPrincipal, uow: UnitOfWorkDep, response: Response) -> WorkerCheckOut:
+    check = service.start_worker_check(uow, principal.workspace_id)
+    response.headers["Location"] = f"/worker-checks/{check.id}"
+    return _check_out(check)
+
+
+@router.get("/worker-checks/{check_id}", operation_id="get_worker_check",
+            response_model=WorkerCheckOut, summary="Get a worker check")
+def get_worker_check(check_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> WorkerCheckOut:
+    return _check_out(service.get_worker_check(uow.session, principal.workspace_id, check_id))

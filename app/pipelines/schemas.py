@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from app.core.paging import Page
 from app.pipelines.spec import ParameterSpec, StepSpec
 
 
@@ -20,6 +21,5 @@ class PipelineOut(BaseModel):
     updated_at: datetime
 
 
-class PipelinePage(BaseModel):
-    items: list[PipelineOut]
-    next_cursor: str | None = None
+class PipelinePage(Page[PipelineOut]):
+    pass

@@ -7,9 +7,10 @@ from sqlmodel import Session
 from app.auth.service import Principal
 from app.core.clock import utcnow
 from app.core.errors import InvalidInput, NotFound
+from app.core.paging import PageRequest
 from app.db.tables import Pipeline
 from app.pipelines import repository as repo
-from app.pipelines.schemas import PipelineOut
+from app.pipelines.schemas import PipelineOut, PipelinePage
 from app.pipelines.spec import PipelineSpec, pipeline_digest, validate_pipeline
 
 
@@ -38,6 +39,11 @@ def create(session: Session, principal: Principal, spec: PipelineSpec) -> Pipeli
     session.add(pipeline)
     session.flush()
     return pipeline
+
+
+def list_page(session: Session, principal: Principal, page: PageRequest) -> PipelinePage:
+    rows = repo.page(session, principal.workspace_id, page)
+    return PipelinePage.of(rows, page, to_out, key=lambda p: p.id)
 
 
 def get(session: Session, principal: Principal, pipeline_id: str) -> Pipeline:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.components.catalog import get_component
+from app.core.errors import Problem
+from app.datastores.paths import parse_data_path
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$"
 _PARAM_REF = re.compile(r"^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_\-]*)\s*\}\}$")
 _PARAM_REF_ANYWHERE = re.compile(r"\$\{\{.*?\}\}")
-DATA_PATH_RE = re.compile(r"^datastore://([A-Za-z0-9][A-Za-z0-9_\-]{0,63})/(.+)$")
 
-MAX_NAME_BYTES = 255   # a file name, on every common file system
-MAX_PATH_BYTES = 1024
 MAX_SETTINGS_DEPTH = 20
 
 ParameterType = Literal["string", "integer", "number", "boolean", "data_path", "enum"]
@@ -59,7 +59,7 @@ class StepSpec(BaseModel):
     @classmethod
     def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
         # Walked without recursion: a hostile body must not exhaust the stack.
-        stack = [(value, 1)]
+        stack: list[tuple[Any, int]] = [(value, 1)]
         while stack:
             node, depth = stack.pop()
             if depth > MAX_SETTINGS_DEPTH:
@@ -80,34 +80,15 @@ class PipelineSpec(BaseModel):
     steps: dict[str, StepSpec] = Field(min_length=1)
 
 
-Problem = dict[str, Any]
+Loc = Sequence[str | int]
+SettingPath = tuple[str | int, ...]
 
 
-def _problem(loc: list, msg: str) -> Problem:
-    return {"loc": loc, "msg": msg}
+def _problem(loc: Loc, msg: str) -> Problem:
+    return {"loc": list(loc), "msg": msg}
 
 
 # Parameters -------------------------------------------------------------------------
-
-
-def parse_data_path(value: Any) -> tuple[str, str] | str:
-    """(datastore, relative path), or a message saying what is wrong."""
-    if not isinstance(value, str):
-        return "a data path must be a string 'datastore://<datastore>/<path>'"
-    match = DATA_PATH_RE.match(value)
-    if not match:
-        return (f"{value!r} is not a data path; write 'datastore://<datastore>/<path>' "
-                "(other schemes and server paths are not accepted)")
-    store, rel = match.group(1), match.group(2)
-    parts = rel.split("/")
-    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
-        return f"{value!r} must be a plain relative path inside the datastore (no '..', '.', '//' or '\\')"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in rel):
-        return f"{value!r} contains control characters"
-    if len(rel.encode()) > MAX_PATH_BYTES or any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
-        return (f"{value[:80]!r}... is too long: at most {MAX_NAME_BYTES} bytes a name "
-                f"and {MAX_PATH_BYTES} bytes in all")
-    return store, rel
 
 
 def check_value(spec: ParameterSpec, value: Any) -> str | None:
@@ -172,7 +153,7 @@ def _validate_parameters(spec: PipelineSpec) -> list[Problem]:
 # Steps and the graph ------------------------------------------------------------------
 
 
-def _walk_refs(value: Any, path: tuple) -> list[tuple[tuple, str | None]]:
+def _walk_refs(value: Any, path: SettingPath) -> list[tuple[SettingPath, str | None]]:
     """Every parameter reference inside a setting's value, nested ones included:
     (path, parameter name), or (path, None) for a reference that is not the whole string."""
     if isinstance(value, str):
@@ -198,11 +179,12 @@ def _substitute(value: Any, values: dict[str, Any]) -> Any:
     return value
 
 
-def _validate_step_settings(spec: PipelineSpec, name: str, step: StepSpec, model) -> list[Problem]:
+def _validate_step_settings(spec: PipelineSpec, name: str, step: StepSpec,
+                            model: type[BaseModel]) -> list[Problem]:
     problems: list[Problem] = []
-    loc = ["body", "steps", name, "settings"]
+    loc: list[str | int] = ["body", "steps", name, "settings"]
     placeholders: dict[str, Any] = {}
-    unresolved: list[tuple] = []
+    unresolved: list[SettingPath] = []
     for path, ref in _walk_refs(step.settings, ()):
         if ref is None:
             problems.append(_problem(loc + list(path), "a parameter reference must be the whole value, "
@@ -223,7 +205,8 @@ def _validate_step_settings(spec: PipelineSpec, name: str, step: StepSpec, model
     return problems
 
 
-def settings_problems(model, values: dict[str, Any], loc: list, skip: list[tuple] = ()) -> list[Problem]:
+def settings_problems(model: type[BaseModel], values: dict[str, Any], loc: Loc,
+                      skip: Sequence[SettingPath] = ()) -> list[Problem]:
     try:
         model.model_validate(values)
     except ValidationError as exc:
@@ -236,7 +219,7 @@ def settings_problems(model, values: dict[str, Any], loc: list, skip: list[tuple
             if err.get("type") == "extra_forbidden":
                 allowed = sorted(model.model_fields)
                 msg = f"unknown setting; this component's settings are: {', '.join(allowed)}"
-            out.append(_problem(loc + where, msg))
+            out.append(_problem([*loc, *where], msg))
         return out
     return []
 
@@ -356,7 +339,7 @@ class DataRef:
     setting: str
     value: str
     mode: Literal["read", "write"]
-    loc: list
+    loc: Loc
 
 
 @dataclass
@@ -399,7 +382,8 @@ def bind(spec: PipelineSpec, given: dict[str, Any]) -> tuple[BoundPipeline | Non
         origins = {path: ref for path, ref in _walk_refs(step.settings, ()) if ref}
         bound = _substitute(step.settings, values)
         component = get_component(step.component)
-        step_loc = ["steps", step_name, "settings"]
+        assert component is not None  # validated when the pipeline was saved
+        step_loc: list[str | int] = ["steps", step_name, "settings"]
         for p in settings_problems(component.settings_model, bound, step_loc):
             where = tuple(p["loc"][len(step_loc):])
             ref = next((r for path, r in origins.items() if where[:len(path)] == path), None)

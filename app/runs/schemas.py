@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.paging import Page
 
 # Fields shared by every request that starts a run (draft runs, reruns, retrains).
 Experiment = Annotated[str | None, Field(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
@@ -72,9 +73,8 @@ class RunOut(BaseModel):
     model: ModelRef | None
 
 
-class RunPage(BaseModel):
-    items: list[RunOut]
-    next_cursor: str | None = None
+class RunPage(Page[RunOut]):
+    pass
 
 
 class OutputOut(BaseModel):

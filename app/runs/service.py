@@ -1,34 +1,51 @@
-"""Run logic: submission (validated, recorded, then enqueued), reading and cancellation."""
+"""Run logic: submission (checked, recorded, sent after the commit), reading and
+rendering, reruns, cancellation, logs and outputs.
+
+Services never commit: the unit of work they are given does, and sends the run
+to the workers only after that commit.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.auth.service import Principal
 from app.components.catalog import get_component
-from app.core.clock import utcnow
 from app.core import artifacts
-from app.core.errors import Conflict, InvalidInput, NotFound, RetrainerError, ServiceUnavailable
-from app.core.files import IntegrityError
-from app.core.queue import EXECUTE_RUN_TASK, enqueue, revoke
+from app.core.clock import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from app.core.paging import PageRequest
+from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import known_names
-from app.db.tables import Run, RunStep
-from app.pipelines.spec import PipelineSpec, bind, pipeline_digest, topological_order
-from app.runs import repository as repo
-from app.runs import states
-from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, StepOut
+from app.db.tables import Run, RunOutput, RunStep
+from app.db.unit_of_work import UnitOfWork
+from app.pipelines import service as pipelines
+from app.pipelines.spec import BoundPipeline, PipelineSpec, bind, pipeline_digest, topological_order
+from app.runs import store
+from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
+from app.runs.states import RunStatus
+from app.runs.store import RunFilters
 
 log = logging.getLogger("retrainer.runs")
 
+LONG_POLL_INTERVAL = 0.25
+
+
+# Submission -----------------------------------------------------------------------------
+
 
 def check_submission(session: Session, settings: Settings, workspace_id: str, spec: PipelineSpec,
-                     given: dict[str, Any]):
+                     given: dict[str, Any]) -> BoundPipeline:
     """Binds parameters and checks every data path; InvalidInput lists every problem."""
     bound, problems = bind(spec, given)
     if bound is not None:
@@ -38,56 +55,77 @@ def check_submission(session: Session, settings: Settings, workspace_id: str, sp
                 resolve(settings, workspace_id, ref.value, stores, mode=ref.mode)
             except DataPathError as exc:
                 problems.append({"loc": ref.loc, "msg": str(exc)})
-    if problems:
+    if problems or bound is None:
         raise InvalidInput(f"the run request has {len(problems)} problem(s)", errors=problems)
     return bound
 
 
-def create_run(session: Session, settings: Settings, principal: Principal, spec: PipelineSpec, *,
-               parameters: dict[str, Any], experiment: str | None, regenerate: bool,
-               pipeline_id: str | None, endpoint_id: str | None = None,
-               endpoint_version: int | None = None, before_commit=None) -> Run:
-    """Records the run and its steps, commits, then enqueues it. `before_commit(session, run)`
-    joins the run's transaction (the idempotency claim records the run there)."""
-    bound = check_submission(session, settings, principal.workspace_id, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=pipeline_id,
-              endpoint_id=endpoint_id,
-              endpoint_version=endpoint_version, experiment=experiment,
+@dataclass(frozen=True)
+class RunOrigin:
+    """Where a run's definition comes from: a draft, or a version of an endpoint."""
+
+    pipeline_id: str | None
+    endpoint_id: str | None = None
+    endpoint_version: int | None = None
+
+
+def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
+           parameters: dict[str, Any], experiment: str | None, regenerate: bool) -> Run:
+    """Records the run and its steps in `uow`; the run is sent to the workers once `uow`
+    commits (durable before it is announced: a worker that picks it up finds the row)."""
+    bound = check_submission(uow.session, settings, principal.workspace_id, spec, parameters)
+    run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=origin.pipeline_id,
+              endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id)
-    session.add(run)
-    session.flush()
+    run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
         component = get_component(step.component)
-        session.add(RunStep(run_id=run.id, name=name, position=position, component=step.component,
-                            component_version=component.version, settings=bound.settings[name]))
-    if before_commit is not None:
-        before_commit(session, run)
-    # Durable before it is announced: a worker that picks the task up finds the row.
-    session.commit()
-    try:
-        enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id)
-    except Exception as exc:  # noqa: BLE001 - any broker failure
-        log.warning("could not enqueue run %s: %s", run.id, type(exc).__name__)
-        states.transition(session, run.id, states.FAILED, finished_at=utcnow(),
-                          error={"step": None, "message": "the broker could not be reached; "
-                                 "the run was not started. Retry the request."})
-        session.commit()
-        raise ServiceUnavailable("The broker cannot be reached; the run was recorded as failed. "
-                                 "See GET /readyz.") from exc
-    session.refresh(run)
+        assert component is not None  # the spec was validated against the catalogue
+        run_steps.append(RunStep(run_id=run.id, name=name, position=position, component=step.component,
+                                 component_version=component.version, settings=bound.settings[name]))
+    store.add(uow.session, run, run_steps)
+    engine = uow.engine
+    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, if_unsent=lambda _exc: _not_sent(engine, run.id))
     return run
 
 
+def _not_sent(engine: Engine, run_id: str) -> ServiceUnavailable:
+    with UnitOfWork(engine) as uow:
+        store.move(uow.session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={
+            "step": None, "message": "the broker could not be reached; the run was not started. Retry the request."})
+    return ServiceUnavailable("The broker cannot be reached; the run was recorded as failed. See GET /readyz.")
+
+
+def submit_draft(uow: UnitOfWork, settings: Settings, principal: Principal, pipeline_id: str,
+                 body: RunRequest) -> Run:
+    draft = pipelines.get(uow.session, principal, pipeline_id)
+    return submit(uow, settings, principal, pipelines.spec_of(draft), RunOrigin(pipeline_id=draft.id),
+                  parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)
+
+
+def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str, body: RerunRequest) -> Run:
+    """A new run of the very definition the earlier run used (its endpoint version included),
+    with its parameter values, overridden by `body.parameters`."""
+    original = get_run(uow.session, principal, run_id)
+    origin = RunOrigin(original.pipeline_id, original.endpoint_id, original.endpoint_version)
+    return submit(uow, settings, principal, PipelineSpec.model_validate(original.definition), origin,
+                  parameters={**original.parameters, **body.parameters},
+                  experiment=body.experiment or original.experiment, regenerate=body.regenerate)
+
+
+# Reading and rendering ---------------------------------------------------------------------
+
+
 def get_run(session: Session, principal: Principal, run_id: str) -> Run:
-    run = repo.get(session, principal.workspace_id, run_id)
+    run = store.get(session, principal.workspace_id, run_id)
     if run is None:
         raise NotFound(f"no run {run_id!r} in this workspace")
     return run
 
 
-def to_out(run: Run, steps: list[RunStep]) -> RunOut:
+def _out(run: Run, steps: Sequence[RunStep]) -> RunOut:
     return RunOut(
         id=run.id, status=run.status, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,
@@ -98,11 +136,26 @@ def to_out(run: Run, steps: list[RunStep]) -> RunOut:
                        status=s.status, started_at=s.started_at, finished_at=s.finished_at,
                        metrics=s.metrics, error=s.error, reused_from=s.reused_from) for s in steps],
         metrics=run.metrics,
-        model=ModelRef(name=run.model_name, version=run.model_version) if run.model_name else None,
+        model=ModelRef(name=run.model_name, version=run.model_version)
+        if run.model_name and run.model_version else None,
     )
 
 
-LONG_POLL_INTERVAL = 0.25
+def render(session: Session, run: Run) -> RunOut:
+    """The run as every route answers it, steps included."""
+    return _out(run, store.steps(session, run.id))
+
+
+def render_page(session: Session, principal: Principal, filters: RunFilters, page: PageRequest) -> RunPage:
+    rows = store.page(session, principal.workspace_id, filters, page)
+    steps = store.steps_of(session, [r.id for r in rows])
+    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id]), key=lambda r: r.id)
+
+
+def read(engine: Engine, principal: Principal, run_id: str) -> RunOut:
+    """The run now, in a short read of its own (a long-poll reads many times)."""
+    with Session(engine, expire_on_commit=False) as session:
+        return render(session, get_run(session, principal, run_id))
 
 
 def etag_of(out: RunOut) -> str:
@@ -115,56 +168,66 @@ def etag_matches(header: str, etag: str) -> bool:
     return etag in candidates or "*" in candidates
 
 
-def rerun(session: Session, settings: Settings, principal: Principal, run_id: str, body: RerunRequest) -> Run:
-    """A new run of the very definition the earlier run used (its endpoint version included),
-    with its parameter values, overridden by `body.parameters`."""
-    original = get_run(session, principal, run_id)
-    spec = PipelineSpec.model_validate(original.definition)
-    return create_run(session, settings, principal, spec,
-                      parameters={**original.parameters, **body.parameters},
-                      experiment=body.experiment or original.experiment, regenerate=body.regenerate,
-                      pipeline_id=original.pipeline_id, endpoint_id=original.endpoint_id,
-                      endpoint_version=original.endpoint_version)
+@dataclass
+class Accepted:
+    """The 202 a request that started a run answers (and an Idempotency-Key replays)."""
+
+    run_id: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    status_code: int = 202
 
 
-def cancel_run(session: Session, principal: Principal, run_id: str) -> Run:
-    run = get_run(session, principal, run_id)
-    now = utcnow()
-    if not states.transition(session, run.id, states.CANCELED, finished_at=now, cancel_requested_at=now,
-                             error={"step": None, "message": f"canceled by {principal.name}"}):
-        session.rollback()
-        current = get_run(session, principal, run_id)
-        if current.status == states.CANCELED:
-            return current  # canceling twice is not an error
-        raise Conflict(f"run {run_id} already {current.status}; only queued or running runs can be canceled")
-    for step in repo.steps(session, run.id):
-        if step.status in (states.STEP_PENDING, states.STEP_RUNNING):
-            step.status = states.STEP_CANCELED
-            step.finished_at = now if step.started_at else None
-            session.add(step)
-    session.commit()
+def accepted(session: Session, run: Run) -> Accepted:
+    out = render(session, run)
+    return Accepted(run.id, out.model_dump(mode="json"), {"Location": f"/runs/{run.id}", "ETag": etag_of(out)})
+
+
+# Cancellation -----------------------------------------------------------------------------
+
+
+def cancel(uow: UnitOfWork, queue: TaskQueue, principal: Principal, run_id: str) -> Run:
+    run = get_run(uow.session, principal, run_id)
+    moved = store.cancel(uow.session, run.id, by=principal.name)
+    uow.session.refresh(run)
+    if not moved:
+        if run.status == RunStatus.CANCELED:
+            return run  # canceling twice is not an error
+        raise Conflict(f"run {run_id} already {run.status}; only queued or running runs can be canceled")
     # Sent whatever the status was when read: a worker may have claimed the run since.
     # It stops a computing step within seconds and drops a message still in the queue.
-    try:
-        revoke(run.id)
-    except Exception as exc:  # noqa: BLE001 - the fenced state change already stopped it logically
-        log.warning("could not send revoke for run %s: %s", run.id, type(exc).__name__)
-    session.refresh(run)
+    uow.after_commit(lambda: _revoke(queue, run.id))
     return run
 
 
-class ArtifactCorrupted(RetrainerError):
-    status, slug, title = 500, "artifact-integrity", "Artifact integrity check failed"
-
-
-def verified_artifact(settings: Settings, relative: str, sha256: str):
-    """The artifact's path, after checking it still has the sha256 recorded at write time."""
+def _revoke(queue: TaskQueue, run_id: str) -> None:
     try:
-        path = artifacts.verified(settings, relative, sha256)
-    except FileNotFoundError as exc:
-        raise NotFound("the stored file of this output is missing from the artifact store") from exc
-    except IntegrityError as exc:
-        log.error("artifact failed its sha256 check: %s", exc)
-        raise ArtifactCorrupted("The stored file no longer matches the sha256 recorded when it was "
-                                "written; it was not served.") from exc
-    return path
+        queue.revoke(run_id)
+    except Exception as exc:  # noqa: BLE001 - the fenced state change already stopped it logically
+        log.warning("could not send revoke for run %s: %s", run_id, type(exc).__name__)
+
+
+# Logs and outputs -------------------------------------------------------------------------
+
+
+def step_log(session: Session, settings: Settings, principal: Principal, run_id: str, step: str) -> str:
+    run = get_run(session, principal, run_id)
+    if step not in {s.name for s in store.steps(session, run.id)}:
+        raise NotFound(f"run {run_id} has no step {step!r}")
+    path = artifacts.step_log_path(settings, run.workspace_id, run.id, step)
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, list[RunOutput]]:
+    run = get_run(session, principal, run_id)
+    return run, store.outputs(session, run.id)
+
+
+def output_file(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
+                port: str) -> tuple[RunOutput, Path]:
+    """An output's record and its file, after the file's sha256 check."""
+    run = get_run(session, principal, run_id)
+    out = store.output(session, run.id, step, port)
+    if out is None:
+        raise NotFound(f"run {run_id} has no output {step}.{port}")
+    return out, artifacts.verified(settings, out.path, out.sha256)

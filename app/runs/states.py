@@ -1,57 +1,79 @@
-"""Run states and the only allowed transitions between them.
+"""The states of a run and of its steps, and the only transitions between them.
 
-The API, the worker and (later) the reconciler all change a run's state through
-`transition`, a conditional UPDATE: it succeeds only from an allowed state and,
-when `attempt` is given, only for the worker attempt that holds the run (a
-fencing token), so a stale or duplicate worker cannot overwrite a newer state.
+Pure data: no database, no framework, so the CLI client can import it too.
+Every change of state goes through `app.runs.store`, which turns these tables
+into conditional UPDATEs (a transition not listed here never happens).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
 
-from sqlalchemy import update
-from sqlmodel import Session
 
-from app.db.tables import Run
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
 
-QUEUED = "queued"
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-CANCELED = "canceled"
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED_RUN
 
-TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELED})
 
-ALLOWED: dict[str, frozenset[str]] = {
-    QUEUED: frozenset({RUNNING, CANCELED, FAILED}),
-    # RUNNING -> QUEUED: a worker was lost and the run is handed to another one.
-    RUNNING: frozenset({SUCCEEDED, FAILED, CANCELED, QUEUED}),
-    SUCCEEDED: frozenset(),
-    FAILED: frozenset(),
-    CANCELED: frozenset(),
+class StepStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not run because an earlier step failed
+    CANCELED = "canceled"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED_STEP
+
+
+FINISHED_RUN: frozenset[RunStatus] = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELED})
+FINISHED_STEP: frozenset[StepStatus] = frozenset(
+    {StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELED})
+
+RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELED, RunStatus.FAILED}),
+    # RUNNING -> QUEUED: the run's worker was lost and the run is handed to another one.
+    RunStatus.RUNNING: frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELED, RunStatus.QUEUED}),
+    RunStatus.SUCCEEDED: frozenset(),
+    RunStatus.FAILED: frozenset(),
+    RunStatus.CANCELED: frozenset(),
 }
 
-# Step states (no transitions enforced beyond "not after a terminal run").
-STEP_PENDING, STEP_RUNNING, STEP_SUCCEEDED, STEP_FAILED, STEP_SKIPPED, STEP_CANCELED = (
-    "pending", "running", "succeeded", "failed", "skipped", "canceled")
+STEP_TRANSITIONS: dict[StepStatus, frozenset[StepStatus]] = {
+    # PENDING -> FAILED: the step could not start (its data file went away since the submission).
+    StepStatus.PENDING: frozenset({StepStatus.RUNNING, StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELED}),
+    # -> PENDING: a new attempt of the run starts over from the first step.
+    StepStatus.RUNNING: frozenset({StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.CANCELED,
+                                   StepStatus.PENDING}),
+    StepStatus.SUCCEEDED: frozenset({StepStatus.PENDING}),
+    StepStatus.FAILED: frozenset({StepStatus.PENDING}),
+    StepStatus.SKIPPED: frozenset(),
+    StepStatus.CANCELED: frozenset(),
+}
 
 
-def sources_of(target: str) -> list[str]:
-    return [state for state, targets in ALLOWED.items() if target in targets]
+def run_sources(target: RunStatus) -> list[RunStatus]:
+    """The states a run may move to `target` from."""
+    return [state for state, targets in RUN_TRANSITIONS.items() if target in targets]
 
 
-def transition(session: Session, run_id: str, to: str, *, attempt: int | None = None,
-               bump_attempt: bool = False, heartbeat_before=None, **fields: Any) -> bool:
-    """Moves the run to `to` if allowed from its current state; True when it moved.
-    `heartbeat_before` also requires the last heartbeat to be older than that time."""
-    query = update(Run).where(Run.id == run_id, Run.status.in_(sources_of(to)))
-    if attempt is not None:
-        query = query.where(Run.attempt == attempt)
-    if heartbeat_before is not None:
-        query = query.where(Run.heartbeat_at < heartbeat_before)
-    values: dict[str, Any] = {"status": to, **fields}
-    if bump_attempt:
-        values["attempt"] = Run.attempt + 1
-    result = session.execute(query.values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+def step_sources(target: StepStatus) -> list[StepStatus]:
+    return [state for state, targets in STEP_TRANSITIONS.items() if target in targets]
+
+
+# What the open steps of a run become when the run finishes: a finished run never
+# shows a step pending or running.
+STEPS_LEFT_OPEN_BECOME: dict[RunStatus, dict[StepStatus, StepStatus]] = {
+    RunStatus.FAILED: {StepStatus.PENDING: StepStatus.SKIPPED, StepStatus.RUNNING: StepStatus.FAILED},
+    RunStatus.CANCELED: {StepStatus.PENDING: StepStatus.CANCELED, StepStatus.RUNNING: StepStatus.CANCELED},
+    RunStatus.SUCCEEDED: {},
+}

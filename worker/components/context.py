@@ -8,9 +8,9 @@ did not come through `input_path` or `output_path`: those resolve
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 
 class StepFailed(Exception):
@@ -31,6 +31,6 @@ class StepContext:
     input_path: Callable[[str], Path]
     # Resolve a data path for writing: parent directories created, inside its datastore.
     output_path: Callable[[str], Path]
-    # Raises StepFailed("run was canceled") when the run was canceled.
+    # Call between long stretches of work: raises RunInactive (from app.runs.store) once the
+    # run was canceled or taken over by another attempt, and the executor stops the step.
     check_canceled: Callable[[], None] = field(default=lambda: None)
-    seed: int | None = None

@@ -255,8 +255,10 @@ def train_model(ctx: StepContext, settings: TrainModelSettings, inputs: dict[str
             f"the label column {label!r} mixes value types ({', '.join(mixed)}); make it all text or all numbers"
         )
 
-    task = settings.task
-    if task is None:
+    task: str
+    if settings.task is not None:
+        task = settings.task
+    else:
         task, reason = infer_task(y)
         ctx.log.info("task inferred as %s: %s (set task to override)", task, reason)
         if task not in ALGORITHM_TASKS[settings.algorithm]:
@@ -293,7 +295,8 @@ def train_model(ctx: StepContext, settings: TrainModelSettings, inputs: dict[str
                 label, len(counts), len(y),
             )
 
-    numeric, categorical = [], []
+    numeric: list[str] = []
+    categorical: list[str] = []
     for column in features:
         series = df[column]
         if ptypes.is_datetime64_any_dtype(series.dtype) or ptypes.is_timedelta64_dtype(series.dtype):

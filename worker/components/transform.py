@@ -79,7 +79,7 @@ def clean_missing_data(
 ) -> dict[str, Any]:
     df = get_dataset(inputs)
     named = settings.columns is not None
-    columns = list(settings.columns) if named else list(df.columns)
+    columns = list(settings.columns) if settings.columns is not None else list(df.columns)
     check_columns(df, columns)
     mode = settings.mode
     missing = {column: int(df[column].isna().sum()) for column in columns}

@@ -21,7 +21,6 @@ from .issue_token_body_grant_type import IssueTokenBodyGrantType
 from .lineage import Lineage
 from .lineage_parameters import LineageParameters
 from .list_components_response_list_components import ListComponentsResponseListComponents
-from .list_runs_status_type_0 import ListRunsStatusType0
 from .me import Me
 from .model_page import ModelPage
 from .model_ref import ModelRef
@@ -55,6 +54,7 @@ from .run_out_parameters import RunOutParameters
 from .run_page import RunPage
 from .run_request import RunRequest
 from .run_request_parameters import RunRequestParameters
+from .run_status import RunStatus
 from .scope import Scope
 from .service_principal_create import ServicePrincipalCreate
 from .service_principal_created import ServicePrincipalCreated
@@ -95,7 +95,6 @@ __all__ = (
     "Lineage",
     "LineageParameters",
     "ListComponentsResponseListComponents",
-    "ListRunsStatusType0",
     "Me",
     "ModelPage",
     "ModelRef",
@@ -129,6 +128,7 @@ __all__ = (
     "RunPage",
     "RunRequest",
     "RunRequestParameters",
+    "RunStatus",
     "Scope",
     "ServicePrincipalCreate",
     "ServicePrincipalCreated",

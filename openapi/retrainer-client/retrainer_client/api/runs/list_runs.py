@@ -5,15 +5,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_runs_status_type_0 import ListRunsStatusType0
 from ...models.problem_details import ProblemDetails
 from ...models.run_page import RunPage
+from ...models.run_status import RunStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    status: ListRunsStatusType0 | None | Unset = UNSET,
+    status: None | RunStatus | Unset = UNSET,
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
@@ -26,7 +26,7 @@ def _get_kwargs(
     json_status: None | str | Unset
     if isinstance(status, Unset):
         json_status = UNSET
-    elif isinstance(status, ListRunsStatusType0):
+    elif isinstance(status, RunStatus):
         json_status = status.value
     else:
         json_status = status
@@ -111,7 +111,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    status: ListRunsStatusType0 | None | Unset = UNSET,
+    status: None | RunStatus | Unset = UNSET,
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
@@ -121,7 +121,7 @@ def sync_detailed(
     """List runs, newest first
 
     Args:
-        status (ListRunsStatusType0 | None | Unset):
+        status (None | RunStatus | Unset):
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
@@ -155,7 +155,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    status: ListRunsStatusType0 | None | Unset = UNSET,
+    status: None | RunStatus | Unset = UNSET,
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
@@ -165,7 +165,7 @@ def sync(
     """List runs, newest first
 
     Args:
-        status (ListRunsStatusType0 | None | Unset):
+        status (None | RunStatus | Unset):
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
@@ -194,7 +194,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    status: ListRunsStatusType0 | None | Unset = UNSET,
+    status: None | RunStatus | Unset = UNSET,
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
@@ -204,7 +204,7 @@ async def asyncio_detailed(
     """List runs, newest first
 
     Args:
-        status (ListRunsStatusType0 | None | Unset):
+        status (None | RunStatus | Unset):
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
@@ -236,7 +236,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    status: ListRunsStatusType0 | None | Unset = UNSET,
+    status: None | RunStatus | Unset = UNSET,
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
@@ -246,7 +246,7 @@ async def asyncio(
     """List runs, newest first
 
     Args:
-        status (ListRunsStatusType0 | None | Unset):
+        status (None | RunStatus | Unset):
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):

@@ -6,7 +6,7 @@ import copy
 import gzip
 import json
 
-from tests.conftest import ROOT
+from tests.helpers.processes import ROOT
 
 EXAMPLE = ROOT / "examples" / "income-prediction"
 ADULT_COLUMNS = ["age", "workclass", "fnlwgt", "education", "education-num", "marital-status",

@@ -15,8 +15,8 @@ import uuid
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_BASE, PROBLEM_JSON, internal_error_response
 from app.core.logging import request_id_var
+from app.web.problems import PROBLEM_BASE, PROBLEM_JSON, internal_error_response
 
 access_log = logging.getLogger("retrainer.access")
 

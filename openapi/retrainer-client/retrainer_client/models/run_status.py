@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListRunsStatusType0(StrEnum):
+class RunStatus(StrEnum):
     CANCELED = "canceled"
     FAILED = "failed"
     QUEUED = "queued"

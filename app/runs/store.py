@@ -1,0 +1,281 @@
+"""Run persistence: the one owner of every read and write of runs, their steps,
+outputs and attempts, for the API, the worker and the reconciler alike.
+
+Every change of state is a conditional UPDATE built from the tables in
+`app.runs.states`, so a transition that is not allowed never happens. A
+worker writes through an `Attempt`: each write is fenced by the run's attempt
+number (bumped at every claim), so a stale or duplicate worker cannot
+overwrite the state of the attempt that replaced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import CursorResult, Engine
+from sqlmodel import Session, col, select
+
+from app.core.clock import utcnow
+from app.core.paging import PageRequest
+from app.db.tables import Run, RunOutput, RunStep
+from app.db.unit_of_work import UnitOfWork
+from app.models_registry import service as models_registry
+from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
+
+STEP_ERROR_CHARS = 4000
+
+
+class RunInactive(Exception):
+    """The run is no longer this attempt's to write: canceled, finished, or claimed again."""
+
+
+class StepTransitionRefused(Exception):
+    """A step change the transition table does not allow: a bug, never a user error."""
+
+
+# Reads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunFilters:
+    status: RunStatus | None = None
+    pipeline_id: str | None = None
+    endpoint_id: str | None = None
+    experiment: str | None = None
+
+
+def get(session: Session, workspace_id: str, run_id: str) -> Run | None:
+    return session.exec(select(Run).where(Run.id == run_id, Run.workspace_id == workspace_id)).first()
+
+
+def steps(session: Session, run_id: str) -> list[RunStep]:
+    return steps_of(session, [run_id])[run_id]
+
+
+def steps_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunStep]]:
+    out: dict[str, list[RunStep]] = {run_id: [] for run_id in run_ids}
+    if run_ids:
+        query = select(RunStep).where(col(RunStep.run_id).in_(run_ids)).order_by(col(RunStep.position))
+        for step in session.exec(query):
+            out[step.run_id].append(step)
+    return out
+
+
+def outputs(session: Session, run_id: str) -> list[RunOutput]:
+    return list(session.exec(select(RunOutput).where(RunOutput.run_id == run_id)
+                             .order_by(col(RunOutput.created_at), col(RunOutput.step), col(RunOutput.port))))
+
+
+def output(session: Session, run_id: str, step: str, port: str) -> RunOutput | None:
+    return session.exec(select(RunOutput).where(RunOutput.run_id == run_id, RunOutput.step == step,
+                                                RunOutput.port == port)).first()
+
+
+def page(session: Session, workspace_id: str, filters: RunFilters, request: PageRequest) -> list[Run]:
+    """Newest first: up to `limit + 1` runs older than the cursor."""
+    query = select(Run).where(Run.workspace_id == workspace_id)
+    if filters.status:
+        query = query.where(Run.status == filters.status)
+    if filters.pipeline_id:
+        query = query.where(Run.pipeline_id == filters.pipeline_id)
+    if filters.endpoint_id:
+        query = query.where(Run.endpoint_id == filters.endpoint_id)
+    if filters.experiment:
+        query = query.where(Run.experiment == filters.experiment)
+    if request.after:
+        query = query.where(col(Run.id) < request.after)
+    return list(session.exec(query.order_by(col(Run.id).desc()).limit(request.limit + 1)))
+
+
+def queued_on(session: Session, queue: str) -> list[str]:
+    return list(session.exec(select(Run.id).where(Run.queue == queue, Run.status == RunStatus.QUEUED)))
+
+
+def silent_running(session: Session, queue: str, heartbeat_before: datetime, limit: int) -> list[tuple[str, int]]:
+    """(run id, attempt) of running runs whose last heartbeat is older than `heartbeat_before`."""
+    rows = session.exec(select(Run.id, Run.attempt).where(
+        Run.queue == queue, Run.status == RunStatus.RUNNING,
+        col(Run.heartbeat_at) < heartbeat_before).limit(limit))
+    return [(run_id, attempt) for run_id, attempt in rows]
+
+
+# Writes ---------------------------------------------------------------------------------
+
+
+def add(session: Session, run: Run, run_steps: Sequence[RunStep]) -> None:
+    """Records a new run (queued) with its steps (pending)."""
+    session.add(run)
+    session.flush()
+    session.add_all(run_steps)
+    session.flush()
+
+
+def _rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = None,
+         bump_attempt: bool = False, heartbeat_before: datetime | None = None, **fields: Any) -> bool:
+    """Moves the run to `to` if the transition table allows it from its current state;
+    True when it moved. `attempt` fences the write to that attempt; `heartbeat_before`
+    also requires the last heartbeat to be older than that time. A run that finishes
+    closes its open steps (`STEPS_LEFT_OPEN_BECOME`)."""
+    query = update(Run).where(col(Run.id) == run_id, col(Run.status).in_(run_sources(to)))
+    if attempt is not None:
+        query = query.where(col(Run.attempt) == attempt)
+    if heartbeat_before is not None:
+        query = query.where(col(Run.heartbeat_at) < heartbeat_before)
+    values: dict[str, Any] = {"status": to, **fields}
+    if bump_attempt:
+        values["attempt"] = col(Run.attempt) + 1
+    moved = _rowcount(session.execute(query.values(**values).execution_options(synchronize_session=False))) == 1
+    if moved and to.is_finished:
+        now = fields.get("finished_at") or utcnow()
+        for open_state, closed in STEPS_LEFT_OPEN_BECOME[to].items():
+            session.execute(update(RunStep).where(col(RunStep.run_id) == run_id, col(RunStep.status) == open_state)
+                            .values(status=closed, finished_at=now if open_state == StepStatus.RUNNING else None)
+                            .execution_options(synchronize_session=False))
+    return moved
+
+
+def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields: Any) -> None:
+    """Moves one step to `to`; StepTransitionRefused if the table does not allow it."""
+    query = (update(RunStep).where(col(RunStep.run_id) == run_id, col(RunStep.name) == name,
+                                   col(RunStep.status).in_(step_sources(to)))
+             .values(status=to, **fields).execution_options(synchronize_session=False))
+    if _rowcount(session.execute(query)) != 1:
+        current = session.exec(select(RunStep.status).where(RunStep.run_id == run_id, RunStep.name == name)).first()
+        raise StepTransitionRefused(f"step {name!r} of run {run_id}: {current} -> {to} is not allowed")
+
+
+def cancel(session: Session, run_id: str, by: str) -> bool:
+    """queued or running -> canceled; True when it moved."""
+    return move(session, run_id, RunStatus.CANCELED, finished_at=utcnow(),
+                error={"step": None, "message": f"canceled by {by}"})
+
+
+# A worker's attempt -----------------------------------------------------------------------
+
+
+class Attempt:
+    """The writes of the worker attempt that holds a run, each in its own short unit of
+    work and fenced by the attempt number: RunInactive once the run is no longer ours."""
+
+    def __init__(self, engine: Engine, run_id: str, number: int) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.number = number
+
+    @classmethod
+    def claim(cls, engine: Engine, run_id: str) -> tuple[Attempt, Run] | None:
+        """queued -> running with the attempt number bumped; None if the run was not queued.
+        A new attempt starts from the first step: what a lost one recorded is cleared."""
+        with UnitOfWork(engine) as uow:
+            now = utcnow()
+            if not move(uow.session, run_id, RunStatus.RUNNING, bump_attempt=True, started_at=now, heartbeat_at=now):
+                return None
+            run = uow.session.get_one(Run, run_id)
+            if run.attempt > 1:
+                _start_over(uow.session, run_id)
+        return cls(engine, run_id, run.attempt), run
+
+    @staticmethod
+    def current(engine: Engine, run_id: str) -> Run | None:
+        with Session(engine, expire_on_commit=False) as session:
+            return session.get(Run, run_id)
+
+    @staticmethod
+    def release_if_silent(engine: Engine, run_id: str, attempt: int, timeout: timedelta) -> bool:
+        """running -> queued when the attempt's heartbeat is older than `timeout`: its worker
+        is gone, so the run may be claimed again (with a higher attempt)."""
+        with UnitOfWork(engine) as uow:
+            return move(uow.session, run_id, RunStatus.QUEUED, attempt=attempt,
+                        heartbeat_before=utcnow() - timeout)
+
+    def _fence(self, session: Session) -> Run:
+        run = session.exec(select(Run).where(Run.id == self.run_id).with_for_update()).first()
+        if run is None or run.status != RunStatus.RUNNING or run.attempt != self.number:
+            raise RunInactive(self.run_id)
+        return run
+
+    def heartbeat(self) -> bool:
+        with UnitOfWork(self.engine) as uow:
+            query = (update(Run).where(col(Run.id) == self.run_id, col(Run.status) == RunStatus.RUNNING,
+                                       col(Run.attempt) == self.number).values(heartbeat_at=utcnow()))
+            return _rowcount(uow.session.execute(query)) == 1
+
+    def check_active(self) -> None:
+        with Session(self.engine) as session:
+            self._fence(session)
+
+    def _step(self, name: str, to: StepStatus, **fields: Any) -> None:
+        with UnitOfWork(self.engine) as uow:
+            run = self._fence(uow.session)
+            move_step(uow.session, self.run_id, name, to, **fields)
+            run.heartbeat_at = utcnow()
+            uow.session.add(run)
+
+    def step_started(self, name: str, fingerprint: str) -> None:
+        self._step(name, StepStatus.RUNNING, started_at=utcnow(), fingerprint=fingerprint)
+
+    def step_reused(self, name: str, source_run: str, metrics: dict[str, Any] | None) -> None:
+        self._step(name, StepStatus.SUCCEEDED, finished_at=utcnow(), metrics=metrics, reused_from=source_run)
+
+    def step_succeeded(self, name: str, metrics: dict[str, Any] | None) -> None:
+        self._step(name, StepStatus.SUCCEEDED, finished_at=utcnow(), metrics=metrics)
+
+    def step_failed(self, name: str, message: str) -> None:
+        self._step(name, StepStatus.FAILED, finished_at=utcnow(), error=message[:STEP_ERROR_CHARS])
+
+    def add_output(self, **fields: Any) -> None:
+        with UnitOfWork(self.engine) as uow:
+            self._fence(uow.session)
+            uow.session.add(RunOutput(run_id=self.run_id, **fields))
+
+    def find_reusable(self, workspace_id: str, fingerprint: str) -> tuple[str, str, list[RunOutput]] | None:
+        """The newest succeeded step of another run of the workspace with this fingerprint:
+        (the run that computed its outputs, the step's name, the outputs)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = session.exec(
+                select(RunStep).join(Run, col(Run.id) == col(RunStep.run_id))
+                .where(Run.workspace_id == workspace_id, RunStep.fingerprint == fingerprint,
+                       RunStep.status == StepStatus.SUCCEEDED, RunStep.run_id != self.run_id)
+                .order_by(col(RunStep.finished_at).desc())).first()
+            if row is None:
+                return None
+            found = list(session.exec(select(RunOutput).where(RunOutput.run_id == row.run_id,
+                                                              RunOutput.step == row.name)))
+            # Name the run that computed the outputs, not one that reused them.
+            return row.reused_from or row.run_id, row.name, found
+
+    def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None) -> None:
+        """Registers the run's model versions and marks it succeeded in one fenced
+        transaction: a run canceled meanwhile registers nothing."""
+        with UnitOfWork(self.engine) as uow:
+            run = self._fence(uow.session)
+            registered = [models_registry.register(uow.session, run, fields) for fields in models]
+            first = registered[0] if registered else None
+            if not move(uow.session, self.run_id, RunStatus.SUCCEEDED, attempt=self.number,
+                        finished_at=utcnow(), metrics=metrics,
+                        model_name=first.name if first else None, model_version=first.version if first else None):
+                raise RunInactive(self.run_id)
+
+    def finish(self, status: RunStatus, *, error: dict[str, Any]) -> None:
+        """Ends the run as failed or canceled (success goes through `succeed`)."""
+        with UnitOfWork(self.engine) as uow:
+            if not move(uow.session, self.run_id, status, attempt=self.number, finished_at=utcnow(), error=error):
+                raise RunInactive(self.run_id)
+
+
+def _start_over(session: Session, run_id: str) -> None:
+    session.execute(delete(RunOutput).where(col(RunOutput.run_id) == run_id))
+    session.execute(update(RunStep).where(col(RunStep.run_id) == run_id,
+                                          col(RunStep.status).in_(step_sources(StepStatus.PENDING)))
+                    .values(status=StepStatus.PENDING, started_at=None, finished_at=None, metrics=None,
+                            error=None, reused_from=None, fingerprint=None)
+                    .execution_options(synchronize_session=False))

@@ -1,0 +1,60 @@
+"""Typed dependencies shared by every router: the runtime, its settings, the
+request's unit of work, and page parameters.
+
+The runtime is the one `create_app(settings)` built; nothing reads the
+environment here. The unit of work is committed in one place, here, after the
+route returned and before the response is sent (`scope="function"`): on SQLite
+an open transaction holds the write lock, so none may span the response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from app.core.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor
+from app.core.settings import Settings
+from app.db.unit_of_work import UnitOfWork
+from app.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def unit_of_work(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
+    uow = runtime.unit_of_work()
+    try:
+        yield uow
+        uow.commit()
+    except BaseException:
+        uow.rollback()
+        raise
+    finally:
+        uow.close()
+
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+) -> PageRequest:
+    return PageRequest(limit=limit, after=decode_cursor(cursor) if cursor else None)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]

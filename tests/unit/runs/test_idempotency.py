@@ -1,0 +1,134 @@
+"""The Idempotency-Key flow as one call: claim, create once, replay, refuse, release."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.core.clock import utcnow
+from app.core.errors import InvalidInput
+from app.db.tables import IdempotencyKey, Run
+from app.db.unit_of_work import UnitOfWork
+from app.runs import idempotency
+from app.runs.service import Accepted
+from app.runtime import Runtime
+from tests.helpers.rows import run_with_steps, workspace
+
+
+class Creator:
+    """A `create` for respond_once that records how often it ran."""
+
+    def __init__(self, runtime: Runtime, gate: threading.Event | None = None, fail: bool = False) -> None:
+        self.runtime, self.gate, self.fail = runtime, gate, fail
+        self.calls = 0
+
+    def __call__(self, uow: UnitOfWork) -> Accepted:
+        self.calls += 1
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        if self.fail:
+            raise InvalidInput("refused", errors=[{"loc": ["body"], "msg": "refused"}])
+        run_id = run_with_steps(self.runtime.engine)
+        return Accepted(run_id, {"id": run_id, "status": "queued"}, {"Location": f"/runs/{run_id}"})
+
+
+def _once(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator) -> tuple[Accepted, bool]:
+    return asyncio.run(idempotency.respond_once(runtime, ws, key, fingerprint, create))
+
+
+def test_same_key_same_request_replays_the_first_response(runtime: Runtime) -> None:
+    ws, key, create = workspace(runtime.engine), secrets.token_hex(8), Creator(runtime)
+    first, replayed = _once(runtime, ws, key, "a" * 64, create)
+    again, replayed_again = _once(runtime, ws, key, "a" * 64, create)
+    assert (replayed, replayed_again, create.calls) == (False, True, 1)
+    assert (again.status_code, again.body, again.headers) == (202, first.body, first.headers)
+    # Another workspace may use the same key for its own request.
+    _other, other_replayed = _once(runtime, workspace(runtime.engine), key, "a" * 64, create)
+    assert (other_replayed, create.calls) == (False, 2)
+
+
+def test_same_key_another_request_is_refused(runtime: Runtime) -> None:
+    ws, key, create = workspace(runtime.engine), secrets.token_hex(8), Creator(runtime)
+    _once(runtime, ws, key, "a" * 64, create)
+    with pytest.raises(InvalidInput) as refused:
+        _once(runtime, ws, key, "b" * 64, create)
+    assert refused.value.errors == [{"loc": ["header", "Idempotency-Key"], "msg": refused.value.errors[0]["msg"]}]
+    assert create.calls == 1
+
+
+def test_a_refused_request_keeps_nothing_so_it_can_be_fixed(runtime: Runtime) -> None:
+    ws, key = workspace(runtime.engine), secrets.token_hex(8)
+    with pytest.raises(InvalidInput):
+        _once(runtime, ws, key, "a" * 64, Creator(runtime, fail=True))
+    fixed = Creator(runtime)
+    _response, replayed = _once(runtime, ws, key, "a" * 64, fixed)
+    assert (replayed, fixed.calls) == (False, 1)
+
+
+def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
+    ws, key = workspace(runtime.engine), secrets.token_hex(8)
+    gate = threading.Event()
+    create = Creator(runtime, gate=gate)
+
+    async def both() -> list[tuple[Accepted, bool]]:
+        first = asyncio.ensure_future(idempotency.respond_once(runtime, ws, key, "a" * 64, create))
+        second = asyncio.ensure_future(idempotency.respond_once(runtime, ws, key, "a" * 64, create))
+        await asyncio.sleep(0.3)  # both claimed or waiting; the first is held in `create`
+        gate.set()
+        return list(await asyncio.gather(first, second))
+
+    results = asyncio.run(both())
+    assert create.calls == 1
+    assert sorted(replayed for _, replayed in results) == [False, True]
+    assert results[0][0].body == results[1][0].body
+
+
+def test_a_request_that_died_after_creating_its_run_is_replayed_not_repeated(runtime: Runtime) -> None:
+    ws, key = workspace(runtime.engine), secrets.token_hex(8)
+    run_id = run_with_steps(runtime.engine, workspace_id=ws)
+    with UnitOfWork(runtime.engine) as uow:  # its claim, bound to its run, never completed
+        uow.session.add(IdempotencyKey(workspace_id=ws, key=key, request_hash="a" * 64, run_id=run_id,
+                                       created_at=utcnow() - timedelta(minutes=5),
+                                       expires_at=utcnow() + timedelta(hours=1)))
+    create = Creator(runtime)
+    response, replayed = _once(runtime, ws, key, "a" * 64, create)
+    assert (replayed, create.calls, response.run_id, response.body["id"]) == (True, 0, run_id, run_id)
+    with Session(runtime.engine) as session:
+        claim = session.exec(select(IdempotencyKey).where(IdempotencyKey.key == key)).one()
+        assert claim.status_code == 202  # completed now, so later retries replay it directly
+
+
+def test_a_claim_abandoned_before_creating_anything_is_freed(runtime: Runtime) -> None:
+    ws, key = workspace(runtime.engine), secrets.token_hex(8)
+    with UnitOfWork(runtime.engine) as uow:
+        uow.session.add(IdempotencyKey(workspace_id=ws, key=key, request_hash="a" * 64,
+                                       created_at=utcnow() - timedelta(minutes=5),
+                                       expires_at=utcnow() + timedelta(hours=1)))
+    create = Creator(runtime)
+    _response, replayed = _once(runtime, ws, key, "a" * 64, create)
+    assert (replayed, create.calls) == (False, 1)
+
+
+def test_expired_keys_are_forgotten(runtime: Runtime) -> None:
+    ws, key, create = workspace(runtime.engine), secrets.token_hex(8), Creator(runtime)
+    _once(runtime, ws, key, "a" * 64, create)
+    with UnitOfWork(runtime.engine) as uow:
+        uow.session.execute(update(IdempotencyKey).where(col(IdempotencyKey.key) == key)
+                            .values(expires_at=utcnow() - timedelta(seconds=1)))
+    _response, replayed = _once(runtime, ws, key, "b" * 64, create)  # a new request may use it
+    assert (replayed, create.calls) == (False, 2)
+
+
+def test_without_a_key_every_request_creates(runtime: Runtime) -> None:
+    ws, create = workspace(runtime.engine), Creator(runtime)
+    _once(runtime, ws, None, "a" * 64, create)
+    _once(runtime, ws, None, "a" * 64, create)
+    assert create.calls == 2
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Run).where(Run.workspace_id == ws)).all() == []  # Creator's runs have their own
