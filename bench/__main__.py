@@ -41,22 +41,22 @@ def log(message: str) -> None:
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="under 5 minutes: M3 with 30 runs x 3, M6 once, M4 loads of 3 s")
+                        help="under 5 minutes: M3 with 20 runs x 3, M6 once, M4 loads of 2 s")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions of each measurement (default 5)")
-    parser.add_argument("--m3-runs", type=int, help="tiny runs in M3's burst (default 200; --quick 30)")
+    parser.add_argument("--m3-runs", type=int, help="tiny runs in M3's burst (default 200; --quick 20)")
     parser.add_argument("--m3-repeat", type=int, help="repetitions of M3 (default --repeat; --quick 3)")
     parser.add_argument("--m6-rows", type=int, default=1_000_000, help="rows of M6's resample")
     parser.add_argument("--m6-repeat", type=int, help="repetitions of M6 (default --repeat; --quick 1)")
-    parser.add_argument("--m4-seconds", type=int, help="seconds of each M4 load (default 5; --quick 3)")
+    parser.add_argument("--m4-seconds", type=int, help="seconds of each M4 load (default 5; --quick 2)")
     parser.add_argument("--connections", type=int, default=32, help="M4's connections (default 32)")
     parser.add_argument("--concurrency", type=int, help="worker children (default: the worker's, cores)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--markdown", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    args.m3_runs = args.m3_runs or (30 if args.quick else 200)
+    args.m3_runs = args.m3_runs or (20 if args.quick else 200)
     args.m3_repeat = args.m3_repeat or (3 if args.quick else args.repeat)
     args.m6_repeat = args.m6_repeat or (1 if args.quick else args.repeat)
-    args.m4_seconds = args.m4_seconds or (3 if args.quick else 5)
+    args.m4_seconds = args.m4_seconds or (2 if args.quick else 5)
     return args
 
 
@@ -194,7 +194,7 @@ def main() -> None:
     }
     results["machine"] = report.machine()
     results["versions"] = report.versions(backend_versions(main_config, other_config))
-    results["notes"] = notes
+    results["notes"] += notes
     report.write_json(results, args.json)
     report.write_markdown(results, args.markdown)
     print(report.markdown(results))
