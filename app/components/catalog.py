@@ -66,15 +66,26 @@ def _dataset(name: str, description: str) -> Port:
 PIPELINE_RECIPE = (
     "The fitted model is a plain scikit-learn Pipeline([('preprocess', ColumnTransformer(...)), "
     "('model', estimator)]) that takes raw rows (a DataFrame holding the feature columns; other "
-    "columns are ignored). Numeric (non-boolean) feature columns: SimpleImputer(strategy='median'), "
-    "then StandardScaler() for logistic_regression, linear_regression and ridge only. Every other "
-    "feature column (text, categorical, boolean): SimpleImputer(strategy='most_frequent'), then "
-    "OneHotEncoder(handle_unknown='ignore'), with sparse_output=False for boosted_decision_tree. "
-    "The estimators: LogisticRegression(C, max_iter), HistGradientBoostingClassifier/Regressor, "
-    "RandomForestClassifier/Regressor, DecisionTreeClassifier/Regressor, LinearRegression, Ridge, "
-    "with random_state=seed where the estimator has one and scikit-learn's defaults otherwise. "
-    "Rows whose label is missing are dropped before fitting. Boolean feature columns are passed "
-    "as object columns (scikit-learn's imputer refuses the bool dtype)."
+    "columns are ignored). Feature columns with no value in the training rows are left out. "
+    "boosted_decision_tree uses HistGradientBoosting's native support for categories and missing "
+    "values: numeric (non-boolean) feature columns pass through ('passthrough'); every other "
+    "feature column (text, categorical, boolean) gets OrdinalEncoder(handle_unknown='use_encoded_value', "
+    "unknown_value=nan, encoded_missing_value=nan), with max_categories=255 for a column with more "
+    "than 255 distinct values in the training rows (its 254 most frequent values keep a code of "
+    "their own, the others share one); the ColumnTransformer outputs pandas "
+    "(set_output(transform='pandas')), and HistGradientBoostingClassifier/Regressor gets "
+    "categorical_features=<the positions of the encoded columns> and early_stopping=False "
+    "(max_iter trees on every training row). So missing values and categories unseen in "
+    "training are scored as missing. The other algorithms: numeric feature columns get "
+    "SimpleImputer(strategy='median'), then StandardScaler() for logistic_regression, "
+    "linear_regression and ridge only; every other feature column SimpleImputer(strategy="
+    "'most_frequent'), then OneHotEncoder(handle_unknown='ignore') (unseen categories are "
+    "encoded as all zeros). The estimators: LogisticRegression(C, max_iter), "
+    "HistGradientBoostingClassifier/Regressor, RandomForestClassifier/Regressor, "
+    "DecisionTreeClassifier/Regressor, LinearRegression, Ridge, with the given hyperparameters, "
+    "random_state=seed where the estimator has one and scikit-learn's defaults otherwise. "
+    "Rows whose label is missing are dropped before fitting. Boolean, object and category "
+    "feature columns are passed as object columns whose missing values are NaN."
 )
 
 _COMPONENTS = [
@@ -146,7 +157,9 @@ _COMPONENTS = [
     ),
     ComponentDef(
         name="train_model",
-        version="1.0.0",
+        # 2.0.0: native categories for boosted_decision_tree (a new model for the same
+        # settings, so steps trained by 1.0.0 are not reused).
+        version="2.0.0",
         description="Train a classification or regression model on a dataset. " + PIPELINE_RECIPE,
         inputs=(_dataset("data", "Training rows, with the label column."),),
         outputs=(Port(name="model", type="model", description="The trained model."),),
@@ -158,7 +171,8 @@ _COMPONENTS = [
         description=(
             "Predict with a trained model. Adds scored_label and, for classification, one "
             "scored_probability_<class> column per class. Categories unseen in training are "
-            "ignored (encoded as all zeros)."
+            "scored as missing values by boosted_decision_tree, and ignored (encoded as all "
+            "zeros) by the other algorithms."
         ),
         inputs=(
             Port(name="model", type="model", description="A model from train_model."),

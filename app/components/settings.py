@@ -15,7 +15,14 @@ from __future__ import annotations
 import codecs
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DATASTORE_PATH_PATTERN = r"^datastore://"
 
@@ -473,7 +480,8 @@ class TrainModelSettings(_Settings):
     algorithm: Algorithm = Field(
         description=(
             "logistic_regression (classification), linear_regression and ridge (regression), "
-            "boosted_decision_tree (HistGradientBoosting), random_forest, decision_tree (both tasks)."
+            "boosted_decision_tree (HistGradientBoosting, with its native support for categories and "
+            "missing values), random_forest, decision_tree (both tasks)."
         ),
     )
     hyperparameters: dict[str, Any] = Field(

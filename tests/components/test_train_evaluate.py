@@ -15,7 +15,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from app.components.settings import (
     ALGORITHM_TASKS,
@@ -380,18 +380,26 @@ def test_evaluate_needs_scores_and_label(ctx, adult_split):
 
 def plain_pipeline(algorithm, numeric, categorical, seed):
     """The documented recipe, written out with scikit-learn only."""
+    if algorithm == "boosted_decision_tree":
+        encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan)
+        preprocess = ColumnTransformer([
+            ("numeric", "passthrough", numeric),
+            ("categorical", encoder, categorical),
+        ]).set_output(transform="pandas")
+        positions = list(range(len(numeric), len(numeric) + len(categorical)))
+        estimator = HistGradientBoostingClassifier(
+            max_iter=40, categorical_features=positions, early_stopping=False, random_state=seed)
+        return Pipeline([("preprocess", preprocess), ("model", estimator)])
     numeric_steps = [("impute", SimpleImputer(strategy="median"))]
     if algorithm == "logistic_regression":
         numeric_steps.append(("scale", StandardScaler()))
-    dense = algorithm == "boosted_decision_tree"
-    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False) if dense else OneHotEncoder(handle_unknown="ignore")
     preprocess = ColumnTransformer([
         ("numeric", Pipeline(numeric_steps), numeric),
-        ("categorical", Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("onehot", encoder)]), categorical),
+        ("categorical", Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
+                                  ("onehot", OneHotEncoder(handle_unknown="ignore"))]), categorical),
     ])
     estimator = {
         "logistic_regression": LogisticRegression(max_iter=1000, random_state=seed),
-        "boosted_decision_tree": HistGradientBoostingClassifier(max_iter=40, random_state=seed),
         "random_forest": RandomForestClassifier(n_estimators=25, random_state=seed),
     }[algorithm]
     return Pipeline([("preprocess", preprocess), ("model", estimator)])
