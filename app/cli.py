@@ -14,7 +14,7 @@ from typing import Annotated
 import httpx
 import typer
 
-from app.core.settings import ConfigurationError, Settings
+from app.core.settings import ConfigurationError, Settings, ensure_private_dir
 from app.submit import submit
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -198,7 +198,7 @@ def up(
     settings = _settings()
     host = host or settings.host
     port = port or settings.port
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(settings.data_dir)
     broker = EmbeddedRedis(settings) if settings.embedded_broker else None
     if broker is not None:
         broker.start()
@@ -261,6 +261,8 @@ def _banner(settings: Settings, url: str, login: tuple[str, str] | None) -> None
 
 
 def main() -> None:
+    # Everything the service writes (database, logs, data, models) is this user's only.
+    os.umask(0o077)
     cli()
 
 

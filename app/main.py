@@ -10,13 +10,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app import __doc__ as package_doc
+from app import openapi as openapi_document
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
+from app.db.outbox import OutboxRelay
 from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
 from app.ops.router import router as ops_router
@@ -24,11 +25,18 @@ from app.pipelines.router import router as pipelines_router
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
 from app.web.middleware import RequestContextMiddleware
-from app.web.problems import PROBLEM_RESPONSES, install_error_handlers, problem_media_type_in_spec
+from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
 
 log = logging.getLogger("retrainer")
 
 VERSION = "0.1.0"
+API_DESCRIPTION = (
+    "Retrainer turns a machine-learning training pipeline into a versioned REST endpoint: "
+    "build a pipeline from a library of steps, publish it to an endpoint with versions 1, 2, "
+    "3, ..., and retrain it on new data with one authenticated call "
+    "(`POST /endpoints/{endpoint}/runs`). Authenticate with an OAuth 2.0 bearer token from "
+    "`POST /oauth/token`. Errors are RFC 9457 problem details; lists are cursor pages."
+)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -46,25 +54,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
+        relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds)
+        relay.start()
         log.info("retrainer api started", extra={
             "database": settings.sqlalchemy_url.split("://")[0],
             "broker": settings.celery_broker_url.split("://")[0],
         })
         yield
+        relay.stop()
         runtime.close()
 
     app = FastAPI(
         title="Retrainer",
         version=VERSION,
         summary="Training pipelines as versioned REST endpoints.",
-        description=(package_doc or "").strip(),
+        description=API_DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
     app.state.runtime = runtime
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
-        settings.token_failures_per_username)
+        settings.token_failures_per_username, settings.token_failures_per_account)
 
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
@@ -81,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_type_in_spec(default_openapi())
+            app.openapi_schema = openapi_document.complete(default_openapi())
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

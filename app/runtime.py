@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.core.queue import TaskQueue
 from app.core.settings import Settings
-from app.db.engine import build_engine
+from app.db.engine import build_engine, read_session
 from app.db.unit_of_work import UnitOfWork
 
 
@@ -32,7 +32,7 @@ class Runtime:
 
     def read_session(self) -> Session:
         """A session for reads only; closing it ends its transaction."""
-        return Session(self.engine, expire_on_commit=False)
+        return read_session(self.engine)
 
     def after_fork(self) -> None:
         """In a forked child: an engine of its own, pooled (the parent's held no connection

@@ -16,8 +16,47 @@ import redis
 from sqlmodel import Session
 
 from tests.helpers.api import Account, bearer, password_token
+from tests.helpers.audit import ErrorAudit
 from tests.helpers.backends import SECRET_KEY, Backend, create_pg_database, drop_pg_database, pick_redis_db
 from tests.helpers.processes import CLI, ROOT, Server, Worker, process_env, start_api, start_worker, stop_process
+
+AUDIT = ErrorAudit()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audited_errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErrorAudit]:
+    """Records what every httpx client of the suite receives; at the end, no error may hold
+    a server path, a workspace id or a traceback (see tests/helpers/audit.py)."""
+    AUDIT.server_paths.append(str(tmp_path_factory.getbasetemp()))
+    send = httpx.Client.send
+
+    def recording_send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
+        response = send(self, request, **kwargs)  # type: ignore[arg-type]
+        if not kwargs.get("stream"):
+            AUDIT.record(response)
+        return response
+
+    httpx.Client.send = recording_send  # type: ignore[method-assign]
+    try:
+        yield AUDIT
+    finally:
+        httpx.Client.send = send  # type: ignore[method-assign]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if AUDIT.checked:
+        terminalreporter.write_line(f"error audit: {AUDIT.checked} error messages checked, "
+                                    f"{len(AUDIT.found)} leaking")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if AUDIT.found:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("errors that leak server details to clients:", red=True)
+            for line in AUDIT.found[:50]:
+                reporter.write_line("  " + line, red=True)
 
 
 @pytest.fixture(scope="session")

@@ -77,6 +77,8 @@ def test_expired_token_is_refused(client, admin):
     claims.update(iat=int(time.time()) - 7200, exp=int(time.time()) - 3600)
     expired = jwt.encode(claims, SECRET_KEY, algorithm="HS256")
     _assert_invalid_token(client.get("/me", headers=bearer(expired)), "expired")
+    # ...and it says how to get a new one.
+    _assert_invalid_token(client.get("/me", headers=bearer(expired)), "get a new one from POST /oauth/token")
 
 
 @pytest.mark.parametrize("claim,value", [("aud", "someone-else"), ("iss", "https://evil.example")])

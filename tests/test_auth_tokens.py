@@ -145,9 +145,9 @@ def test_unknown_scope_is_invalid_scope(client, make_user):
     assert "root" in body["error_description"]
 
 
-def test_rate_limit_per_username_blocks_even_the_right_password(client, make_user):
+def test_rate_limit_per_username_and_address_blocks_even_the_right_password(client, make_user):
     user = make_user()
-    for _ in range(3):  # the suite's server allows 3 failures a minute per username
+    for _ in range(3):  # the suite's server allows 3 failures a minute per username and address
         _assert_oauth_error(client.post("/oauth/token", data={
             "grant_type": "password", "username": user.username, "password": "wrong-password"}),
             400, "invalid_grant")
@@ -155,7 +155,7 @@ def test_rate_limit_per_username_blocks_even_the_right_password(client, make_use
         "grant_type": "password", "username": user.username, "password": user.password})
     body = _assert_oauth_error(blocked, 429, "temporarily_unavailable")
     assert 1 <= int(blocked.headers["retry-after"]) <= 60
-    assert "username" in body["error_description"]
+    assert "account from this address" in body["error_description"]
     # Another user from the same address is not affected.
     other = make_user()
     assert password_token(client, other)

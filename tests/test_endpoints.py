@@ -71,7 +71,7 @@ def story(api, worker, make_user):
         v2 = _publish(client, headers, endpoint["id"], draft["id"], description="logistic regression")
 
         sp = client.post("/service-principals", headers=headers, json={
-            "name": "ci-retrain", "scopes": ["runs:write", "runs:read", "endpoints:read"]}).json()
+            "name": "ci-retrain", "scopes": ["runs:write", "runs:read", "endpoints:read", "data:read"]}).json()
         ci_token = client.post("/oauth/token", data={"grant_type": "client_credentials",
                                                      "client_id": sp["client_id"],
                                                      "client_secret": sp["client_secret"]}).json()["access_token"]

@@ -133,9 +133,9 @@ def published(api, worker, make_user):
                  201, VersionOut)
         assert v1.version == 1 and v1.is_default is True and v1.pipeline_digest == pipeline.digest
         principal = _ok(create_service_principal.sync_detailed(client=admin, body=ServicePrincipalCreate(
-            name="genclient-ci", scopes=[Scope.RUNSREAD, Scope.RUNSWRITE, Scope.ENDPOINTSREAD])),
+            name="genclient-ci", scopes=[Scope.RUNSREAD, Scope.RUNSWRITE, Scope.ENDPOINTSREAD, Scope.DATAREAD])),
             201, ServicePrincipalCreated)
-    assert sorted(principal.scopes) == ["endpoints:read", "runs:read", "runs:write"]
+    assert sorted(principal.scopes) == ["data:read", "endpoints:read", "runs:read", "runs:write"]
     ci_token = _token(api, IssueTokenBody(grant_type=IssueTokenBodyGrantType.CLIENT_CREDENTIALS,
                                           client_id=principal.client_id,
                                           client_secret=principal.client_secret))

@@ -72,7 +72,7 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert answers[0]["kind"] == "user" and answers[0]["name"] == "admin"
         assert "admin" in answers[0]["scopes"] and answers[0]["workspace"] == "default"
         assert answers[1]["kind"] == "service_principal" and answers[1]["name"] == "nightly-retrain"
-        assert answers[1]["scopes"] == ["endpoints:read", "runs:read", "runs:write"]
+        assert answers[1]["scopes"] == ["data:read", "endpoints:read", "runs:read", "runs:write"]
         # Upload, pipeline, run, outputs, model download and scoring.
         assert '"path":"census/adult.data"' in out
         status_line = re.search(r"status: (\w+), ROC AUC: ([0-9.]+), model: (.*)", out)

@@ -7,15 +7,15 @@ import io
 import time
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OrdinalEncoder
 
 from tests.helpers.api import bearer, password_token, wait_for
 from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline, small_csv, small_pipeline
@@ -60,14 +60,14 @@ def plain_scikit_learn(data: bytes) -> dict:
     features = [c for c in ADULT_COLUMNS if c != "income"]
     numeric = [c for c in features if pd.api.types.is_numeric_dtype(df[c])]
     categorical = [c for c in features if c not in numeric]
+    encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                             encoded_missing_value=np.nan)
     model = Pipeline([
-        ("preprocess", ColumnTransformer([
-            ("numeric", Pipeline([("impute", SimpleImputer(strategy="median"))]), numeric),
-            ("categorical", Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
-                                      ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]),
-             categorical),
-        ])),
-        ("model", HistGradientBoostingClassifier(learning_rate=0.1, max_iter=100, random_state=0)),
+        ("preprocess", ColumnTransformer([("numeric", "passthrough", numeric),
+                                          ("categorical", encoder, categorical)])),
+        ("model", HistGradientBoostingClassifier(learning_rate=0.1, max_iter=100, early_stopping=False,
+                                                 random_state=0,
+                                                 categorical_features=list(range(len(numeric), len(features))))),
     ])
     model.fit(train[features], train["income"])
     proba = model.predict_proba(test[features])

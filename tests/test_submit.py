@@ -75,7 +75,7 @@ class Setup:
                                                "seed": "${{parameters.seed}}"}
         self.typed = self.endpoint(f"typed-{suffix}", typed)
         self.client_id, self.client_secret = self.service_principal(
-            f"ci-{suffix}", ["runs:read", "runs:write", "endpoints:read"])
+            f"ci-{suffix}", ["runs:read", "runs:write", "endpoints:read", "data:read"])
 
     def endpoint(self, name: str, pipeline: dict) -> dict:
         created = self.client.post("/pipelines", json=pipeline, headers=self.headers)

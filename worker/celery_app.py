@@ -48,22 +48,29 @@ def worker_argv(settings: Settings) -> list[str]:
             "--pool", "prefork", "--queues", settings.queue, "--concurrency", str(worker_concurrency(settings))]
 
 
-class ReconcilerStep(bootsteps.StartStopStep):
-    """Runs the reconciler in the worker's main process (not in the pool children)."""
+class HousekeepingStep(bootsteps.StartStopStep):
+    """Runs the reconciler and the outbox relay in the worker's main process (not in the
+    pool children), each holding `no_fork` while it uses the database."""
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
-        self.reconciler: Any = None
+        self.threads: list[Any] = []
 
     def start(self, parent: Any) -> None:
+        from app.db.outbox import OutboxRelay
+        from worker.forkguard import no_fork
         from worker.reconciler import Reconciler
 
-        self.reconciler = Reconciler(parent.app.runtime)
-        self.reconciler.start()
+        runtime = parent.app.runtime
+        self.threads = [Reconciler(runtime),
+                        OutboxRelay(runtime.engine, runtime.queue, runtime.settings.outbox_relay_seconds,
+                                    guard=lambda: no_fork)]
+        for thread in self.threads:
+            thread.start()
 
     def stop(self, parent: Any) -> None:
-        if self.reconciler is not None:
-            self.reconciler.stop()
+        for thread in self.threads:
+            thread.stop()
 
 
 def build_celery(settings: Settings) -> RetrainerCelery:
@@ -94,7 +101,7 @@ def build_celery(settings: Settings) -> RetrainerCelery:
         broker_pool_limit=4,
     )
     tasks.register(celery)
-    celery.steps["worker"].add(ReconcilerStep)
+    celery.steps["worker"].add(HousekeepingStep)
 
     def _logging(**_kwargs: Any) -> None:
         configure_logging(settings.log_level, settings.log_json)

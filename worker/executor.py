@@ -15,7 +15,10 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import platform
+import re
+import shutil
 import traceback
 import warnings
 from collections.abc import Iterator
@@ -35,7 +38,7 @@ from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, StepSpec, bind,
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, RunInactive
 from worker.components import IMPLEMENTATIONS
-from worker.components.context import StepContext, StepFailed
+from worker.components.context import StepContext, StepFailed, StepLimits
 
 log = logging.getLogger("retrainer.executor")
 
@@ -68,11 +71,25 @@ class DataRead:
 
 @dataclass
 class DataFile:
-    """A data file a step reads, as it was when the step started."""
+    """A data file a step reads, as it was when the step started: `local` is a snapshot
+    (a hard link, or a copy) of those bytes, which the step parses."""
 
     path: str
     sha256: str
     size: int
+    local: Path
+
+
+def _snapshot(uri: str, source: Path, folder: Path) -> DataFile:
+    """Pins the bytes of `source`: a file replaced in the datastore later (uploads replace
+    atomically) leaves the snapshot as it was."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{len(list(folder.iterdir()))}-{source.name}"
+    try:
+        os.link(source, target)
+    except OSError:  # another file system: copy
+        shutil.copyfile(source, target)
+    return DataFile(uri, sha256_file(target), target.stat().st_size, target)
 
 
 @dataclass
@@ -109,9 +126,10 @@ def step_logger(path: Path, run_id: str, step: str) -> Iterator[logging.Logger]:
         logging.Logger.manager.loggerDict.pop(logger.name, None)
 
 
-def _store_output(settings: Settings, run: Run, step: str, port: str, kind: str, value: Any) -> dict[str, Any]:
+def _store_output(settings: Settings, attempt: Attempt, run: Run, step: str, port: str, kind: str,
+                  value: Any) -> dict[str, Any]:
     ext, media_type = _MEDIA[kind]
-    relative = f"{run.workspace_id}/{run.id}/{step}/{port}.{ext}"
+    relative = f"{artifacts.step_relative(run.workspace_id, run.id, attempt.number, step)}/{port}.{ext}"
     target = artifacts.absolute(settings, relative)
     with atomic_target(target) as tmp:
         if kind == "dataset":
@@ -155,8 +173,14 @@ def _component(name: str) -> ComponentDef:
     return component
 
 
-def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str]) -> Outcome:
-    """Runs every step; returns the outcome ("inactive": the run is no longer ours)."""
+Explanations = dict[type[BaseException], str]
+
+
+def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str],
+                explain: Explanations | None = None) -> Outcome:
+    """Runs every step; returns the outcome ("inactive": the run is no longer ours).
+    `explain` gives the message of a step's error of one of its kinds (a time or memory
+    limit of the run, rather than something in the step's data)."""
     spec = PipelineSpec.model_validate(run.definition)
     bound, problems = bind(spec, run.parameters)
     if bound is None:  # validated at submit; only a changed component library gets here
@@ -170,7 +194,8 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
         step = spec.steps[name]
         try:
             component = _component(step.component)
-            data = _data_files(settings, run, known_datastores, step, bound.settings[name])
+            inputs_dir = artifacts.step_dir(settings, run.workspace_id, run.id, attempt.number, name) / "inputs"
+            data = _data_files(settings, run, known_datastores, step, bound.settings[name], inputs_dir)
         except (DataPathError, StepFailed) as exc:  # e.g. the file went away since the submission
             return _fail(attempt, name, str(exc))
         fingerprints[name] = step_fingerprint(component, bound.settings[name], step.inputs, fingerprints, data)
@@ -180,9 +205,11 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
                     and _try_reuse(settings, attempt, run, name, component, fingerprints[name], state, data)):
                 continue
             outcome = _run_step(settings, attempt, run, known_datastores, name, step, component,
-                                bound.settings[name], data, state)
+                                bound.settings[name], data, state, explain or {})
         except RunInactive:
             return INACTIVE
+        finally:
+            shutil.rmtree(inputs_dir, ignore_errors=True)
         if outcome is not None:
             return outcome
 
@@ -197,49 +224,57 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
 
 def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str], name: str,
               step: StepSpec, component: ComponentDef, step_settings: dict[str, Any],
-              data: dict[str, DataFile], state: RunState) -> Outcome | None:
+              data: dict[str, DataFile], state: RunState, explain: Explanations) -> Outcome | None:
     """Computes one step and records its outputs; an outcome when the run ends here."""
-    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
+    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, attempt.number, name)
     with step_logger(log_path, run.id, name) as step_log:
         step_log.info("step %s (%s %s) started", name, component.name, component.version)
 
         def input_path(uri: str) -> Path:
-            try:
-                path = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
-            except DataPathError as exc:
-                raise StepFailed(str(exc)) from exc
             known = next((d for d in data.values() if d.path == uri), None)
-            digest = sha256_file(path)
-            if known is not None and digest != known.sha256:
-                # The step's fingerprint (and so reuse) was computed from the earlier content.
-                raise StepFailed(f"{uri} changed while the step was starting; run it again")
-            state.reads.append(DataRead(name, uri, digest, path.stat().st_size))
-            step_log.info("reading %s (sha256 %s)", uri, digest)
-            return path
+            if known is None:  # not declared in the settings: snapshot it now
+                try:
+                    source = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
+                except DataPathError as exc:
+                    raise StepFailed(str(exc)) from exc
+                known = _snapshot(uri, source, artifacts.step_dir(settings, run.workspace_id, run.id,
+                                                                  attempt.number, name) / "inputs")
+            # The snapshot holds the very bytes hashed: what is parsed is what is recorded.
+            state.reads.append(DataRead(name, uri, known.sha256, known.size))
+            step_log.info("reading %s (sha256 %s)", uri, known.sha256)
+            return known.local
 
         def output_path(uri: str) -> Path:
             try:
-                return resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
+                target = resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
+                target.parent.mkdir(parents=True, exist_ok=True)  # folders it names are created
             except DataPathError as exc:
                 raise StepFailed(str(exc)) from exc
+            except OSError as exc:
+                raise StepFailed(f"{uri} cannot be written: {exc.strerror or type(exc).__name__}") from exc
+            return target
 
         ctx = StepContext(run_id=run.id, step=name, log=step_log, input_path=input_path,
-                          output_path=output_path, check_canceled=attempt.check_active)
+                          output_path=output_path, check_canceled=attempt.check_active,
+                          limits=StepLimits(max_confusion_matrix_classes=settings.max_confusion_matrix_classes,
+                                            max_decompressed_bytes=settings.max_decompressed_bytes,
+                                            max_data_rows=settings.max_data_rows))
         try:
             parsed = component.settings_model.model_validate(step_settings)
             inputs = {port: state.values[_port_ref(ref)] for port, ref in step.inputs.items()}
             outputs = IMPLEMENTATIONS[component.name](ctx, parsed, inputs)
-            stored = [_store_output(settings, run, name, port.name, port.type, outputs[port.name])
+            stored = [_store_output(settings, attempt, run, name, port.name, port.type, outputs[port.name])
                       for port in component.outputs if port.name in outputs]
         except RunInactive:
             step_log.info("the run is no longer active (canceled or taken over); stopping")
             raise
         except StepFailed as exc:
             step_log.error("step failed: %s", exc)
-            return _fail(attempt, name, str(exc))
+            return _fail(attempt, name, scrub(settings, str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
             step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
-            return _fail(attempt, name, _error_message(exc))
+            message = next((text for kind, text in explain.items() if isinstance(exc, kind)), None)
+            return _fail(attempt, name, message or scrub(settings, _error_message(exc)))
         for port in component.outputs:
             if port.name in outputs:
                 state.values[(name, port.name)] = outputs[port.name]
@@ -273,14 +308,13 @@ def step_fingerprint(component: ComponentDef, settings: dict[str, Any], inputs: 
 
 
 def _data_files(settings: Settings, run: Run, known: set[str], step: StepSpec,
-                step_settings: dict[str, Any]) -> dict[str, DataFile]:
-    """The data files the step reads (by setting name), with their sha256 and size."""
+                step_settings: dict[str, Any], folder: Path) -> dict[str, DataFile]:
+    """The data files the step reads (by setting name), snapshotted, with their sha256 and size."""
     out = {}
     for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
         value = step_settings.get(key)
         if mode == "read" and isinstance(value, str):
-            path = resolve(settings, run.workspace_id, value, known, mode="read")
-            out[key] = DataFile(value, sha256_file(path), path.stat().st_size)
+            out[key] = _snapshot(value, resolve(settings, run.workspace_id, value, known, mode="read"), folder)
     return out
 
 
@@ -331,11 +365,22 @@ def _try_reuse(settings: Settings, attempt: Attempt, run: Run, name: str, compon
     if metrics is not None:
         state.metrics[name] = metrics
     attempt.step_reused(name, source_run, metrics)
-    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, name)
+    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, attempt.number, name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_text(f"reused the outputs of step {source_step!r} of run {source_run} "
                         f"(same component version, settings and input sha256: {fingerprint})\n")
     return True
+
+
+_WORKSPACE_ID = re.compile(r"\bws_[0-9a-z]{26}\b")
+
+
+def scrub(settings: Settings, text: str) -> str:
+    """An error message without the server's own paths or ids: a library's message may
+    name the local file it was reading."""
+    root = re.escape(str(settings.data_dir))
+    text = re.sub(root + r"[^\s'\"]*", "<a file of the run>", text)
+    return _WORKSPACE_ID.sub("<workspace>", text)
 
 
 def _fail(attempt: Attempt, step: str, message: str) -> Outcome:

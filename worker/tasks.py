@@ -8,15 +8,20 @@ import socket
 import threading
 from typing import TYPE_CHECKING, Any
 
+from billiard.exceptions import SoftTimeLimitExceeded
+
 from app.core.clock import utcnow
 from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
+from app.core.settings import Settings
 from app.datastores.service import known_names
-from app.db.tables import WorkerCheck
+from app.db.tables import Run, WorkerCheck
 from app.db.unit_of_work import UnitOfWork
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, RunInactive
 from app.runtime import Runtime
 from worker import executor
+from worker.limits import memory_limit
+from worker.requests import RunRequest
 
 if TYPE_CHECKING:
     from worker.celery_app import RetrainerCelery
@@ -31,7 +36,7 @@ def register(celery: RetrainerCelery) -> None:
     def worker_check(check_id: str) -> None:
         mark_worker_check(runtime, check_id)
 
-    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None)
+    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None, Request=RunRequest)
     def execute_run(task: Any, run_id: str) -> str:
         outcome = run_pipeline(runtime, run_id)
         if outcome == "busy":
@@ -63,7 +68,7 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     attempt may still be alive: the caller asks again later.
     """
     engine, settings = runtime.engine, runtime.settings
-    claimed = Attempt.claim(engine, run_id)
+    claimed = Attempt.claim(engine, run_id, settings.max_attempts)
     if claimed is None:
         current = Attempt.current(engine, run_id)
         if current is None or current.status != RunStatus.RUNNING:
@@ -72,7 +77,7 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
         if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
             return "busy"
         log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
-        claimed = Attempt.claim(engine, run_id)
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
         if claimed is None:
             return "skipped"
     attempt, run = claimed
@@ -81,7 +86,8 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     try:
         with runtime.read_session() as session:
             stores = known_names(session, run.workspace_id)
-        outcome = executor.execute_run(settings, attempt, run, stores)
+        with memory_limit(settings.run_memory_limit_mb):
+            outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run))
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:
@@ -97,6 +103,18 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
         beat.stop()
     log.info("run %s finished: %s", run_id, outcome)
     return outcome
+
+
+def _explanations(settings: Settings, run: Run) -> dict[type[BaseException], str]:
+    """What a step's error says when the run, not the step's data, hit a limit."""
+    limit = run.time_limit_seconds or settings.task_soft_time_limit
+    return {
+        SoftTimeLimitExceeded: f"the run exceeded its time limit of {limit} s; raise the endpoint's "
+                               "time_limit_seconds (PATCH /endpoints/{id}) if it needs longer",
+        MemoryError: f"out of memory: the run needed more than its limit of {settings.run_memory_limit_mb} MiB "
+                     "(RETRAINER_RUN_MEMORY_LIMIT_MB)" if settings.run_memory_limit_mb else
+                     "out of memory: the worker could not allocate what the step needed",
+    }
 
 
 class _Heartbeat(threading.Thread):

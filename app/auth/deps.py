@@ -12,13 +12,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from app.auth.challenge import bearer_challenge, require
 from app.auth.scopes import Scope
 from app.auth.service import Principal, resolve_token
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.security import InvalidToken
 from app.web.deps import RuntimeDep
-
-REALM = "retrainer"
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/oauth/token",
@@ -28,38 +27,22 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def _quote(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _challenge(error: str | None = None, description: str | None = None,
-               scope: str | None = None) -> dict[str, str]:
-    parts = [f'Bearer realm="{REALM}"']
-    if error:
-        parts.append(f'error="{error}"')
-    if description:
-        parts.append(f'error_description="{_quote(description)}"')
-    if scope:
-        parts.append(f'scope="{scope}"')
-    return {"WWW-Authenticate": ", ".join(parts)}
-
-
 def current_principal(request: Request, runtime: RuntimeDep,
                       token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
         raise Unauthorized("This route needs an access token: send 'Authorization: Bearer <token>' "
-                           "(get one from POST /oauth/token).", headers=_challenge())
+                           "(get one from POST /oauth/token).", headers=bearer_challenge())
     if token is None or not token.strip() or " " in token.strip():
         raise Unauthorized("The Authorization header must be 'Bearer <token>'.",
-                           headers=_challenge("invalid_token", "malformed Authorization header"))
+                           headers=bearer_challenge("invalid_token", "malformed Authorization header"))
     # A session of its own, closed at once: on SQLite every transaction takes the write
     # lock (BEGIN IMMEDIATE), so this read must not stay open while the route runs.
     try:
         with runtime.read_session() as session:
             principal = resolve_token(session, runtime.settings, token.strip())
     except InvalidToken as exc:
-        raise Unauthorized(str(exc), headers=_challenge("invalid_token", str(exc))) from exc
+        raise Unauthorized(str(exc), headers=bearer_challenge("invalid_token", str(exc))) from exc
     request.state.principal = principal
     return principal
 
@@ -74,11 +57,8 @@ class Authenticated:
         self.scope = scope
 
     def __call__(self, principal: CurrentPrincipal) -> Principal:
-        if self.scope is not None and self.scope.value not in principal.scopes:
-            raise Forbidden(f"This route needs the scope '{self.scope.value}', which this token "
-                            "does not carry; ask for a token with that scope.",
-                            headers=_challenge("insufficient_scope",
-                                               f"needs scope {self.scope.value}", self.scope.value))
+        if self.scope is not None:
+            require(principal.scopes, self.scope, "This route")
         return principal
 
 

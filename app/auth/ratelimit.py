@@ -1,8 +1,16 @@
-"""Counts failed token requests per client address and per username or client id.
+"""Limits on failed token requests, counted before the credentials are checked.
 
-Counters live in Redis (the broker), so every API replica sees the same counts.
-If Redis cannot be reached the limiter falls back to this process's memory
-rather than refusing every login.
+Three counters, in Redis (the broker) so that every API replica sees them:
+- per client address, any account (a scanner trying many accounts);
+- per (address, account), tightly: a guesser from one place is stopped quickly;
+- per account from anywhere, loosely: a stranger elsewhere cannot lock out a user
+  or a CI principal that logs in from its own address.
+
+Each request reserves one attempt on every counter atomically (INCR) before its
+credentials are verified, so concurrent guesses cannot all slip under the limit;
+a request whose credentials were right gives its reservation back. If Redis
+cannot be reached the limiter counts in this process's memory rather than
+refusing every login.
 """
 
 from __future__ import annotations
@@ -11,9 +19,9 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -26,11 +34,19 @@ class Blocked:
     what: str
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """The attempts one request counted; given back when its credentials were right."""
+
+    counters: tuple[tuple[RateLimitItem, str, str], ...]
+
+
 class FailedLoginLimiter:
-    def __init__(self, storage_url: str, per_address: str, per_username: str,
+    def __init__(self, storage_url: str, per_address: str, per_address_and_account: str, per_account: str,
                  key_prefix: str = "retrainer:login") -> None:
         self._per_address = parse(per_address)
-        self._per_username = parse(per_username)
+        self._per_address_and_account = parse(per_address_and_account)
+        self._per_account = parse(per_account)
         self._storage_url = storage_url
         self._key_prefix = key_prefix
         self._redis: FixedWindowRateLimiter | None = None
@@ -44,25 +60,26 @@ class FailedLoginLimiter:
             self._redis = FixedWindowRateLimiter(storage)
         return self._redis
 
-    def _call(self, fn_name: str, *args):
+    def _call(self, fn_name: str, *args: Any, **kwargs: Any) -> Any:
         try:
-            return getattr(self._limiter(), fn_name)(*args)
+            return getattr(self._limiter(), fn_name)(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any storage failure degrades, never blocks logins
             log.warning("rate-limit storage unavailable, counting in memory: %s", type(exc).__name__)
-            return getattr(self._memory, fn_name)(*args)
+            return getattr(self._memory, fn_name)(*args, **kwargs)
 
-    def check(self, address: str, username: str | None) -> Blocked | None:
-        checks = [(self._per_address, "address", address)]
-        if username:
-            checks.append((self._per_username, "username", username))
-        for item, what, ident in checks:
-            if not self._call("test", item, what, ident):
+    def reserve(self, address: str, account: str) -> Reservation | Blocked:
+        """Counts this attempt on every counter; Blocked when one of them is over its limit."""
+        counters = ((self._per_address, "client address", address),
+                    (self._per_address_and_account, "account from this address", f"{address}|{account}"),
+                    (self._per_account, "account", account))
+        blocked: Blocked | None = None
+        for item, what, ident in counters:
+            if not self._call("hit", item, what, ident) and blocked is None:
                 stats = self._call("get_window_stats", item, what, ident)
-                retry = max(1, math.ceil(stats.reset_time - time.time()))
-                return Blocked(retry_after=retry, what=what)
-        return None
+                blocked = Blocked(retry_after=max(1, math.ceil(stats.reset_time - time.time())), what=what)
+        return blocked or Reservation(counters)
 
-    def record_failure(self, address: str, username: str | None) -> None:
-        self._call("hit", self._per_address, "address", address)
-        if username:
-            self._call("hit", self._per_username, "username", username)
+    def release(self, reservation: Reservation) -> None:
+        """The credentials were right: this attempt does not count as a failure."""
+        for item, what, ident in reservation.counters:
+            self._call("hit", item, what, ident, cost=-1)

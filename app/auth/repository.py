@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest
@@ -44,6 +45,10 @@ def list_service_principals(session: Session, workspace_id: str, page: PageReque
 
 def is_token_revoked(session: Session, jti: str) -> bool:
     return session.get(RevokedToken, jti) is not None
+
+
+def purge_expired_revocations(session: Session, now: datetime) -> None:
+    session.execute(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
 
 
 def add_revoked_token(session: Session, jti: str, expires_at: datetime) -> None:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth import service
 from app.auth.deps import AdminPrincipal, AnyPrincipal
-from app.auth.ratelimit import FailedLoginLimiter
+from app.auth.ratelimit import Blocked, FailedLoginLimiter
 from app.auth.schemas import (
     Me,
     OAuthErrorBody,
@@ -24,7 +24,7 @@ from app.auth.schemas import (
 )
 from app.auth.scopes import parse_scope_string
 from app.db.tables import ServicePrincipal
-from app.web.deps import PageDep, RuntimeDep, UnitOfWorkDep
+from app.web.deps import PageDep, ReaderDep, RuntimeDep, UnitOfWorkDep
 
 router = APIRouter()
 
@@ -113,12 +113,12 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
         limiter_key = "client:" + client_id
 
     limiter = _limiter(request)
-    blocked = await run_in_threadpool(limiter.check, address, limiter_key)
-    if blocked is not None:
+    reservation = await run_in_threadpool(limiter.reserve, address, limiter_key)
+    if isinstance(reservation, Blocked):
         return _oauth_error("temporarily_unavailable",
-                            f"too many failed token requests for this {blocked.what}; "
-                            f"retry after {blocked.retry_after} seconds", 429,
-                            {"Retry-After": str(blocked.retry_after)})
+                            f"too many failed token requests for this {reservation.what}; "
+                            f"retry after {reservation.retry_after} seconds", 429,
+                            {"Retry-After": str(reservation.retry_after)})
 
     def grant() -> tuple[str, service.TokenClaims]:
         with runtime.read_session() as session:
@@ -133,11 +133,12 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
         requested = parse_scope_string(fields.get("scope"))
         token, claims = await run_in_threadpool(grant)
     except service.OAuthError as exc:
-        if exc.error in ("invalid_grant", "invalid_client"):
-            await run_in_threadpool(limiter.record_failure, address, limiter_key)
+        if exc.error not in ("invalid_grant", "invalid_client"):  # the credentials were right
+            await run_in_threadpool(limiter.release, reservation)
         headers = {"WWW-Authenticate": 'Basic realm="retrainer"'} if exc.status == 401 else None
         return _oauth_error(exc.error, exc.description, exc.status, headers)
 
+    await run_in_threadpool(limiter.release, reservation)
     body = TokenResponse(access_token=token, expires_in=int((claims.expires_at - claims.issued_at).total_seconds()),
                          scope=" ".join(sorted(claims.scopes)))
     return JSONResponse(body.model_dump(), headers=_NO_STORE)
@@ -145,6 +146,11 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
 
 @router.post(
     "/oauth/revoke", tags=["auth"], operation_id="revoke_token", status_code=200,
+    response_class=Response,
+    responses={200: {"description": "Revoked, or unknown to this service (RFC 7009): an empty body",
+                     "content": {}},
+               400: {"model": OAuthErrorBody,
+                     "description": "No token given, or a token of another principal (RFC 6749 error)"}},
     summary="Revoke an access token (RFC 7009)",
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/x-www-form-urlencoded": {"schema": {
@@ -158,9 +164,12 @@ async def revoke_token(request: Request, principal: AnyPrincipal, runtime: Runti
 
     def revoke() -> None:
         with runtime.unit_of_work() as uow:
-            service.revoke_token(uow.session, runtime.settings, token)
+            service.revoke_token(uow.session, runtime.settings, principal, token)
 
-    await run_in_threadpool(revoke)
+    try:
+        await run_in_threadpool(revoke)
+    except service.OAuthError as exc:
+        return _oauth_error(exc.error, exc.description, exc.status)
     return Response(status_code=200, headers=_NO_STORE)
 
 
@@ -192,17 +201,17 @@ def create_service_principal(body: ServicePrincipalCreate, principal: AdminPrinc
 
 @router.get("/service-principals", tags=["service-principals"], operation_id="list_service_principals",
             response_model=ServicePrincipalPage, summary="List service principals")
-def list_service_principals(principal: AdminPrincipal, uow: UnitOfWorkDep,
+def list_service_principals(principal: AdminPrincipal, session: ReaderDep,
                             page: PageDep) -> ServicePrincipalPage:
-    rows = service.list_service_principals(uow.session, principal, page)
+    rows = service.list_service_principals(session, principal, page)
     return ServicePrincipalPage.of(rows, page, _sp_out, key=lambda sp: sp.id)
 
 
 @router.get("/service-principals/{sp_id}", tags=["service-principals"],
             operation_id="get_service_principal", response_model=ServicePrincipalOut,
             summary="Get a service principal")
-def get_service_principal(sp_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> ServicePrincipalOut:
-    return _sp_out(service.get_service_principal(uow.session, principal, sp_id))
+def get_service_principal(sp_id: str, principal: AdminPrincipal, session: ReaderDep) -> ServicePrincipalOut:
+    return _sp_out(service.get_service_principal(session, principal, sp_id))
 
 
 @router.delete("/service-principals/{sp_id}", tags=["service-principals"],

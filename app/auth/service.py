@@ -190,13 +190,22 @@ def resolve_token(session: Session, settings: Settings, token: str) -> Principal
                      token_jti=claims.jti)
 
 
-def revoke_token(session: Session, settings: Settings, token: str) -> None:
-    """RFC 7009: revoking an invalid or unknown token is not an error."""
+def revoke_token(session: Session, settings: Settings, caller: Principal, token: str) -> None:
+    """RFC 7009: revoking an invalid, unknown or expired token is not an error. A token is
+    revoked only by the principal it was issued to, or by an admin of its workspace
+    (section 2.1); another caller gets `unauthorized_client`. Revocations whose token
+    expired anyway are forgotten."""
+    repo.purge_expired_revocations(session, utcnow())
     try:
         claims = decode_token(token, key=settings.signing_key(), issuer=settings.token_issuer,
                               audience=settings.token_audience)
     except InvalidToken:
         return
+    own = claims.subject == caller.id
+    admin_of_workspace = "admin" in caller.scopes and claims.workspace_id == caller.workspace_id
+    if not (own or admin_of_workspace):
+        raise OAuthError("unauthorized_client", "this token was not issued to you: only its own principal, "
+                         "or an admin of its workspace, can revoke it")
     repo.add_revoked_token(session, claims.jti, claims.expires_at)
 
 

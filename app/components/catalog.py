@@ -91,7 +91,7 @@ PIPELINE_RECIPE = (
 _COMPONENTS = [
     ComponentDef(
         name="import_data",
-        version="1.0.0",
+        version="1.1.0",
         description=(
             "Read a CSV or Parquet file from a datastore into a dataset. CSV options: header or "
             "not, column names, separator, spaces after the separator, extra missing-value "

@@ -26,7 +26,9 @@ from pydantic import (
 
 DATASTORE_PATH_PATTERN = r"^datastore://"
 
-FileFormat = Literal["csv", "parquet"]
+FileFormat = Literal["csv", "csv.gz", "csv.bz2", "parquet"]
+#: Formats that are compressed CSV: decompressed only when the format says so.
+COMPRESSED_CSV = {"csv.gz": "gzip", "csv.bz2": "bz2"}
 Task = Literal["classification", "regression"]
 Algorithm = Literal[
     "logistic_regression",
@@ -46,6 +48,9 @@ PARQUET_EXTENSIONS = (".parquet", ".pq")
 def infer_format(path: str) -> FileFormat | None:
     """The format implied by a path's extension, or None when it implies none."""
     name = path.rsplit("/", 1)[-1].lower()
+    for suffix, fmt in ((".gz", "csv.gz"), (".bz2", "csv.bz2")):
+        if name.endswith(suffix) and name[:-len(suffix)].endswith(CSV_EXTENSIONS):
+            return fmt  # type: ignore[return-value]
     if name.endswith(CSV_EXTENSIONS):
         return "csv"
     if name.endswith(PARQUET_EXTENSIONS):
@@ -81,7 +86,8 @@ def _unique(values: list[str] | None, what: str) -> list[str] | None:
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinities are not settings: JSON has no such numbers, and bounds mean nothing to them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- data
@@ -98,8 +104,9 @@ class ImportDataSettings(_Settings):
     format: FileFormat | None = Field(
         default=None,
         description=(
-            "File format; null infers it from the extension "
-            "(.csv, .txt, .data, .test: csv; .parquet, .pq: parquet)."
+            "File format; null infers it from the extension (.csv, .txt, .data, .test: csv; the same "
+            "with .gz or .bz2: csv.gz, csv.bz2; .parquet, .pq: parquet). A file is decompressed only "
+            "when its format is a compressed one, and at most to the service's limit."
         ),
     )
     has_header: bool = Field(
@@ -377,7 +384,7 @@ class SplitDataSettings(_Settings):
 
 
 class _Hyperparameters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class LogisticRegressionHyperparameters(_Hyperparameters):

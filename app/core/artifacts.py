@@ -1,4 +1,9 @@
-"""Where run outputs live: <data dir>/artifacts/<workspace>/<run>/<step>/<file>."""
+"""Where run outputs live: <data dir>/artifacts/<workspace>/<run>/a<attempt>/<step>/<file>.
+
+Each attempt of a run writes under its own folder, so a stale attempt (its worker
+was thought lost but was not) can never overwrite the files of the attempt that
+replaced it; the database records only the files of the attempt holding the run.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,18 @@ def artifact_root(settings: Settings) -> Path:
     return settings.data_dir / "artifacts"
 
 
-def step_dir(settings: Settings, workspace_id: str, run_id: str, step: str) -> Path:
-    return artifact_root(settings) / workspace_id / run_id / step
+def step_relative(workspace_id: str, run_id: str, attempt: int, step: str) -> str:
+    return f"{workspace_id}/{run_id}/a{attempt}/{step}"
 
 
-def step_log_path(settings: Settings, workspace_id: str, run_id: str, step: str) -> Path:
-    return step_dir(settings, workspace_id, run_id, step) / "log.txt"
+def step_dir(settings: Settings, workspace_id: str, run_id: str, attempt: int, step: str) -> Path:
+    return artifact_root(settings) / step_relative(workspace_id, run_id, attempt, step)
+
+
+def step_log_path(settings: Settings, workspace_id: str, run_id: str, attempt: int, step: str) -> Path:
+    path = step_dir(settings, workspace_id, run_id, attempt, step) / "log.txt"
+    legacy = artifact_root(settings) / workspace_id / run_id / step / "log.txt"  # before attempts had folders
+    return legacy if not path.exists() and legacy.exists() else path
 
 
 def absolute(settings: Settings, relative: str) -> Path:

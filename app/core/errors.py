@@ -12,6 +12,19 @@ from typing import Any
 Problem = dict[str, Any]  # one entry of a problem's `errors`: {"loc": [...], "msg": "..."}
 
 
+def validation_problems(errors: list[Any], prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    """pydantic's errors as problems, each saying how to fix it."""
+    out = []
+    for err in errors:
+        msg = err.get("msg", "invalid value")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; remove it (see the OpenAPI schema for the accepted fields)"
+        elif err.get("type") == "missing":
+            msg = "field required"
+        out.append({"loc": [*prefix, *err.get("loc", ())], "msg": msg})
+    return out
+
+
 class RetrainerError(Exception):
     """Base of every error a client may see. `detail` must be safe to show."""
 

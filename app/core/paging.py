@@ -22,6 +22,7 @@ R = TypeVar("R")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_NUMBER_CURSOR = 2**31  # version numbers fit every database's INTEGER
+MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,22 @@ class Page(BaseModel, Generic[T]):
 
     @classmethod
     def of(cls, rows: Sequence[R], request: PageRequest, to_item: Callable[[R], T],
-           key: Callable[[R], object]) -> Self:
-        """A page of up to `request.limit` items from `limit + 1` fetched rows."""
-        more = len(rows) > request.limit
-        shown = rows[:request.limit]
-        cursor = encode_cursor(str(key(shown[-1]))) if more and shown else None
-        return cls(items=[to_item(row) for row in shown], next_cursor=cursor)
+           key: Callable[[R], object], max_bytes: int = MAX_PAGE_BYTES) -> Self:
+        """A page of up to `request.limit` items from `limit + 1` fetched rows, and of
+        about `max_bytes` of JSON at most (always one item at least): a list of large
+        items (pipeline definitions, say) never builds an unbounded response."""
+        items: list[T] = []
+        size = 0
+        for row in rows[:request.limit]:
+            item = to_item(row)
+            if isinstance(item, BaseModel):
+                size += len(item.__pydantic_serializer__.to_json(item))
+                if items and size > max_bytes:
+                    break
+            items.append(item)
+        more = len(rows) > len(items)
+        cursor = encode_cursor(str(key(rows[len(items) - 1]))) if more and items else None
+        return cls(items=items, next_cursor=cursor)
 
 
 def encode_cursor(last_key: str) -> str:

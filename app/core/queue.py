@@ -2,11 +2,12 @@
 
 Task names are the contract between the API and the workers. Nothing is sent
 before the database row it names is committed: callers go through
-`UnitOfWork.enqueue`, which sends after the commit.
+`UnitOfWork.enqueue` (the transactional outbox in app.db.outbox).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from celery import Celery
@@ -25,29 +26,46 @@ def celery_transport_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class BrokerUnavailable(Exception):
+    """The broker refused a message a moment ago; it is not asked again before `RETRY_AFTER`."""
+
+
 class TaskQueue:
-    """A Celery producer for one deployment's broker and queue, created on first use."""
+    """A Celery producer for one deployment's broker and queue, created on first use.
+
+    After a failed send it fails fast for `RETRY_AFTER` seconds: messages wait in the
+    outbox instead of each request waiting for the broker's connection timeout."""
+
+    RETRY_AFTER = 5.0
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._producer: Celery | None = None
+        self._down_until = 0.0
 
     def _celery(self) -> Celery:
         if self._producer is None:
             producer = Celery("retrainer-api", broker=self.settings.celery_broker_url)
             producer.conf.update(
                 broker_transport_options=celery_transport_options(self.settings),
-                broker_connection_timeout=3,
+                broker_connection_timeout=2,
                 broker_connection_retry_on_startup=False,
-                task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2,
-                                           "interval_step": 0.5, "interval_max": 1},
+                task_publish_retry_policy={"max_retries": 1, "interval_start": 0.2,
+                                           "interval_step": 0.5, "interval_max": 0.5},
             )
             self._producer = producer
         return self._producer
 
-    def send(self, task_name: str, *args: Any, task_id: str | None = None) -> str:
-        result = self._celery().send_task(task_name, args=list(args), task_id=task_id,
-                                          queue=self.settings.queue)
+    def send(self, task_name: str, *args: Any, task_id: str | None = None, queue: str | None = None,
+             options: dict[str, Any] | None = None) -> str:
+        if time.monotonic() < self._down_until:
+            raise BrokerUnavailable("the broker refused a message a moment ago")
+        try:
+            result = self._celery().send_task(task_name, args=list(args), task_id=task_id,
+                                              queue=queue or self.settings.queue, **(options or {}))
+        except Exception:
+            self._down_until = time.monotonic() + self.RETRY_AFTER
+            raise
         return str(result.id)
 
     def revoke(self, task_id: str) -> None:

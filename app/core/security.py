@@ -108,7 +108,7 @@ def decode_token(token: str, *, key: str, issuer: str, audience: str) -> TokenCl
                      "require_jti": True, "require_aud": True, "require_iss": True},
         )
     except ExpiredSignatureError as exc:
-        raise InvalidToken("The access token expired") from exc
+        raise InvalidToken("The access token expired; get a new one from POST /oauth/token") from exc
     except JWTError as exc:
         raise InvalidToken("The access token is malformed or its signature is invalid") from exc
     scope = payload.get("scope")

@@ -9,8 +9,10 @@ given to `create_app` or `build_celery` is the one every part of that process us
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +25,14 @@ class ConfigurationError(RuntimeError):
 
 
 MISSED_HEARTBEATS = 3
+
+
+def ensure_private_dir(path: Path) -> None:
+    """The data directory, readable by this user only: it holds the database, the signing
+    key, data files and models."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
 
 
 def _default_data_dir() -> Path:
@@ -50,9 +60,12 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
-    # Failed token requests allowed per window, per client address and per username.
+    # Failed token requests allowed per window: per client address (any account), per
+    # address and account (tight), and per account from anywhere (loose, so that a
+    # stranger cannot lock an account out).
     token_failures_per_address: str = "20/minute"
     token_failures_per_username: str = "5/minute"
+    token_failures_per_account: str = "100/minute"
     # Trust X-Forwarded-For from these proxies (uvicorn's --forwarded-allow-ips).
     forwarded_allow_ips: str = "127.0.0.1"
 
@@ -71,6 +84,26 @@ class Settings(BaseSettings):
     reconcile_seconds: float = Field(default=30.0, gt=0, le=3600)
     # The Celery queue that runs are sent to and that workers consume.
     queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
+    # How often each API and worker process sends what the outbox still holds.
+    outbox_relay_seconds: float = Field(default=1.0, gt=0, le=600)
+    # A queued run that no worker claimed this long after it was sent is sent again (then
+    # after twice as long, and so on): its message may have been lost by the broker.
+    claim_timeout_seconds: float = Field(default=60.0, gt=0, le=86400)
+    # A run whose worker is lost this many times (killed, out of memory) fails.
+    max_attempts: int = Field(default=3, ge=1, le=100)
+    # Memory a run may allocate beyond its worker child's own, in MiB; unset: no limit.
+    run_memory_limit_mb: int | None = Field(default=None, ge=64)
+
+    # Bounds on what one user can make the service do.
+    max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)
+    # Above this many classes, evaluate_model leaves the confusion matrix out (with a note).
+    max_confusion_matrix_classes: int = Field(default=50, ge=2, le=10_000)
+    # A compressed data file may expand to at most this much, and any file to at most
+    # this many rows; a run over either fails naming the file and the limit.
+    max_decompressed_bytes: int = Field(default=2 * 1024**3, ge=1024)
+    max_data_rows: int = Field(default=50_000_000, ge=1)
+    # A page of a list holds at most about this much JSON (and always one item).
+    max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
     @field_validator("data_dir")
     @classmethod
@@ -155,18 +188,32 @@ class Settings(BaseSettings):
             raise ConfigurationError("RETRAINER_SECRET_KEY must be at least 32 characters long.")
 
     def signing_key(self) -> str:
-        """The token signing key; on SQLite a generated one is kept in the data directory."""
+        """The token signing key; on SQLite a generated one is kept in the data directory.
+
+        Created whole or not at all: the key is written to a private temporary file that is
+        then linked into place, which fails if another process got there first (its key is
+        then the key). A stored key shorter than 32 characters is refused."""
         if self.secret_key:
             return self.secret_key
         if not self.is_sqlite:
             raise ConfigurationError("RETRAINER_SECRET_KEY is required with this database.")
         path = self.data_dir / "secret_key"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        ensure_private_dir(self.data_dir)
+        if not path.exists():
+            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".secret_key.")  # mode 0600
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, path)
+            finally:
+                os.unlink(tmp)
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise ConfigurationError(f"the signing key in {path} is shorter than 32 characters; remove the file "
+                                     "(a new key is generated; tokens already issued stop working) or set "
+                                     "RETRAINER_SECRET_KEY")
+        return key
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -60,7 +61,8 @@ async def upload_file(name: str, path: str, request: Request, principal: DataWri
     # transaction (on SQLite, the write lock) stays open for the length of an upload.
     target: Path = await run_in_threadpool(service.upload_target, runtime, principal.workspace_id, name, path)
     size, sha256 = await service.write_stream(target, request.stream())
-    response.headers["Location"] = f"/datastores/{name}/files/{path}"
+    # Headers are Latin-1: a file name in any script goes there percent-encoded.
+    response.headers["Location"] = f"/datastores/{quote(name)}/files/{quote(path)}"
     return FileUploaded(path=path, size=size, sha256=sha256, uri=f"datastore://{name}/{path}")
 
 

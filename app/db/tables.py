@@ -89,6 +89,25 @@ def _json_column(nullable: bool = True) -> Column[Any]:
     return Column(JSON(), nullable=nullable)
 
 
+class OutboxMessage(SQLModel, table=True):
+    """A task for the workers, recorded in the transaction of the rows it names (the
+    transactional outbox): sent once that commits, by the request itself or a relay."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_pending", "sent_at", "queue", "created_at"),)
+
+    id: str = Field(default_factory=lambda: new_id("msg"), primary_key=True, max_length=40)
+    task: str = Field(max_length=100)
+    args: list[Any] = Field(default_factory=list, sa_column=_json_column(False))
+    task_id: str | None = Field(default=None, max_length=40)
+    queue: str = Field(max_length=100)
+    # Celery options of the message (time limits).
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    sent_at: datetime | None = Field(default=None, sa_column=_time_column())
+    failures: int = 0
+
+
 class Endpoint(SQLModel, table=True):
     """A pipeline endpoint: a stable name for retraining, holding published versions."""
 
@@ -101,6 +120,8 @@ class Endpoint(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=5000)
     enabled: bool = True
     default_version: int | None = None
+    # Over the service's RETRAINER_TASK_TIME_LIMIT default for this endpoint's runs.
+    time_limit_seconds: int | None = None
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
     updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
@@ -202,6 +223,14 @@ class Run(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=_time_column())
     finished_at: datetime | None = Field(default=None, sa_column=_time_column())
     heartbeat_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # Sending: when a message for the run was last recorded, and how many were; a queued run
+    # that no worker claimed is sent again after a growing delay.
+    sent_at: datetime | None = Field(default=None, sa_column=_time_column())
+    sends: int = 0
+    # Why its last attempt's worker was lost (e.g. "signal 9 (SIGKILL)"), for the error
+    # given when the attempts run out.
+    lost: str | None = Field(default=None, max_length=500)
+    time_limit_seconds: int | None = None
 
 
 class RunStep(SQLModel, table=True):
@@ -277,6 +306,7 @@ __all__ = [
     "EndpointVersion",
     "IdempotencyKey",
     "ModelVersion",
+    "OutboxMessage",
     "Pipeline",
     "RevokedToken",
     "Run",

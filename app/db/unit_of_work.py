@@ -2,10 +2,11 @@
 
 Every write to the database goes through a UnitOfWork: the request's (opened
 and committed by `app.web.deps`), a worker's fenced write, a CLI command's.
-Services add rows and register what must follow the commit (`enqueue` a task
-for the workers, `after_commit` anything else); that work runs only after the
-rows it names are committed, never before, so a worker never receives a run it
-cannot read.
+Services add rows and register what must follow the commit: `enqueue` records a
+task for the workers in the same transaction (the outbox, app.db.outbox) and
+sends it once the commit is done; `after_commit` runs anything else then. None of
+it runs if the unit rolls back, so a worker never receives a run it cannot read,
+and a run is never recorded without its message.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.core.errors import RetrainerError
 from app.core.queue import TaskQueue
+from app.db import outbox
+from app.db.tables import OutboxMessage
 
 log = logging.getLogger("retrainer.uow")
 
@@ -31,6 +33,7 @@ class UnitOfWork:
     queue: TaskQueue | None = None
     session: Session = field(init=False)
     _after_commit: list[Callable[[], None]] = field(default_factory=list, init=False)
+    _messages: list[OutboxMessage] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.session = Session(self.engine, expire_on_commit=False)
@@ -40,30 +43,28 @@ class UnitOfWork:
         self._after_commit.append(action)
 
     def enqueue(self, task: str, *args: Any, task_id: str | None = None,
-                if_unsent: Callable[[Exception], RetrainerError]) -> None:
-        """Sends the task to the workers once this unit of work has committed. When the
-        broker cannot take it, `if_unsent` records that and returns the error to raise."""
-        queue = self.queue
-        if queue is None:
+                options: dict[str, Any] | None = None) -> OutboxMessage:
+        """Records the task in this unit's transaction; it is sent once the unit commits
+        (or later by a relay, if the broker cannot take it then)."""
+        if self.queue is None:
             raise RuntimeError("this unit of work has no task queue")
-
-        def send() -> None:
-            try:
-                queue.send(task, *args, task_id=task_id)
-            except Exception as exc:
-                log.warning("could not send %s %s: %s", task, task_id, type(exc).__name__)
-                raise if_unsent(exc) from exc
-
-        self.after_commit(send)
+        message = outbox.record(self.session, task, args, queue=self.queue.settings.queue, task_id=task_id,
+                                options=options)
+        self._messages.append(message)
+        return message
 
     def commit(self) -> None:
         self.session.commit()
         actions, self._after_commit = self._after_commit, []
+        messages, self._messages = self._messages, []
+        if messages and self.queue is not None:
+            outbox.send(self.engine, self.queue, messages)
         for action in actions:
             action()
 
     def rollback(self) -> None:
         self._after_commit.clear()
+        self._messages.clear()
         self.session.rollback()
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from app.endpoints.schemas import (
 from app.runs import idempotency
 from app.runs import service as runs
 from app.runs.schemas import RunOut
-from app.web.deps import PageDep, RuntimeDep, UnitOfWorkDep
+from app.web.deps import PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 from app.web.problems import ProblemDetails
 
 router = APIRouter(tags=["endpoints"])
@@ -48,21 +48,21 @@ def create_endpoint(body: EndpointCreate, principal: EndpointsWrite, uow: UnitOf
 
 
 @router.get("/endpoints", operation_id="list_endpoints", response_model=EndpointPage, summary="List endpoints")
-def list_endpoints(principal: EndpointsRead, uow: UnitOfWorkDep, page: PageDep) -> EndpointPage:
-    return service.list_page(uow.session, principal, page)
+def list_endpoints(principal: EndpointsRead, session: ReaderDep, page: PageDep) -> EndpointPage:
+    return service.list_page(session, principal, page)
 
 
 @router.get("/endpoints/{endpoint}", operation_id="get_endpoint", response_model=EndpointOut,
             summary="Get an endpoint (by id or name)")
-def get_endpoint(endpoint: str, principal: EndpointsRead, uow: UnitOfWorkDep) -> EndpointOut:
-    return service.to_out(uow.session, service.get(uow.session, principal, endpoint))
+def get_endpoint(endpoint: str, principal: EndpointsRead, session: ReaderDep) -> EndpointOut:
+    return service.to_out(session, service.get(session, principal, endpoint))
 
 
 @router.patch("/endpoints/{endpoint}", operation_id="update_endpoint", response_model=EndpointOut,
               summary="Change the default version, enable or disable, or describe an endpoint")
 def update_endpoint(endpoint: str, body: EndpointPatch, principal: EndpointsWrite,
-                    uow: UnitOfWorkDep) -> EndpointOut:
-    return service.to_out(uow.session, service.patch(uow.session, principal, endpoint, body))
+                    uow: UnitOfWorkDep, settings: SettingsDep) -> EndpointOut:
+    return service.to_out(uow.session, service.patch(uow.session, settings, principal, endpoint, body))
 
 
 @router.post("/endpoints/{endpoint}/versions", operation_id="publish_version", status_code=201,
@@ -72,21 +72,22 @@ def publish_version(endpoint: str, body: VersionCreate, principal: EndpointsWrit
     target, version = service.publish(uow.session, principal, endpoint, body.pipeline_id, body.description,
                                       body.make_default)
     response.headers["Location"] = f"/endpoints/{target.id}/versions/{version.version}"
-    return service.version_out(target, version)
+    return service.version_out(principal, target, version)
 
 
 @router.get("/endpoints/{endpoint}/versions", operation_id="list_versions", response_model=VersionPage,
             summary="List an endpoint's versions, oldest first")
-def list_versions(endpoint: str, principal: EndpointsRead, uow: UnitOfWorkDep, page: PageDep) -> VersionPage:
-    return service.versions_page(uow.session, principal, endpoint, page)
+def list_versions(endpoint: str, principal: EndpointsRead, session: ReaderDep, page: PageDep,
+                  settings: SettingsDep) -> VersionPage:
+    return service.versions_page(session, settings, principal, endpoint, page)
 
 
 @router.get("/endpoints/{endpoint}/versions/{version}", operation_id="get_version", response_model=VersionOut,
             summary="A published version with its parameters and their defaults")
 def get_version(endpoint: str, version: VersionNumber, principal: EndpointsRead,
-                uow: UnitOfWorkDep) -> VersionOut:
-    target = service.get(uow.session, principal, endpoint)
-    return service.version_out(target, service.get_version(uow.session, target, version))
+                session: ReaderDep) -> VersionOut:
+    target = service.get(session, principal, endpoint)
+    return service.version_out(principal, target, service.get_version(session, target, version))
 
 
 @router.post(

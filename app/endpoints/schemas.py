@@ -28,6 +28,9 @@ class EndpointPatch(BaseModel):
     default_version: int | None = Field(default=None, ge=1, le=MAX_VERSION)
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=5000)
+    time_limit_seconds: int | None = Field(
+        default=None, ge=1, le=7 * 24 * 3600,
+        description="Time limit of this endpoint's runs, over the service's default; null restores the default")
 
 
 class EndpointOut(BaseModel):
@@ -37,6 +40,7 @@ class EndpointOut(BaseModel):
     enabled: bool
     default_version: int | None
     latest_version: int | None
+    time_limit_seconds: int | None = Field(description="Time limit of its runs; null: the service's default")
     created_at: datetime
     updated_at: datetime
 
@@ -63,7 +67,8 @@ class VersionOut(BaseModel):
     description: str | None
     created_at: datetime
     parameters: dict[str, ParameterSpec]
-    steps: dict[str, StepSpec]
+    steps: dict[str, StepSpec] | None = Field(
+        description="The version's full step definitions; null unless the token has pipelines:read")
 
 
 class VersionPage(Page[VersionOut]):

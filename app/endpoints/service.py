@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.settings import Settings
+from app.db.engine import read_session
 from app.db.numbering import insert_next_number
 from app.db.tables import Endpoint, EndpointVersion, Run
 from app.db.unit_of_work import UnitOfWork
@@ -42,7 +44,8 @@ def to_out(session: Session, endpoint: Endpoint) -> EndpointOut:
 def _out(endpoint: Endpoint, latest: int | None) -> EndpointOut:
     return EndpointOut(id=endpoint.id, name=endpoint.name, description=endpoint.description,
                        enabled=endpoint.enabled, default_version=endpoint.default_version,
-                       latest_version=latest, created_at=endpoint.created_at, updated_at=endpoint.updated_at)
+                       latest_version=latest, time_limit_seconds=endpoint.time_limit_seconds,
+                       created_at=endpoint.created_at, updated_at=endpoint.updated_at)
 
 
 def list_page(session: Session, principal: Principal, page: PageRequest) -> EndpointPage:
@@ -51,18 +54,23 @@ def list_page(session: Session, principal: Principal, page: PageRequest) -> Endp
     return EndpointPage.of(rows, page, lambda r: _out(r, latest.get(r.id)), key=lambda r: r.id)
 
 
-def version_out(endpoint: Endpoint, version: EndpointVersion) -> VersionOut:
+def version_out(principal: Principal, endpoint: Endpoint, version: EndpointVersion) -> VersionOut:
+    """A version: its parameters for whoever may retrain; its step definitions (settings,
+    data paths) only for a token with pipelines:read."""
     spec = PipelineSpec.model_validate(version.definition)
+    steps = spec.steps if Scope.pipelines_read.value in principal.scopes else None
     return VersionOut(endpoint_id=endpoint.id, endpoint_name=endpoint.name, version=version.version,
                       is_default=endpoint.default_version == version.version, pipeline_id=version.pipeline_id,
                       pipeline_digest=version.digest, description=version.description,
-                      created_at=version.created_at, parameters=spec.parameters, steps=spec.steps)
+                      created_at=version.created_at, parameters=spec.parameters, steps=steps)
 
 
-def versions_page(session: Session, principal: Principal, ref: str, page: PageRequest) -> VersionPage:
+def versions_page(session: Session, settings: Settings, principal: Principal, ref: str,
+                  page: PageRequest) -> VersionPage:
     endpoint = get(session, principal, ref)
     rows = repo.versions_page(session, endpoint.id, page)
-    return VersionPage.of(rows, page, lambda v: version_out(endpoint, v), key=lambda v: v.version)
+    return VersionPage.of(rows, page, lambda v: version_out(principal, endpoint, v), key=lambda v: v.version,
+                          max_bytes=settings.max_page_bytes)
 
 
 def create(session: Session, principal: Principal, name: str, description: str | None) -> Endpoint:
@@ -77,9 +85,17 @@ def create(session: Session, principal: Principal, name: str, description: str |
     return endpoint
 
 
-def patch(session: Session, principal: Principal, ref: str, body: EndpointPatch) -> Endpoint:
+def patch(session: Session, settings: Settings, principal: Principal, ref: str, body: EndpointPatch) -> Endpoint:
     endpoint = get(session, principal, ref)
     given = body.model_fields_set
+    if "time_limit_seconds" in given:
+        longest = settings.broker_visibility_timeout - runs.HARD_LIMIT_GRACE - 60
+        if body.time_limit_seconds is not None and body.time_limit_seconds > longest:
+            raise InvalidInput("time_limit_seconds is too long for the broker", errors=[{
+                "loc": ["body", "time_limit_seconds"],
+                "msg": f"at most {longest} s: a run must end before the broker hands its task to another "
+                       "worker (RETRAINER_BROKER_VISIBILITY_TIMEOUT)"}])
+        endpoint.time_limit_seconds = body.time_limit_seconds
     if "default_version" in given:
         if body.default_version is None or repo.version(session, endpoint.id, body.default_version) is None:
             raise InvalidInput("default_version must name a published version",
@@ -139,13 +155,14 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
             body: EndpointRunRequest) -> DryRunOut:
     endpoint, version = _target(session, principal, ref, body)
     spec = PipelineSpec.model_validate(version.definition)
-    bound = runs.check_submission(session, settings, principal.workspace_id, spec, body.parameters)
+    bound = runs.check_submission(session, settings, principal, spec, body.parameters)
     return DryRunOut(endpoint_id=endpoint.id, version=version.version, pipeline_digest=version.digest,
                      parameters=bound.parameters)
 
 
 def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest) -> Run:
-    endpoint, version = _target(uow.session, principal, ref, body)
+    with read_session(uow.engine) as reader:
+        endpoint, version = _target(reader, principal, ref, body)
     return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
-                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version),
+                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds),
                        parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)

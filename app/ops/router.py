@@ -13,7 +13,7 @@ from app.auth.deps import AdminPrincipal
 from app.db.tables import WorkerCheck
 from app.ops import service
 from app.ops.schemas import WorkerCheckOut
-from app.web.deps import RuntimeDep, UnitOfWorkDep
+from app.web.deps import ReaderDep, RuntimeDep, UnitOfWorkDep
 
 router = APIRouter(tags=["operations"])
 
@@ -57,5 +57,5 @@ def create_worker_check(principal: AdminPrincipal, uow: UnitOfWorkDep, response:
 
 @router.get("/worker-checks/{check_id}", operation_id="get_worker_check",
             response_model=WorkerCheckOut, summary="Get a worker check")
-def get_worker_check(check_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> WorkerCheckOut:
-    return _check_out(service.get_worker_check(uow.session, principal.workspace_id, check_id))
+def get_worker_check(check_id: str, principal: AdminPrincipal, session: ReaderDep) -> WorkerCheckOut:
+    return _check_out(service.get_worker_check(session, principal.workspace_id, check_id))

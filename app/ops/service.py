@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.core.errors import NotFound, ServiceUnavailable
+from app.core.errors import NotFound
 from app.core.queue import WORKER_CHECK_TASK
 from app.core.settings import Settings
 from app.db.tables import WorkerCheck
@@ -36,14 +36,10 @@ def broker_ok(settings: Settings) -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
-def _not_sent(_exc: Exception) -> ServiceUnavailable:
-    return ServiceUnavailable("The broker cannot be reached; the check was recorded but not sent. See GET /readyz.")
-
-
 def start_worker_check(uow: UnitOfWork, workspace_id: str) -> WorkerCheck:
     check = WorkerCheck(workspace_id=workspace_id)
     uow.session.add(check)
-    uow.enqueue(WORKER_CHECK_TASK, check.id, if_unsent=_not_sent)
+    uow.enqueue(WORKER_CHECK_TASK, check.id)
     return check
 
 

@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.auth.service import Principal
 from app.core.clock import utcnow
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import InvalidInput, NotFound, Problem, validation_problems
 from app.core.paging import PageRequest
+from app.core.settings import Settings
 from app.db.tables import Pipeline
 from app.pipelines import repository as repo
 from app.pipelines.schemas import PipelineOut, PipelinePage
-from app.pipelines.spec import PipelineSpec, pipeline_digest, validate_pipeline
+from app.pipelines.spec import ParameterSpec, PipelineSpec, StepSpec, pipeline_digest, validate_pipeline
+
+_KNOWN_TOP = frozenset(PipelineSpec.model_fields)
+_KNOWN_PARAMETER = frozenset(ParameterSpec.model_fields)
+_KNOWN_STEP = frozenset(StepSpec.model_fields)
 
 
-def _validated(spec: PipelineSpec) -> PipelineSpec:
-    problems = validate_pipeline(spec)
-    if problems:
+def _known_fields_only(raw: dict[str, Any]) -> dict[str, Any]:
+    """`raw` without unknown fields, so that the rest can still be checked."""
+    body = {k: v for k, v in raw.items() if k in _KNOWN_TOP}
+    for key, known in (("parameters", _KNOWN_PARAMETER), ("steps", _KNOWN_STEP)):
+        if isinstance(body.get(key), dict):
+            body[key] = {name: {k: v for k, v in item.items() if k in known} if isinstance(item, dict) else item
+                         for name, item in body[key].items()}
+    return body
+
+
+def parse_pipeline(raw: Any, settings: Settings) -> PipelineSpec:
+    """The pipeline a request body describes, or InvalidInput listing every problem at once:
+    unknown fields and wrong types, and what the graph and settings get wrong, together."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("the body must be a JSON object describing a pipeline",
+                           errors=[{"loc": ["body"], "msg": "expected a JSON object"}])
+    problems: list[Problem] = []
+    spec: PipelineSpec | None = None
+    try:
+        spec = PipelineSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems += validation_problems(exc.errors(), ("body",))
+        try:
+            spec = PipelineSpec.model_validate(_known_fields_only(raw))
+        except ValidationError:
+            spec = None  # more than unknown fields is wrong: the structural problems say what
+    if spec is not None:
+        if len(spec.steps) > settings.max_pipeline_steps:
+            problems.append({"loc": ["body", "steps"], "msg": f"the pipeline has {len(spec.steps)} steps; at most "
+                             f"{settings.max_pipeline_steps} are allowed (RETRAINER_MAX_PIPELINE_STEPS)"})
+        else:
+            problems += validate_pipeline(spec)
+    if problems or spec is None:
         raise InvalidInput(f"the pipeline has {len(problems)} problem(s)", errors=problems)
     return spec
 
@@ -33,7 +71,6 @@ def to_out(pipeline: Pipeline) -> PipelineOut:
 
 
 def create(session: Session, principal: Principal, spec: PipelineSpec) -> Pipeline:
-    _validated(spec)
     pipeline = Pipeline(workspace_id=principal.workspace_id, name=spec.name, description=spec.description,
                         definition=spec.model_dump(mode="json"), digest=pipeline_digest(spec))
     session.add(pipeline)
@@ -41,9 +78,9 @@ def create(session: Session, principal: Principal, spec: PipelineSpec) -> Pipeli
     return pipeline
 
 
-def list_page(session: Session, principal: Principal, page: PageRequest) -> PipelinePage:
+def list_page(session: Session, settings: Settings, principal: Principal, page: PageRequest) -> PipelinePage:
     rows = repo.page(session, principal.workspace_id, page)
-    return PipelinePage.of(rows, page, to_out, key=lambda p: p.id)
+    return PipelinePage.of(rows, page, to_out, key=lambda p: p.id, max_bytes=settings.max_page_bytes)
 
 
 def get(session: Session, principal: Principal, pipeline_id: str) -> Pipeline:
@@ -55,7 +92,6 @@ def get(session: Session, principal: Principal, pipeline_id: str) -> Pipeline:
 
 def replace(session: Session, principal: Principal, pipeline_id: str, spec: PipelineSpec) -> Pipeline:
     pipeline = get(session, principal, pipeline_id)
-    _validated(spec)
     pipeline.name = spec.name
     pipeline.description = spec.description
     pipeline.definition = spec.model_dump(mode="json")

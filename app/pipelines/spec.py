@@ -8,7 +8,9 @@ problem at once, each with its location (`loc`) in the request body.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ DATA_PATH_SETTINGS: dict[str, dict[str, Literal["read", "write"]]] = {
 
 
 class ParameterSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     type: ParameterType
     default: Any = None
@@ -100,6 +102,8 @@ def check_value(spec: ParameterSpec, value: Any) -> str | None:
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"expected a number, got {type(value).__name__} {value!r}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
     elif kind == "boolean":
         if not isinstance(value, bool):
             return f"expected true or false, got {value!r}"
@@ -278,43 +282,58 @@ def upstream_steps(step: StepSpec) -> list[str]:
 
 
 def find_cycle(spec: PipelineSpec) -> list[str] | None:
-    state: dict[str, int] = {}
-    path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for up in upstream_steps(spec.steps[node]):
-            if up not in spec.steps:
-                continue
-            if state.get(up) == 1:
-                return path[path.index(up):] + [up]
-            if up not in state:
-                found = visit(up)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for name in spec.steps:
-        if name not in state:
-            found = visit(name)
-            if found:
-                return found
+    """A cycle among the steps (as a path that ends where it starts), or None. Iterative
+    depth-first search, linear in steps and edges: a deep chain cannot exhaust the stack."""
+    ups = {name: [u for u in upstream_steps(step) if u in spec.steps] for name, step in spec.steps.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in spec.steps:
+        if root in state:
+            continue
+        path: list[str] = [root]
+        cursors: list[int] = [0]
+        state[root] = 1
+        while path:
+            node = path[-1]
+            if cursors[-1] < len(ups[node]):
+                nxt = ups[node][cursors[-1]]
+                cursors[-1] += 1
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt):] + [nxt]
+                if nxt not in state:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    cursors.append(0)
+            else:
+                state[node] = 2
+                path.pop()
+                cursors.pop()
     return None
 
 
 def topological_order(spec: PipelineSpec) -> list[str]:
-    """Steps in an order where every step follows its inputs; ties keep declaration order."""
-    remaining = {name: set(upstream_steps(step)) for name, step in spec.steps.items()}
+    """Steps in an order where every step follows its inputs; ties keep declaration order.
+    Kahn's algorithm with a heap of declaration positions: O(n log n)."""
+    position = {name: i for i, name in enumerate(spec.steps)}
+    downstream: dict[str, list[str]] = {name: [] for name in spec.steps}
+    waiting: dict[str, int] = {}
+    for name, step in spec.steps.items():
+        ups = {u for u in upstream_steps(step) if u in spec.steps}
+        waiting[name] = len(ups)
+        for up in ups:
+            downstream[up].append(name)
+    ready = [position[name] for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    names = list(spec.steps)
     order: list[str] = []
-    while remaining:
-        ready = [name for name, ups in remaining.items() if not ups - set(order)]
-        if not ready:
-            raise ValueError("cycle")
-        order.append(ready[0])
-        del remaining[ready[0]]
+    while ready:
+        name = names[heapq.heappop(ready)]
+        order.append(name)
+        for child in downstream[name]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, position[child])
+    if len(order) != len(names):
+        raise ValueError("cycle")
     return order
 
 
@@ -347,6 +366,27 @@ class BoundPipeline:
     parameters: dict[str, Any]
     settings: dict[str, dict[str, Any]]  # step -> settings with parameters substituted
     data_refs: list[DataRef]
+
+
+def data_refs_of(spec: PipelineSpec, given: dict[str, Any]) -> list[DataRef]:
+    """The data paths a run would use that are already well formed, even when other values
+    of the request are wrong: so that every problem (a missing file too) is reported at once."""
+    values: dict[str, Any] = {}
+    for name, param in spec.parameters.items():
+        value = given.get(name, param.default)
+        if value is not None and name in spec.parameters and check_value(param, value) is None:
+            values[name] = value
+    refs = []
+    for step_name, step in spec.steps.items():
+        for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
+            raw = step.settings.get(key)
+            match = _PARAM_REF.match(raw) if isinstance(raw, str) else None
+            value = values.get(match.group(1)) if match else raw
+            if isinstance(value, str) and not isinstance(parse_data_path(value), str):
+                loc: list[str | int] = (["body", "parameters", match.group(1)] if match
+                                        else ["steps", step_name, "settings", key])
+                refs.append(DataRef(step_name, key, value, mode, loc))
+    return refs
 
 
 def bind(spec: PipelineSpec, given: dict[str, Any]) -> tuple[BoundPipeline | None, list[Problem]]:

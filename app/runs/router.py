@@ -14,7 +14,7 @@ from app.auth.deps import RunsRead, RunsWrite
 from app.runs import service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
-from app.web.deps import PageDep, RuntimeDep, SettingsDep, UnitOfWorkDep
+from app.web.deps import PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 
 router = APIRouter(tags=["runs"])
 
@@ -30,14 +30,14 @@ def run_pipeline(pipeline_id: str, body: RunRequest, principal: RunsWrite, uow: 
 
 
 @router.get("/runs", operation_id="list_runs", response_model=RunPage, summary="List runs, newest first")
-def list_runs(principal: RunsRead, uow: UnitOfWorkDep, page: PageDep,
+def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: SettingsDep,
               status: RunStatus | None = None,
               pipeline_id: Annotated[str | None, Query(max_length=40)] = None,
               endpoint_id: Annotated[str | None, Query(max_length=40)] = None,
               experiment: Annotated[str | None, Query(max_length=100)] = None) -> RunPage:
     filters = service.RunFilters(status=status, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
                                  experiment=experiment)
-    return service.render_page(uow.session, principal, filters, page)
+    return service.render_page(session, settings, principal, filters, page)
 
 
 @router.get(
@@ -89,16 +89,16 @@ def cancel_run(run_id: str, principal: RunsWrite, uow: UnitOfWorkDep, runtime: R
 @router.get("/runs/{run_id}/steps/{step}/logs", operation_id="get_step_log",
             response_class=PlainTextResponse, summary="A step's log, as text",
             responses={200: {"content": {"text/plain": {}}}})
-def get_step_log(run_id: str, step: str, principal: RunsRead, uow: UnitOfWorkDep,
+def get_step_log(run_id: str, step: str, principal: RunsRead, session: ReaderDep,
                  settings: SettingsDep) -> PlainTextResponse:
-    text = service.step_log(uow.session, settings, principal, run_id, step)
+    text = service.step_log(session, settings, principal, run_id, step)
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8")
 
 
 @router.get("/runs/{run_id}/outputs", operation_id="list_run_outputs", response_model=OutputList,
             summary="Every stored output of every step")
-def list_run_outputs(run_id: str, principal: RunsRead, uow: UnitOfWorkDep) -> OutputList:
-    run, outs = service.outputs(uow.session, principal, run_id)
+def list_run_outputs(run_id: str, principal: RunsRead, session: ReaderDep) -> OutputList:
+    run, outs = service.outputs(session, principal, run_id)
     return OutputList(items=[
         OutputOut(step=o.step, port=o.port, type=o.type, media_type=o.media_type, size=o.size, sha256=o.sha256,
                   url=f"/runs/{run.id}/outputs/{o.step}/{o.port}") for o in outs])
@@ -106,9 +106,12 @@ def list_run_outputs(run_id: str, principal: RunsRead, uow: UnitOfWorkDep) -> Ou
 
 @router.get("/runs/{run_id}/outputs/{step}/{port}", operation_id="download_run_output",
             response_class=FileResponse, summary="Download one output (checked against its sha256)",
-            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, uow: UnitOfWorkDep,
+            responses={200: {"description": "The file: a dataset as Parquet, a model as joblib, metrics as JSON",
+                             "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                         for media in ("application/vnd.apache.parquet", "application/octet-stream",
+                                                       "application/json")}}})
+def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, session: ReaderDep,
                         settings: SettingsDep) -> FileResponse:
-    out, path = service.output_file(uow.session, settings, principal, run_id, step, port)
+    out, path = service.output_file(session, settings, principal, run_id, step, port)
     return FileResponse(path, media_type=out.media_type, filename=f"{run_id}-{step}-{port}{path.suffix}",
                         headers={"X-Content-SHA256": out.sha256})

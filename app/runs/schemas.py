@@ -57,6 +57,7 @@ class StepOut(BaseModel):
 class RunOut(BaseModel):
     id: str
     status: str
+    attempt: int = Field(description="How many times a worker took the run (more than 1: a worker was lost)")
     pipeline_id: str | None
     endpoint_id: str | None
     endpoint_version: int | None

@@ -17,20 +17,23 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.auth.challenge import require
+from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
 from app.core import artifacts
 from app.core.clock import utcnow
-from app.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import known_names
+from app.db.engine import read_session
 from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.pipelines import service as pipelines
-from app.pipelines.spec import BoundPipeline, PipelineSpec, bind, pipeline_digest, topological_order
+from app.pipelines.spec import BoundPipeline, PipelineSpec, bind, data_refs_of, pipeline_digest, topological_order
 from app.runs import store
 from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
 from app.runs.states import RunStatus
@@ -39,22 +42,30 @@ from app.runs.store import RunFilters
 log = logging.getLogger("retrainer.runs")
 
 LONG_POLL_INTERVAL = 0.25
+OUTPUT_SCOPES = {"dataset": Scope.data_read, "model": Scope.models_read}
+HARD_LIMIT_GRACE = 30
 
 
 # Submission -----------------------------------------------------------------------------
 
 
-def check_submission(session: Session, settings: Settings, workspace_id: str, spec: PipelineSpec,
+def check_submission(session: Session, settings: Settings, principal: Principal, spec: PipelineSpec,
                      given: dict[str, Any]) -> BoundPipeline:
-    """Binds parameters and checks every data path; InvalidInput lists every problem."""
+    """Binds parameters and checks every data path; InvalidInput lists every problem
+    (data paths of well-typed parameters are checked even when others are wrong). A run
+    acts with its submitter's rights: reading a data path needs data:read, writing one
+    data:write (403 naming the scope)."""
     bound, problems = bind(spec, given)
-    if bound is not None:
-        stores = known_names(session, workspace_id)
-        for ref in bound.data_refs:
-            try:
-                resolve(settings, workspace_id, ref.value, stores, mode=ref.mode)
-            except DataPathError as exc:
-                problems.append({"loc": ref.loc, "msg": str(exc)})
+    refs = bound.data_refs if bound is not None else data_refs_of(spec, given)
+    for ref in refs:
+        scope = Scope.data_read if ref.mode == "read" else Scope.data_write
+        require(principal.scopes, scope, f"A run that {'reads' if ref.mode == 'read' else 'writes'} {ref.value}")
+    stores = known_names(session, principal.workspace_id)
+    for ref in refs:
+        try:
+            resolve(settings, principal.workspace_id, ref.value, stores, mode=ref.mode)
+        except DataPathError as exc:
+            problems.append({"loc": ref.loc, "msg": str(exc)})
     if problems or bound is None:
         raise InvalidInput(f"the run request has {len(problems)} problem(s)", errors=problems)
     return bound
@@ -67,17 +78,22 @@ class RunOrigin:
     pipeline_id: str | None
     endpoint_id: str | None = None
     endpoint_version: int | None = None
+    time_limit_seconds: int | None = None  # the endpoint's, over the service's default
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
            parameters: dict[str, Any], experiment: str | None, regenerate: bool) -> Run:
-    """Records the run and its steps in `uow`; the run is sent to the workers once `uow`
-    commits (durable before it is announced: a worker that picks it up finds the row)."""
-    bound = check_submission(uow.session, settings, principal.workspace_id, spec, parameters)
+    """Checks the request and records the run and its steps in `uow`, with its message
+    (the outbox): the run is durable before it is announced, and announced once `uow`
+    commits. The checks read in a session of their own, so `uow` takes the database's
+    write lock only for the inserts."""
+    with read_session(uow.engine) as reader:
+        bound = check_submission(reader, settings, principal, spec, parameters)
     run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
-              parameters=bound.parameters, regenerate=regenerate, created_by=principal.id)
+              parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
+              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
@@ -86,30 +102,52 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
         run_steps.append(RunStep(run_id=run.id, name=name, position=position, component=step.component,
                                  component_version=component.version, settings=bound.settings[name]))
     store.add(uow.session, run, run_steps)
-    engine = uow.engine
-    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, if_unsent=lambda _exc: _not_sent(engine, run.id))
+    send(uow, run)
     return run
 
 
-def _not_sent(engine: Engine, run_id: str) -> ServiceUnavailable:
-    with UnitOfWork(engine) as uow:
-        store.move(uow.session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={
-            "step": None, "message": "the broker could not be reached; the run was not started. Retry the request."})
-    return ServiceUnavailable("The broker cannot be reached; the run was recorded as failed. See GET /readyz.")
+def send(uow: UnitOfWork, run: Run) -> None:
+    """Records the run's message in `uow` (the outbox): sent once `uow` commits."""
+    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, options=time_limits(run.time_limit_seconds))
+
+
+def send_again(uow: UnitOfWork, run_id: str) -> bool:
+    """Records another message for a run that is still queued (its first may be lost)."""
+    run = store.mark_sent_again(uow.session, run_id)
+    if run is None:
+        return False
+    send(uow, run)
+    return True
+
+
+def time_limits(seconds: int | None) -> dict[str, int]:
+    """Celery's per-message limits for a run limited to `seconds` (the hard limit a little
+    later, so that the step sees the soft one and fails with a clear message)."""
+    if seconds is None:
+        return {}
+    return {"soft_time_limit": seconds, "time_limit": seconds + HARD_LIMIT_GRACE}
 
 
 def submit_draft(uow: UnitOfWork, settings: Settings, principal: Principal, pipeline_id: str,
                  body: RunRequest) -> Run:
-    draft = pipelines.get(uow.session, principal, pipeline_id)
+    with read_session(uow.engine) as reader:
+        draft = pipelines.get(reader, principal, pipeline_id)
     return submit(uow, settings, principal, pipelines.spec_of(draft), RunOrigin(pipeline_id=draft.id),
                   parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)
 
 
 def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str, body: RerunRequest) -> Run:
     """A new run of the very definition the earlier run used (its endpoint version included),
-    with its parameter values, overridden by `body.parameters`."""
-    original = get_run(uow.session, principal, run_id)
-    origin = RunOrigin(original.pipeline_id, original.endpoint_id, original.endpoint_version)
+    with its parameter values, overridden by `body.parameters`, and the rights of the
+    principal that asks for it. A run of a disabled endpoint is refused, as a retrain is."""
+    with read_session(uow.engine) as reader:
+        original = get_run(reader, principal, run_id)
+        endpoint = store.endpoint_of(reader, original)
+    if endpoint is not None and not endpoint.enabled:
+        raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
+                       f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}} to rerun its runs")
+    origin = RunOrigin(original.pipeline_id, original.endpoint_id, original.endpoint_version,
+                       endpoint.time_limit_seconds if endpoint is not None else None)
     return submit(uow, settings, principal, PipelineSpec.model_validate(original.definition), origin,
                   parameters={**original.parameters, **body.parameters},
                   experiment=body.experiment or original.experiment, regenerate=body.regenerate)
@@ -127,7 +165,7 @@ def get_run(session: Session, principal: Principal, run_id: str) -> Run:
 
 def _out(run: Run, steps: Sequence[RunStep]) -> RunOut:
     return RunOut(
-        id=run.id, status=run.status, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
+        id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,
         pipeline_digest=run.pipeline_digest, parameters=run.parameters, regenerate=run.regenerate,
         created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
@@ -146,15 +184,17 @@ def render(session: Session, run: Run) -> RunOut:
     return _out(run, store.steps(session, run.id))
 
 
-def render_page(session: Session, principal: Principal, filters: RunFilters, page: PageRequest) -> RunPage:
+def render_page(session: Session, settings: Settings, principal: Principal, filters: RunFilters,
+                page: PageRequest) -> RunPage:
     rows = store.page(session, principal.workspace_id, filters, page)
     steps = store.steps_of(session, [r.id for r in rows])
-    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id]), key=lambda r: r.id)
+    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id]), key=lambda r: r.id,
+                      max_bytes=settings.max_page_bytes)
 
 
 def read(engine: Engine, principal: Principal, run_id: str) -> RunOut:
     """The run now, in a short read of its own (a long-poll reads many times)."""
-    with Session(engine, expire_on_commit=False) as session:
+    with read_session(engine) as session:
         return render(session, get_run(session, principal, run_id))
 
 
@@ -214,7 +254,7 @@ def step_log(session: Session, settings: Settings, principal: Principal, run_id:
     run = get_run(session, principal, run_id)
     if step not in {s.name for s in store.steps(session, run.id)}:
         raise NotFound(f"run {run_id} has no step {step!r}")
-    path = artifacts.step_log_path(settings, run.workspace_id, run.id, step)
+    path = artifacts.step_log_path(settings, run.workspace_id, run.id, run.attempt, step)
     return path.read_text(errors="replace") if path.exists() else ""
 
 
@@ -225,9 +265,14 @@ def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, l
 
 def output_file(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
                 port: str) -> tuple[RunOutput, Path]:
-    """An output's record and its file, after the file's sha256 check."""
+    """An output's record and its file, after the file's sha256 check. A dataset holds
+    the workspace's data (data:read), a model is a model (models:read): runs:read alone
+    downloads only metrics."""
     run = get_run(session, principal, run_id)
     out = store.output(session, run.id, step, port)
     if out is None:
         raise NotFound(f"run {run_id} has no output {step}.{port}")
+    needed = OUTPUT_SCOPES.get(out.type)
+    if needed is not None:
+        require(principal.scopes, needed, f"Downloading a {out.type} output")
     return out, artifacts.verified(settings, out.path, out.sha256)

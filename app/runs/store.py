@@ -10,23 +10,27 @@ overwrite the state of the attempt that replaced it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.paging import PageRequest
-from app.db.tables import Run, RunOutput, RunStep
+from app.db.retry import retrying
+from app.db.tables import Endpoint, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import service as models_registry
 from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
 
 STEP_ERROR_CHARS = 4000
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class RunInactive(Exception):
@@ -91,8 +95,23 @@ def page(session: Session, workspace_id: str, filters: RunFilters, request: Page
     return list(session.exec(query.order_by(col(Run.id).desc()).limit(request.limit + 1)))
 
 
+def endpoint_of(session: Session, run: Run) -> Endpoint | None:
+    """The endpoint a run was started from (its enabled flag and time limit govern reruns)."""
+    if run.endpoint_id is None:
+        return None
+    return session.exec(select(Endpoint).where(Endpoint.id == run.endpoint_id,
+                                               Endpoint.workspace_id == run.workspace_id)).first()
+
+
 def queued_on(session: Session, queue: str) -> list[str]:
     return list(session.exec(select(Run.id).where(Run.queue == queue, Run.status == RunStatus.QUEUED)))
+
+
+def unclaimed(session: Session, queue: str, sent_before: datetime, limit: int) -> list[Run]:
+    """Queued runs on `queue` whose last message was sent before `sent_before`."""
+    return list(session.exec(select(Run).where(Run.queue == queue, Run.status == RunStatus.QUEUED,
+                                               or_(col(Run.sent_at) < sent_before, col(Run.sent_at).is_(None)))
+                             .order_by(col(Run.sent_at)).limit(limit)))
 
 
 def silent_running(session: Session, queue: str, heartbeat_before: datetime, limit: int) -> list[tuple[str, int]]:
@@ -153,6 +172,32 @@ def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields
         raise StepTransitionRefused(f"step {name!r} of run {run_id}: {current} -> {to} is not allowed")
 
 
+def mark_sent_again(session: Session, run_id: str) -> Run | None:
+    """A queued run's message is sent again: its send time and count, if it is still queued."""
+    query = (update(Run).where(col(Run.id) == run_id, col(Run.status) == RunStatus.QUEUED)
+             .values(sent_at=utcnow(), sends=col(Run.sends) + 1).execution_options(synchronize_session=False))
+    if _rowcount(session.execute(query)) != 1:
+        return None
+    return session.get(Run, run_id, populate_existing=True)
+
+
+def record_loss(session: Session, run_id: str, cause: str) -> None:
+    """Why the worker of a running run was lost (kept for the error if the attempts run out)."""
+    session.execute(update(Run).where(col(Run.id) == run_id, col(Run.status) == RunStatus.RUNNING)
+                    .values(lost=cause[:500]).execution_options(synchronize_session=False))
+
+
+def running_step(session: Session, run_id: str) -> str | None:
+    return session.exec(select(RunStep.name).where(RunStep.run_id == run_id, RunStep.status == StepStatus.RUNNING)
+                        .order_by(col(RunStep.position))).first()
+
+
+def fail_running(session: Session, run_id: str, message: str) -> bool:
+    """running -> failed, whoever holds it, naming the step that was running."""
+    step = running_step(session, run_id)
+    return move(session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={"step": step, "message": message})
+
+
 def cancel(session: Session, run_id: str, by: str) -> bool:
     """queued or running -> canceled; True when it moved."""
     return move(session, run_id, RunStatus.CANCELED, finished_at=utcnow(),
@@ -160,6 +205,16 @@ def cancel(session: Session, run_id: str, by: str) -> bool:
 
 
 # A worker's attempt -----------------------------------------------------------------------
+
+
+def _retried(method: Callable[P, R]) -> Callable[P, R]:
+    """The write tried again while the database fails for a passing reason (app.db.retry):
+    a run must not fail because SQLite was busy or PostgreSQL dropped a connection."""
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return retrying(lambda: method(*args, **kwargs), what=method.__name__)
+
+    return wrapper
 
 
 class Attempt:
@@ -172,17 +227,33 @@ class Attempt:
         self.number = number
 
     @classmethod
-    def claim(cls, engine: Engine, run_id: str) -> tuple[Attempt, Run] | None:
+    def claim(cls, engine: Engine, run_id: str, max_attempts: int) -> tuple[Attempt, Run] | None:
         """queued -> running with the attempt number bumped; None if the run was not queued.
-        A new attempt starts from the first step: what a lost one recorded is cleared."""
-        with UnitOfWork(engine) as uow:
-            now = utcnow()
-            if not move(uow.session, run_id, RunStatus.RUNNING, bump_attempt=True, started_at=now, heartbeat_at=now):
-                return None
-            run = uow.session.get_one(Run, run_id)
-            if run.attempt > 1:
-                _start_over(uow.session, run_id)
-        return cls(engine, run_id, run.attempt), run
+        A new attempt starts from the first step: what a lost one recorded is cleared. A run
+        whose workers were lost `max_attempts` times is failed instead, naming the step they
+        were running and why they were lost."""
+        def claim_once() -> tuple[Attempt, Run] | None:
+            with UnitOfWork(engine) as uow:
+                run = uow.session.exec(select(Run).where(Run.id == run_id).with_for_update()).first()
+                if run is None or run.status != RunStatus.QUEUED:
+                    return None
+                if run.attempt >= max_attempts:
+                    cause = run.lost or "its heartbeat stopped"
+                    step = running_step(uow.session, run_id)
+                    move(uow.session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={
+                        "step": step, "message": f"the worker running this run was lost {run.attempt} times "
+                        f"(last: {cause}); stopped after {max_attempts} attempts (RETRAINER_MAX_ATTEMPTS)"})
+                    return None
+                now = utcnow()
+                if not move(uow.session, run_id, RunStatus.RUNNING, bump_attempt=True, started_at=now,
+                            heartbeat_at=now):
+                    return None
+                uow.session.refresh(run)
+                if run.attempt > 1:
+                    _start_over(uow.session, run_id)
+            return cls(engine, run_id, run.attempt), run
+
+        return retrying(claim_once, what=f"claim of run {run_id}")
 
     @staticmethod
     def current(engine: Engine, run_id: str) -> Run | None:
@@ -193,9 +264,12 @@ class Attempt:
     def release_if_silent(engine: Engine, run_id: str, attempt: int, timeout: timedelta) -> bool:
         """running -> queued when the attempt's heartbeat is older than `timeout`: its worker
         is gone, so the run may be claimed again (with a higher attempt)."""
-        with UnitOfWork(engine) as uow:
-            return move(uow.session, run_id, RunStatus.QUEUED, attempt=attempt,
-                        heartbeat_before=utcnow() - timeout)
+        def release() -> bool:
+            with UnitOfWork(engine) as uow:
+                return move(uow.session, run_id, RunStatus.QUEUED, attempt=attempt,
+                            heartbeat_before=utcnow() - timeout)
+
+        return retrying(release, what=f"release of run {run_id}")
 
     def _fence(self, session: Session) -> Run:
         run = session.exec(select(Run).where(Run.id == self.run_id).with_for_update()).first()
@@ -203,16 +277,19 @@ class Attempt:
             raise RunInactive(self.run_id)
         return run
 
+    @_retried
     def heartbeat(self) -> bool:
         with UnitOfWork(self.engine) as uow:
             query = (update(Run).where(col(Run.id) == self.run_id, col(Run.status) == RunStatus.RUNNING,
                                        col(Run.attempt) == self.number).values(heartbeat_at=utcnow()))
             return _rowcount(uow.session.execute(query)) == 1
 
+    @_retried
     def check_active(self) -> None:
         with Session(self.engine) as session:
             self._fence(session)
 
+    @_retried
     def _step(self, name: str, to: StepStatus, **fields: Any) -> None:
         with UnitOfWork(self.engine) as uow:
             run = self._fence(uow.session)
@@ -232,11 +309,13 @@ class Attempt:
     def step_failed(self, name: str, message: str) -> None:
         self._step(name, StepStatus.FAILED, finished_at=utcnow(), error=message[:STEP_ERROR_CHARS])
 
+    @_retried
     def add_output(self, **fields: Any) -> None:
         with UnitOfWork(self.engine) as uow:
             self._fence(uow.session)
             uow.session.add(RunOutput(run_id=self.run_id, **fields))
 
+    @_retried
     def find_reusable(self, workspace_id: str, fingerprint: str) -> tuple[str, str, list[RunOutput]] | None:
         """The newest succeeded step of another run of the workspace with this fingerprint:
         (the run that computed its outputs, the step's name, the outputs)."""
@@ -253,6 +332,7 @@ class Attempt:
             # Name the run that computed the outputs, not one that reused them.
             return row.reused_from or row.run_id, row.name, found
 
+    @_retried
     def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None) -> None:
         """Registers the run's model versions and marks it succeeded in one fenced
         transaction: a run canceled meanwhile registers nothing."""
@@ -265,6 +345,7 @@ class Attempt:
                         model_name=first.name if first else None, model_version=first.version if first else None):
                 raise RunInactive(self.run_id)
 
+    @_retried
     def finish(self, status: RunStatus, *, error: dict[str, Any]) -> None:
         """Ends the run as failed or canceled (success goes through `succeed`)."""
         with UnitOfWork(self.engine) as uow:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlmodel import Session
 
 from app.core.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor
 from app.core.settings import Settings
@@ -48,6 +49,16 @@ def unit_of_work(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
+
+
+def reader(runtime: RuntimeDep) -> Iterator[Session]:
+    """A read-only session for routes that only read: it never takes SQLite's write lock,
+    so reads neither wait for writers nor hold them up."""
+    with runtime.read_session() as session:
+        yield session
+
+
+ReaderDep = Annotated[Session, Depends(reader, scope="function")]
 
 
 def page_request(

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import Problem, RetrainerError
+from app.core.errors import Problem, RetrainerError, validation_problems
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://retrainer.dev/problems/"
@@ -51,8 +51,10 @@ def problem_media_type_in_spec(spec: dict[str, Any]) -> dict[str, Any]:
         for operation in item.values():
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
-                if content.get("application/json", {}).get("schema", {}).get("$ref") == ref:
-                    content[PROBLEM_JSON] = content.pop("application/json")
+                for media_type in list(content):
+                    # A route answering text or a file still answers its errors as problems.
+                    if media_type != PROBLEM_JSON and content[media_type].get("schema", {}).get("$ref") == ref:
+                        content[PROBLEM_JSON] = content.pop(media_type)
     return spec
 
 
@@ -79,15 +81,7 @@ def internal_error_response() -> JSONResponse:
 
 
 def _validation_errors(exc: RequestValidationError) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        msg = err.get("msg", "invalid value")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field; remove it (see the OpenAPI schema for the accepted fields)"
-        elif err.get("type") == "missing":
-            msg = "field required"
-        out.append({"loc": list(err.get("loc", ())), "msg": msg})
-    return out
+    return validation_problems(list(exc.errors()))
 
 
 _STATUS_TITLES = {

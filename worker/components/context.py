@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+@dataclass(frozen=True)
+class StepLimits:
+    """Bounds the operator sets (RETRAINER_*), so that no data makes a step unbounded."""
+
+    max_confusion_matrix_classes: int = 50
+    max_decompressed_bytes: int = 2 * 1024**3
+    max_data_rows: int = 50_000_000
+
+
 class StepFailed(Exception):
     """A failure the user can act on; the message is shown as the run's error.
 
@@ -34,3 +43,4 @@ class StepContext:
     # Call between long stretches of work: raises RunInactive (from app.runs.store) once the
     # run was canceled or taken over by another attempt, and the executor stops the step.
     check_canceled: Callable[[], None] = field(default=lambda: None)
+    limits: StepLimits = field(default_factory=StepLimits)

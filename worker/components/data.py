@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
 import json
 import os
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
-from app.components.settings import ExportDataSettings, ImportDataSettings
+from app.components.settings import COMPRESSED_CSV, ExportDataSettings, ImportDataSettings
 from worker.components._common import get_dataset, list_names
 from worker.components.context import StepContext, StepFailed
 
 
-def _read_csv(path: Path, settings: ImportDataSettings) -> pd.DataFrame:
+class _Capped(io.RawIOBase):
+    """A decompressing reader that refuses to give more than `limit` bytes."""
+
+    def __init__(self, source: BinaryIO, limit: int, path: str) -> None:
+        self.source, self.limit, self.path, self.count = source, limit, path, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.source.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise StepFailed(f"{self.path} decompresses to more than {self.limit} bytes "
+                             "(RETRAINER_MAX_DECOMPRESSED_BYTES); split it or raise the limit")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _open_csv(path: Path, fmt: str, ctx: StepContext, settings: ImportDataSettings) -> Any:
+    """The file to parse: the path of a plain CSV, or a capped decompressing reader."""
+    kind = COMPRESSED_CSV.get(fmt)
+    if kind is None:
+        return path
+    opener = gzip.open if kind == "gzip" else bz2.open
+    stream: BinaryIO = opener(path, "rb")  # type: ignore[assignment]
+    return io.BufferedReader(_Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))
+
+
+def _read_csv(path: Path, settings: ImportDataSettings, source: Any = None, max_rows: int | None = None) -> pd.DataFrame:
     separator = settings.separator
     options: dict[str, Any] = {}
     if len(separator) > 1:
@@ -27,7 +59,10 @@ def _read_csv(path: Path, settings: ImportDataSettings) -> pd.DataFrame:
         options["sep"] = separator
     try:
         return pd.read_csv(
-            path,
+            path if source is None else source,
+            # Never guessed from the name: a file is decompressed only when its format says so.
+            compression=None,
+            nrows=max_rows,
             header=0 if settings.has_header else None,
             skipinitialspace=settings.skip_initial_space,
             na_values=settings.na_values or None,
@@ -42,6 +77,9 @@ def _read_csv(path: Path, settings: ImportDataSettings) -> pd.DataFrame:
             f"{exc.object[exc.start:exc.start + 1]!r} at position {exc.start} is invalid; "
             "set encoding to the file's encoding (e.g. 'latin-1' or 'cp1252')"
         ) from None
+    except (EOFError, OSError) as exc:  # a compressed format whose bytes are not that
+        raise StepFailed(f"cannot decompress {settings.path} as {settings.resolved_format}: {exc}; "
+                         "check the file and its format") from None
     except pd.errors.EmptyDataError:
         skipped = f" after skipping {settings.skip_rows} lines" if settings.skip_rows else ""
         raise StepFailed(f"the file {settings.path} has no data{skipped}") from None
@@ -71,6 +109,25 @@ def _read_parquet(path: Path, settings: ImportDataSettings, ctx: StepContext) ->
         ) from None
 
 
+def _check_parquet_size(path: Path, settings: ImportDataSettings, ctx: StepContext) -> None:
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        raise StepFailed(
+            f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
+        ) from None
+    if meta.num_rows > ctx.limits.max_data_rows:
+        raise StepFailed(f"{settings.path} has {meta.num_rows} rows, more than {ctx.limits.max_data_rows} "
+                         "(RETRAINER_MAX_DATA_ROWS)")
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if unpacked > ctx.limits.max_decompressed_bytes:
+        raise StepFailed(f"{settings.path} decompresses to {unpacked} bytes, more than "
+                         f"{ctx.limits.max_decompressed_bytes} (RETRAINER_MAX_DECOMPRESSED_BYTES)")
+
+
 def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str, Any]) -> dict[str, Any]:
     path = ctx.input_path(settings.path)
     fmt = settings.resolved_format
@@ -78,10 +135,19 @@ def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str
         raise StepFailed(f"the file {settings.path} is empty")
     ctx.check_canceled()
 
+    max_rows = ctx.limits.max_data_rows
     if fmt == "parquet":
+        _check_parquet_size(path, settings, ctx)
         df = _read_parquet(path, settings, ctx)
     else:
-        df = _read_csv(path, settings)
+        source = _open_csv(path, fmt, ctx, settings)
+        try:
+            df = _read_csv(path, settings, source, max_rows=max_rows + 1)
+        finally:
+            if source is not path:
+                source.close()
+        if len(df) > max_rows:
+            raise StepFailed(f"{settings.path} has more than {max_rows} rows (RETRAINER_MAX_DATA_ROWS)")
         names = settings.column_names
         if names is not None:
             if len(names) != df.shape[1]:
@@ -147,7 +213,7 @@ def export_data(ctx: StepContext, settings: ExportDataSettings, inputs: dict[str
                     "cannot be stored in Parquet: clean it first, or write CSV"
                 ) from None
         else:
-            df.to_csv(temporary, index=False)
+            df.to_csv(temporary, index=False, compression=COMPRESSED_CSV.get(fmt))
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

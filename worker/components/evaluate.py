@@ -238,6 +238,14 @@ def _classification_metrics(
             except ValueError as exc:
                 ctx.log.warning("log_loss is left out: %s", exc)
 
+    limit = ctx.limits.max_confusion_matrix_classes
+    if len(labels) > limit:
+        # K x K numbers, kept in the run, its step and its model version: bounded.
+        metrics["confusion_matrix"] = None
+        metrics["confusion_matrix_note"] = (f"left out: {len(labels)} classes is more than "
+                                            f"{limit} (RETRAINER_MAX_CONFUSION_MATRIX_CLASSES)")
+        ctx.log.info("confusion matrix %s", metrics["confusion_matrix_note"])
+        return metrics
     matrix = skm.confusion_matrix(y_true, y_pred, labels=compared)
     metrics["confusion_matrix"] = {
         "labels": [python_scalar(v) for v in labels],

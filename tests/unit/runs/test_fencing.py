@@ -36,7 +36,7 @@ def _model(name: str = "fenced") -> dict[str, object]:
 
 def test_a_taken_over_attempt_can_write_nothing(engine: Engine) -> None:
     run_id = run_with_steps(engine)
-    claimed = Attempt.claim(engine, run_id)
+    claimed = Attempt.claim(engine, run_id, 3)
     assert claimed is not None
     first, run = claimed
     assert first.number == 1 and run.status == RunStatus.RUNNING
@@ -47,7 +47,7 @@ def test_a_taken_over_attempt_can_write_nothing(engine: Engine) -> None:
     assert not Attempt.release_if_silent(engine, run_id, 1, timedelta(seconds=30))
     _silence(engine, run_id)
     assert Attempt.release_if_silent(engine, run_id, 1, timedelta(seconds=30))
-    second_claim = Attempt.claim(engine, run_id)
+    second_claim = Attempt.claim(engine, run_id, 3)
     assert second_claim is not None
     second = second_claim[0]
     assert second.number == 2
@@ -80,7 +80,7 @@ def test_a_taken_over_attempt_can_write_nothing(engine: Engine) -> None:
 
 def test_a_canceled_run_stops_its_attempt(engine: Engine) -> None:
     run_id = run_with_steps(engine)
-    claimed = Attempt.claim(engine, run_id)
+    claimed = Attempt.claim(engine, run_id, 3)
     assert claimed is not None
     attempt = claimed[0]
     attempt.step_started("import", "f" * 64)
@@ -97,8 +97,8 @@ def test_a_canceled_run_stops_its_attempt(engine: Engine) -> None:
 
 def test_a_run_is_claimed_once(engine: Engine) -> None:
     run_id = run_with_steps(engine)
-    assert Attempt.claim(engine, run_id) is not None
-    assert Attempt.claim(engine, run_id) is None  # a duplicate delivery finds it running
+    assert Attempt.claim(engine, run_id, 3) is not None
+    assert Attempt.claim(engine, run_id, 3) is None  # a duplicate delivery finds it running
 
 
 def test_model_versions_count_up_per_name_in_the_run_transaction(engine: Engine) -> None:
@@ -106,7 +106,7 @@ def test_model_versions_count_up_per_name_in_the_run_transaction(engine: Engine)
     ws = workspace(engine)
     for _ in range(3):
         run_id = run_with_steps(engine, workspace_id=ws)
-        claimed = Attempt.claim(engine, run_id)
+        claimed = Attempt.claim(engine, run_id, 3)
         assert claimed is not None
         claimed[0].succeed([_model("counted")], metrics=None)
         with Session(engine) as session:

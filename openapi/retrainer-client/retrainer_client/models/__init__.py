@@ -69,7 +69,7 @@ from .token_response import TokenResponse
 from .version_create import VersionCreate
 from .version_out import VersionOut
 from .version_out_parameters import VersionOutParameters
-from .version_out_steps import VersionOutSteps
+from .version_out_steps_type_0 import VersionOutStepsType0
 from .version_page import VersionPage
 from .worker_check_out import WorkerCheckOut
 
@@ -143,7 +143,7 @@ __all__ = (
     "VersionCreate",
     "VersionOut",
     "VersionOutParameters",
-    "VersionOutSteps",
+    "VersionOutStepsType0",
     "VersionPage",
     "WorkerCheckOut",
 )

@@ -21,6 +21,7 @@ class EndpointOut:
         id (str):
         latest_version (int | None):
         name (str):
+        time_limit_seconds (int | None): Time limit of its runs; null: the service's default
         updated_at (datetime.datetime):
     """
 
@@ -31,6 +32,7 @@ class EndpointOut:
     id: str
     latest_version: int | None
     name: str
+    time_limit_seconds: int | None
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,6 +54,9 @@ class EndpointOut:
 
         name = self.name
 
+        time_limit_seconds: int | None
+        time_limit_seconds = self.time_limit_seconds
+
         updated_at = self.updated_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -65,6 +70,7 @@ class EndpointOut:
                 "id": id,
                 "latest_version": latest_version,
                 "name": name,
+                "time_limit_seconds": time_limit_seconds,
                 "updated_at": updated_at,
             }
         )
@@ -103,6 +109,13 @@ class EndpointOut:
 
         name = d.pop("name")
 
+        def _parse_time_limit_seconds(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        time_limit_seconds = _parse_time_limit_seconds(d.pop("time_limit_seconds"))
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         endpoint_out = cls(
@@ -113,6 +126,7 @@ class EndpointOut:
             id=id,
             latest_version=latest_version,
             name=name,
+            time_limit_seconds=time_limit_seconds,
             updated_at=updated_at,
         )
 

@@ -17,11 +17,14 @@ class EndpointPatch:
         default_version (int | None | Unset):
         description (None | str | Unset):
         enabled (bool | None | Unset):
+        time_limit_seconds (int | None | Unset): Time limit of this endpoint's runs, over the service's default; null
+            restores the default
     """
 
     default_version: int | None | Unset = UNSET
     description: None | str | Unset = UNSET
     enabled: bool | None | Unset = UNSET
+    time_limit_seconds: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         default_version: int | None | Unset
@@ -42,6 +45,12 @@ class EndpointPatch:
         else:
             enabled = self.enabled
 
+        time_limit_seconds: int | None | Unset
+        if isinstance(self.time_limit_seconds, Unset):
+            time_limit_seconds = UNSET
+        else:
+            time_limit_seconds = self.time_limit_seconds
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -51,6 +60,8 @@ class EndpointPatch:
             field_dict["description"] = description
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if time_limit_seconds is not UNSET:
+            field_dict["time_limit_seconds"] = time_limit_seconds
 
         return field_dict
 
@@ -85,10 +96,20 @@ class EndpointPatch:
 
         enabled = _parse_enabled(d.pop("enabled", UNSET))
 
+        def _parse_time_limit_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        time_limit_seconds = _parse_time_limit_seconds(d.pop("time_limit_seconds", UNSET))
+
         endpoint_patch = cls(
             default_version=default_version,
             description=description,
             enabled=enabled,
+            time_limit_seconds=time_limit_seconds,
         )
 
         return endpoint_patch

@@ -22,6 +22,7 @@ T = TypeVar("T", bound="RunOut")
 class RunOut:
     """
     Attributes:
+        attempt (int): How many times a worker took the run (more than 1: a worker was lost)
         created_at (datetime.datetime):
         endpoint_id (None | str):
         endpoint_version (int | None):
@@ -40,6 +41,7 @@ class RunOut:
         steps (list[StepOut]):
     """
 
+    attempt: int
     created_at: datetime.datetime
     endpoint_id: None | str
     endpoint_version: int | None
@@ -62,6 +64,8 @@ class RunOut:
         from ..models.model_ref import ModelRef  # noqa: PLC0415
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
+
+        attempt = self.attempt
 
         created_at = self.created_at.isoformat()
 
@@ -126,6 +130,7 @@ class RunOut:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "attempt": attempt,
                 "created_at": created_at,
                 "endpoint_id": endpoint_id,
                 "endpoint_version": endpoint_version,
@@ -156,6 +161,8 @@ class RunOut:
         from ..models.step_out import StepOut  # noqa: PLC0415
 
         d = dict(src_dict)
+        attempt = d.pop("attempt")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         def _parse_endpoint_id(data: object) -> None | str:
@@ -279,6 +286,7 @@ class RunOut:
             steps.append(steps_item)
 
         run_out = cls(
+            attempt=attempt,
             created_at=created_at,
             endpoint_id=endpoint_id,
             endpoint_version=endpoint_version,

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.version_out_parameters import VersionOutParameters
-    from ..models.version_out_steps import VersionOutSteps
+    from ..models.version_out_steps_type_0 import VersionOutStepsType0
 
 
 T = TypeVar("T", bound="VersionOut")
@@ -27,7 +27,8 @@ class VersionOut:
         parameters (VersionOutParameters):
         pipeline_digest (str):
         pipeline_id (str):
-        steps (VersionOutSteps):
+        steps (None | VersionOutStepsType0): The version's full step definitions; null unless the token has
+            pipelines:read
         version (int):
     """
 
@@ -39,11 +40,13 @@ class VersionOut:
     parameters: VersionOutParameters
     pipeline_digest: str
     pipeline_id: str
-    steps: VersionOutSteps
+    steps: None | VersionOutStepsType0
     version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.version_out_steps_type_0 import VersionOutStepsType0  # noqa: PLC0415
+
         created_at = self.created_at.isoformat()
 
         description: None | str
@@ -61,7 +64,11 @@ class VersionOut:
 
         pipeline_id = self.pipeline_id
 
-        steps = self.steps.to_dict()
+        steps: dict[str, Any] | None
+        if isinstance(self.steps, VersionOutStepsType0):
+            steps = self.steps.to_dict()
+        else:
+            steps = self.steps
 
         version = self.version
 
@@ -87,7 +94,7 @@ class VersionOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.version_out_parameters import VersionOutParameters  # noqa: PLC0415
-        from ..models.version_out_steps import VersionOutSteps  # noqa: PLC0415
+        from ..models.version_out_steps_type_0 import VersionOutStepsType0  # noqa: PLC0415
 
         d = dict(src_dict)
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -111,7 +118,20 @@ class VersionOut:
 
         pipeline_id = d.pop("pipeline_id")
 
-        steps = VersionOutSteps.from_dict(d.pop("steps"))
+        def _parse_steps(data: object) -> None | VersionOutStepsType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                steps_type_0 = VersionOutStepsType0.from_dict(data)
+
+                return steps_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | VersionOutStepsType0, data)
+
+        steps = _parse_steps(d.pop("steps"))
 
         version = d.pop("version")
 

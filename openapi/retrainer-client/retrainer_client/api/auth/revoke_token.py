@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.o_auth_error_body import OAuthErrorBody
 from ...models.problem_details import ProblemDetails
 from ...models.revoke_token_body import RevokeTokenBody
 from ...types import Response
@@ -28,10 +29,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ProblemDetails | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | OAuthErrorBody | ProblemDetails | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = cast(Any, None)
         return response_200
+
+    if response.status_code == 400:
+        response_400 = OAuthErrorBody.from_dict(response.json())
+
+        return response_400
 
     if 400 <= response.status_code <= 499:
         response_4xx = ProblemDetails.from_dict(response.json())
@@ -51,7 +59,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails]:
+) -> Response[Any | OAuthErrorBody | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +72,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RevokeTokenBody,
-) -> Response[Any | ProblemDetails]:
+) -> Response[Any | OAuthErrorBody | ProblemDetails]:
     """Revoke an access token (RFC 7009)
 
     Args:
@@ -75,7 +83,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[Any | OAuthErrorBody | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +101,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RevokeTokenBody,
-) -> Any | ProblemDetails | None:
+) -> Any | OAuthErrorBody | ProblemDetails | None:
     """Revoke an access token (RFC 7009)
 
     Args:
@@ -104,7 +112,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        Any | OAuthErrorBody | ProblemDetails
     """
 
     return sync_detailed(
@@ -117,7 +125,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RevokeTokenBody,
-) -> Response[Any | ProblemDetails]:
+) -> Response[Any | OAuthErrorBody | ProblemDetails]:
     """Revoke an access token (RFC 7009)
 
     Args:
@@ -128,7 +136,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[Any | OAuthErrorBody | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +152,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RevokeTokenBody,
-) -> Any | ProblemDetails | None:
+) -> Any | OAuthErrorBody | ProblemDetails | None:
     """Revoke an access token (RFC 7009)
 
     Args:
@@ -155,7 +163,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        Any | OAuthErrorBody | ProblemDetails
     """
 
     return (

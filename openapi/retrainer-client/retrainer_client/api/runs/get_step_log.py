@@ -32,12 +32,12 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if 400 <= response.status_code <= 499:
-        response_4xx = ProblemDetails.from_dict(response.text)
+        response_4xx = ProblemDetails.from_dict(response.json())
 
         return response_4xx
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ProblemDetails.from_dict(response.text)
+        response_5xx = ProblemDetails.from_dict(response.json())
 
         return response_5xx
 

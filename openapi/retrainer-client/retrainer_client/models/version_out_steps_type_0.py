@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from ..models.step_spec import StepSpec
 
 
-T = TypeVar("T", bound="VersionOutSteps")
+T = TypeVar("T", bound="VersionOutStepsType0")
 
 
 @_attrs_define
-class VersionOutSteps:
+class VersionOutStepsType0:
     additional_properties: dict[str, StepSpec] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,7 +30,7 @@ class VersionOutSteps:
         from ..models.step_spec import StepSpec  # noqa: PLC0415
 
         d = dict(src_dict)
-        version_out_steps = cls()
+        version_out_steps_type_0 = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -38,8 +38,8 @@ class VersionOutSteps:
 
             additional_properties[prop_name] = additional_property
 
-        version_out_steps.additional_properties = additional_properties
-        return version_out_steps
+        version_out_steps_type_0.additional_properties = additional_properties
+        return version_out_steps_type_0
 
     @property
     def additional_keys(self) -> list[str]:

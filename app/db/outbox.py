@@ -1,0 +1,121 @@
+"""The transactional outbox: tasks for the workers recorded with the rows they name.
+
+`UnitOfWork.enqueue` adds an `OutboxMessage` in the unit's own transaction, so a
+run and its message commit together or not at all. Once the unit commits, it
+sends its messages at once (the fast path) and marks them sent. A message that
+could not be sent then (the broker is down, the process died between the commit
+and the send) stays pending, and an `OutboxRelay` (a thread in every API and
+worker process) sends it when the broker answers again. Sending twice is
+harmless: a worker claims a run once (see app.runs.store).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.core.clock import utcnow
+from app.core.queue import TaskQueue
+from app.db.engine import read_session
+from app.db.tables import OutboxMessage
+
+log = logging.getLogger("retrainer.outbox")
+
+# The fast path gets this long to send a message before a relay sends it too.
+RELAY_AFTER = timedelta(seconds=2)
+KEEP_SENT = timedelta(days=1)
+BATCH = 100
+
+
+def record(session: Session, task: str, args: Sequence[Any], *, queue: str, task_id: str | None = None,
+           options: dict[str, Any] | None = None) -> OutboxMessage:
+    message = OutboxMessage(task=task, args=list(args), task_id=task_id, queue=queue, options=options or {})
+    session.add(message)
+    return message
+
+
+def _mark_sent(engine: Engine, message_id: str) -> None:
+    with Session(engine) as session:
+        session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id,
+                                                    col(OutboxMessage.sent_at).is_(None))
+                        .values(sent_at=utcnow()))
+        session.commit()
+
+
+def _mark_failed(engine: Engine, message_id: str) -> None:
+    with Session(engine) as session:
+        session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id)
+                        .values(failures=col(OutboxMessage.failures) + 1))
+        session.commit()
+
+
+def send(engine: Engine, queue: TaskQueue, messages: Iterable[OutboxMessage]) -> int:
+    """Sends the messages in order and marks each sent; stops at the first the broker
+    refuses (it stays pending for a relay). Returns how many were sent."""
+    sent = 0
+    for message in messages:
+        try:
+            queue.send(message.task, *message.args, task_id=message.task_id, queue=message.queue,
+                       options=message.options)
+        except Exception as exc:  # noqa: BLE001 - kombu raises many kinds; all mean "not sent"
+            log.warning("could not send %s %s, it stays in the outbox: %s", message.task, message.task_id,
+                        type(exc).__name__)
+            with contextlib.suppress(Exception):
+                _mark_failed(engine, message.id)
+            break
+        _mark_sent(engine, message.id)
+        sent += 1
+    return sent
+
+
+def pending(engine: Engine, queue: str, limit: int = BATCH) -> list[OutboxMessage]:
+    """Messages for `queue` that are not sent and that their request had time to send."""
+    with read_session(engine) as session:
+        return list(session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.queue == queue,
+                                        col(OutboxMessage.created_at) < utcnow() - RELAY_AFTER)
+            .order_by(col(OutboxMessage.created_at)).limit(limit)))
+
+
+def relay_once(engine: Engine, queue: TaskQueue) -> int:
+    return send(engine, queue, pending(engine, queue.settings.queue))
+
+
+def purge_sent(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.execute(delete(OutboxMessage).where(col(OutboxMessage.sent_at) < utcnow() - KEEP_SENT))
+        session.commit()
+
+
+class OutboxRelay(threading.Thread):
+    """Sends what the outbox holds every `interval` seconds, until stopped."""
+
+    def __init__(self, engine: Engine, queue: TaskQueue, interval: float,
+                 guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext) -> None:
+        super().__init__(daemon=True, name="retrainer-outbox-relay")
+        self.engine, self.queue, self.interval, self.guard = engine, queue, interval, guard
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        ticks = 0
+        while not self._stop_event.wait(self.interval):
+            ticks += 1
+            try:
+                with self.guard():
+                    relay_once(self.engine, self.queue)
+                    if ticks % 600 == 0:
+                        purge_sent(self.engine)
+            except Exception:
+                log.warning("outbox relay pass failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop_event.set()
