@@ -23,6 +23,7 @@ from app.models_registry.router import router as models_router
 from app.ops.worker_checks import router as worker_checks_router
 from app.pipelines.router import router as pipelines_router
 from app.runs.router import router as runs_router
+from app.studio import router as studio
 
 log = logging.getLogger("retrainer")
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(package_doc or "").strip(),
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None, redoc_url=None,  # app.studio serves /docs from vendored assets (no CDN)
     )
     app.state.settings = settings
     app.state.login_limiter = FailedLoginLimiter(
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    pipelines_router, endpoints_router, runs_router, models_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
+    studio.install(app)
 
     default_openapi = app.openapi
 
