@@ -117,26 +117,27 @@ export function drawGraph(steps, components, { onSelect, label = "Pipeline graph
   canvas.style.height = `${height}px`;
   const buttons = {};
   for (const [name, step] of Object.entries(steps)) {
-    const nameId = uid("step-name");
     const descId = uid("step-desc");
     const reads = edges.filter((e) => e.to === name).map((e) => `${e.inputPort} from ${e.from}.${e.outputPort}`);
     const state = h("span", { class: "step-state" });
+    // The button's visible text is exactly the step's name (its accessible name); the
+    // component and the state sit beside it in the box and describe it.
     const button = h("button", {
-      type: "button", class: "step", "aria-labelledby": nameId, "aria-describedby": descId,
-      "aria-pressed": "false", dataset: { step: name },
-    },
-    h("span", { class: "step-name", id: nameId }, name),
-    h("span", { class: "step-component" }, step.component),
-    state,
-    h("span", { class: "visually-hidden", id: descId },
-      `${step.component}${reads.length ? `, reads ${reads.join(", ")}` : ""}`));
-    button.style.left = `${position[name].x}px`;
-    button.style.top = `${position[name].y}px`;
-    button.style.width = `${BOX_W}px`;
-    button.style.height = `${BOX_H}px`;
+      type: "button", class: "step-button", "aria-describedby": descId, "aria-pressed": "false",
+      dataset: { step: name },
+    }, name);
+    const box = h("div", { class: "step" },
+      button,
+      h("span", { class: "step-component", id: descId }, step.component,
+        h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ""),
+        h("span", { class: "visually-hidden" }, ", "), state));
+    box.style.left = `${position[name].x}px`;
+    box.style.top = `${position[name].y}px`;
+    box.style.width = `${BOX_W}px`;
+    box.style.height = `${BOX_H}px`;
     button.addEventListener("click", () => onSelect && onSelect(name));
-    buttons[name] = { button, state };
-    canvas.append(button);
+    buttons[name] = { button, box, state };
+    canvas.append(box);
   }
 
   const element = h("div", { class: "graph", role: "group", "aria-label": label }, canvas);
@@ -148,7 +149,7 @@ export function drawGraph(steps, components, { onSelect, label = "Pipeline graph
     setState(name, status, text) {
       const b = buttons[name];
       if (!b) return;
-      b.button.className = `step status-${status}`;
+      b.box.className = `step status-${status}`;
       b.state.textContent = text || status;
     },
   };

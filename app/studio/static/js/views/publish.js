@@ -19,7 +19,7 @@ export async function publishDialog(pipeline, signal) {
     field("Endpoint", endpoint, { name: "endpoint", hint: "An existing endpoint's name, or a new name (letters, digits, . _ -)." }),
     options,
     field("Description", description, { name: "description" }),
-    field("Make it the endpoint's default version", makeDefault, { name: "make_default" }),
+    field("Make it the default version", makeDefault, { name: "make_default" }),
     h("div", { class: "buttons" }, publish),
     result);
   form.querySelector(`.field[data-field="make_default"]`).classList.add("checkbox");
