@@ -6,7 +6,7 @@
 import { h, uid } from "./dom.js";
 
 const BOX_W = 176;
-const BOX_H = 68;
+const BOX_H = 76;
 const GAP_X = 36;
 const GAP_Y = 60;
 const PAD = 16;
