@@ -70,7 +70,7 @@ def test_submit_shows_each_422_error_beside_its_field_then_opens_the_run(studio,
     data_path.fill("datastore://default/small/train.csv")
     dialog.get_by_label("Experiment").fill("not a name!")
     dialog.get_by_role("button", name="Submit", exact=True).click()
-    expect(dialog.get_by_label("Experiment")).to_have_accessible_description(re.compile("pattern|match", re.I))
+    expect(dialog.get_by_label("Experiment")).to_have_accessible_description(re.compile("pattern|match", re.IGNORECASE))
     expect(data_path).not_to_have_attribute("aria-invalid", "true")
 
     dialog.get_by_label("Experiment").fill("fixed")
