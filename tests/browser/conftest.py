@@ -95,24 +95,38 @@ class Studio:
 
 
 @pytest.fixture
-def studio(browser, api, screenshots, request) -> Iterator[Studio]:
-    context = browser.new_context(viewport=LAPTOP, accept_downloads=True)
-    page = context.new_page()
-    tab = Studio(url=api.url, page=page, context=context, shots=screenshots,
-                 prefix=request.node.name.removeprefix("test_"))
+def open_tab(browser, screenshots, request):
+    """Opens a tab on the studio of the API at `url`; at the end, fails the test on any
+    console error or page error the tab saw."""
+    tabs: list[Studio] = []
 
-    def on_console(message) -> None:
-        # The browser logs every 4xx answer as "Failed to load resource"; the tests that
-        # provoke them check what the page shows instead.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            tab.problems.append(f"console error: {message.text}")
+    def _open(url: str) -> Studio:
+        context = browser.new_context(viewport=LAPTOP, accept_downloads=True)
+        page = context.new_page()
+        tab = Studio(url=url, page=page, context=context, shots=screenshots,
+                     prefix=request.node.name.removeprefix("test_") + (f"-{len(tabs)}" if tabs else ""))
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
-    yield tab
-    context.close()
+        def on_console(message) -> None:
+            # The browser logs every 4xx answer as "Failed to load resource"; the tests that
+            # provoke them check what the page shows instead.
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                tab.problems.append(f"console error: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
+        tabs.append(tab)
+        return tab
+
+    yield _open
+    for tab in tabs:
+        tab.context.close()
     # A refused script or style shows up as a console error naming the Content Security Policy.
-    assert tab.problems == [], tab.problems
+    assert [p for tab in tabs for p in tab.problems] == []
+
+
+@pytest.fixture
+def studio(open_tab, api) -> Studio:
+    return open_tab(api.url)
 
 
 @pytest.fixture

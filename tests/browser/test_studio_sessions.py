@@ -4,12 +4,14 @@ its errors name, a 202 that opens the run, sign-out, an expired session, keyboar
 from __future__ import annotations
 
 import re
+import secrets
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.conftest import bearer, password_token
+from tests.conftest import bearer, password_token, start_api, stop_process
 from tests.pipeline_samples import small_csv, small_pipeline
 
 
@@ -156,3 +158,38 @@ def test_keyboard_only_publish_and_tabs(studio, workspace_user, small_endpoint):
     expect(page.get_by_role("group", name="algorithm")).to_contain_text("Pipeline parameter algorithm")
     page.set_viewport_size(PHONE)
     studio.check("pipeline-phone")
+
+
+def test_runs_update_live_without_reloading(open_tab, backend, workspace_user, small_endpoint, tmp_path):
+    """Runs held in a queue that no worker reads: the list and the run's page show them
+    queued, then canceled as soon as that happens elsewhere, without a reload."""
+    queue = "held-" + secrets.token_hex(4)
+    server = start_api(backend, tmp_path / "api.log", RETRAINER_QUEUE=queue)
+    try:
+        held = [httpx.post(f"{server.url}/endpoints/small-income/runs", json={"experiment": f"held-{i}"},
+                           headers=small_endpoint).json()["id"] for i in range(2)]
+        studio = open_tab(server.url)
+        page = studio.page
+        studio.open("#/runs")
+        studio.sign_in(workspace_user)
+        runs = page.get_by_role("table", name="Runs")
+        for run_id in held:
+            expect(runs.get_by_role("row", name=re.compile(run_id))).to_contain_text("queued")
+        studio.check("runs-queued")
+        box = runs.bounding_box()
+        assert httpx.post(f"{server.url}/runs/{held[1]}/cancel", headers=small_endpoint).status_code == 200
+        expect(runs.get_by_role("row", name=re.compile(held[1]))).to_contain_text("canceled", timeout=40_000)
+        expect(runs.get_by_role("row", name=re.compile(held[0]))).to_contain_text("queued")
+        assert runs.bounding_box() == box  # updated in place: nothing moved
+
+        runs.get_by_role("link", name=held[0]).click()
+        expect(page.get_by_label("Status")).to_have_text("queued")
+        expect(page.get_by_role("button", name="Cancel run")).to_be_visible()
+        studio.check("run-queued")
+        assert httpx.post(f"{server.url}/runs/{held[0]}/cancel", headers=small_endpoint).status_code == 200
+        expect(page.get_by_label("Status")).to_have_text("canceled", timeout=40_000)
+        expect(page.get_by_role("button", name="Cancel run")).to_be_hidden()
+        steps = page.get_by_role("group", name=f"Steps of run {held[0]}")
+        expect(steps.get_by_role("button", name="import", exact=True)).to_have_accessible_description(re.compile("canceled"))
+    finally:
+        stop_process(server.process)

@@ -23,6 +23,8 @@ let controller = null;
 function stopView() {
   if (controller) controller.abort();
   controller = null;
+  // A dialog of the page being left (or of an expired session) must not stay on top.
+  document.querySelectorAll("dialog[open]").forEach((d) => d.close());
 }
 
 function shell(signedIn) {

@@ -8,6 +8,9 @@ import { duration, TERMINAL, time } from "./format.js";
 import { follow, loadRun, sleep } from "./follow.js";
 import { badge, empty, link, moreButton, showProblem, table } from "./ui.js";
 
+// One long-poll at a time (browsers allow few connections per host): the oldest unfinished
+// run is followed, and the other rows are refreshed with it, at the latest every 10 s.
+const ACTIVE_REFRESH_MS = 10_000;
 const IDLE_REFRESH_MS = 20_000;
 
 export async function runTable(container, { filter = {}, emptyText, signal, caption = "Runs" }) {
@@ -115,11 +118,11 @@ export async function runTable(container, { filter = {}, emptyText, signal, capt
           const oldest = active[active.length - 1];
           const { run, etag } = await loadRun(oldest.id, signal);
           if (run.status === oldest.status) {
-            // One change of that run (or 30 s) is the cue to refresh every row.
+            // A change of that run (or 10 s) is the cue to refresh every row.
             const inner = new AbortController();
             const stop = () => inner.abort();
             signal.addEventListener("abort", stop, { once: true });
-            const timer = setTimeout(stop, 31_000);
+            const timer = setTimeout(stop, ACTIVE_REFRESH_MS);
             await follow(oldest.id, etag, { signal: inner.signal, onUpdate: stop });
             clearTimeout(timer);
             signal.removeEventListener("abort", stop);

@@ -212,7 +212,8 @@ async function renderRun(main, id, { signal }) {
           const ext = o.type === "model" ? "joblib" : (o.type === "metrics" ? "json" : "parquet");
           const filename = `${id}-${o.step}-${o.port}.${ext}`;
           const button = h("button", { type: "button", class: "secondary small", "aria-label": `Download ${o.step}.${o.port}` }, "Download");
-          button.addEventListener("click", () => download(o.url || `/runs/${seg(id)}/outputs/${seg(o.step)}/${seg(o.port)}`, filename).catch((e) => showProblem(stepBox, e)));
+          // The path is built here, never taken from the answer: the token goes only to this service.
+          button.addEventListener("click", () => download(`/runs/${seg(id)}/outputs/${seg(o.step)}/${seg(o.port)}`, filename).catch((e) => showProblem(stepBox, e)));
           return h("tr", {},
             h("th", { scope: "row" }, o.port), h("td", {}, o.type), h("td", { class: "num" }, bytes(o.size)),
             h("td", {}, h("code", { class: "sha" }, o.sha256)), h("td", {}, button));
