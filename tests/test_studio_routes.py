@@ -50,3 +50,12 @@ def test_docs_are_served_from_vendored_assets(client):
     vendor = ROOT / "app" / "studio" / "static" / "vendor" / "swagger-ui-dist"
     assert (vendor / "LICENSE").read_text().startswith(" ") or "Apache" in (vendor / "LICENSE").read_text()
     assert client.get("/redoc").status_code == 404  # FastAPI's CDN-based page is gone
+
+
+def test_readme_shows_the_studio_with_a_committed_screenshot():
+    readme = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]+\]\((docs/[^)]+\.png)\)", readme)
+    assert images, "the README shows the studio"
+    for image in images:
+        assert (ROOT / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "http://127.0.0.1:8000/studio/" in readme

@@ -102,6 +102,9 @@ async function renderPipeline(main, id, { signal }) {
     state.selected = name;
     graph.select(name);
     settingsPanel(stepBox, state, components, save);
+    // On a narrow screen the settings are below the graph: bring them into view.
+    const top = stepBox.getBoundingClientRect().top;
+    if (top > window.innerHeight || top < 0) stepBox.scrollIntoView({ block: "start", behavior: "smooth" });
   };
 
   const draw = () => {

@@ -103,7 +103,7 @@ async function renderRun(main, id, { signal }) {
 
   const modelLinks = (model) => {
     const href = `/models/${seg(model.name)}/versions/${model.version}/download`;
-    const dl = h("a", { href, download: `${model.name}-v${model.version}.joblib`, class: "button-link" }, "Download model");
+    const dl = h("a", { href, download: `${model.name}-v${model.version}.joblib`, class: "button-link small" }, "Download model");
     dl.addEventListener("click", (event) => {
       event.preventDefault();
       download(href, `${model.name}-v${model.version}.joblib`).catch((e) => showProblem(main, e));
