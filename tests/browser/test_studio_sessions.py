@@ -193,3 +193,72 @@ def test_runs_update_live_without_reloading(open_tab, backend, workspace_user, s
         expect(steps.get_by_role("button", name="import", exact=True)).to_have_accessible_description(re.compile("canceled"))
     finally:
         stop_process(server.process)
+
+
+def test_edit_and_remove_parameters_then_publish_a_second_version(studio, workspace_user, small_endpoint, client):
+    page = studio.page
+    studio.open("#/pipelines")
+    studio.sign_in(workspace_user)
+    page.get_by_role("link", name="small").click()
+    expect(page.get_by_role("heading", level=1, name="small")).to_be_visible()
+    pipeline_id = page.url.rsplit("/", 1)[1]
+    params = page.get_by_role("table", name="Pipeline parameters")
+
+    # Edit: seed's maximum becomes 50.
+    params.get_by_role("button", name="Edit seed").click()
+    dialog = page.get_by_role("dialog", name="Edit parameter seed")
+    expect(dialog.get_by_label("Maximum")).to_have_value("100")
+    dialog.get_by_label("Maximum").fill("50")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(params.get_by_role("row", name=re.compile("seed"))).to_contain_text("max 50")
+    # A default of the wrong type is refused by the server, beside the field.
+    params.get_by_role("button", name="Edit seed").click()
+    dialog = page.get_by_role("dialog", name="Edit parameter seed")
+    dialog.get_by_label("Default value").fill("many")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_label("Default value")).to_have_attribute("aria-invalid", "true")
+    studio.check("edit-parameter-422")
+    dialog.get_by_role("button", name="Close").click()
+
+    # Remove: the setting that used it takes the default back.
+    params.get_by_role("button", name="Remove algorithm").click()
+    dialog = page.get_by_role("dialog", name="Remove parameter algorithm")
+    expect(dialog).to_contain_text("train.algorithm")
+    dialog.get_by_role("button", name="Remove").click()
+    expect(dialog).to_be_hidden()
+    expect(params.get_by_role("row", name=re.compile("algorithm"))).to_have_count(0)
+    saved = client.get(f"/pipelines/{pipeline_id}", headers=small_endpoint).json()
+    assert "algorithm" not in saved["parameters"] and saved["parameters"]["seed"]["maximum"] == 50
+    assert saved["steps"]["train"]["settings"]["algorithm"] == "logistic_regression"
+
+    # Publish to the existing endpoint, not as the default.
+    page.get_by_role("button", name="Publish", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Publish pipeline")
+    dialog.get_by_label("Endpoint").fill("small-income")
+    dialog.get_by_label("Make it the default version").uncheck()
+    dialog.get_by_role("button", name="Publish", exact=True).click()
+    expect(dialog.get_by_role("status")).to_contain_text("small-income as version 2.")
+    dialog.get_by_role("link", name="Open endpoint small-income").click()
+    v1 = page.get_by_role("row", name=re.compile("Version 1"))
+    v2 = page.get_by_role("row", name=re.compile("Version 2"))
+    expect(v1.get_by_role("rowheader")).to_have_text("Version 1 default")
+    expect(v2.get_by_role("rowheader")).to_have_text("Version 2")
+    v2.get_by_role("button", name="Set as default").click()
+    expect(v2.get_by_role("rowheader")).to_have_text("Version 2 default")
+    expect(v1.get_by_role("rowheader")).to_have_text("Version 1")
+    expect(v1.get_by_role("button", name="Set as default")).to_be_visible()
+    assert client.get("/endpoints/small-income", headers=small_endpoint).json()["default_version"] == 2
+
+    # A disabled endpoint refuses runs (409), and says so in the dialog.
+    page.get_by_role("button", name="Disable endpoint").click()
+    expect(page.get_by_role("button", name="Enable endpoint")).to_be_visible()
+    v2.get_by_role("button", name="Submit", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Submit run")
+    dialog.get_by_role("button", name="Submit", exact=True).click()
+    expect(dialog.get_by_role("alert")).to_contain_text("disabled")
+    studio.check("disabled-endpoint")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Enable endpoint").click()
+    expect(page.get_by_role("button", name="Disable endpoint")).to_be_visible()
+    assert client.get("/endpoints/small-income", headers=small_endpoint).json()["enabled"] is True

@@ -43,8 +43,11 @@ async function renderEndpoint(main, id, tab, { signal }) {
   const toggle = h("button", { type: "button", class: "secondary" });
   const tabBox = h("div", {});
 
+  const disabledNote = h("p", { class: "notice warning", hidden: true },
+    "This endpoint is disabled: it refuses new runs (409) until it is enabled again.");
   const showState = () => {
     replace(stateBox, badge(endpoint.enabled ? "enabled" : "disabled"));
+    disabledNote.hidden = endpoint.enabled;
     toggle.textContent = endpoint.enabled ? "Disable endpoint" : "Enable endpoint";
   };
   toggle.addEventListener("click", async () => {
@@ -81,7 +84,7 @@ async function renderEndpoint(main, id, tab, { signal }) {
     const rows = versions.map((v) => {
       const submit = h("button", { type: "button" }, "Submit");
       submit.addEventListener("click", () => openSubmit(v.version));
-      const setDefault = v.is_default ? null : h("button", { type: "button", class: "secondary small", "aria-label": `Make version ${v.version} the default` }, "Set as default");
+      const setDefault = v.is_default ? null : h("button", { type: "button", class: "secondary small" }, "Set as default");
       if (setDefault) {
         setDefault.addEventListener("click", async () => {
           try {
@@ -128,6 +131,7 @@ async function renderEndpoint(main, id, tab, { signal }) {
     h("p", { class: "lead" }, endpoint.description || ""),
     h("p", { class: "meta" }, "State: ", stateBox, " · id ", h("code", {}, endpoint.id),
       " · retrain with ", h("code", {}, `POST /endpoints/${endpoint.name}/runs`)),
+    disabledNote,
     tabBox);
   showState();
   showTab(tab === "runs" ? "runs" : "versions");
