@@ -22,9 +22,25 @@ export function link(href, text, attrs = {}) {
   return h("a", { href, ...attrs }, text);
 }
 
+// A table wider than its frame scrolls sideways (phones): only then is its frame a tab
+// stop, so that a keyboard can scroll it, without extra stops where nothing scrolls.
+const scrollables = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    if (target.scrollWidth > target.clientWidth + 1) {
+      target.setAttribute("tabindex", "0");
+      target.setAttribute("role", "region");
+      target.setAttribute("aria-label", target.dataset.caption);
+    } else {
+      for (const name of ["tabindex", "role", "aria-label"]) target.removeAttribute(name);
+    }
+  }
+});
+
 /** A table with a caption (visually hidden when `hideCaption`), column headers and rows of cells. */
 export function table(caption, columns, rows, { hideCaption = true } = {}) {
-  return h("div", { class: "table-wrap" },
+  const wrap = h("div", { class: "table-wrap", dataset: { caption } });
+  scrollables.observe(wrap);
+  return append(wrap,
     h("table", {},
       h("caption", { class: hideCaption ? "visually-hidden" : "" }, caption),
       h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
