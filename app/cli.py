@@ -14,6 +14,7 @@ from typing import Annotated
 import httpx
 import typer
 
+from app.console import register as register_console
 from app.core.settings import ConfigurationError, Settings, ensure_private_dir
 from app.submit import submit
 
@@ -22,6 +23,7 @@ cli = typer.Typer(no_args_is_help=True, add_completion=False,
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
 cli.command("submit")(submit)
+register_console(cli)  # login, logout, runs, endpoints, models
 
 
 def _settings(**overrides: object) -> Settings:
@@ -243,6 +245,7 @@ def up(
 def _banner(settings: Settings, url: str, login: tuple[str, str] | None) -> None:
     lines = [
         f"Retrainer is running at {url}  (API docs: {url}/docs)",
+        f"  studio:   {url}/studio/  (sign in with a user's name and password)",
         f"  data directory: {settings.data_dir}",
         f"  database: {'SQLite (embedded)' if settings.embedded_database else 'RETRAINER_DATABASE_URL'}",
         f"  broker:   {'bundled Redis on ' + str(settings.redis_socket_path) if settings.embedded_broker else 'RETRAINER_BROKER_URL'}",

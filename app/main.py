@@ -24,6 +24,7 @@ from app.ops.router import router as ops_router
 from app.pipelines.router import router as pipelines_router
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
+from app.studio import router as studio
 from app.web.middleware import RequestContextMiddleware
 from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=API_DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None, redoc_url=None,  # app.studio serves /docs from vendored assets (no CDN)
     )
     app.state.runtime = runtime
     app.state.login_limiter = FailedLoginLimiter(
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    runs_router, models_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
+    studio.install(app)
 
     default_openapi = app.openapi
 

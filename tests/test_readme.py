@@ -18,13 +18,24 @@ README = (ROOT / "README.md").read_text()
 
 def _walkthrough() -> str:
     section = README.split("<!-- walkthrough -->", 1)[1].split("<!-- /walkthrough -->", 1)[0]
-    blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
+    blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
     assert len(blocks) >= 2
     return "\n".join(blocks)
 
 
+def _json_objects(text: str) -> list[dict]:
+    """The JSON answers the walk-through printed indented (python3 -m json.tool)."""
+    decoder = json.JSONDecoder()
+    text = "\n" + text
+    objects, index = [], 0
+    while (start := text.find("\n{\n", index)) >= 0:
+        value, index = decoder.raw_decode(text, start + 1)
+        objects.append(value)
+    return objects
+
+
 def test_readme_names_the_two_commands():
-    commands = re.search(r"## Two commands.*?```bash\n(.*?)```", README, flags=re.S).group(1)
+    commands = re.search(r"## Two commands.*?```bash\n(.*?)```", README, flags=re.DOTALL).group(1)
     lines = [line.split("#")[0].strip() for line in commands.splitlines() if line.strip()]
     assert lines == ["./scripts/up", "./scripts/test"]
     for line in lines:
@@ -57,35 +68,49 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert httpx.get(url + "/readyz").json()["status"] == "ready"
 
         # The walk-through runs "from the repository's root": give it the files it names
-        # there, and keep what it writes out of the checkout.
+        # there; it writes its own files into a temporary folder, not into the checkout.
         workdir = tmp_path / "checkout"
         workdir.mkdir()
         for name in ("examples", ".venv"):
             (workdir / name).symlink_to(ROOT / name)
+        runtime = tmp_path / "runtime"  # the login session's runtime directory ($XDG_RUNTIME_DIR)
+        runtime.mkdir(mode=0o700)
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=workdir,
-                                env={**env, "RETRAINER_URL": url}, capture_output=True, text=True,
-                                timeout=300)
+                                env={**env, "RETRAINER_URL": url, "XDG_RUNTIME_DIR": str(runtime)},
+                                capture_output=True, text=True, timeout=300, check=False)
         assert result.returncode == 0, result.stderr + result.stdout
+        assert sorted(p.name for p in workdir.iterdir()) == [".venv", "examples"]
         out = result.stdout
-        answers = [json.loads(line) for line in out.replace("}{", "}\n{").splitlines()
-                   if line.startswith('{"kind"')]
-        assert answers[0]["kind"] == "user" and answers[0]["name"] == "admin"
-        assert "admin" in answers[0]["scopes"] and answers[0]["workspace"] == "default"
-        assert answers[1]["kind"] == "service_principal" and answers[1]["name"] == "nightly-retrain"
-        assert answers[1]["scopes"] == ["data:read", "endpoints:read", "runs:read", "runs:write"]
+        answers = _json_objects(out)
+        me = [a for a in answers if "kind" in a]
+        assert me[0]["kind"] == "user" and me[0]["name"] == "admin"
+        assert "admin" in me[0]["scopes"] and me[0]["workspace"] == "default"
+        assert me[1]["kind"] == "service_principal" and me[1]["name"] == "nightly-retrain"
+        assert me[1]["scopes"] == ["data:read", "endpoints:read", "runs:read", "runs:write"]
         # Upload, pipeline, run, outputs, model download and scoring.
-        assert '"path":"census/adult.data"' in out
-        status_line = re.search(r"status: (\w+), ROC AUC: ([0-9.]+), model: (.*)", out)
-        assert status_line and status_line.group(1) == "succeeded", out
-        assert float(status_line.group(2)) > 0.9
-        assert "'name': 'income-prediction', 'version': 1" in status_line.group(3)
-        assert '"port":"model"' in out and '"sha256"' in out
+        assert {a.get("path") for a in answers} >= {"census/adult.data", "census/non-us.data"}
+        assert re.search(r"^pipeline pl_\w+$", out, flags=re.MULTILINE), out
+        status_line = re.search(r"^run (\S+) (\w+): ROC AUC ([0-9.]+), model (\S+) version (\d+)$", out, flags=re.MULTILINE)
+        assert status_line and status_line.group(2) == "succeeded", out
+        assert float(status_line.group(3)) > 0.9
+        assert status_line.group(4, 5) == ("income-prediction", "1")
+        assert re.search(r"^train\.model: model, \d+ bytes, sha256 [0-9a-f]{64}$", out, flags=re.MULTILINE), out
+        assert f"model version 1 of run {status_line.group(1)}, trained on datastore://default/census/adult.data" in out
         accuracy = re.search(r"scored 16281 rows of .*adult.test.gz: accuracy ([0-9.]+)", out)
         assert accuracy and float(accuracy.group(1)) > 0.85, out
         # Publish and retrain: the REST call, then the CLI, whose steps all reuse that run's outputs.
-        assert '"name":"census-income"' in out and '"version":1' in out and '"is_default":true' in out
+        assert any(a.get("name") == "census-income" and "enabled" in a for a in answers)
+        assert "published census-income version 1 (default: True)" in out
         assert "retrain: succeeded" in out, out
-        assert "succeeded" in out.split("retrain: succeeded", 1)[1] and "reused" in out.split("retrain: succeeded", 1)[1]
+        after = out.split("retrain: succeeded", 1)[1]
+        assert "succeeded" in after and "reused" in after
+        # The terminal commands of a person: login keeps a private token file, tables list.
+        assert f"logged in to {url} as admin" in after
+        token_file = runtime / "retrainer" / "token.json"
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        runs_table = after.split("logged in", 1)[1]
+        assert len(re.findall(r"^run_\w+\s+succeeded\s+census-income v1\s+nightly", runs_table, flags=re.MULTILINE)) == 2
+        assert re.search(r"^2\s+\S+ \S+\s+boosted_decision_tree\s+run_\w+", runs_table, flags=re.MULTILINE), runs_table
         headers_ = {"Authorization": "Bearer " + httpx.post(url + "/oauth/token", data={
             "grant_type": "password", "username": "admin",
             "password": (data_dir / "admin-password").read_text().strip()}).json()["access_token"]}
@@ -97,6 +122,10 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         lineage = httpx.get(url + f"/models/income-prediction/versions/{rest_run['model']['version']}",
                             headers=headers_).json()["lineage"]
         assert lineage["parameters"]["data_path"] == "datastore://default/census/non-us.data"
+
+        # The studio is served, and named by the banner.
+        assert f"studio:   {url}/studio/" in banner
+        assert httpx.get(url + "/").headers["location"] == "/studio/"
 
         # A worker is part of `up`: the worker check completes.
         token = httpx.post(url + "/oauth/token", data={

@@ -1,0 +1,58 @@
+// How values read to a person: times, durations, sizes, metrics.
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+});
+
+export function time(value) {
+  if (!value) return "–";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
+}
+
+export function duration(started, finished) {
+  if (!started) return "–";
+  const end = finished ? new Date(finished) : new Date();
+  const seconds = Math.max(0, (end - new Date(started)) / 1000);
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+export function bytes(size) {
+  if (size === null || size === undefined) return "–";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = Number(size);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+export function number(value) {
+  if (typeof value !== "number") return String(value);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) < 1e6 ? value.toFixed(4) : value.toPrecision(4);
+}
+
+/** A value as it appears in a pipeline definition (strings without quotes). */
+export function value(v) {
+  if (v === undefined) return "";
+  if (typeof v === "string") return v;
+  return JSON.stringify(v);
+}
+
+const HEADLINE = ["roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae"];
+
+/** [[name, value]] of the numeric metrics, headline ones first. */
+export function metricPairs(metrics) {
+  if (!metrics || typeof metrics !== "object") return [];
+  const numeric = Object.entries(metrics).filter(([k, v]) => typeof v === "number" && k !== "rows");
+  const rank = (k) => (HEADLINE.includes(k) ? HEADLINE.indexOf(k) : HEADLINE.length);
+  return numeric.sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
+export const TERMINAL = new Set(["succeeded", "failed", "canceled"]);

@@ -1,0 +1,156 @@
+// Draws a pipeline as a graph: steps are buttons (boxes) laid out top to bottom by
+// depth, and edges run from an output port (bottom of a box) to an input port (top).
+// The SVG with the edges is decoration (aria-hidden): each step's button describes
+// what it reads, so the structure is there for a screen reader too.
+
+import { h, uid } from "./dom.js";
+
+const BOX_W = 176;
+const BOX_H = 76;
+const GAP_X = 36;
+const GAP_Y = 60;
+const PAD = 16;
+const LANE = 18;
+
+/** {step: [[upstreamStep, outputPort, inputPort], ...]} from "inputs": {"port": "step.port"} */
+export function edgesOf(steps) {
+  const edges = [];
+  for (const [name, step] of Object.entries(steps)) {
+    for (const [inputPort, ref] of Object.entries(step.inputs || {})) {
+      const [from, outputPort] = String(ref).split(".");
+      if (steps[from]) edges.push({ from, to: name, outputPort, inputPort });
+    }
+  }
+  return edges;
+}
+
+function layers(steps, edges) {
+  const depth = {};
+  const parents = {};
+  for (const name of Object.keys(steps)) parents[name] = [];
+  for (const e of edges) parents[e.to].push(e.from);
+  const visit = (name, seen = new Set()) => {
+    if (depth[name] !== undefined) return depth[name];
+    if (seen.has(name)) return 0; // a cycle (the server refuses those); do not loop
+    seen.add(name);
+    depth[name] = parents[name].length ? Math.max(...parents[name].map((p) => visit(p, seen))) + 1 : 0;
+    return depth[name];
+  };
+  Object.keys(steps).forEach((name) => visit(name));
+  const rows = [];
+  for (const name of Object.keys(steps)) (rows[depth[name]] ||= []).push(name);
+  // Order each row by the mean position of its parents: fewer crossing edges.
+  for (let i = 1; i < rows.length; i += 1) {
+    const previous = rows[i - 1];
+    const score = (n) => {
+      const ps = parents[n].filter((p) => previous.includes(p));
+      return ps.length ? ps.reduce((s, p) => s + previous.indexOf(p), 0) / ps.length : previous.length;
+    };
+    rows[i] = (rows[i] || []).sort((a, b) => score(a) - score(b));
+  }
+  return rows.filter(Boolean);
+}
+
+/**
+ * steps: {name: {component, inputs}}; components: {name: component}; onSelect(name).
+ * Returns {element, select(name), setState(name, status, text)}.
+ */
+export function drawGraph(steps, components, { onSelect, label = "Pipeline graph" } = {}) {
+  const edges = edgesOf(steps);
+  const rows = layers(steps, edges);
+  const widest = Math.max(1, ...rows.map((r) => r.length));
+  const rowOf = {};
+  rows.forEach((row, r) => row.forEach((name) => { rowOf[name] = r; }));
+  // An edge that skips rows would cross the boxes in between: it runs in a lane on
+  // the right of the boxes instead.
+  const long = edges.filter((e) => rowOf[e.to] - rowOf[e.from] > 1);
+  const boxesWidth = widest * BOX_W + (widest - 1) * GAP_X;
+  const width = PAD * 2 + boxesWidth + (long.length ? 12 + long.length * LANE : 0);
+  const height = PAD * 2 + rows.length * BOX_H + (rows.length - 1) * GAP_Y;
+  const position = {};
+  rows.forEach((row, r) => {
+    const rowWidth = row.length * BOX_W + (row.length - 1) * GAP_X;
+    const left = PAD + (boxesWidth - rowWidth) / 2;
+    row.forEach((name, i) => {
+      position[name] = { x: left + i * (BOX_W + GAP_X), y: PAD + r * (BOX_H + GAP_Y) };
+    });
+  });
+
+  const portX = (name, port, kind) => {
+    const component = components[steps[name].component];
+    const ports = component ? component[kind].map((p) => p.name) : [];
+    const index = Math.max(0, ports.indexOf(port));
+    const count = Math.max(1, ports.length);
+    return position[name].x + (BOX_W * (index + 1)) / (count + 1);
+  };
+
+  const svg = h("svg:svg", {
+    class: "edges", width, height, viewBox: `0 0 ${width} ${height}`, "aria-hidden": "true", focusable: "false",
+  });
+  const markerId = uid("arrow");
+  svg.append(h("svg:defs", {}, h("svg:marker", {
+    id: markerId, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto",
+  }, h("svg:path", { d: "M0,0 L10,5 L0,10 z", class: "arrow" }))));
+  for (const e of edges) {
+    const x1 = portX(e.from, e.outputPort, "outputs");
+    const y1 = position[e.from].y + BOX_H;
+    const x2 = portX(e.to, e.inputPort, "inputs");
+    const y2 = position[e.to].y;
+    const lane = long.indexOf(e);
+    let d;
+    if (lane >= 0) {
+      const x = PAD + boxesWidth + 12 + lane * LANE;
+      const r = 14;
+      d = `M${x1},${y1} C${x1},${y1 + GAP_Y / 2} ${x},${y1 + GAP_Y / 4} ${x},${y1 + GAP_Y / 2 + r} `
+        + `L${x},${y2 - GAP_Y / 2 - r} C${x},${y2 - GAP_Y / 4} ${x2},${y2 - GAP_Y / 2} ${x2},${y2 - 2}`;
+    } else {
+      const bend = Math.max(24, (y2 - y1) / 2);
+      d = `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2 - 2}`;
+    }
+    svg.append(h("svg:path", { class: "edge", d, "marker-end": `url(#${markerId})` }));
+    svg.append(h("svg:text", { class: "port-label", x: x1 + 4, y: y1 + 13 }, e.outputPort));
+    svg.append(h("svg:text", { class: "port-label", x: x2 + 4, y: y2 - 6 }, e.inputPort));
+  }
+
+  const canvas = h("div", { class: "graph-canvas" }, svg);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const buttons = {};
+  for (const [name, step] of Object.entries(steps)) {
+    const descId = uid("step-desc");
+    const reads = edges.filter((e) => e.to === name).map((e) => `${e.inputPort} from ${e.from}.${e.outputPort}`);
+    const state = h("span", { class: "step-state" });
+    // The button's visible text is exactly the step's name (its accessible name); the
+    // component and the state sit beside it in the box and describe it.
+    const button = h("button", {
+      type: "button", class: "step-button", "aria-describedby": descId, "aria-pressed": "false",
+      dataset: { step: name },
+    }, name);
+    const box = h("div", { class: "step" },
+      button,
+      h("span", { class: "step-component", id: descId }, step.component,
+        h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ""),
+        h("span", { class: "visually-hidden" }, ", "), state));
+    box.style.left = `${position[name].x}px`;
+    box.style.top = `${position[name].y}px`;
+    box.style.width = `${BOX_W}px`;
+    box.style.height = `${BOX_H}px`;
+    button.addEventListener("click", () => onSelect && onSelect(name));
+    buttons[name] = { button, box, state };
+    canvas.append(box);
+  }
+
+  const element = h("div", { class: "graph", role: "group", "aria-label": label }, canvas);
+  return {
+    element,
+    select(name) {
+      for (const [n, b] of Object.entries(buttons)) b.button.setAttribute("aria-pressed", String(n === name));
+    },
+    setState(name, status, text) {
+      const b = buttons[name];
+      if (!b) return;
+      b.box.className = `step status-${status}`;
+      b.state.textContent = text || status;
+    },
+  };
+}
