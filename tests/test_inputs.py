@@ -68,7 +68,7 @@ def test_every_problem_at_once(client, admin_headers):
     typed = _number_pipeline()
     pipeline = client.post("/pipelines", json=typed, headers=admin_headers).json()
     both = client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin_headers, json={
-        "parameters": {"fraction": "half", "data_path": "datastore://default/small/missing.csv"}})
+        "parameters": {"fraction": "half", "data_path": f"datastore://default/small/{secrets.token_hex(4)}-missing.csv"}})
     assert both.status_code == 422
     by_loc = {tuple(e["loc"]): e["msg"] for e in both.json()["errors"]}
     assert ("body", "parameters", "fraction") in by_loc

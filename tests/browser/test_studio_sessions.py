@@ -50,23 +50,25 @@ def test_submit_shows_each_422_error_beside_its_field_then_opens_the_run(studio,
     expect(seed).to_have_attribute("max", "100")
     expect(dialog.get_by_label("algorithm")).to_have_value("0")  # a select, on the default choice
     expect(dialog.get_by_label("regularize")).not_to_be_checked()  # a checkbox
-    data_path.fill("datastore://default/small/missing.csv")
+    missing = f"small/{secrets.token_hex(4)}-missing.csv"
+    data_path.fill(f"datastore://default/{missing}")
     seed.fill("1000")
     dialog.get_by_role("button", name="Submit", exact=True).click()
 
-    # The server checks values first: the bound, shown beside seed and announced as its description.
+    # Every problem at once, each beside its field and announced as its description: the
+    # bound beside seed, the missing file beside data_path (focused: the form's first).
     expect(seed).to_have_attribute("aria-invalid", "true")
     expect(seed).to_have_accessible_description(re.compile("must be <= 100, got 1000"))
-    expect(seed).to_be_focused()
+    expect(data_path).to_be_focused()
     expect(dialog.get_by_role("alert")).to_contain_text("Invalid input")
-    expect(data_path).not_to_have_attribute("aria-invalid", "true")
+    expect(data_path).to_have_attribute("aria-invalid", "true")
+    expect(data_path).to_have_accessible_description(re.compile(f"{missing} does not exist"))
     studio.check("submit-422")
 
-    # Then the file: beside data_path, and the fixed seed is no longer marked.
+    # Fixed, the seed is no longer marked; the file still is.
     seed.fill("7")
     dialog.get_by_role("button", name="Submit", exact=True).click()
     expect(data_path).to_have_attribute("aria-invalid", "true")
-    expect(data_path).to_have_accessible_description(re.compile("small/missing.csv does not exist"))
     expect(seed).not_to_have_attribute("aria-invalid", "true")
 
     # An experiment name the server refuses is shown beside the Experiment field.
