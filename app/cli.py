@@ -84,13 +84,16 @@ def migrate() -> None:
 def api(
     host: Annotated[str | None, typer.Option(help="Address to listen on [RETRAINER_HOST, 127.0.0.1]")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [RETRAINER_PORT, 8000]")] = None,
-    workers: Annotated[int, typer.Option(help="API processes")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="API processes (default: RETRAINER_API_WORKERS, or the number of cores)")] = None,
 ) -> None:
     """Run the HTTP API alone (uvicorn)."""
     import uvicorn
 
     settings = _settings()
-    uvicorn.run("app.asgi:app", host=host or settings.host, port=port or settings.port, workers=workers, proxy_headers=True,
+    processes = workers or settings.api_workers or os.cpu_count() or 1
+    uvicorn.run("app.asgi:app", host=host or settings.host, port=port or settings.port, workers=processes,
+                proxy_headers=True,
                 forwarded_allow_ips=settings.forwarded_allow_ips, log_config=None,
                 server_header=False)
 
@@ -191,7 +194,8 @@ def _stop(process: subprocess.Popen, timeout: float) -> None:
 def up(
     host: Annotated[str | None, typer.Option(help="Address to listen on [RETRAINER_HOST, 127.0.0.1]")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [RETRAINER_PORT, 8000]")] = None,
-    concurrency: Annotated[int, typer.Option(help="Worker child processes")] = 1,
+    concurrency: Annotated[int | None, typer.Option(
+        help="Worker child processes (default: RETRAINER_WORKER_CONCURRENCY, or the number of cores)")] = None,
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
     (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
@@ -221,7 +225,8 @@ def up(
         # (no new runs accepted), then the worker (it finishes its current step), then Redis.
         children.append(subprocess.Popen(exe + ["api", "--host", host, "--port", str(port)],
                                          start_new_session=True))
-        children.append(subprocess.Popen(exe + ["worker", "--concurrency", str(concurrency)],
+        worker_args = ["--concurrency", str(concurrency)] if concurrency is not None else []
+        children.append(subprocess.Popen(exe + ["worker", *worker_args],
                                          start_new_session=True))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         if not _wait_healthy(url, children):

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.core.queue import TaskQueue
 from app.core.settings import Settings
+from app.db import outbox
 from app.db.engine import build_engine, read_session
 from app.db.unit_of_work import UnitOfWork
 
@@ -39,6 +40,9 @@ class Runtime:
         when it forked, and none of its connections may be used here)."""
         self.engine.dispose(close=False)
         self.engine = build_engine(self.settings)
+        # No relay thread came with the fork: this process marks what it sends itself.
+        outbox.SENT.enabled = False
+        outbox.SENT.take()
 
     def close(self) -> None:
         self.queue.close()

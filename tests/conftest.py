@@ -82,6 +82,8 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         # Generous per-address limit: the whole suite logs in from 127.0.0.1.
         "RETRAINER_TOKEN_FAILURES_PER_ADDRESS": "1000/minute",
         "RETRAINER_TOKEN_FAILURES_PER_USERNAME": "3/minute",
+        # One process per test API: the suite starts many of them.
+        "RETRAINER_API_WORKERS": "1",
     }
     if database_url:
         env["RETRAINER_DATABASE_URL"] = database_url

@@ -21,8 +21,8 @@ import re
 import shutil
 import traceback
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -176,11 +176,19 @@ def _component(name: str) -> ComponentDef:
 Explanations = dict[type[BaseException], str]
 
 
+Threads = Callable[[], AbstractContextManager[int]]
+
+
+def _one_thread_setting() -> AbstractContextManager[int]:
+    return nullcontext(0)
+
+
 def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str],
-                explain: Explanations | None = None) -> Outcome:
+                explain: Explanations | None = None, threads: Threads = _one_thread_setting) -> Outcome:
     """Runs every step; returns the outcome ("inactive": the run is no longer ours).
     `explain` gives the message of a step's error of one of its kinds (a time or memory
-    limit of the run, rather than something in the step's data)."""
+    limit of the run, rather than something in the step's data). `threads()` sizes the
+    native thread pools of each step as it starts (0: left as they are)."""
     spec = PipelineSpec.model_validate(run.definition)
     bound, problems = bind(spec, run.parameters)
     if bound is None:  # validated at submit; only a changed component library gets here
@@ -205,7 +213,7 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
                     and _try_reuse(settings, attempt, run, name, component, fingerprints[name], state, data)):
                 continue
             outcome = _run_step(settings, attempt, run, known_datastores, name, step, component,
-                                bound.settings[name], data, state, explain or {})
+                                bound.settings[name], data, state, explain or {}, threads)
         except RunInactive:
             return INACTIVE
         finally:
@@ -224,7 +232,8 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
 
 def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str], name: str,
               step: StepSpec, component: ComponentDef, step_settings: dict[str, Any],
-              data: dict[str, DataFile], state: RunState, explain: Explanations) -> Outcome | None:
+              data: dict[str, DataFile], state: RunState, explain: Explanations,
+              threads: Threads) -> Outcome | None:
     """Computes one step and records its outputs; an outcome when the run ends here."""
     log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, attempt.number, name)
     with step_logger(log_path, run.id, name) as step_log:
@@ -262,7 +271,10 @@ def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: 
         try:
             parsed = component.settings_model.model_validate(step_settings)
             inputs = {port: state.values[_port_ref(ref)] for port, ref in step.inputs.items()}
-            outputs = IMPLEMENTATIONS[component.name](ctx, parsed, inputs)
+            with threads() as count:
+                if count:
+                    step_log.info("native thread pools: %d thread(s)", count)
+                outputs = IMPLEMENTATIONS[component.name](ctx, parsed, inputs)
             stored = [_store_output(settings, attempt, run, name, port.name, port.type, outputs[port.name])
                       for port in component.outputs if port.name in outputs]
         except RunInactive:

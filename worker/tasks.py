@@ -20,6 +20,7 @@ from app.runs.states import RunStatus
 from app.runs.store import Attempt, RunInactive
 from app.runtime import Runtime
 from worker import executor
+from worker.cores import CoreShare
 from worker.limits import memory_limit
 from worker.requests import RunRequest
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from worker.celery_app import RetrainerCelery
 
 log = logging.getLogger("retrainer.worker")
+
+# This child's share of the host's cores (see worker.cores), counted while it holds a run.
+CORES = CoreShare()
 
 
 def register(celery: RetrainerCelery) -> None:
@@ -86,8 +90,9 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     try:
         with runtime.read_session() as session:
             stores = known_names(session, run.workspace_id)
-        with memory_limit(settings.run_memory_limit_mb):
-            outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run))
+        with memory_limit(settings.run_memory_limit_mb), CORES.holding() as share:
+            outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run),
+                                           threads=share.for_step)
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:

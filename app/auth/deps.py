@@ -17,7 +17,7 @@ from app.auth.scopes import Scope
 from app.auth.service import Principal, resolve_token
 from app.core.errors import Unauthorized
 from app.core.security import InvalidToken
-from app.web.deps import RuntimeDep
+from app.web.deps import ReaderDep, RuntimeDep
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/oauth/token",
@@ -27,7 +27,7 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def current_principal(request: Request, runtime: RuntimeDep,
+def current_principal(request: Request, runtime: RuntimeDep, session: ReaderDep,
                       token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
@@ -36,11 +36,9 @@ def current_principal(request: Request, runtime: RuntimeDep,
     if token is None or not token.strip() or " " in token.strip():
         raise Unauthorized("The Authorization header must be 'Bearer <token>'.",
                            headers=bearer_challenge("invalid_token", "malformed Authorization header"))
-    # A session of its own, closed at once: on SQLite every transaction takes the write
-    # lock (BEGIN IMMEDIATE), so this read must not stay open while the route runs.
+    # The request's read-only session (shared with a route that reads): it takes no lock.
     try:
-        with runtime.read_session() as session:
-            principal = resolve_token(session, runtime.settings, token.strip())
+        principal = resolve_token(session, runtime.settings, token.strip())
     except InvalidToken as exc:
         raise Unauthorized(str(exc), headers=bearer_challenge("invalid_token", str(exc))) from exc
     request.state.principal = principal

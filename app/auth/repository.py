@@ -15,16 +15,8 @@ def workspace_by_name(session: Session, name: str) -> Workspace | None:
     return session.exec(select(Workspace).where(Workspace.name == name)).first()
 
 
-def workspace_by_id(session: Session, workspace_id: str) -> Workspace | None:
-    return session.get(Workspace, workspace_id)
-
-
 def user_by_username(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
-
-
-def user_by_id(session: Session, user_id: str) -> User | None:
-    return session.get(User, user_id)
 
 
 def service_principal_by_client_id(session: Session, client_id: str) -> ServicePrincipal | None:
@@ -43,8 +35,21 @@ def list_service_principals(session: Session, workspace_id: str, page: PageReque
     return list(session.exec(query.order_by(col(ServicePrincipal.id)).limit(page.limit + 1)))
 
 
-def is_token_revoked(session: Session, jti: str) -> bool:
-    return session.get(RevokedToken, jti) is not None
+def token_holder(session: Session, subject: str, workspace_id: str,
+                 jti: str) -> tuple[User | ServicePrincipal, str, bool] | None:
+    """The user or service principal a token names, its workspace's name, and whether the
+    token was revoked: one query, as every authenticated request asks it."""
+    revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists().label("revoked")
+    table: type[User] | type[ServicePrincipal] = User if subject.startswith("usr_") else ServicePrincipal
+    row = session.exec(
+        select(table, Workspace.name, revoked)
+        .join(Workspace, col(Workspace.id) == col(table.workspace_id))
+        .where(col(table.id) == subject, col(table.workspace_id) == workspace_id)).first()
+    if row is None:
+        return None
+    holder, workspace_name, is_revoked = row
+    assert isinstance(holder, User | ServicePrincipal)
+    return holder, workspace_name, bool(is_revoked)
 
 
 def purge_expired_revocations(session: Session, now: datetime) -> None:

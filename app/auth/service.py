@@ -167,27 +167,24 @@ def resolve_token(session: Session, settings: Settings, token: str) -> Principal
     """The principal behind a bearer token, or InvalidToken with a reason safe to show."""
     claims = decode_token(token, key=settings.signing_key(), issuer=settings.token_issuer,
                           audience=settings.token_audience)
-    if repo.is_token_revoked(session, claims.jti):
-        raise InvalidToken("The access token was revoked")
-    if claims.subject.startswith("usr_"):
-        user = repo.user_by_id(session, claims.subject)
-        if user is None or user.disabled or user.workspace_id != claims.workspace_id:
-            raise InvalidToken("The user of this access token no longer exists or is disabled")
-        kind, name, held = "user", user.username, scopes_of_user(user.is_admin)
-    elif claims.subject.startswith("sp_"):
-        sp = repo.service_principal_in_workspace(session, claims.workspace_id, claims.subject)
-        if sp is None or sp.revoked_at is not None:
-            raise InvalidToken("The service principal of this access token was revoked")
-        kind, name, held = "service_principal", sp.name, frozenset(sp.scopes.split())
-    else:
+    if not claims.subject.startswith(("usr_", "sp_")):
         raise InvalidToken("The access token names an unknown kind of principal")
-    workspace = repo.workspace_by_id(session, claims.workspace_id)
-    if workspace is None:
-        raise InvalidToken("The workspace of this access token no longer exists")
+    found = repo.token_holder(session, claims.subject, claims.workspace_id, claims.jti)
+    if found is not None and found[2]:
+        raise InvalidToken("The access token was revoked")
+    holder = found[0] if found is not None else None
+    if isinstance(holder, User) and not holder.disabled:
+        kind, name, held = "user", holder.username, scopes_of_user(holder.is_admin)
+    elif isinstance(holder, ServicePrincipal) and holder.revoked_at is None:
+        kind, name, held = "service_principal", holder.name, frozenset(holder.scopes.split())
+    elif claims.subject.startswith("usr_"):
+        raise InvalidToken("The user of this access token no longer exists or is disabled")
+    else:
+        raise InvalidToken("The service principal of this access token was revoked")
+    assert found is not None
     # A principal that lost a scope loses it in tokens already issued too.
-    return Principal(kind=kind, id=claims.subject, name=name, workspace_id=workspace.id,
-                     workspace_name=workspace.name, scopes=claims.scopes & held,
-                     token_jti=claims.jti)
+    return Principal(kind=kind, id=claims.subject, name=name, workspace_id=claims.workspace_id,
+                     workspace_name=found[1], scopes=claims.scopes & held, token_jti=claims.jti)
 
 
 def revoke_token(session: Session, settings: Settings, caller: Principal, token: str) -> None:

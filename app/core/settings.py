@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(default=6 * 3600 + 300, ge=15)
     broker_visibility_timeout: int = Field(default=7 * 3600, ge=30)
     worker_concurrency: int | None = Field(default=None, ge=1)
+    # API processes of `retrainer api` (and `up`): one per core serves best here (see
+    # docs/benchmarks.md); unset means the number of cores.
+    api_workers: int | None = Field(default=None, ge=1, le=64)
     # A running run's worker writes a heartbeat this often; see `heartbeat_timeout`.
     heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
     # How often each worker's reconciler looks for runs the broker lost.

@@ -231,6 +231,9 @@ class Run(SQLModel, table=True):
     # given when the attempts run out.
     lost: str | None = Field(default=None, max_length=500)
     time_limit_seconds: int | None = None
+    # Bumped by every change of what GET /runs/{id} shows (the run or a step): a long-poll
+    # checks this number and renders the run again only when it moved.
+    revision: int = 0
 
 
 class RunStep(SQLModel, table=True):

@@ -59,13 +59,17 @@ async def get_run(run_id: str, principal: RunsRead, runtime: RuntimeDep,
                       alias="If-None-Match", description="ETag of the representation you have")] = None) -> Response:
     deadline = time.monotonic() + wait
     while True:
-        out = await run_in_threadpool(service.read, runtime.engine, principal, run_id)
+        revision, out = await run_in_threadpool(service.read, runtime.engine, principal, run_id)
         etag = service.etag_of(out)
         changed = if_none_match is None or not service.etag_matches(if_none_match, etag)
         finished = RunStatus(out.status).is_finished
         if (changed and (if_none_match is not None or finished or wait == 0)) or time.monotonic() >= deadline:
             break
-        await asyncio.sleep(service.LONG_POLL_INTERVAL)
+        # Asked often and cheaply: the run is rendered again only once its revision moved.
+        while time.monotonic() < deadline:
+            await asyncio.sleep(service.LONG_POLL_INTERVAL)
+            if await run_in_threadpool(service.revision_of, runtime.engine, principal, run_id) != revision:
+                break
     if not changed:
         return Response(status_code=304, headers={"ETag": etag})
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag})

@@ -41,7 +41,7 @@ from app.runs.store import RunFilters
 
 log = logging.getLogger("retrainer.runs")
 
-LONG_POLL_INTERVAL = 0.25
+LONG_POLL_INTERVAL = 0.05
 OUTPUT_SCOPES = {"dataset": Scope.data_read, "model": Scope.models_read}
 HARD_LIMIT_GRACE = 30
 
@@ -192,10 +192,16 @@ def render_page(session: Session, settings: Settings, principal: Principal, filt
                       max_bytes=settings.max_page_bytes)
 
 
-def read(engine: Engine, principal: Principal, run_id: str) -> RunOut:
-    """The run now, in a short read of its own (a long-poll reads many times)."""
+def read(engine: Engine, principal: Principal, run_id: str) -> tuple[int, RunOut]:
+    """The run now and its revision, in a short read of its own (a long-poll reads often)."""
     with read_session(engine) as session:
-        return render(session, get_run(session, principal, run_id))
+        run = get_run(session, principal, run_id)
+        return run.revision, render(session, run)
+
+
+def revision_of(engine: Engine, principal: Principal, run_id: str) -> int | None:
+    with read_session(engine) as session:
+        return store.revision(session, principal.workspace_id, run_id)
 
 
 def etag_of(out: RunOut) -> str:

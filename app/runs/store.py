@@ -52,6 +52,11 @@ class RunFilters:
     experiment: str | None = None
 
 
+def revision(session: Session, workspace_id: str, run_id: str) -> int | None:
+    """How many times the run changed (None: no such run): cheap enough to ask often."""
+    return session.exec(select(Run.revision).where(Run.id == run_id, Run.workspace_id == workspace_id)).first()
+
+
 def get(session: Session, workspace_id: str, run_id: str) -> Run | None:
     return session.exec(select(Run).where(Run.id == run_id, Run.workspace_id == workspace_id)).first()
 
@@ -149,7 +154,7 @@ def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = 
         query = query.where(col(Run.attempt) == attempt)
     if heartbeat_before is not None:
         query = query.where(col(Run.heartbeat_at) < heartbeat_before)
-    values: dict[str, Any] = {"status": to, **fields}
+    values: dict[str, Any] = {"status": to, "revision": col(Run.revision) + 1, **fields}
     if bump_attempt:
         values["attempt"] = col(Run.attempt) + 1
     moved = _rowcount(session.execute(query.values(**values).execution_options(synchronize_session=False))) == 1
@@ -170,6 +175,8 @@ def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields
     if _rowcount(session.execute(query)) != 1:
         current = session.exec(select(RunStep.status).where(RunStep.run_id == run_id, RunStep.name == name)).first()
         raise StepTransitionRefused(f"step {name!r} of run {run_id}: {current} -> {to} is not allowed")
+    session.execute(update(Run).where(col(Run.id) == run_id).values(revision=col(Run.revision) + 1)
+                    .execution_options(synchronize_session=False))
 
 
 def mark_sent_again(session: Session, run_id: str) -> Run | None:
