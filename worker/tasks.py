@@ -13,7 +13,7 @@ from billiard.exceptions import SoftTimeLimitExceeded
 from app.core.clock import utcnow
 from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
 from app.core.settings import Settings
-from app.datastores.service import known_names
+from app.datastores.service import stores_of
 from app.db.tables import Run, WorkerCheck
 from app.db.unit_of_work import UnitOfWork
 from app.runs.states import RunStatus
@@ -85,7 +85,7 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     beat.start()
     try:
         with runtime.read_session() as session:
-            stores = known_names(session, run.workspace_id)
+            stores = stores_of(session, settings, run.workspace_id)
         with memory_limit(settings.run_memory_limit_mb):
             outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run))
     except RunInactive:

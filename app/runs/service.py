@@ -11,7 +11,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -21,14 +20,13 @@ from app.auth.challenge import require
 from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
-from app.core import artifacts
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
-from app.datastores.service import known_names
+from app.datastores.service import stores_of
 from app.db.engine import read_session
 from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
@@ -38,6 +36,7 @@ from app.runs import store
 from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
+from app.storage import artifacts
 
 log = logging.getLogger("retrainer.runs")
 
@@ -60,10 +59,10 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     for ref in refs:
         scope = Scope.data_read if ref.mode == "read" else Scope.data_write
         require(principal.scopes, scope, f"A run that {'reads' if ref.mode == 'read' else 'writes'} {ref.value}")
-    stores = known_names(session, principal.workspace_id)
+    stores = stores_of(session, settings, principal.workspace_id)
     for ref in refs:
         try:
-            resolve(settings, principal.workspace_id, ref.value, stores, mode=ref.mode)
+            resolve(stores, ref.value, mode=ref.mode)
         except DataPathError as exc:
             problems.append({"loc": ref.loc, "msg": str(exc)})
     if problems or bound is None:
@@ -254,8 +253,7 @@ def step_log(session: Session, settings: Settings, principal: Principal, run_id:
     run = get_run(session, principal, run_id)
     if step not in {s.name for s in store.steps(session, run.id)}:
         raise NotFound(f"run {run_id} has no step {step!r}")
-    path = artifacts.step_log_path(settings, run.workspace_id, run.id, run.attempt, step)
-    return path.read_text(errors="replace") if path.exists() else ""
+    return artifacts.read_log(settings, run.workspace_id, run.id, run.attempt, step)
 
 
 def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, list[RunOutput]]:
@@ -264,7 +262,7 @@ def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, l
 
 
 def output_file(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
-                port: str) -> tuple[RunOutput, Path]:
+                port: str) -> tuple[RunOutput, artifacts.Verified]:
     """An output's record and its file, after the file's sha256 check. A dataset holds
     the workspace's data (data:read), a model is a model (models:read): runs:read alone
     downloads only metrics."""
