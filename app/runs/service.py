@@ -78,6 +78,7 @@ class RunOrigin:
     endpoint_id: str | None = None
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
+    queue: str | None = None  # the endpoint's Celery queue, over the service's RETRAINER_QUEUE
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
@@ -88,7 +89,7 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     write lock only for the inserts."""
     with read_session(uow.engine) as reader:
         bound = check_submission(reader, settings, principal, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=origin.pipeline_id,
+    run = Run(workspace_id=principal.workspace_id, queue=origin.queue or settings.queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
@@ -106,8 +107,9 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
 
 
 def send(uow: UnitOfWork, run: Run) -> None:
-    """Records the run's message in `uow` (the outbox): sent once `uow` commits."""
-    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, options=time_limits(run.time_limit_seconds))
+    """Records the run's message in `uow` (the outbox), for the run's queue: sent once `uow` commits."""
+    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, queue=run.queue,
+                options=time_limits(run.time_limit_seconds))
 
 
 def send_again(uow: UnitOfWork, run_id: str) -> bool:
@@ -146,7 +148,8 @@ def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str
         raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
                        f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}} to rerun its runs")
     origin = RunOrigin(original.pipeline_id, original.endpoint_id, original.endpoint_version,
-                       endpoint.time_limit_seconds if endpoint is not None else None)
+                       endpoint.time_limit_seconds if endpoint is not None else None,
+                       endpoint.queue if endpoint is not None else None)
     return submit(uow, settings, principal, PipelineSpec.model_validate(original.definition), origin,
                   parameters={**original.parameters, **body.parameters},
                   experiment=body.experiment or original.experiment, regenerate=body.regenerate)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from datetime import timedelta
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import obstore
