@@ -98,7 +98,8 @@ class S3Store(ObjectStore):
             if self._bucket_exists() is False:
                 raise BucketMissing(self._missing_bucket()) from None
             raise ObjectMissing(f"there is no {what}") from None
-        if isinstance(exc, obx.PermissionDeniedError | obx.UnauthenticatedError):
+        denied = ("AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "403 Forbidden")
+        if isinstance(exc, obx.PermissionDeniedError | obx.UnauthenticatedError) or any(d in text for d in denied):
             raise AccessDenied(f"the object store refused the credentials of {self.display} (access "
                                "denied); check them") from None
         log.warning("object store error on %s: %s", what, type(exc).__name__)
