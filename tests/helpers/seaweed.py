@@ -72,6 +72,8 @@ class SeaweedFS:
                 "-filer", f"-filer.port={self.ports['filer']}", f"-filer.port.grpc={grpc['filer']}",
                 "-s3", f"-s3.port={self.ports['s3']}", f"-s3.port.grpc={grpc['s3']}",
                 f"-s3.port.iceberg={free_port()}", f"-s3.port.lance={free_port()}", f"-iam.port={free_port()}", f"-s3.config={config}",
+                # As AWS does: a PUT into a bucket that does not exist fails (buckets are the operator's).
+                "-s3.autoCreateBucket=false",
                 f"-metricsPort={self.ports['metrics']}", "-volume.max=8", "-master.volumeSizeLimitMB=64"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder,
