@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -28,9 +29,12 @@ register_console(cli)  # login, logout, runs, endpoints, models
 
 def _settings(**overrides: object) -> Settings:
     """The settings of this command: the environment (and .env), with `overrides`."""
+    from app.storage.registry import check_configuration
+
     try:
         settings = Settings().model_copy(update=overrides) if overrides else Settings()
         settings.validate_for_start()
+        check_configuration(settings)
     except ConfigurationError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from exc
@@ -101,9 +105,20 @@ def api(
 @cli.command()
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="Worker child processes (default: cores)")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="The Celery queue to serve [RETRAINER_QUEUE, retrainer]: an endpoint whose queue is NAME "
+             "(PATCH /endpoints/{id} {\"queue\": NAME}) runs only on workers started with --queue NAME")] = None,
 ) -> None:
     """Run a Celery worker alone; start more on more machines to scale out."""
-    settings = _settings(worker_concurrency=concurrency) if concurrency is not None else _settings()
+    overrides: dict[str, object] = {}
+    if concurrency is not None:
+        overrides["worker_concurrency"] = concurrency
+    if queue is not None:
+        if not re.fullmatch(r"[A-Za-z0-9._\-]{1,100}", queue):
+            typer.secho("error: --queue takes letters, digits, '.', '_' and '-' (at most 100)", fg="red", err=True)
+            raise typer.Exit(2)
+        overrides["queue"] = queue
+    settings = _settings(**overrides)
     from worker.celery_app import build_celery, worker_argv
 
     build_celery(settings).worker_main(worker_argv(settings))

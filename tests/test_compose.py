@@ -26,7 +26,8 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
 IMAGE_SERVICES = ("migrate", "api", "worker")
-ALL_SERVICES = {"postgres", "redis", *IMAGE_SERVICES}
+STORE_SERVICES = ("objectstore", "bucket")
+ALL_SERVICES = {"postgres", "redis", *STORE_SERVICES, *IMAGE_SERVICES}
 THREAD_VARS = {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
 API_PORT = 8000
 
@@ -335,12 +336,10 @@ def test_state_lives_in_named_volumes():
 
     assert "/var/lib/postgresql/data" in named_mounts("postgres")
     assert "/data" in named_mounts("redis")
+    assert "/data" in named_mounts("objectstore")
     for name in ("api", "worker"):
-        data_dir = environment(name)["RETRAINER_DATA_DIR"]
-        assert data_dir in named_mounts(name), f"{name}: RETRAINER_DATA_DIR is not on a volume"
-    data_dir = environment("api")["RETRAINER_DATA_DIR"]
-    assert named_mounts("api")[data_dir] == named_mounts("worker")[environment("worker")["RETRAINER_DATA_DIR"]], \
-        "api and worker must share the data volume"
+        # Nothing to keep on the container: runs, models and data files are in the bucket.
+        assert not named_mounts(name), f"{name} must not need a volume (it shares only the database, broker, bucket)"
 
 
 def test_redis_persists_queued_tasks():
@@ -380,3 +379,42 @@ def test_command_is_a_real_cli_subcommand(source):
     for option in options:
         assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.stdout), \
             f"{source}: `retrainer {' '.join(subcommand)}` has no option {option}:\n{result.stdout}"
+
+
+# --- the object store ------------------------------------------------------------------
+
+def test_api_and_workers_keep_their_files_in_the_object_store():
+    endpoint = urlsplit(environment("api")["RETRAINER_S3_ENDPOINT_URL"])
+    assert endpoint.hostname == "objectstore"
+    command = " ".join(as_argv(service("objectstore")["command"]))
+    assert f"-s3.port={endpoint.port}" in command and "weed server" in command
+    bucket = urlsplit(environment("api")["RETRAINER_ARTIFACT_URL"])
+    assert bucket.scheme == "s3"
+    assert f"-name {bucket.hostname}" in " ".join(as_argv(service("bucket")["command"]))
+    for name in IMAGE_SERVICES:
+        env = environment(name)
+        assert env["RETRAINER_ARTIFACT_URL"] == environment("api")["RETRAINER_ARTIFACT_URL"], name
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            assert re.match(r"^\$\{RETRAINER_S3_[A-Z_]+_KEY:\?[^}]+\}$", env[key]), f"{name}: {key} must be required"
+
+
+@pytest.mark.parametrize("name", ["api", "worker"])
+def test_api_and_worker_wait_for_the_bucket(name):
+    assert service(name)["depends_on"]["bucket"]["condition"] == "service_completed_successfully"
+    assert service("bucket")["restart"] == "no"
+    assert service("bucket")["depends_on"]["objectstore"]["condition"] == "service_healthy"
+
+
+def test_object_store_has_a_healthcheck_and_credentials_from_the_environment():
+    check = service("objectstore")["healthcheck"]
+    assert "/healthz" in " ".join(as_argv(check["test"]))
+    env = environment("objectstore")
+    assert env["S3_ACCESS_KEY"] == environment("api")["AWS_ACCESS_KEY_ID"]
+    assert env["S3_SECRET_KEY"] == environment("api")["AWS_SECRET_ACCESS_KEY"]
+
+
+def test_worker_takes_a_queue_option():
+    result = subprocess.run([sys.executable, "-m", "app.cli", "worker", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1",
+                                                         "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
+    assert "--queue" in result.stdout

@@ -1,9 +1,12 @@
 """Executes a pipeline run: steps in topological order, data passed in memory.
 
 Plain Python with no Celery import: `worker/tasks.py` calls `execute_run`.
-Each step's logging and warnings go to its log file; each output is stored
-(datasets as Parquet, models with joblib, metrics as JSON) with its size and
-sha256. A failing step fails the run with `error.step` and a message the user
+Every file goes through the storage layer (app.storage), on a disk or in a bucket
+alike. Each step's logging and warnings go to its log; each output is streamed to
+the artifact store (datasets as Parquet, models with joblib, metrics as JSON) with
+its size and sha256 computed as it is written. The data files a step reads are
+pinned before it starts: the sha256 recorded for an input is that of the bytes
+parsed. A failing step fails the run with `error.step` and a message the user
 can act on; its traceback goes to the step's log only; later steps are skipped.
 Every state write goes through the run's `Attempt` and is fenced: once the run
 is canceled or taken over, the next write raises RunInactive and this stops.
@@ -13,15 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import logging
-import os
 import platform
 import re
-import shutil
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -29,16 +31,18 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from app.components.catalog import ComponentDef, get_component
-from app.core import artifacts
-from app.core.files import atomic_target, sha256_file
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.db.tables import Run, RunOutput
 from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, StepSpec, bind, topological_order
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, RunInactive
+from app.storage import artifacts
+from app.storage.base import ObjectStore, Pinned, StorageError
+from app.storage.logs import StoredLogHandler, write_log
+from app.storage.registry import artifact_store, service_folder
 from worker.components import IMPLEMENTATIONS
-from worker.components.context import StepContext, StepFailed, StepLimits
+from worker.components.context import OutputFile, StepContext, StepFailed, StepLimits
 
 log = logging.getLogger("retrainer.executor")
 
@@ -69,27 +73,18 @@ class DataRead:
     size: int
 
 
-@dataclass
-class DataFile:
-    """A data file a step reads, as it was when the step started: `local` is a snapshot
-    (a hard link, or a copy) of those bytes, which the step parses."""
-
-    path: str
-    sha256: str
-    size: int
-    local: Path
+Stores = Mapping[str, ObjectStore]
 
 
-def _snapshot(uri: str, source: Path, folder: Path) -> DataFile:
-    """Pins the bytes of `source`: a file replaced in the datastore later (uploads replace
-    atomically) leaves the snapshot as it was."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{len(list(folder.iterdir()))}-{source.name}"
+def _pin(stores: Stores, uri: str) -> Pinned:
+    """The data file's bytes as they are now, hashed: a local snapshot (a hard link), or
+    reads conditional on the object's ETag. A file replaced in its datastore later leaves
+    what the step parses as it was; a failure says which file and why."""
     try:
-        os.link(source, target)
-    except OSError:  # another file system: copy
-        shutil.copyfile(source, target)
-    return DataFile(uri, sha256_file(target), target.stat().st_size, target)
+        ref = resolve(stores, uri, mode="read")
+        return ref.store.pin(uri, ref.key)
+    except StorageError as exc:
+        raise DataPathError(f"{uri} cannot be read: {exc}") from None
 
 
 @dataclass
@@ -101,13 +96,13 @@ class RunState:
 
 
 @contextmanager
-def step_logger(path: Path, run_id: str, step: str) -> Iterator[logging.Logger]:
-    """A logger writing to the step's log file; warnings raised meanwhile land there too."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def step_logger(settings: Settings, key: str, run_id: str, step: str) -> Iterator[logging.Logger]:
+    """A logger writing to the step's log in the artifact store; warnings raised meanwhile
+    land there too."""
     logger = logging.getLogger(f"retrainer.step.{run_id}.{step}")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = StoredLogHandler(artifact_store(settings), key, settings.log_flush_seconds)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
 
@@ -128,22 +123,22 @@ def step_logger(path: Path, run_id: str, step: str) -> Iterator[logging.Logger]:
 
 def _store_output(settings: Settings, attempt: Attempt, run: Run, step: str, port: str, kind: str,
                   value: Any) -> dict[str, Any]:
+    """Streams the output into the artifact store (atomically) and records what was written."""
     ext, media_type = _MEDIA[kind]
-    relative = f"{artifacts.step_relative(run.workspace_id, run.id, attempt.number, step)}/{port}.{ext}"
-    target = artifacts.absolute(settings, relative)
-    with atomic_target(target) as tmp:
+    key = artifacts.output_key(run.workspace_id, run.id, attempt.number, step, f"{port}.{ext}")
+    with artifact_store(settings).writer(key, media_type) as handle:
         if kind == "dataset":
             frame = value.copy(deep=False)
             frame.columns = [str(c) for c in frame.columns]  # Parquet needs string column names
-            frame.to_parquet(tmp, index=False)
+            frame.to_parquet(handle, index=False)
         elif kind == "model":
             import joblib
 
-            joblib.dump(value.pipeline, tmp)
+            joblib.dump(value.pipeline, handle)
         else:
-            tmp.write_text(json.dumps(value, indent=2, sort_keys=True, default=str))
-    return {"step": step, "port": port, "type": kind, "path": relative, "media_type": media_type,
-            "size": target.stat().st_size, "sha256": sha256_file(target),
+            handle.write(json.dumps(value, indent=2, sort_keys=True, default=str).encode("utf-8"))
+    return {"step": step, "port": port, "type": kind, "path": key, "media_type": media_type,
+            "size": handle.size, "sha256": handle.sha256,
             "details": value.metadata() if kind == "model" else None}
 
 
@@ -183,7 +178,7 @@ def _one_thread_setting() -> AbstractContextManager[int]:
     return nullcontext(0)
 
 
-def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str],
+def execute_run(settings: Settings, attempt: Attempt, run: Run, stores: Stores,
                 explain: Explanations | None = None, threads: Threads = _one_thread_setting) -> Outcome:
     """Runs every step; returns the outcome ("inactive": the run is no longer ours).
     `explain` gives the message of a step's error of one of its kinds (a time or memory
@@ -200,24 +195,25 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
 
     for name in order:
         step = spec.steps[name]
+        pins: list[Pinned] = []
         try:
-            component = _component(step.component)
-            inputs_dir = artifacts.step_dir(settings, run.workspace_id, run.id, attempt.number, name) / "inputs"
-            data = _data_files(settings, run, known_datastores, step, bound.settings[name], inputs_dir)
-        except (DataPathError, StepFailed) as exc:  # e.g. the file went away since the submission
-            return _fail(attempt, name, str(exc))
-        fingerprints[name] = step_fingerprint(component, bound.settings[name], step.inputs, fingerprints, data)
-        try:
+            try:
+                component = _component(step.component)
+                data = _data_files(stores, step, bound.settings[name], pins)
+            except (DataPathError, StepFailed) as exc:  # e.g. the file went away since the submission
+                return _fail(attempt, name, scrub(settings, str(exc)))
+            fingerprints[name] = step_fingerprint(component, bound.settings[name], step.inputs, fingerprints, data)
             attempt.step_started(name, fingerprints[name])
             if (not run.regenerate and _reusable(step)
                     and _try_reuse(settings, attempt, run, name, component, fingerprints[name], state, data)):
                 continue
-            outcome = _run_step(settings, attempt, run, known_datastores, name, step, component,
-                                bound.settings[name], data, state, explain or {}, threads)
+            outcome = _run_step(settings, attempt, run, stores, name, step, component,
+                                bound.settings[name], data, state, pins, explain or {}, threads)
         except RunInactive:
             return INACTIVE
         finally:
-            shutil.rmtree(inputs_dir, ignore_errors=True)
+            for pinned in pins:
+                pinned.close()
         if outcome is not None:
             return outcome
 
@@ -230,41 +226,37 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, known_datastores
     return "succeeded"
 
 
-def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: set[str], name: str,
+def _run_step(settings: Settings, attempt: Attempt, run: Run, stores: Stores, name: str,
               step: StepSpec, component: ComponentDef, step_settings: dict[str, Any],
-              data: dict[str, DataFile], state: RunState, explain: Explanations,
-              threads: Threads) -> Outcome | None:
+              data: dict[str, Pinned], state: RunState, pins: list[Pinned],
+              explain: Explanations, threads: Threads) -> Outcome | None:
     """Computes one step and records its outputs; an outcome when the run ends here."""
-    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, attempt.number, name)
-    with step_logger(log_path, run.id, name) as step_log:
+    log_key = artifacts.log_key(settings, run.workspace_id, run.id, attempt.number, name)
+    with step_logger(settings, log_key, run.id, name) as step_log:
         step_log.info("step %s (%s %s) started", name, component.name, component.version)
 
-        def input_path(uri: str) -> Path:
-            known = next((d for d in data.values() if d.path == uri), None)
-            if known is None:  # not declared in the settings: snapshot it now
+        def input_file(uri: str) -> Pinned:
+            known = next((d for d in data.values() if d.uri == uri), None)
+            if known is None:  # not declared in the settings: pin it now
                 try:
-                    source = resolve(settings, run.workspace_id, uri, known_datastores, mode="read")
+                    known = _pin(stores, uri)
                 except DataPathError as exc:
                     raise StepFailed(str(exc)) from exc
-                known = _snapshot(uri, source, artifacts.step_dir(settings, run.workspace_id, run.id,
-                                                                  attempt.number, name) / "inputs")
-            # The snapshot holds the very bytes hashed: what is parsed is what is recorded.
+                pins.append(known)
+            # The pinned bytes are the ones hashed: what is parsed is what is recorded.
             state.reads.append(DataRead(name, uri, known.sha256, known.size))
             step_log.info("reading %s (sha256 %s)", uri, known.sha256)
-            return known.local
+            return known
 
-        def output_path(uri: str) -> Path:
+        def output_file(uri: str) -> OutputFile:
             try:
-                target = resolve(settings, run.workspace_id, uri, known_datastores, mode="write")
-                target.parent.mkdir(parents=True, exist_ok=True)  # folders it names are created
+                ref = resolve(stores, uri, mode="write")
             except DataPathError as exc:
                 raise StepFailed(str(exc)) from exc
-            except OSError as exc:
-                raise StepFailed(f"{uri} cannot be written: {exc.strerror or type(exc).__name__}") from exc
-            return target
+            return OutputFile(uri, ref.store, ref.key)
 
-        ctx = StepContext(run_id=run.id, step=name, log=step_log, input_path=input_path,
-                          output_path=output_path, check_canceled=attempt.check_active,
+        ctx = StepContext(run_id=run.id, step=name, log=step_log, input_file=input_file,
+                          output_file=output_file, check_canceled=attempt.check_active,
                           limits=StepLimits(max_confusion_matrix_classes=settings.max_confusion_matrix_classes,
                                             max_decompressed_bytes=settings.max_decompressed_bytes,
                                             max_data_rows=settings.max_data_rows))
@@ -280,7 +272,7 @@ def _run_step(settings: Settings, attempt: Attempt, run: Run, known_datastores: 
         except RunInactive:
             step_log.info("the run is no longer active (canceled or taken over); stopping")
             raise
-        except StepFailed as exc:
+        except (StepFailed, StorageError) as exc:  # StorageError: e.g. a missing bucket, a replaced file
             step_log.error("step failed: %s", exc)
             return _fail(attempt, name, scrub(settings, str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
@@ -307,7 +299,7 @@ def _port_ref(ref: str) -> tuple[str, str]:
 
 
 def step_fingerprint(component: ComponentDef, settings: dict[str, Any], inputs: dict[str, str],
-                     upstream: dict[str, str], data: dict[str, DataFile]) -> str:
+                     upstream: dict[str, str], data: Mapping[str, Pinned]) -> str:
     """What a step's outputs depend on: its component version, its settings, the
     fingerprints of the outputs it reads, and the sha256 of every data file it reads."""
     payload = {
@@ -319,14 +311,15 @@ def step_fingerprint(component: ComponentDef, settings: dict[str, Any], inputs: 
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _data_files(settings: Settings, run: Run, known: set[str], step: StepSpec,
-                step_settings: dict[str, Any], folder: Path) -> dict[str, DataFile]:
-    """The data files the step reads (by setting name), snapshotted, with their sha256 and size."""
+def _data_files(stores: Stores, step: StepSpec, step_settings: dict[str, Any],
+                pins: list[Pinned]) -> dict[str, Pinned]:
+    """The data files the step reads (by setting name), pinned, with their sha256 and size."""
     out = {}
     for key, mode in DATA_PATH_SETTINGS.get(step.component, {}).items():
         value = step_settings.get(key)
         if mode == "read" and isinstance(value, str):
-            out[key] = _snapshot(value, resolve(settings, run.workspace_id, value, known, mode="read"), folder)
+            out[key] = _pin(stores, value)
+            pins.append(out[key])
     return out
 
 
@@ -336,24 +329,25 @@ def _reusable(step: StepSpec) -> bool:
 
 
 def _load_output(settings: Settings, out: RunOutput) -> Any:
-    path = artifacts.verified(settings, out.path, out.sha256)  # checked before anything is unpickled
-    if out.type == "dataset":
-        import pandas as pd
+    found = artifacts.verified(settings, out.path, out.sha256)  # checked before anything is unpickled
+    with found.open() as handle:  # reads the very version that was hashed
+        if out.type == "dataset":
+            import pandas as pd
 
-        return pd.read_parquet(path)
-    if out.type == "model":
-        import joblib
+            return pd.read_parquet(handle)
+        if out.type == "model":
+            import joblib
 
-        from worker.components.train import TrainedModel
+            from worker.components.train import TrainedModel
 
-        names = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
-        details = {k: v for k, v in (out.details or {}).items() if k in names}
-        return TrainedModel(pipeline=joblib.load(path), **details)
-    return json.loads(path.read_text())
+            names = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
+            details = {k: v for k, v in (out.details or {}).items() if k in names}
+            return TrainedModel(pipeline=joblib.load(handle), **details)
+        return json.load(io.TextIOWrapper(handle, encoding="utf-8"))
 
 
 def _try_reuse(settings: Settings, attempt: Attempt, run: Run, name: str, component: ComponentDef,
-               fingerprint: str, state: RunState, data: dict[str, DataFile]) -> bool:
+               fingerprint: str, state: RunState, data: dict[str, Pinned]) -> bool:
     found = attempt.find_reusable(run.workspace_id, fingerprint)
     if found is None:
         return False
@@ -372,15 +366,14 @@ def _try_reuse(settings: Settings, attempt: Attempt, run: Run, name: str, compon
         state.stored[(name, out.port)] = record
         state.values[(name, out.port)] = values[out.port]
     for d in data.values():
-        state.reads.append(DataRead(name, d.path, d.sha256, d.size))
+        state.reads.append(DataRead(name, d.uri, d.sha256, d.size))
     metrics = next((values[p.name] for p in component.outputs if p.type == "metrics"), None)
     if metrics is not None:
         state.metrics[name] = metrics
     attempt.step_reused(name, source_run, metrics)
-    log_path = artifacts.step_log_path(settings, run.workspace_id, run.id, attempt.number, name)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_path.write_text(f"reused the outputs of step {source_step!r} of run {source_run} "
-                        f"(same component version, settings and input sha256: {fingerprint})\n")
+    write_log(artifact_store(settings), artifacts.log_key(settings, run.workspace_id, run.id, attempt.number, name),
+              f"reused the outputs of step {source_step!r} of run {source_run} "
+              f"(same component version, settings and input sha256: {fingerprint})\n")
     return True
 
 
@@ -390,8 +383,8 @@ _WORKSPACE_ID = re.compile(r"\bws_[0-9a-z]{26}\b")
 def scrub(settings: Settings, text: str) -> str:
     """An error message without the server's own paths or ids: a library's message may
     name the local file it was reading."""
-    root = re.escape(str(settings.data_dir))
-    text = re.sub(root + r"[^\s'\"]*", "<a file of the run>", text)
+    for folder in {str(settings.data_dir), str(service_folder(settings))}:
+        text = re.sub(re.escape(folder) + r"[^\s'\"]*", "<a file of the run>", text)
     return _WORKSPACE_ID.sub("<workspace>", text)
 
 

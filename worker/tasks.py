@@ -13,11 +13,11 @@ from billiard.exceptions import SoftTimeLimitExceeded
 from app.core.clock import utcnow
 from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
 from app.core.settings import Settings
-from app.datastores.service import known_names
+from app.datastores.service import stores_of
 from app.db.tables import Run, WorkerCheck
 from app.db.unit_of_work import UnitOfWork
 from app.runs.states import RunStatus
-from app.runs.store import Attempt, RunInactive
+from app.runs.store import Attempt, OverLimit, RunInactive
 from app.runtime import Runtime
 from worker import executor
 from worker.cores import CoreShare
@@ -46,6 +46,10 @@ def register(celery: RetrainerCelery) -> None:
         if outcome == "busy":
             # Its worker may still be alive (a duplicate delivery): look again later.
             raise task.retry(countdown=runtime.settings.heartbeat_timeout.total_seconds())
+        if outcome == "limited":
+            # Over its endpoint's max_concurrent_runs: the run stays queued and its message
+            # comes back (to any worker of the queue) shortly; never dropped.
+            raise task.retry(countdown=runtime.settings.concurrency_retry_seconds)
         return outcome
 
 
@@ -72,7 +76,11 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     attempt may still be alive: the caller asks again later.
     """
     engine, settings = runtime.engine, runtime.settings
-    claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    try:
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    except OverLimit as exc:
+        log.info("run %s waits: %s", run_id, exc)
+        return "limited"
     if claimed is None:
         current = Attempt.current(engine, run_id)
         if current is None or current.status != RunStatus.RUNNING:
@@ -81,7 +89,10 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
         if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
             return "busy"
         log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
-        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+        try:
+            claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+        except OverLimit:
+            return "limited"
         if claimed is None:
             return "skipped"
     attempt, run = claimed
@@ -89,7 +100,7 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     beat.start()
     try:
         with runtime.read_session() as session:
-            stores = known_names(session, run.workspace_id)
+            stores = stores_of(session, settings, run.workspace_id)
         with memory_limit(settings.run_memory_limit_mb), CORES.holding() as share:
             outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run),
                                            threads=share.for_step)

@@ -7,6 +7,7 @@ before the database row it names is committed: callers go through
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -24,6 +25,12 @@ def celery_transport_options(settings: Settings) -> dict[str, Any]:
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
+
+
+def broker_id(settings: Settings) -> str:
+    """Which broker a message is for, without its URL (which may hold a password): every
+    process of a deployment names the broker with the same RETRAINER_BROKER_URL."""
+    return hashlib.sha256(settings.celery_broker_url.encode()).hexdigest()[:32]
 
 
 class BrokerUnavailable(Exception):

@@ -97,6 +97,20 @@ class Settings(BaseSettings):
     # Memory a run may allocate beyond its worker child's own, in MiB; unset: no limit.
     run_memory_limit_mb: int | None = Field(default=None, ge=64)
 
+    # Storage (app.storage): where run outputs, logs, models and the built-in datastores'
+    # files are kept: a folder, or s3://bucket/prefix (unset: the data directory).
+    artifact_url: str | None = None
+    # The S3-compatible endpoint of RETRAINER_ARTIFACT_URL (MinIO, SeaweedFS, Ceph...); unset: AWS.
+    s3_endpoint_url: str | None = None
+    # Endpoints that S3 datastores may name besides RETRAINER_S3_ENDPOINT_URL (comma separated):
+    # the workers connect to them, so an admin cannot point them at any address.
+    s3_datastore_endpoints: str = ""
+    # How often a running step's log is written to an object store (a folder's is live).
+    log_flush_seconds: float = Field(default=2.0, gt=0, le=600)
+    # A worker that holds a run over its endpoint's max_concurrent_runs hands it back and
+    # looks again after this long.
+    concurrency_retry_seconds: float = Field(default=3.0, gt=0, le=3600)
+
     # Bounds on what one user can make the service do.
     max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)
     # Above this many classes, evaluate_model leaves the confusion matrix out (with a note).
@@ -112,6 +126,11 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("artifact_url", "s3_endpoint_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     # Derived values ---------------------------------------------------------------
 

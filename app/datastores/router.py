@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from fastapi.responses import FileResponse, StreamingResponse
 
 from app.auth.deps import AdminPrincipal, DataRead, DataWrite
 from app.datastores import service
@@ -23,8 +22,10 @@ upload_router = APIRouter(tags=["datastores"])
 
 
 def _out(store: Datastore) -> DatastoreOut:
-    return DatastoreOut(id=store.id, name=store.name, description=store.description,
-                        created_at=store.created_at)
+    # Credentials are never returned: only whether the datastore has its own.
+    return DatastoreOut(id=store.id, name=store.name, kind=store.kind, url=store.url, endpoint_url=store.endpoint_url,
+                        region=store.region, has_credentials=store.credentials is not None,
+                        description=store.description, created_at=store.created_at)
 
 
 @router.get("/datastores", operation_id="list_datastores", response_model=DatastorePage,
@@ -34,11 +35,14 @@ def list_datastores(principal: DataRead, uow: UnitOfWorkDep) -> DatastorePage:
 
 
 @router.post("/datastores", operation_id="create_datastore", status_code=201,
-             response_model=DatastoreOut, summary="Create a local datastore")
+             response_model=DatastoreOut, summary="Create a datastore (local, or an S3 bucket and prefix)",
+             description="Kind `s3` names a bucket that exists (`url`), optionally an endpoint the operator "
+                         "allows and credentials of its own, which are stored encrypted and never returned.")
 def create_datastore(body: DatastoreCreate, principal: AdminPrincipal, uow: UnitOfWorkDep,
-                     response: Response) -> DatastoreOut:
+                     settings: SettingsDep, response: Response) -> DatastoreOut:
+    location = service.s3_location(settings, body)  # the bucket is checked before any transaction
     service.ensure_default(uow.session, principal.workspace_id)
-    store = service.create(uow.session, principal.workspace_id, body.name, body.description)
+    store = service.create(uow.session, settings, principal.workspace_id, body, location)
     response.headers["Location"] = f"/datastores/{store.name}"
     return _out(store)
 
@@ -59,8 +63,8 @@ async def upload_file(name: str, path: str, request: Request, principal: DataWri
                       runtime: RuntimeDep, response: Response) -> FileUploaded:
     # The check commits in a unit of work of its own before the body streams in: no
     # transaction (on SQLite, the write lock) stays open for the length of an upload.
-    target: Path = await run_in_threadpool(service.upload_target, runtime, principal.workspace_id, name, path)
-    size, sha256 = await service.write_stream(target, request.stream())
+    ref = await run_in_threadpool(service.upload_target, runtime, principal.workspace_id, name, path)
+    size, sha256 = await service.write_stream(ref, request.stream(), runtime.settings.max_upload_bytes)
     # Headers are Latin-1: a file name in any script goes there percent-encoded.
     response.headers["Location"] = f"/datastores/{quote(name)}/files/{quote(path)}"
     return FileUploaded(path=path, size=size, sha256=sha256, uri=f"datastore://{name}/{path}")
@@ -70,8 +74,8 @@ async def upload_file(name: str, path: str, request: Request, principal: DataWri
             summary="List files, optionally under a prefix")
 def list_files(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: SettingsDep, page: PageDep,
                prefix: Annotated[str | None, Query(max_length=1000)] = None) -> FilePage:
-    service.get(uow.session, principal.workspace_id, name)
-    files = service.list_files(settings, principal.workspace_id, name, prefix, page)
+    row = service.get(uow.session, principal.workspace_id, name)
+    files = service.list_files(settings, row, prefix, page)
     return FilePage.of(files, page, lambda f: FileOut(path=f.path, size=f.size, modified_at=f.modified_at,
                                                       uri=f"datastore://{name}/{f.path}"),
                        key=lambda f: f.path)
@@ -81,7 +85,19 @@ def list_files(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: Set
             response_class=FileResponse, summary="Download a file",
             responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_file(name: str, path: str, principal: DataRead, uow: UnitOfWorkDep,
-                  settings: SettingsDep) -> FileResponse:
-    service.get(uow.session, principal.workspace_id, name)
-    target = service.file_target(settings, principal.workspace_id, name, path, mode="read")
-    return FileResponse(target, media_type="application/octet-stream", filename=target.name)
+                  settings: SettingsDep) -> Response:
+    row = service.get(uow.session, principal.workspace_id, name)
+    ref, info = service.download(settings, row, path)
+    filename = path.rpartition("/")[2]
+    local = ref.store.local_path(ref.key)
+    if local is not None:
+        return FileResponse(local, media_type="application/octet-stream", filename=filename)
+    # From a bucket: streamed as it is read, every read pinned to the version looked at.
+    return StreamingResponse(iterate_in_threadpool(ref.store.iter_bytes(ref.key, info)),
+                             media_type="application/octet-stream",
+                             headers={"Content-Length": str(info.size),
+                                      "Content-Disposition": _attachment(filename)})
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=utf-8''{quote(filename)}"

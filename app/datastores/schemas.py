@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from app.core.paging import Page
 
@@ -14,12 +15,31 @@ class DatastoreCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=64)
     description: str | None = Field(default=None, max_length=2000)
+    kind: Literal["local", "s3"] = Field(
+        default="local", description="`local`: kept in the service's own storage (RETRAINER_ARTIFACT_URL); "
+                                     "`s3`: a bucket and prefix of its own")
+    url: str | None = Field(default=None, max_length=1100,
+                            description="`s3://bucket/prefix` (kind s3); the bucket must exist")
+    endpoint_url: str | None = Field(
+        default=None, max_length=500,
+        description="S3-compatible endpoint (kind s3), one that RETRAINER_S3_DATASTORE_ENDPOINTS allows; "
+                    "unset: the service's RETRAINER_S3_ENDPOINT_URL")
+    region: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9\-]{1,64}$")
+    access_key_id: str | None = Field(default=None, min_length=1, max_length=256,
+                                      description="With secret_access_key: the datastore's own credentials, "
+                                                  "stored encrypted and never returned; unset: the service's")
+    secret_access_key: SecretStr | None = Field(default=None, min_length=1, max_length=256)
+    session_token: SecretStr | None = Field(default=None, min_length=1, max_length=2048)
 
 
 class DatastoreOut(BaseModel):
     id: str
     name: str
     kind: str = "local"
+    url: str | None = Field(default=None, description="s3://bucket/prefix (kind s3)")
+    endpoint_url: str | None = None
+    region: str | None = None
+    has_credentials: bool = Field(default=False, description="Credentials of its own are stored (never shown)")
     description: str | None
     created_at: datetime
 

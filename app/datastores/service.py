@@ -1,26 +1,28 @@
-"""Datastore logic: the default datastore, creation, uploads, listing and downloads."""
+"""Datastore logic: the default datastore, creation (local or S3), the store behind each
+datastore, uploads, listing and downloads."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from sqlmodel import Session
 
-from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.files import atomic_target
+from app.core import secretbox
+from app.core.errors import Conflict, InvalidInput, NotFound, Problem, ServiceUnavailable
 from app.core.paging import PageRequest
 from app.core.settings import Settings
 from app.datastores import repository as repo
-from app.datastores.paths import DataPathError, contained, datastore_root, resolve
+from app.datastores.paths import DataPathError, DataRef, resolve
+from app.datastores.schemas import DatastoreCreate
 from app.db.tables import Datastore
 from app.runtime import Runtime
+from app.storage import registry
+from app.storage.base import ObjectInfo, ObjectStore, StorageError, TooLarge
+from app.storage.locations import Credentials, InvalidLocation, S3Location, check_endpoint, parse_s3_url
 
 DEFAULT = "default"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
@@ -30,7 +32,7 @@ def ensure_default(session: Session, workspace_id: str) -> Datastore:
     store = repo.by_name(session, workspace_id, DEFAULT)
     if store is not None:
         return store
-    store = Datastore(workspace_id=workspace_id, name=DEFAULT, description="The workspace's default local datastore")
+    store = Datastore(workspace_id=workspace_id, name=DEFAULT, description="The workspace's default datastore")
     try:
         with session.begin_nested():
             session.add(store)
@@ -60,13 +62,80 @@ def get(session: Session, workspace_id: str, name: str) -> Datastore:
     return store
 
 
-def create(session: Session, workspace_id: str, name: str, description: str | None) -> Datastore:
+# Creation ------------------------------------------------------------------------------------
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", errors=[{"loc": ["body", field], "msg": message}])
+
+
+def s3_location(settings: Settings, body: DatastoreCreate) -> S3Location | None:
+    """The S3 location a creation request names (None for kind local), checked: a valid
+    URL, an allowed endpoint, credentials given whole, no overlap with the service's own
+    storage, and a bucket that exists and accepts the credentials. Runs before any
+    database work, so that no transaction waits on the object store."""
+    problems: list[Problem] = []
+    s3_only = ("url", "endpoint_url", "region", "access_key_id", "secret_access_key", "session_token")
+    if body.kind != "s3":
+        for field in s3_only:
+            if getattr(body, field) is not None:
+                problems.append({"loc": ["body", field], "msg": "only a datastore of kind 's3' takes it"})
+        if problems:
+            raise InvalidInput("fields of an S3 datastore were given for a local one", errors=problems)
+        return None
+    if body.url is None:
+        raise _invalid("url", "an S3 datastore needs 'url': 's3://<bucket>/<prefix>'")
+    try:
+        bucket, prefix = parse_s3_url(body.url)
+    except InvalidLocation as exc:
+        raise _invalid("url", str(exc)) from None
+    allowed = registry.allowed_datastore_endpoints(settings)
+    endpoint = None
+    if body.endpoint_url is not None:
+        try:
+            endpoint = check_endpoint(body.endpoint_url)
+        except InvalidLocation as exc:
+            raise _invalid("endpoint_url", str(exc)) from None
+        if endpoint not in allowed:
+            # The workers connect wherever a datastore points: only endpoints the operator
+            # listed, so that an admin of a workspace cannot reach other addresses through it.
+            raise _invalid("endpoint_url", f"{endpoint} is not an endpoint this service may use; the operator "
+                                           "allows endpoints with RETRAINER_S3_DATASTORE_ENDPOINTS")
+    else:
+        endpoint = check_endpoint(settings.s3_endpoint_url) if settings.s3_endpoint_url else None
+    if (body.access_key_id is None) != (body.secret_access_key is None):
+        field = "secret_access_key" if body.access_key_id is not None else "access_key_id"
+        raise _invalid(field, "give access_key_id and secret_access_key together (or neither, to use the "
+                              "service's credentials)")
+    if body.session_token is not None and body.access_key_id is None:
+        raise _invalid("session_token", "a session token goes with access_key_id and secret_access_key")
+    credentials = None
+    if body.access_key_id is not None and body.secret_access_key is not None:
+        credentials = Credentials(body.access_key_id, body.secret_access_key.get_secret_value(),
+                                  body.session_token.get_secret_value() if body.session_token else None)
+    location = S3Location(bucket, prefix, endpoint, body.region, credentials)
+    service = registry.service_location(settings)
+    if service is not None and service.endpoint_url == endpoint and location.overlaps(service):
+        raise _invalid("url", f"{location.url} overlaps the service's own storage ({service.url}), which holds "
+                              "every workspace's files; choose another bucket or prefix")
+    problem = registry.open_s3(location).check()
+    if problem != "ok":
+        raise _invalid("url", problem)
+    return location
+
+
+def create(session: Session, settings: Settings, workspace_id: str, body: DatastoreCreate,
+           location: S3Location | None) -> Datastore:
+    name = body.name
     if not _NAME.match(name):
-        raise InvalidInput("invalid datastore name", errors=[{"loc": ["body", "name"],
-                           "msg": "use letters, digits, '_' and '-' (at most 64), starting with a letter or digit"}])
+        raise _invalid("name", "use letters, digits, '_' and '-' (at most 64), starting with a letter or digit")
     if name == DEFAULT or repo.by_name(session, workspace_id, name) is not None:
         raise Conflict(f"a datastore named {name!r} already exists")
-    store = Datastore(workspace_id=workspace_id, name=name, description=description)
+    store = Datastore(workspace_id=workspace_id, name=name, description=body.description, kind=body.kind)
+    if location is not None:
+        store.url, store.endpoint_url, store.region = location.url, location.endpoint_url, location.region
+        if location.credentials is not None:
+            store.credentials = secretbox.seal(settings.signing_key(), _credentials_text(location.credentials))
     try:
         with session.begin_nested():
             session.add(store)
@@ -75,12 +144,49 @@ def create(session: Session, workspace_id: str, name: str, description: str | No
     return store
 
 
-def file_target(settings: Settings, workspace_id: str, store: str, path: str, mode: str) -> Path:
+def _credentials_text(creds: Credentials) -> str:
+    return "\n".join([creds.access_key_id, creds.secret_access_key, creds.session_token or ""])
+
+
+def _credentials_of(settings: Settings, row: Datastore) -> Credentials | None:
+    if row.credentials is None:
+        return None
     try:
-        return resolve(settings, workspace_id, f"datastore://{store}/{path}", {store}, mode=mode)
+        key, secret, token = secretbox.unseal(settings.signing_key(), row.credentials).split("\n")
+    except (secretbox.SealedSecretError, ValueError):
+        raise ServiceUnavailable(f"the credentials of datastore {row.name!r} cannot be decrypted with this "
+                                 "RETRAINER_SECRET_KEY (was it changed?); register the datastore again") from None
+    return Credentials(key, secret, token or None)
+
+
+# The store behind a datastore ---------------------------------------------------------------
+
+
+def store_of(settings: Settings, row: Datastore) -> ObjectStore:
+    if row.kind == "s3" and row.url:
+        bucket, prefix = parse_s3_url(row.url)
+        location = S3Location(bucket, prefix, row.endpoint_url, row.region, _credentials_of(settings, row))
+        return registry.open_s3(location, f"datastore {row.name!r} ({row.url})")
+    return registry.builtin_datastore(settings, row.workspace_id, row.name)
+
+
+def stores_of(session: Session, settings: Settings, workspace_id: str) -> dict[str, ObjectStore]:
+    """Every datastore of the workspace (the default one even before it has a row), by name."""
+    stores = {row.name: store_of(settings, row) for row in repo.list_all(session, workspace_id)}
+    if DEFAULT not in stores:
+        stores[DEFAULT] = registry.builtin_datastore(settings, workspace_id, DEFAULT)
+    return stores
+
+
+# Files ------------------------------------------------------------------------------------------
+
+
+def file_ref(settings: Settings, row: Datastore, path: str, mode: str) -> DataRef:
+    try:
+        return resolve({row.name: store_of(settings, row)}, f"datastore://{row.name}/{path}", mode=mode)
     except DataPathError as exc:
         if mode == "read" and "does not exist" in str(exc):
-            raise NotFound(f"no file {path!r} in datastore {store!r}") from exc
+            raise NotFound(f"no file {path!r} in datastore {row.name!r}") from exc
         raise InvalidInput(str(exc), errors=[{"loc": ["path", "path"], "msg": str(exc)}]) from exc
 
 
@@ -92,58 +198,38 @@ class StoredFile:
     modified_at: datetime | None = None
 
 
-async def write_stream(target: Path, chunks: AsyncIterator[bytes]) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with atomic_target(target) as tmp, open(tmp, "wb") as handle:
-        async for chunk in chunks:
-            if chunk:
-                digest.update(chunk)
-                size += len(chunk)
-                handle.write(chunk)
-    return size, digest.hexdigest()
-
-
-def upload_target(runtime: Runtime, workspace_id: str, store: str, path: str) -> Path:
+def upload_target(runtime: Runtime, workspace_id: str, store: str, path: str) -> DataRef:
     """Where an upload to `store/path` goes, checked (and the default datastore created)
     in a unit of work of its own."""
     with runtime.unit_of_work() as uow:
-        get(uow.session, workspace_id, store)
-    return file_target(runtime.settings, workspace_id, store, path, mode="write")
+        row = get(uow.session, workspace_id, store)
+    return file_ref(runtime.settings, row, path, mode="write")
 
 
-def list_files(settings: Settings, workspace_id: str, store: str, prefix: str | None,
-               page: PageRequest) -> list[StoredFile]:
+async def write_stream(ref: DataRef, chunks: AsyncIterator[bytes], max_bytes: int) -> tuple[int, str]:
+    """The body, streamed into the datastore as it arrives and hashed on the way: (size, sha256)."""
+    try:
+        return await ref.store.write_stream(ref.key, chunks, max_bytes)
+    except TooLarge as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["body"], "msg": f"{exc}; RETRAINER_MAX_UPLOAD_BYTES "
+                                                                      "sets the limit"}]) from None
+    except StorageError as exc:
+        raise ServiceUnavailable(f"the file could not be stored: {exc}") from None
+
+
+def list_files(settings: Settings, row: Datastore, prefix: str | None, page: PageRequest) -> list[StoredFile]:
     """Up to `page.limit + 1` files after the cursor, in path order."""
-    root = datastore_root(settings, workspace_id, store)
-    if not root.exists():
-        return []
-    real_root = Path(os.path.realpath(root))
-    paths: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(real_root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for filename in filenames:
-            if filename.startswith("."):
-                continue  # partial uploads (".name.part")
-            full = Path(dirpath) / filename
-            relative = full.relative_to(real_root).as_posix()
-            if prefix and not relative.startswith(prefix):
-                continue
-            if page.after and relative <= page.after:
-                continue
-            if full.is_symlink():
-                try:
-                    contained(real_root, relative)
-                except DataPathError:
-                    continue  # a symlink pointing outside is not listed
-            paths.append(relative)
-    paths.sort()
-    out = []
-    for relative in paths[:page.limit + 1]:
-        try:
-            stat = (real_root / relative).stat()
-        except OSError:
-            continue  # removed meanwhile, or a dangling link
-        out.append(StoredFile(path=relative, size=stat.st_size,
-                              modified_at=datetime.fromtimestamp(stat.st_mtime, UTC)))
-    return out
+    try:
+        found = store_of(settings, row).list(prefix, page.after, page.limit + 1)
+    except (ValueError, DataPathError) as exc:  # a prefix that no key can start with
+        raise InvalidInput(str(exc), errors=[{"loc": ["query", "prefix"], "msg": str(exc)}]) from None
+    return [StoredFile(path=o.key, size=o.size, modified_at=o.modified_at) for o in found]
+
+
+def download(settings: Settings, row: Datastore, path: str) -> tuple[DataRef, ObjectInfo]:
+    """A file to download: its store and the version to stream (reads pinned to it)."""
+    ref = file_ref(settings, row, path, mode="read")
+    info = ref.store.stat(ref.key)
+    if info is None:
+        raise NotFound(f"no file {path!r} in datastore {row.name!r}")
+    return ref, info

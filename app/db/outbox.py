@@ -1,7 +1,8 @@
 """The transactional outbox: tasks for the workers recorded with the rows they name.
 
 `UnitOfWork.enqueue` adds an `OutboxMessage` in the unit's own transaction, so a
-run and its message commit together or not at all. Once the unit commits, it
+run and its message commit together or not at all. A message names its queue (an
+endpoint may have its own) and its broker. Once the unit commits, it
 sends its messages at once (the fast path) and marks them sent. A message that
 could not be sent then (the broker is down, the process died between the commit
 and the send) stays pending, and an `OutboxRelay` (a thread in every API and
@@ -20,12 +21,12 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
-from app.core.queue import TaskQueue
+from app.core.queue import TaskQueue, broker_id
 from app.db.engine import read_session
 from app.db.tables import OutboxMessage
 
@@ -37,9 +38,10 @@ KEEP_SENT = timedelta(days=1)
 BATCH = 100
 
 
-def record(session: Session, task: str, args: Sequence[Any], *, queue: str, task_id: str | None = None,
-           options: dict[str, Any] | None = None) -> OutboxMessage:
-    message = OutboxMessage(task=task, args=list(args), task_id=task_id, queue=queue, options=options or {})
+def record(session: Session, task: str, args: Sequence[Any], *, queue: str, broker: str | None = None,
+           task_id: str | None = None, options: dict[str, Any] | None = None) -> OutboxMessage:
+    message = OutboxMessage(task=task, args=list(args), task_id=task_id, queue=queue, broker=broker,
+                            options=options or {})
     session.add(message)
     return message
 
@@ -111,17 +113,19 @@ def send(engine: Engine, queue: TaskQueue, messages: Iterable[OutboxMessage]) ->
     return sent
 
 
-def pending(engine: Engine, queue: str, limit: int = BATCH) -> list[OutboxMessage]:
-    """Messages for `queue` that are not sent and that their request had time to send."""
+def pending(engine: Engine, broker: str, limit: int = BATCH) -> list[OutboxMessage]:
+    """Messages for `broker` (any queue) that are not sent and that their request had time
+    to send. A message of another broker is left to the processes that use that one."""
     with read_session(engine) as session:
         return list(session.exec(
-            select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.queue == queue,
+            select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None),
+                                        or_(col(OutboxMessage.broker) == broker, col(OutboxMessage.broker).is_(None)),
                                         col(OutboxMessage.created_at) < utcnow() - RELAY_AFTER)
             .order_by(col(OutboxMessage.created_at)).limit(limit)))
 
 
 def relay_once(engine: Engine, queue: TaskQueue) -> int:
-    return send(engine, queue, pending(engine, queue.settings.queue))
+    return send(engine, queue, pending(engine, broker_id(queue.settings)))
 
 
 def purge_sent(engine: Engine) -> None:

@@ -101,6 +101,9 @@ class OutboxMessage(SQLModel, table=True):
     args: list[Any] = Field(default_factory=list, sa_column=_json_column(False))
     task_id: str | None = Field(default=None, max_length=40)
     queue: str = Field(max_length=100)
+    # Which broker the message is for (app.core.queue.broker_id): a relay sends the messages
+    # of its own broker, on every queue; null (older messages): any relay may.
+    broker: str | None = Field(default=None, max_length=64)
     # Celery options of the message (time limits).
     options: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
@@ -122,6 +125,10 @@ class Endpoint(SQLModel, table=True):
     default_version: int | None = None
     # Over the service's RETRAINER_TASK_TIME_LIMIT default for this endpoint's runs.
     time_limit_seconds: int | None = None
+    # The Celery queue of its runs (workers started with `--queue NAME`); null: RETRAINER_QUEUE.
+    queue: str | None = Field(default=None, max_length=100)
+    # At most this many of its runs run at once; the others wait, queued, in order.
+    max_concurrent_runs: int | None = None
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
     updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
@@ -164,7 +171,9 @@ class IdempotencyKey(SQLModel, table=True):
 
 
 class Datastore(SQLModel, table=True):
-    """A named storage root of a workspace; files live under the data directory."""
+    """A named storage root of a workspace: `local`, in the service's own storage
+    (RETRAINER_ARTIFACT_URL: the data directory or the service's bucket), or `s3`, a
+    bucket and prefix of its own."""
 
     __tablename__ = "datastores"
     __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_datastores_workspace_name"),)
@@ -173,6 +182,13 @@ class Datastore(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
     name: str = Field(max_length=64)
     description: str | None = Field(default=None, max_length=2000)
+    kind: str = Field(default="local", max_length=20)
+    url: str | None = Field(default=None, max_length=1100, description="s3://bucket/prefix (kind s3)")
+    endpoint_url: str | None = Field(default=None, max_length=500)
+    region: str | None = Field(default=None, max_length=64)
+    # Its own credentials, sealed with a key derived from the secret key (app.core.secretbox);
+    # null: the service's (the standard AWS variables or files).
+    credentials: str | None = Field(default=None, max_length=4000)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
 
@@ -197,6 +213,7 @@ class Run(SQLModel, table=True):
     __table_args__ = (
         Index("ix_runs_workspace_id_id", "workspace_id", "id"),
         Index("ix_runs_status", "status"),
+        Index("ix_runs_endpoint_status", "endpoint_id", "status", "created_at"),
     )
 
     id: str = Field(default_factory=lambda: new_id("run"), primary_key=True, max_length=40)

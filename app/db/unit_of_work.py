@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.core.queue import TaskQueue
+from app.core.queue import TaskQueue, broker_id
 from app.db import outbox
 from app.db.tables import OutboxMessage
 
@@ -42,14 +42,15 @@ class UnitOfWork:
         """Runs `action` once this unit of work has committed (never if it rolls back)."""
         self._after_commit.append(action)
 
-    def enqueue(self, task: str, *args: Any, task_id: str | None = None,
+    def enqueue(self, task: str, *args: Any, task_id: str | None = None, queue: str | None = None,
                 options: dict[str, Any] | None = None) -> OutboxMessage:
         """Records the task in this unit's transaction; it is sent once the unit commits
-        (or later by a relay, if the broker cannot take it then)."""
+        (or later by a relay, if the broker cannot take it then). `queue`: the Celery queue
+        (default: this process's RETRAINER_QUEUE)."""
         if self.queue is None:
             raise RuntimeError("this unit of work has no task queue")
-        message = outbox.record(self.session, task, args, queue=self.queue.settings.queue, task_id=task_id,
-                                options=options)
+        message = outbox.record(self.session, task, args, queue=queue or self.queue.settings.queue,
+                                broker=broker_id(self.queue.settings), task_id=task_id, options=options)
         self._messages.append(message)
         return message
 

@@ -12,6 +12,7 @@ from app.pipelines.spec import ParameterSpec, StepSpec
 from app.runs.schemas import Experiment, Regenerate
 
 ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
+QUEUE_NAME = r"^[A-Za-z0-9._\-]{1,100}$"  # as RETRAINER_QUEUE
 MAX_VERSION = 2**31 - 1  # fits every database's INTEGER
 
 
@@ -31,6 +32,14 @@ class EndpointPatch(BaseModel):
     time_limit_seconds: int | None = Field(
         default=None, ge=1, le=7 * 24 * 3600,
         description="Time limit of this endpoint's runs, over the service's default; null restores the default")
+    queue: str | None = Field(
+        default=None, pattern=QUEUE_NAME,
+        description="The Celery queue of this endpoint's runs, served by workers started with "
+                    "`retrainer worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE")
+    max_concurrent_runs: int | None = Field(
+        default=None, ge=1, le=100_000,
+        description="At most this many of its runs run at once, across workers; the others wait, queued, "
+                    "and start in the order they were submitted. null: no limit")
 
 
 class EndpointOut(BaseModel):
@@ -41,6 +50,8 @@ class EndpointOut(BaseModel):
     default_version: int | None
     latest_version: int | None
     time_limit_seconds: int | None = Field(description="Time limit of its runs; null: the service's default")
+    queue: str | None = Field(default=None, description="The Celery queue of its runs; null: the service's default")
+    max_concurrent_runs: int | None = Field(default=None, description="Runs that may run at once; null: no limit")
     created_at: datetime
     updated_at: datetime
 

@@ -45,6 +45,7 @@ def _out(endpoint: Endpoint, latest: int | None) -> EndpointOut:
     return EndpointOut(id=endpoint.id, name=endpoint.name, description=endpoint.description,
                        enabled=endpoint.enabled, default_version=endpoint.default_version,
                        latest_version=latest, time_limit_seconds=endpoint.time_limit_seconds,
+                       queue=endpoint.queue, max_concurrent_runs=endpoint.max_concurrent_runs,
                        created_at=endpoint.created_at, updated_at=endpoint.updated_at)
 
 
@@ -96,6 +97,10 @@ def patch(session: Session, settings: Settings, principal: Principal, ref: str, 
                 "msg": f"at most {longest} s: a run must end before the broker hands its task to another "
                        "worker (RETRAINER_BROKER_VISIBILITY_TIMEOUT)"}])
         endpoint.time_limit_seconds = body.time_limit_seconds
+    if "queue" in given:
+        endpoint.queue = body.queue
+    if "max_concurrent_runs" in given:
+        endpoint.max_concurrent_runs = body.max_concurrent_runs
     if "default_version" in given:
         if body.default_version is None or repo.version(session, endpoint.id, body.default_version) is None:
             raise InvalidInput("default_version must name a published version",
@@ -164,5 +169,6 @@ def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str,
     with read_session(uow.engine) as reader:
         endpoint, version = _target(reader, principal, ref, body)
     return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
-                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds),
+                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds,
+                                      endpoint.queue),
                        parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)

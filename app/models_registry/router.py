@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import FileResponse
 
 from app.auth.deps import ModelsRead
-from app.core import artifacts
 from app.models_registry import service
 from app.models_registry.schemas import ModelPage, ModelVersionOut, ModelVersionPage
 from app.web.deps import PageDep, ReaderDep, SettingsDep
+from app.web.files import verified_file
 
 router = APIRouter(tags=["models"])
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -39,8 +39,7 @@ def get_model_version(name: str, version: VersionNumber, principal: ModelsRead,
             response_class=FileResponse, summary="Download the model (a joblib-pickled scikit-learn Pipeline)",
             responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_model_version(name: str, version: VersionNumber, principal: ModelsRead, session: ReaderDep,
-                           settings: SettingsDep) -> FileResponse:
+                           settings: SettingsDep) -> Response:
     mv = service.get_version(session, principal.workspace_id, name, version)
-    path = artifacts.verified(settings, mv.artifact_path, mv.sha256)
-    return FileResponse(path, media_type="application/octet-stream", filename=f"{name}-v{version}.joblib",
-                        headers={"X-Content-SHA256": mv.sha256})
+    found = service.model_file(settings, mv)
+    return verified_file(found, "application/octet-stream", f"{name}-v{version}.joblib", mv.sha256)

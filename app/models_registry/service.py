@@ -8,10 +8,12 @@ from sqlmodel import Session
 
 from app.core.errors import NotFound
 from app.core.paging import PageRequest
+from app.core.settings import Settings
 from app.db.numbering import insert_next_number
 from app.db.tables import ModelVersion, Run
 from app.models_registry import repository as repo
 from app.models_registry.schemas import Lineage, ModelPage, ModelSummary, ModelVersionOut, ModelVersionPage
+from app.storage import artifacts
 
 
 def register(session: Session, run: Run, fields: dict[str, Any]) -> ModelVersion:
@@ -54,3 +56,9 @@ def to_out(mv: ModelVersion) -> ModelVersionOut:
                         endpoint_version=mv.endpoint_version, parameters=mv.parameters, data=mv.data),
         library_versions=mv.library_versions, size=mv.size, sha256=mv.sha256,
         download_url=f"/models/{mv.name}/versions/{mv.version}/download")
+
+
+def model_file(settings: Settings, mv: ModelVersion) -> artifacts.Verified:
+    """The model's file after its sha256 check: what a download serves and what a
+    deployment loads (`.open()` reads the very version that was hashed)."""
+    return artifacts.verified(settings, mv.artifact_path, mv.sha256)

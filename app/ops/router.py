@@ -23,15 +23,16 @@ def healthz() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="get_readiness", summary="The database and the broker answer",
+@router.get("/readyz", operation_id="get_readiness", summary="The database, the broker and the storage answer",
             responses={503: {"description": "A dependency is not reachable"}})
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
     db_ok, db_detail = await run_in_threadpool(service.database_ok, runtime.engine)
     mq_ok, mq_detail = await run_in_threadpool(service.broker_ok, runtime.settings)
-    ready = db_ok and mq_ok
+    st_ok, st_detail = await run_in_threadpool(service.storage_ok, runtime.settings)
+    ready = db_ok and mq_ok and st_ok
     return JSONResponse(
         {"status": "ready" if ready else "not ready",
-         "checks": {"database": db_detail, "broker": mq_detail}},
+         "checks": {"database": db_detail, "broker": mq_detail, "storage": st_detail}},
         status_code=200 if ready else 503,
     )
 

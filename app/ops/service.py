@@ -13,6 +13,7 @@ from app.core.queue import WORKER_CHECK_TASK
 from app.core.settings import Settings
 from app.db.tables import WorkerCheck
 from app.db.unit_of_work import UnitOfWork
+from app.storage import registry
 
 
 def database_ok(engine: Engine) -> tuple[bool, str]:
@@ -34,6 +35,16 @@ def broker_ok(settings: Settings) -> tuple[bool, str]:
         return True, "ok"
     except Exception as exc:  # noqa: BLE001 - a readiness probe reports, it does not raise
         return False, type(exc).__name__
+
+
+def storage_ok(settings: Settings) -> tuple[bool, str]:
+    """The service's storage answers: its folder can be created, or its bucket exists and
+    takes the credentials (a missing bucket is named: buckets are created by the operator)."""
+    try:
+        detail = registry.service_check(settings)
+    except Exception as exc:  # noqa: BLE001 - a readiness probe reports, it does not raise
+        return False, type(exc).__name__
+    return detail == "ok", detail
 
 
 def start_worker_check(uow: UnitOfWork, workspace_id: str) -> WorkerCheck:

@@ -15,6 +15,7 @@ from app.runs import service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.web.deps import PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
+from app.web.files import verified_file
 
 router = APIRouter(tags=["runs"])
 
@@ -115,7 +116,7 @@ def list_run_outputs(run_id: str, principal: RunsRead, session: ReaderDep) -> Ou
                                          for media in ("application/vnd.apache.parquet", "application/octet-stream",
                                                        "application/json")}}})
 def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, session: ReaderDep,
-                        settings: SettingsDep) -> FileResponse:
-    out, path = service.output_file(session, settings, principal, run_id, step, port)
-    return FileResponse(path, media_type=out.media_type, filename=f"{run_id}-{step}-{port}{path.suffix}",
-                        headers={"X-Content-SHA256": out.sha256})
+                        settings: SettingsDep) -> Response:
+    out, found = service.output_file(session, settings, principal, run_id, step, port)
+    suffix = "." + out.path.rpartition(".")[2] if "." in out.path.rpartition("/")[2] else ""
+    return verified_file(found, out.media_type, f"{run_id}-{step}-{port}{suffix}", out.sha256)

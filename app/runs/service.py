@@ -11,7 +11,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -21,14 +20,13 @@ from app.auth.challenge import require
 from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
-from app.core import artifacts
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
-from app.datastores.service import known_names
+from app.datastores.service import stores_of
 from app.db.engine import read_session
 from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
@@ -38,6 +36,7 @@ from app.runs import store
 from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
+from app.storage import artifacts
 
 log = logging.getLogger("retrainer.runs")
 
@@ -60,10 +59,10 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     for ref in refs:
         scope = Scope.data_read if ref.mode == "read" else Scope.data_write
         require(principal.scopes, scope, f"A run that {'reads' if ref.mode == 'read' else 'writes'} {ref.value}")
-    stores = known_names(session, principal.workspace_id)
+    stores = stores_of(session, settings, principal.workspace_id)
     for ref in refs:
         try:
-            resolve(settings, principal.workspace_id, ref.value, stores, mode=ref.mode)
+            resolve(stores, ref.value, mode=ref.mode)
         except DataPathError as exc:
             problems.append({"loc": ref.loc, "msg": str(exc)})
     if problems or bound is None:
@@ -79,6 +78,7 @@ class RunOrigin:
     endpoint_id: str | None = None
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
+    queue: str | None = None  # the endpoint's Celery queue, over the service's RETRAINER_QUEUE
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
@@ -89,7 +89,7 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     write lock only for the inserts."""
     with read_session(uow.engine) as reader:
         bound = check_submission(reader, settings, principal, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, queue=settings.queue, pipeline_id=origin.pipeline_id,
+    run = Run(workspace_id=principal.workspace_id, queue=origin.queue or settings.queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
@@ -107,8 +107,9 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
 
 
 def send(uow: UnitOfWork, run: Run) -> None:
-    """Records the run's message in `uow` (the outbox): sent once `uow` commits."""
-    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, options=time_limits(run.time_limit_seconds))
+    """Records the run's message in `uow` (the outbox), for the run's queue: sent once `uow` commits."""
+    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, queue=run.queue,
+                options=time_limits(run.time_limit_seconds))
 
 
 def send_again(uow: UnitOfWork, run_id: str) -> bool:
@@ -147,7 +148,8 @@ def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str
         raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
                        f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}} to rerun its runs")
     origin = RunOrigin(original.pipeline_id, original.endpoint_id, original.endpoint_version,
-                       endpoint.time_limit_seconds if endpoint is not None else None)
+                       endpoint.time_limit_seconds if endpoint is not None else None,
+                       endpoint.queue if endpoint is not None else None)
     return submit(uow, settings, principal, PipelineSpec.model_validate(original.definition), origin,
                   parameters={**original.parameters, **body.parameters},
                   experiment=body.experiment or original.experiment, regenerate=body.regenerate)
@@ -260,8 +262,7 @@ def step_log(session: Session, settings: Settings, principal: Principal, run_id:
     run = get_run(session, principal, run_id)
     if step not in {s.name for s in store.steps(session, run.id)}:
         raise NotFound(f"run {run_id} has no step {step!r}")
-    path = artifacts.step_log_path(settings, run.workspace_id, run.id, run.attempt, step)
-    return path.read_text(errors="replace") if path.exists() else ""
+    return artifacts.read_log(settings, run.workspace_id, run.id, run.attempt, step)
 
 
 def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, list[RunOutput]]:
@@ -270,7 +271,7 @@ def outputs(session: Session, principal: Principal, run_id: str) -> tuple[Run, l
 
 
 def output_file(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
-                port: str) -> tuple[RunOutput, Path]:
+                port: str) -> tuple[RunOutput, artifacts.Verified]:
     """An output's record and its file, after the file's sha256 check. A dataset holds
     the workspace's data (data:read), a model is a model (models:read): runs:read alone
     downloads only metrics."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
@@ -35,6 +35,11 @@ R = TypeVar("R")
 
 class RunInactive(Exception):
     """The run is no longer this attempt's to write: canceled, finished, or claimed again."""
+
+
+class OverLimit(Exception):
+    """The run's endpoint already runs its max_concurrent_runs, or older runs of it wait
+    first: the run stays queued, and the worker hands it back to look again later."""
 
 
 class StepTransitionRefused(Exception):
@@ -238,12 +243,19 @@ class Attempt:
         """queued -> running with the attempt number bumped; None if the run was not queued.
         A new attempt starts from the first step: what a lost one recorded is cleared. A run
         whose workers were lost `max_attempts` times is failed instead, naming the step they
-        were running and why they were lost."""
-        def claim_once() -> tuple[Attempt, Run] | None:
+        were running and why they were lost. OverLimit when the run's endpoint has its
+        max_concurrent_runs running, or older runs of it are waiting first (its send time is
+        renewed, so the reconciler knows its message is alive)."""
+        def claim_once() -> tuple[Attempt, Run] | None | OverLimit:
             with UnitOfWork(engine) as uow:
                 run = uow.session.exec(select(Run).where(Run.id == run_id).with_for_update()).first()
                 if run is None or run.status != RunStatus.QUEUED:
                     return None
+                waiting = _over_limit(uow.session, run)
+                if waiting is not None:
+                    run.sent_at = utcnow()
+                    uow.session.add(run)
+                    return waiting
                 if run.attempt >= max_attempts:
                     cause = run.lost or "its heartbeat stopped"
                     step = running_step(uow.session, run_id)
@@ -260,7 +272,10 @@ class Attempt:
                     _start_over(uow.session, run_id)
             return cls(engine, run_id, run.attempt), run
 
-        return retrying(claim_once, what=f"claim of run {run_id}")
+        claimed = retrying(claim_once, what=f"claim of run {run_id}")
+        if isinstance(claimed, OverLimit):
+            raise claimed
+        return claimed
 
     @staticmethod
     def current(engine: Engine, run_id: str) -> Run | None:
@@ -358,6 +373,28 @@ class Attempt:
         with UnitOfWork(self.engine) as uow:
             if not move(uow.session, self.run_id, status, attempt=self.number, finished_at=utcnow(), error=error):
                 raise RunInactive(self.run_id)
+
+
+def _over_limit(session: Session, run: Run) -> OverLimit | None:
+    """Why `run` may not start now, when its endpoint limits its concurrent runs. The
+    endpoint's row is locked first, so that claims of its runs on every worker are taken
+    one at a time (on SQLite the write lock does that) and the limit holds."""
+    if run.endpoint_id is None:
+        return None
+    endpoint = session.exec(select(Endpoint).where(Endpoint.id == run.endpoint_id).with_for_update()).first()
+    if endpoint is None or endpoint.max_concurrent_runs is None:
+        return None
+    limit = endpoint.max_concurrent_runs
+    running = session.exec(select(func.count()).select_from(Run).where(
+        Run.endpoint_id == endpoint.id, Run.status == RunStatus.RUNNING)).one()
+    if running >= limit:
+        return OverLimit(f"endpoint {endpoint.name!r} runs {running} of at most {limit} runs")
+    # In order: only the oldest waiting runs may take the free places.
+    first = session.exec(select(Run.id).where(Run.endpoint_id == endpoint.id, Run.status == RunStatus.QUEUED)
+                         .order_by(col(Run.created_at), col(Run.id)).limit(limit - running)).all()
+    if run.id not in first:
+        return OverLimit(f"older runs of endpoint {endpoint.name!r} wait first")
+    return None
 
 
 def _start_over(session: Session, run_id: str) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import Problem, RetrainerError, validation_problems
+from app.storage.base import ObjectMissing, StorageError
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://retrainer.dev/problems/"
@@ -97,6 +98,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: RetrainerError) -> JSONResponse:
         return problem(exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors,
                        headers=exc.headers, instance=request.url.path)
+
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+        # A storage failure that no service turned into a domain error: a missing object is
+        # a 404; anything else (a missing bucket, refused credentials, an unreachable store)
+        # is the service's problem, 503, with a message that names the bucket and no secret.
+        if isinstance(exc, ObjectMissing):
+            return problem(404, "Not found", str(exc), slug="not-found", instance=request.url.path)
+        return problem(503, "Service unavailable", str(exc), slug="storage-unavailable",
+                       instance=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,7 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from worker.components.context import StepContext, StepFailed
+from app.datastores.paths import DataPathError, resolve
+from app.storage.base import StorageError
+from app.storage.local import LocalStore
+from worker.components.context import InputFile, OutputFile, StepContext, StepFailed
 
 PREFIX = "datastore://default/"
 
@@ -27,26 +30,23 @@ class ListHandler(logging.Handler):
 
 
 def make_ctx(root: Path, name: str = "step") -> tuple[StepContext, ListHandler]:
-    """A StepContext whose datastore 'default' is `root`, and the handler holding its log."""
+    """A StepContext whose datastore 'default' is the folder `root` (a real LocalStore of the
+    storage layer, as the executor uses), and the handler holding its log."""
+    store = LocalStore(root, pins=root.parent / f".pins-{root.name}")
 
-    def resolve(path: str) -> Path:
-        if not path.startswith(PREFIX):
-            raise StepFailed(f"{path} is not in datastore 'default'")
-        resolved = (root / path[len(PREFIX):]).resolve()
-        if root.resolve() not in resolved.parents:
-            raise StepFailed(f"{path} is outside its datastore")
-        return resolved
+    def input_file(path: str) -> InputFile:
+        try:
+            ref = resolve({"default": store}, path, mode="read")
+            return store.pin(path, ref.key)
+        except (DataPathError, StorageError) as exc:
+            raise StepFailed(str(exc)) from None
 
-    def input_path(path: str) -> Path:
-        resolved = resolve(path)
-        if not resolved.is_file():
-            raise StepFailed(f"{path} does not exist")
-        return resolved
-
-    def output_path(path: str) -> Path:
-        resolved = resolve(path)
-        resolved.parent.mkdir(parents=True, exist_ok=True)
-        return resolved
+    def output_file(path: str) -> OutputFile:
+        try:
+            ref = resolve({"default": store}, path, mode="write")
+        except DataPathError as exc:
+            raise StepFailed(str(exc)) from None
+        return OutputFile(path, store, ref.key)
 
     logger = logging.getLogger(f"tests.components.{name}.{id(root)}")
     logger.setLevel(logging.DEBUG)
@@ -55,7 +55,7 @@ def make_ctx(root: Path, name: str = "step") -> tuple[StepContext, ListHandler]:
         logger.removeHandler(handler)
     handler = ListHandler()
     logger.addHandler(handler)
-    ctx = StepContext(run_id="run-1", step=name, log=logger, input_path=input_path, output_path=output_path)
+    ctx = StepContext(run_id="run-1", step=name, log=logger, input_file=input_file, output_file=output_file)
     return ctx, handler
 
 

@@ -1,16 +1,20 @@
-"""What a component sees of the run it is part of: data paths, its log, cancellation.
+"""What a component sees of the run it is part of: data files, its log, cancellation.
 
-The executor builds one StepContext per step. Components never open a path that
-did not come through `input_path` or `output_path`: those resolve
-`datastore://<name>/<path>` strictly inside the datastore's root.
+The executor builds one StepContext per step. Components never open a file that
+did not come through `input_file` or `output_file`: those resolve
+`datastore://<name>/<path>` strictly inside the datastore (a folder or a bucket
+prefix), and read and write through the storage layer (app.storage).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from app.storage.base import HashingWriter, ObjectStore
 
 
 @dataclass(frozen=True)
@@ -30,16 +34,45 @@ class StepFailed(Exception):
     """
 
 
+class InputFile(Protocol):
+    """A data file as it was pinned when the step started: `sha256` and `size` are those of
+    the bytes its readers give (a local snapshot, or reads conditional on the ETag)."""
+
+    uri: str
+    sha256: str
+    size: int
+
+    def open_stream(self) -> BinaryIO: ...
+
+    def open_random(self) -> BinaryIO: ...
+
+
+@dataclass
+class OutputFile:
+    """A data file a step writes: atomically (a renamed temporary file, or a multipart
+    upload completed only when whole)."""
+
+    uri: str
+    store: ObjectStore
+    key: str
+
+    def exists(self) -> bool:
+        return self.store.stat(self.key) is not None
+
+    def writer(self) -> AbstractContextManager[HashingWriter]:
+        return self.store.writer(self.key)
+
+
 @dataclass
 class StepContext:
     run_id: str
     step: str
     log: logging.Logger
-    # Resolve a data path for reading: returns an existing file inside its datastore,
-    # or raises StepFailed naming the path and the reason.
-    input_path: Callable[[str], Path]
-    # Resolve a data path for writing: parent directories created, inside its datastore.
-    output_path: Callable[[str], Path]
+    # A data path to read: the pinned file inside its datastore, or StepFailed naming the
+    # path and the reason.
+    input_file: Callable[[str], InputFile]
+    # A data path to write, inside its datastore (folders it names are created as needed).
+    output_file: Callable[[str], OutputFile]
     # Call between long stretches of work: raises RunInactive (from app.runs.store) once the
     # run was canceled or taken over by another attempt, and the executor stops the step.
     check_canceled: Callable[[], None] = field(default=lambda: None)

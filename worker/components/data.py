@@ -1,4 +1,8 @@
-"""import_data and export_data: datasets from and to files in a datastore."""
+"""import_data and export_data: datasets from and to files in a datastore.
+
+Files are read straight from their store (a folder or a bucket): CSV as a stream,
+Parquet by seeks (ranged reads in a bucket: the footer, then only the column
+chunks). What is parsed is the pinned version that was hashed (worker.executor)."""
 
 from __future__ import annotations
 
@@ -6,17 +10,14 @@ import bz2
 import gzip
 import io
 import json
-import os
 import re
-import uuid
-from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
 
 from app.components.settings import COMPRESSED_CSV, ExportDataSettings, ImportDataSettings
 from worker.components._common import get_dataset, list_names
-from worker.components.context import StepContext, StepFailed
+from worker.components.context import InputFile, StepContext, StepFailed
 
 
 class _Capped(io.RawIOBase):
@@ -38,17 +39,16 @@ class _Capped(io.RawIOBase):
         return len(data)
 
 
-def _open_csv(path: Path, fmt: str, ctx: StepContext, settings: ImportDataSettings) -> Any:
-    """The file to parse: the path of a plain CSV, or a capped decompressing reader."""
+def _open_csv(raw: BinaryIO, fmt: str, ctx: StepContext, settings: ImportDataSettings) -> BinaryIO:
+    """The stream to parse: the file's own, or a capped decompressing reader over it."""
     kind = COMPRESSED_CSV.get(fmt)
     if kind is None:
-        return path
-    opener = gzip.open if kind == "gzip" else bz2.open
-    stream: BinaryIO = opener(path, "rb")  # type: ignore[assignment]
-    return io.BufferedReader(_Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))
+        return raw
+    stream = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "gzip" else bz2.BZ2File(raw, "rb")
+    return io.BufferedReader(_Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))  # type: ignore[arg-type]
 
 
-def _read_csv(path: Path, settings: ImportDataSettings, source: Any = None, max_rows: int | None = None) -> pd.DataFrame:
+def _read_csv(source: BinaryIO, settings: ImportDataSettings, max_rows: int | None = None) -> pd.DataFrame:
     separator = settings.separator
     options: dict[str, Any] = {}
     if len(separator) > 1:
@@ -59,7 +59,7 @@ def _read_csv(path: Path, settings: ImportDataSettings, source: Any = None, max_
         options["sep"] = separator
     try:
         return pd.read_csv(
-            path if source is None else source,
+            source,
             # Never guessed from the name: a file is decompressed only when its format says so.
             compression=None,
             nrows=max_rows,
@@ -90,7 +90,7 @@ def _read_csv(path: Path, settings: ImportDataSettings, source: Any = None, max_
         ) from None
 
 
-def _read_parquet(path: Path, settings: ImportDataSettings, ctx: StepContext) -> pd.DataFrame:
+def _read_parquet(handle: BinaryIO, settings: ImportDataSettings, ctx: StepContext) -> pd.DataFrame:
     import pyarrow
 
     csv_defaults = ImportDataSettings.model_fields
@@ -102,19 +102,19 @@ def _read_parquet(path: Path, settings: ImportDataSettings, ctx: StepContext) ->
     if ignored:
         ctx.log.warning("Parquet file: ignoring the CSV settings %s", ", ".join(ignored))
     try:
-        return pd.read_parquet(path)
+        return pd.read_parquet(handle)
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
         raise StepFailed(
             f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
         ) from None
 
 
-def _check_parquet_size(path: Path, settings: ImportDataSettings, ctx: StepContext) -> None:
+def _check_parquet_size(handle: BinaryIO, settings: ImportDataSettings, ctx: StepContext) -> None:
     import pyarrow
     import pyarrow.parquet as pq
 
     try:
-        meta = pq.ParquetFile(path).metadata
+        meta = pq.ParquetFile(handle).metadata  # the footer only: one ranged read in a bucket
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
         raise StepFailed(
             f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
@@ -129,23 +129,26 @@ def _check_parquet_size(path: Path, settings: ImportDataSettings, ctx: StepConte
 
 
 def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str, Any]) -> dict[str, Any]:
-    path = ctx.input_path(settings.path)
+    data: InputFile = ctx.input_file(settings.path)
     fmt = settings.resolved_format
-    if path.stat().st_size == 0:
+    if data.size == 0:
         raise StepFailed(f"the file {settings.path} is empty")
     ctx.check_canceled()
 
     max_rows = ctx.limits.max_data_rows
     if fmt == "parquet":
-        _check_parquet_size(path, settings, ctx)
-        df = _read_parquet(path, settings, ctx)
+        with data.open_random() as handle:
+            _check_parquet_size(handle, settings, ctx)
+            handle.seek(0)
+            df = _read_parquet(handle, settings, ctx)
     else:
-        source = _open_csv(path, fmt, ctx, settings)
-        try:
-            df = _read_csv(path, settings, source, max_rows=max_rows + 1)
-        finally:
-            if source is not path:
-                source.close()
+        with data.open_stream() as raw:
+            source = _open_csv(raw, fmt, ctx, settings)
+            try:
+                df = _read_csv(source, settings, max_rows=max_rows + 1)
+            finally:
+                if source is not raw:
+                    source.close()
         if len(df) > max_rows:
             raise StepFailed(f"{settings.path} has more than {max_rows} rows (RETRAINER_MAX_DATA_ROWS)")
         names = settings.column_names
@@ -192,30 +195,26 @@ def export_data(ctx: StepContext, settings: ExportDataSettings, inputs: dict[str
 
     df = get_dataset(inputs)
     fmt = settings.resolved_format
-    target = ctx.output_path(settings.path)
+    target = ctx.output_file(settings.path)
     if target.exists() and not settings.overwrite:
         raise StepFailed(f"{settings.path} already exists; set overwrite to true or choose another path")
-    if target.is_dir():
-        raise StepFailed(f"{settings.path} is a directory; give a file path")
     ctx.check_canceled()
 
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
+    # Atomic on both stores: a temporary file renamed when whole, or a multipart upload
+    # completed only when whole (and aborted if writing fails).
+    with target.writer() as handle:
         if fmt == "parquet":
             frame = _json_safe_attrs(df, ctx)
             if not all(isinstance(c, str) for c in frame.columns):
                 frame = frame.rename(columns=str)
             try:
-                frame.to_parquet(temporary, index=False)
+                frame.to_parquet(handle, index=False)
             except (pyarrow.ArrowException, ValueError, TypeError) as exc:
                 raise StepFailed(
                     f"cannot write {settings.path} as Parquet: {exc}. A column mixing text and numbers "
                     "cannot be stored in Parquet: clean it first, or write CSV"
                 ) from None
         else:
-            df.to_csv(temporary, index=False, compression=COMPRESSED_CSV.get(fmt))
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+            df.to_csv(handle, index=False, compression=COMPRESSED_CSV.get(fmt), mode="wb")
     ctx.log.info("wrote %d rows x %d columns to %s (%s)", len(df), df.shape[1], settings.path, fmt)
     return {}

@@ -2,6 +2,7 @@
 
 from .data_input import DataInput
 from .datastore_create import DatastoreCreate
+from .datastore_create_kind import DatastoreCreateKind
 from .datastore_out import DatastoreOut
 from .datastore_page import DatastorePage
 from .dry_run_out import DryRunOut
@@ -76,6 +77,7 @@ from .worker_check_out import WorkerCheckOut
 __all__ = (
     "DataInput",
     "DatastoreCreate",
+    "DatastoreCreateKind",
     "DatastoreOut",
     "DatastorePage",
     "DryRunOut",

@@ -20,14 +20,22 @@ class DatastoreOut:
         description (None | str):
         id (str):
         name (str):
+        endpoint_url (None | str | Unset):
+        has_credentials (bool | Unset): Credentials of its own are stored (never shown) Default: False.
         kind (str | Unset):  Default: 'local'.
+        region (None | str | Unset):
+        url (None | str | Unset): s3://bucket/prefix (kind s3)
     """
 
     created_at: datetime.datetime
     description: None | str
     id: str
     name: str
+    endpoint_url: None | str | Unset = UNSET
+    has_credentials: bool | Unset = False
     kind: str | Unset = "local"
+    region: None | str | Unset = UNSET
+    url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +48,27 @@ class DatastoreOut:
 
         name = self.name
 
+        endpoint_url: None | str | Unset
+        if isinstance(self.endpoint_url, Unset):
+            endpoint_url = UNSET
+        else:
+            endpoint_url = self.endpoint_url
+
+        has_credentials = self.has_credentials
+
         kind = self.kind
+
+        region: None | str | Unset
+        if isinstance(self.region, Unset):
+            region = UNSET
+        else:
+            region = self.region
+
+        url: None | str | Unset
+        if isinstance(self.url, Unset):
+            url = UNSET
+        else:
+            url = self.url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,8 +80,16 @@ class DatastoreOut:
                 "name": name,
             }
         )
+        if endpoint_url is not UNSET:
+            field_dict["endpoint_url"] = endpoint_url
+        if has_credentials is not UNSET:
+            field_dict["has_credentials"] = has_credentials
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if region is not UNSET:
+            field_dict["region"] = region
+        if url is not UNSET:
+            field_dict["url"] = url
 
         return field_dict
 
@@ -73,14 +109,47 @@ class DatastoreOut:
 
         name = d.pop("name")
 
+        def _parse_endpoint_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        endpoint_url = _parse_endpoint_url(d.pop("endpoint_url", UNSET))
+
+        has_credentials = d.pop("has_credentials", UNSET)
+
         kind = d.pop("kind", UNSET)
+
+        def _parse_region(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        region = _parse_region(d.pop("region", UNSET))
+
+        def _parse_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        url = _parse_url(d.pop("url", UNSET))
 
         datastore_out = cls(
             created_at=created_at,
             description=description,
             id=id,
             name=name,
+            endpoint_url=endpoint_url,
+            has_credentials=has_credentials,
             kind=kind,
+            region=region,
+            url=url,
         )
 
         datastore_out.additional_properties = d

@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="EndpointOut")
 
 
@@ -23,6 +25,8 @@ class EndpointOut:
         name (str):
         time_limit_seconds (int | None): Time limit of its runs; null: the service's default
         updated_at (datetime.datetime):
+        max_concurrent_runs (int | None | Unset): Runs that may run at once; null: no limit
+        queue (None | str | Unset): The Celery queue of its runs; null: the service's default
     """
 
     created_at: datetime.datetime
@@ -34,6 +38,8 @@ class EndpointOut:
     name: str
     time_limit_seconds: int | None
     updated_at: datetime.datetime
+    max_concurrent_runs: int | None | Unset = UNSET
+    queue: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +65,18 @@ class EndpointOut:
 
         updated_at = self.updated_at.isoformat()
 
+        max_concurrent_runs: int | None | Unset
+        if isinstance(self.max_concurrent_runs, Unset):
+            max_concurrent_runs = UNSET
+        else:
+            max_concurrent_runs = self.max_concurrent_runs
+
+        queue: None | str | Unset
+        if isinstance(self.queue, Unset):
+            queue = UNSET
+        else:
+            queue = self.queue
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +92,10 @@ class EndpointOut:
                 "updated_at": updated_at,
             }
         )
+        if max_concurrent_runs is not UNSET:
+            field_dict["max_concurrent_runs"] = max_concurrent_runs
+        if queue is not UNSET:
+            field_dict["queue"] = queue
 
         return field_dict
 
@@ -118,6 +140,24 @@ class EndpointOut:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_max_concurrent_runs(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_concurrent_runs = _parse_max_concurrent_runs(d.pop("max_concurrent_runs", UNSET))
+
+        def _parse_queue(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        queue = _parse_queue(d.pop("queue", UNSET))
+
         endpoint_out = cls(
             created_at=created_at,
             default_version=default_version,
@@ -128,6 +168,8 @@ class EndpointOut:
             name=name,
             time_limit_seconds=time_limit_seconds,
             updated_at=updated_at,
+            max_concurrent_runs=max_concurrent_runs,
+            queue=queue,
         )
 
         endpoint_out.additional_properties = d

@@ -17,6 +17,10 @@ class EndpointPatch:
         default_version (int | None | Unset):
         description (None | str | Unset):
         enabled (bool | None | Unset):
+        max_concurrent_runs (int | None | Unset): At most this many of its runs run at once, across workers; the others
+            wait, queued, and start in the order they were submitted. null: no limit
+        queue (None | str | Unset): The Celery queue of this endpoint's runs, served by workers started with `retrainer
+            worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE
         time_limit_seconds (int | None | Unset): Time limit of this endpoint's runs, over the service's default; null
             restores the default
     """
@@ -24,6 +28,8 @@ class EndpointPatch:
     default_version: int | None | Unset = UNSET
     description: None | str | Unset = UNSET
     enabled: bool | None | Unset = UNSET
+    max_concurrent_runs: int | None | Unset = UNSET
+    queue: None | str | Unset = UNSET
     time_limit_seconds: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +51,18 @@ class EndpointPatch:
         else:
             enabled = self.enabled
 
+        max_concurrent_runs: int | None | Unset
+        if isinstance(self.max_concurrent_runs, Unset):
+            max_concurrent_runs = UNSET
+        else:
+            max_concurrent_runs = self.max_concurrent_runs
+
+        queue: None | str | Unset
+        if isinstance(self.queue, Unset):
+            queue = UNSET
+        else:
+            queue = self.queue
+
         time_limit_seconds: int | None | Unset
         if isinstance(self.time_limit_seconds, Unset):
             time_limit_seconds = UNSET
@@ -60,6 +78,10 @@ class EndpointPatch:
             field_dict["description"] = description
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if max_concurrent_runs is not UNSET:
+            field_dict["max_concurrent_runs"] = max_concurrent_runs
+        if queue is not UNSET:
+            field_dict["queue"] = queue
         if time_limit_seconds is not UNSET:
             field_dict["time_limit_seconds"] = time_limit_seconds
 
@@ -96,6 +118,24 @@ class EndpointPatch:
 
         enabled = _parse_enabled(d.pop("enabled", UNSET))
 
+        def _parse_max_concurrent_runs(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_concurrent_runs = _parse_max_concurrent_runs(d.pop("max_concurrent_runs", UNSET))
+
+        def _parse_queue(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        queue = _parse_queue(d.pop("queue", UNSET))
+
         def _parse_time_limit_seconds(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -109,6 +149,8 @@ class EndpointPatch:
             default_version=default_version,
             description=description,
             enabled=enabled,
+            max_concurrent_runs=max_concurrent_runs,
+            queue=queue,
             time_limit_seconds=time_limit_seconds,
         )
 

@@ -70,7 +70,10 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: DatastoreCreate,
 ) -> Response[DatastoreOut | ProblemDetails]:
-    """Create a local datastore
+    """Create a datastore (local, or an S3 bucket and prefix)
+
+     Kind `s3` names a bucket that exists (`url`), optionally an endpoint the operator allows and
+    credentials of its own, which are stored encrypted and never returned.
 
     Args:
         body (DatastoreCreate):
@@ -99,7 +102,10 @@ def sync(
     client: AuthenticatedClient,
     body: DatastoreCreate,
 ) -> DatastoreOut | ProblemDetails | None:
-    """Create a local datastore
+    """Create a datastore (local, or an S3 bucket and prefix)
+
+     Kind `s3` names a bucket that exists (`url`), optionally an endpoint the operator allows and
+    credentials of its own, which are stored encrypted and never returned.
 
     Args:
         body (DatastoreCreate):
@@ -123,7 +129,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: DatastoreCreate,
 ) -> Response[DatastoreOut | ProblemDetails]:
-    """Create a local datastore
+    """Create a datastore (local, or an S3 bucket and prefix)
+
+     Kind `s3` names a bucket that exists (`url`), optionally an endpoint the operator allows and
+    credentials of its own, which are stored encrypted and never returned.
 
     Args:
         body (DatastoreCreate):
@@ -150,7 +159,10 @@ async def asyncio(
     client: AuthenticatedClient,
     body: DatastoreCreate,
 ) -> DatastoreOut | ProblemDetails | None:
-    """Create a local datastore
+    """Create a datastore (local, or an S3 bucket and prefix)
+
+     Kind `s3` names a bucket that exists (`url`), optionally an endpoint the operator allows and
+    credentials of its own, which are stored encrypted and never returned.
 
     Args:
         body (DatastoreCreate):
