@@ -87,9 +87,10 @@ class Machine:
         return self.log_path.read_text(errors="replace")
 
     def files(self) -> list[str]:
-        """Every file left in its data directory and temp folder."""
+        """Every file left in its data directory and temp folder, but the host's bookkeeping
+        of which runs compute on it (empty lock files, see worker/cores.py)."""
         return [str(p.relative_to(self.data_dir.parent)) for folder in (self.data_dir, self.tmp)
-                for p in folder.rglob("*") if p.is_file()]
+                for p in folder.rglob("*") if p.is_file() and p.parent.name != "runs-computing"]
 
     def lose(self) -> None:
         assert self.process is not None

@@ -11,10 +11,12 @@ small fits 45x slower). A lock dies with its process, so a killed child frees it
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +65,11 @@ class CoreShare:
     @contextmanager
     def holding(self) -> Iterator[CoreShare]:
         """Counts this process among the host's computing runs for the block's length."""
+        for other in self.directory.iterdir():  # left by processes that were killed
+            with contextlib.suppress(FileNotFoundError):
+                # Not one being created right now (opened, not yet locked).
+                if other != self.path and time.time() - other.stat().st_mtime > 5 and not _held(other):
+                    other.unlink()
         handle = open(self.path, "wb")  # the lock lives as long as the block
         fcntl.flock(handle, fcntl.LOCK_EX)
         self._handle = handle

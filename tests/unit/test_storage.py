@@ -4,7 +4,6 @@ SeaweedFS bucket: atomic writes (nothing visible after a failed write), pinned r
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +16,7 @@ from app.storage.base import ObjectChanged, ObjectStore, TooLarge
 from app.storage.local import LocalStore, OutsideRoot
 from app.storage.locations import Credentials, InvalidLocation, S3Location, parse_s3_url
 from app.storage.s3 import PART_SIZE, S3Store
+from tests.helpers.aio import run_async
 from tests.helpers.seaweed import SeaweedFS
 
 
@@ -53,7 +53,7 @@ def test_a_streamed_upload_over_its_limit_leaves_nothing(store: ObjectStore) -> 
             yield os.urandom(PART_SIZE)
 
     with pytest.raises(TooLarge):
-        asyncio.run(store.write_stream("big.bin", body(), max_bytes=2 * PART_SIZE))
+        run_async(store.write_stream("big.bin", body(), max_bytes=2 * PART_SIZE))
     assert store.stat("big.bin") is None
 
 
@@ -64,7 +64,7 @@ def test_writes_report_the_sha256_of_what_was_stored(store: ObjectStore) -> None
         for start in range(0, len(data), 1 << 20):
             yield data[start:start + (1 << 20)]
 
-    size, sha = asyncio.run(store.write_stream("x/data.bin", body()))
+    size, sha = run_async(store.write_stream("x/data.bin", body()))
     assert (size, sha) == (len(data), hashlib.sha256(data).hexdigest())
     assert store.sha256_of("x/data.bin") == sha
     with store.open_random("x/data.bin") as handle:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import secrets
 import threading
-from collections.abc import Coroutine
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import update
@@ -21,6 +19,7 @@ from app.db.unit_of_work import UnitOfWork
 from app.runs import idempotency
 from app.runs.service import Accepted
 from app.runtime import Runtime
+from tests.helpers.aio import run_async
 from tests.helpers.rows import run_with_steps, workspace
 
 T = TypeVar("T")
@@ -43,14 +42,8 @@ class Creator:
         return Accepted(run_id, {"id": run_id, "status": "queued"}, {"Location": f"/runs/{run_id}"})
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Runs the coroutine on a loop of its own thread (the browser tests keep one running here)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _once(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator) -> tuple[Accepted, bool]:
-    return _run(idempotency.respond_once(runtime, ws, key, fingerprint, create))
+    return run_async(idempotency.respond_once(runtime, ws, key, fingerprint, create))
 
 
 def test_same_key_same_request_replays_the_first_response(runtime: Runtime) -> None:
@@ -94,7 +87,7 @@ def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
         gate.set()
         return list(await asyncio.gather(first, second))
 
-    results = _run(both())
+    results = run_async(both())
     assert create.calls == 1
     assert sorted(replayed for _, replayed in results) == [False, True]
     assert results[0][0].body == results[1][0].body
