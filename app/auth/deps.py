@@ -41,6 +41,10 @@ def current_principal(request: Request, runtime: RuntimeDep, session: ReaderDep,
         principal = resolve_token(session, runtime.settings, token.strip())
     except InvalidToken as exc:
         raise Unauthorized(str(exc), headers=bearer_challenge("invalid_token", str(exc))) from exc
+    finally:
+        # End the read now: its connection goes back to the pool (a route that long-polls,
+        # or writes through a unit of work, takes another), and a later read sees new data.
+        session.rollback()
     request.state.principal = principal
     return principal
 
