@@ -18,6 +18,8 @@ from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
 from app.db.outbox import OutboxRelay
+from app.deployments.router import router as deployments_router
+from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
 from app.ops.router import router as ops_router
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None, redoc_url=None,  # app.studio serves /docs from vendored assets (no CDN)
     )
     app.state.runtime = runtime
+    app.state.model_cache = ModelCache(settings.predict_cache_models)
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
         settings.token_failures_per_username, settings.token_failures_per_account)
@@ -86,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router):
+                   runs_router, models_router, deployments_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

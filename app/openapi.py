@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.deployments.schemas import PredictRequest
 from app.pipelines.spec import PipelineSpec
 from app.web.problems import problem_media_type_in_spec
 
@@ -43,6 +44,12 @@ LINKS: dict[tuple[str, str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "RevokeServicePrincipal": ("revoke_service_principal", {"sp_id": _ID}),
     },
     ("/worker-checks", "post", "202"): {"GetWorkerCheck": ("get_worker_check", {"check_id": _ID})},
+    ("/deployments", "post", "201"): {
+        "GetDeployment": ("get_deployment", {"name": "$response.body#/name"}),
+        "UpdateDeployment": ("update_deployment", {"name": "$response.body#/name"}),
+        "Predict": ("predict", {"name": "$response.body#/name"}),
+        "DeploymentHistory": ("deployment_history", {"name": "$response.body#/name"}),
+    },
     ("/datastores", "post", "201"): {"GetDatastore": ("get_datastore", {"name": "$response.body#/name"})},
 }
 
@@ -60,6 +67,9 @@ def _name_body_models(spec: dict[str, Any]) -> None:
     schema.pop("$defs", None)
     schema["properties"]["description"].pop("default", None)  # as FastAPI writes it
     spec["components"]["schemas"]["PipelineSpec"] = schema
+    # Prediction bodies are JSON or CSV, read by the route itself.
+    predict = PredictRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    spec["components"]["schemas"]["PredictRequest"] = predict
 
 
 def complete(spec: dict[str, Any]) -> dict[str, Any]:

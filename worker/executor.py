@@ -28,12 +28,17 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, Protocol, TextIO
+
+from sqlmodel import Session
 
 from app.components.catalog import ComponentDef, get_component
+from app.components.settings import MODEL_REF
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
-from app.db.tables import Run, RunOutput
+from app.db.tables import ModelVersion, Run, RunOutput
+from app.deployments.gate import Decision
+from app.deployments.gate import record as record_decision
 from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, StepSpec, bind, topological_order
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, RunInactive
@@ -43,6 +48,7 @@ from app.storage.logs import StoredLogHandler, write_log
 from app.storage.registry import artifact_store, service_folder
 from worker.components import IMPLEMENTATIONS
 from worker.components.context import OutputFile, StepContext, StepFailed, StepLimits
+from worker.gate import Candidate
 
 log = logging.getLogger("retrainer.executor")
 
@@ -178,12 +184,23 @@ def _one_thread_setting() -> AbstractContextManager[int]:
     return nullcontext(0)
 
 
+class Registry(Protocol):
+    def find(self, workspace_id: str, name: str, version: int | None) -> ModelVersion | None:
+        """A registered version (None: the latest), or None."""
+
+
+GateFn = Callable[[Run, list[Candidate]], dict[str, list[Decision]]]
+
+
 def execute_run(settings: Settings, attempt: Attempt, run: Run, stores: Stores,
-                explain: Explanations | None = None, threads: Threads = _one_thread_setting) -> Outcome:
+                explain: Explanations | None = None, threads: Threads = _one_thread_setting,
+                registry: Registry | None = None, gate: GateFn | None = None) -> Outcome:
     """Runs every step; returns the outcome ("inactive": the run is no longer ours).
     `explain` gives the message of a step's error of one of its kinds (a time or memory
     limit of the run, rather than something in the step's data). `threads()` sizes the
-    native thread pools of each step as it starts (0: left as they are)."""
+    native thread pools of each step as it starts (0: left as they are). `registry` finds
+    the registered models that steps name; `gate` decides, before the run succeeds, what
+    its new model versions do to the deployments that follow them."""
     spec = PipelineSpec.model_validate(run.definition)
     bound, problems = bind(spec, run.parameters)
     if bound is None:  # validated at submit; only a changed component library gets here
@@ -208,7 +225,7 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, stores: Stores,
                     and _try_reuse(settings, attempt, run, name, component, fingerprints[name], state, data)):
                 continue
             outcome = _run_step(settings, attempt, run, stores, name, step, component,
-                                bound.settings[name], data, state, pins, explain or {}, threads)
+                                bound.settings[name], data, state, pins, explain or {}, threads, registry)
         except RunInactive:
             return INACTIVE
         finally:
@@ -219,17 +236,44 @@ def execute_run(settings: Settings, attempt: Attempt, run: Run, stores: Stores,
 
     run_metrics = (next(iter(state.metrics.values())) if len(state.metrics) == 1
                    else state.metrics or None)
+    models = _model_versions(run, spec, state)
+    decisions = _gate(settings, gate, run, spec, state, models) if gate is not None and models else {}
+
+    def decide(session: Session, registered: list[ModelVersion]) -> None:
+        by_name = {mv.name: mv for mv in registered}
+        for model_name, decided in decisions.items():
+            for decision in decided:
+                record_decision(session, run.id, by_name[model_name], decision)
+
     try:
-        attempt.succeed(_model_versions(run, spec, state), metrics=run_metrics)
+        attempt.succeed(models, metrics=run_metrics, decide=decide)
     except RunInactive:
         return INACTIVE
     return "succeeded"
 
 
+def _gate(settings: Settings, gate: GateFn, run: Run, spec: PipelineSpec, state: RunState,
+          models: list[dict[str, Any]]) -> dict[str, list[Decision]]:
+    """The gate's decisions for the models about to be registered; a gate that breaks holds
+    nothing back from the run (its followers keep their version, the worker log says why)."""
+    candidates = []
+    for fields in models:
+        trained = state.values[(fields["step"], "model")]
+        scorer = next((n for n, s in spec.steps.items()
+                       if s.component == "score_model" and s.inputs.get("model") == f"{fields['step']}.model"), None)
+        rows = state.values.get(_port_ref(spec.steps[scorer].inputs["data"])) if scorer else None
+        candidates.append(Candidate(fields["name"], trained, rows, f"the test split scored by step {scorer!r}"))
+    try:
+        return gate(run, candidates)
+    except Exception:
+        log.exception("run %s: the deployment gate failed; followers keep their versions", run.id)
+        return {}
+
+
 def _run_step(settings: Settings, attempt: Attempt, run: Run, stores: Stores, name: str,
               step: StepSpec, component: ComponentDef, step_settings: dict[str, Any],
               data: dict[str, Pinned], state: RunState, pins: list[Pinned],
-              explain: Explanations, threads: Threads) -> Outcome | None:
+              explain: Explanations, threads: Threads, registry: Registry | None) -> Outcome | None:
     """Computes one step and records its outputs; an outcome when the run ends here."""
     log_key = artifacts.log_key(settings, run.workspace_id, run.id, attempt.number, name)
     with step_logger(settings, log_key, run.id, name) as step_log:
@@ -255,8 +299,11 @@ def _run_step(settings: Settings, attempt: Attempt, run: Run, stores: Stores, na
                 raise StepFailed(str(exc)) from exc
             return OutputFile(uri, ref.store, ref.key)
 
+        def load_model(ref: str) -> Any:
+            return _registered_model(settings, registry, run.workspace_id, ref, step_log)
+
         ctx = StepContext(run_id=run.id, step=name, log=step_log, input_file=input_file,
-                          output_file=output_file, check_canceled=attempt.check_active,
+                          output_file=output_file, check_canceled=attempt.check_active, load_model=load_model,
                           limits=StepLimits(max_confusion_matrix_classes=settings.max_confusion_matrix_classes,
                                             max_decompressed_bytes=settings.max_decompressed_bytes,
                                             max_data_rows=settings.max_data_rows))
@@ -324,8 +371,40 @@ def _data_files(stores: Stores, step: StepSpec, step_settings: dict[str, Any],
 
 
 def _reusable(step: StepSpec) -> bool:
-    # A step that writes outside the artifact store must run to have its effect.
-    return "write" not in DATA_PATH_SETTINGS.get(step.component, {}).values()
+    # A step that writes outside the artifact store must run to have its effect; one that
+    # scores with model://NAME/latest may find a new version.
+    return ("write" not in DATA_PATH_SETTINGS.get(step.component, {}).values()
+            and step.component not in NEVER_REUSED)
+
+
+NEVER_REUSED = frozenset({"score_registered_model"})
+
+
+def _registered_model(settings: Settings, registry: Registry | None, workspace_id: str, ref: str,
+                      step_log: logging.Logger) -> Any:
+    """A registered model named by reference, as a TrainedModel, after its sha256 check."""
+    import joblib
+
+    from worker.components.train import TrainedModel
+
+    match = re.match(MODEL_REF, ref)
+    if registry is None or match is None:
+        raise StepFailed(f"{ref!r} is not a model this worker can find; write model://NAME/VERSION or model://NAME/latest")
+    name, number = match.group(1), match.group(2)
+    mv = registry.find(workspace_id, name, None if number == "latest" else int(number))
+    if mv is None:
+        raise StepFailed(f"no {'version' if number == 'latest' else f'version {number}'} of model {name!r} "
+                         "in this workspace (GET /models lists them)")
+    found = artifacts.verified(settings, mv.artifact_path, mv.sha256)  # before anything is unpickled
+    with found.open() as handle:
+        pipeline = joblib.load(handle)
+    details = mv.details or {}
+    step_log.info("model %s version %s (sha256 %s)", name, mv.version, mv.sha256)
+    return TrainedModel(pipeline=pipeline, label_column=details.get("label_column") or "",
+                        task=details.get("task") or "classification", algorithm=details.get("algorithm") or "",
+                        feature_columns=list(details.get("feature_columns") or ()), classes=details.get("classes"),
+                        hyperparameters=details.get("hyperparameters") or {},
+                        training_rows=int(details.get("training_rows") or 0))
 
 
 def _load_output(settings: Settings, out: RunOutput) -> Any:
@@ -425,6 +504,8 @@ def _model_versions(run: Run, spec: PipelineSpec, state: RunState) -> list[dict[
             "metrics": next((state.metrics[d] for d in sorted(descendants) if d in state.metrics), None),
             "details": {"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
                         "feature_columns": list(trained.feature_columns), "classes": trained.classes,
+                        "numeric_columns": trained.numeric_columns,
+                        "categorical_columns": trained.categorical_columns,
                         "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows},
             "library_versions": versions, "artifact_path": record["path"], "size": record["size"],
             "sha256": record["sha256"]})

@@ -14,13 +14,15 @@ from app.core.clock import utcnow
 from app.core.queue import EXECUTE_RUN_TASK, WORKER_CHECK_TASK
 from app.core.settings import Settings
 from app.datastores.service import stores_of
-from app.db.tables import Run, WorkerCheck
+from app.db.tables import ModelVersion, Run, WorkerCheck
 from app.db.unit_of_work import UnitOfWork
+from app.models_registry import repository as models
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, OverLimit, RunInactive
 from app.runtime import Runtime
 from worker import executor
 from worker.cores import CoreShare
+from worker.gate import Gate
 from worker.limits import memory_limit
 from worker.requests import RunRequest
 
@@ -101,9 +103,10 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     try:
         with runtime.read_session() as session:
             stores = stores_of(session, settings, run.workspace_id)
+        gate = Gate(settings, runtime.read_session, stores, scrub=lambda text: executor.scrub(settings, text))
         with memory_limit(settings.run_memory_limit_mb), CORES.holding() as share:
             outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run),
-                                           threads=share.for_step)
+                                           threads=share.for_step, registry=_Registry(runtime), gate=gate)
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:
@@ -131,6 +134,21 @@ def _explanations(settings: Settings, run: Run) -> dict[type[BaseException], str
                      "(RETRAINER_RUN_MEMORY_LIMIT_MB)" if settings.run_memory_limit_mb else
                      "out of memory: the worker could not allocate what the step needed",
     }
+
+
+class _Registry:
+    """Registered model versions, for steps that name one (model://NAME/VERSION|latest)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def find(self, workspace_id: str, name: str, version: int | None) -> ModelVersion | None:
+        with self.runtime.read_session() as session:
+            number = version if version is not None else models.latest_number(session, workspace_id, name)
+            found = models.version(session, workspace_id, name, number)
+            if found is not None:
+                session.expunge(found)
+            return found
 
 
 class _Heartbeat(threading.Thread):

@@ -15,6 +15,9 @@ class Scope(StrEnum):
     models_read = "models:read"
     data_read = "data:read"
     data_write = "data:write"
+    deployments_read = "deployments:read"
+    deployments_write = "deployments:write"
+    predict = "predict"
     admin = "admin"
 
 

@@ -19,6 +19,7 @@ from app.components.settings import (
     ImportDataSettings,
     NormalizeDataSettings,
     ScoreModelSettings,
+    ScoreRegisteredModelSettings,
     SelectColumnsSettings,
     SplitDataSettings,
     TrainModelSettings,
@@ -180,6 +181,19 @@ _COMPONENTS = [
         ),
         outputs=(_dataset("scored", "The rows with the scores."),),
         settings_model=ScoreModelSettings,
+    ),
+    ComponentDef(
+        name="score_registered_model",
+        version="1.0.0",
+        description=(
+            "Batch scoring: predict with a registered model named by its setting model "
+            "(model://NAME/VERSION or model://NAME/latest), loaded after its sha256 check. Adds the "
+            "same columns as score_model. Never reused from an earlier run: 'latest' may name a new "
+            "version. Running it needs models:read."
+        ),
+        inputs=(_dataset("data", "Rows to score; must hold the model's feature columns."),),
+        outputs=(_dataset("scored", "The rows with the scores."),),
+        settings_model=ScoreRegisteredModelSettings,
     ),
     ComponentDef(
         name="evaluate_model",

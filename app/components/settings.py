@@ -545,6 +545,23 @@ class ScoreModelSettings(_Settings):
     )
 
 
+MODEL_REF = r"^model://([A-Za-z0-9][A-Za-z0-9._\-]{0,199})/(latest|[1-9][0-9]{0,9})$"
+
+
+class ScoreRegisteredModelSettings(_Settings):
+    """Add predictions of a registered model to a dataset (batch scoring)."""
+
+    model: str = Field(
+        pattern=MODEL_REF, max_length=230,
+        description="model://NAME/VERSION, or model://NAME/latest (the newest version when the step "
+                    "starts); usually a pipeline parameter, so that each run may name another",
+    )
+    include_features: bool = Field(
+        default=True,
+        description="Keep all input columns; false keeps only the label column (if present) and the scores.",
+    )
+
+
 class EvaluateModelSettings(_Settings):
     """Compute metrics from a scored dataset."""
 

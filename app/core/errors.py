@@ -68,3 +68,7 @@ class ArtifactCorrupted(RetrainerError):
     """A stored file no longer matches the sha256 recorded when it was written."""
 
     status, slug, title = 500, "artifact-integrity", "Artifact integrity check failed"
+
+
+class UnsupportedMediaType(RetrainerError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     # looks again after this long.
     concurrency_retry_seconds: float = Field(default=3.0, gt=0, le=3600)
 
+    # Deployments: rows one prediction request may hold, and the models each API process
+    # keeps loaded (the least recently used is dropped first).
+    predict_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)
+    predict_cache_models: int = Field(default=8, ge=1, le=1000)
+
     # Bounds on what one user can make the service do.
     max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)
     # Above this many classes, evaluate_model leaves the confusion matrix out (with a note).

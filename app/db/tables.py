@@ -320,8 +320,51 @@ class ModelVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
 
+class Deployment(SQLModel, table=True):
+    """A registered model put to work behind a prediction route: a pinned version, or one
+    that follows the model's new versions through a gate."""
+
+    __tablename__ = "deployments"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_deployments_workspace_name"),)
+
+    id: str = Field(default_factory=lambda: new_id("dep"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    name: str = Field(max_length=100)
+    model: str = Field(max_length=200, index=True)
+    version: int
+    follow: bool = False
+    # {"metric": ..., "min_delta": ..., "holdout": "datastore://..." | None}; null: not following.
+    gate: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    enabled: bool = True
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class DeploymentEvent(SQLModel, table=True):
+    """One line of a deployment's history: a change of what it serves or of its settings,
+    or a challenger the gate refused."""
+
+    __tablename__ = "deployment_events"
+    __table_args__ = (Index("ix_deployment_events_deployment_at", "deployment_id", "at"),)
+
+    id: str = Field(default_factory=lambda: new_id("dev"), primary_key=True, max_length=40)
+    deployment_id: str = Field(foreign_key="deployments.id", max_length=40)
+    at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    from_version: int | None = None
+    to_version: int | None = None
+    reason: str = Field(max_length=20)
+    message: str | None = Field(default=None, max_length=2000)
+    # {"metric": name, "rows": n, "champion": {...}, "challenger": {...}} when the gate scored.
+    metrics: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    run_id: str | None = Field(default=None, max_length=40, index=True)
+    actor: str | None = Field(default=None, max_length=40)
+
+
 __all__ = [
     "Datastore",
+    "Deployment",
+    "DeploymentEvent",
     "Endpoint",
     "EndpointVersion",
     "IdempotencyKey",

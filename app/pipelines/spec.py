@@ -35,6 +35,14 @@ DATA_PATH_SETTINGS: dict[str, dict[str, Literal["read", "write"]]] = {
     "import_data": {"path": "read"},
     "export_data": {"path": "write"},
 }
+# Settings that name a registered model (model://NAME/VERSION|latest), by component.
+MODEL_SETTINGS: dict[str, str] = {"score_registered_model": "model"}
+
+
+def param_ref(value: Any) -> str | None:
+    """The parameter a setting's value refers to (`${{parameters.NAME}}`), or None."""
+    match = _PARAM_REF.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
 
 
 class ParameterSpec(BaseModel):

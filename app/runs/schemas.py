@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.paging import Page
+from app.deployments.schemas import RunDeploymentEffect
 
 # Fields shared by every request that starts a run (draft runs, reruns, retrains).
 Experiment = Annotated[str | None, Field(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
@@ -72,6 +73,9 @@ class RunOut(BaseModel):
     steps: list[StepOut]
     metrics: dict[str, Any] | None
     model: ModelRef | None
+    deployments: list[RunDeploymentEffect] = Field(
+        default_factory=list,
+        description="What the run did to the deployments that follow the model it registered: promoted or held")
 
 
 class RunPage(Page[RunOut]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from app.auth.challenge import require
 from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
+from app.components.settings import MODEL_REF
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
@@ -30,8 +32,20 @@ from app.datastores.service import stores_of
 from app.db.engine import read_session
 from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
+from app.deployments import service as deployments
+from app.deployments.schemas import RunDeploymentEffect
+from app.models_registry import repository as models
 from app.pipelines import service as pipelines
-from app.pipelines.spec import BoundPipeline, PipelineSpec, bind, data_refs_of, pipeline_digest, topological_order
+from app.pipelines.spec import (
+    MODEL_SETTINGS,
+    BoundPipeline,
+    PipelineSpec,
+    bind,
+    data_refs_of,
+    param_ref,
+    pipeline_digest,
+    topological_order,
+)
 from app.runs import store
 from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
 from app.runs.states import RunStatus
@@ -65,9 +79,36 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
             resolve(stores, ref.value, mode=ref.mode)
         except DataPathError as exc:
             problems.append({"loc": ref.loc, "msg": str(exc)})
+    if bound is not None:
+        problems.extend(_model_problems(session, principal, spec, bound))
     if problems or bound is None:
         raise InvalidInput(f"the run request has {len(problems)} problem(s)", errors=problems)
     return bound
+
+
+def _model_problems(session: Session, principal: Principal, spec: PipelineSpec,
+                    bound: BoundPipeline) -> list[dict[str, Any]]:
+    """A step that scores with a registered model: reading it needs models:read, and the
+    model must exist (a version named by number must too; 'latest' is resolved when the
+    step starts)."""
+    problems = []
+    for name, step in spec.steps.items():
+        if step.component not in MODEL_SETTINGS:
+            continue
+        key = MODEL_SETTINGS[step.component]
+        match = re.match(MODEL_REF, str(bound.settings[name].get(key)))
+        if match is None:
+            continue  # reported by the settings' own check
+        require(principal.scopes, Scope.models_read, f"A run that scores with {match.group(0)}")
+        model, number = match.group(1), match.group(2)
+        latest = models.latest_number(session, principal.workspace_id, model)
+        if latest == 0 or (number != "latest" and int(number) > latest):
+            raw = step.settings.get(key)
+            ref = param_ref(raw)
+            loc: list[str | int] = ["body", "parameters", ref] if ref else ["steps", name, "settings", key]
+            what = f"model {model!r}" if latest == 0 else f"version {number} of model {model!r} (latest: {latest})"
+            problems.append({"loc": loc, "msg": f"no {what} in this workspace (GET /models lists them)"})
+    return problems
 
 
 @dataclass(frozen=True)
@@ -165,7 +206,7 @@ def get_run(session: Session, principal: Principal, run_id: str) -> Run:
     return run
 
 
-def _out(run: Run, steps: Sequence[RunStep]) -> RunOut:
+def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None) -> RunOut:
     return RunOut(
         id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,
@@ -178,19 +219,21 @@ def _out(run: Run, steps: Sequence[RunStep]) -> RunOut:
         metrics=run.metrics,
         model=ModelRef(name=run.model_name, version=run.model_version)
         if run.model_name and run.model_version else None,
+        deployments=effects or [],
     )
 
 
 def render(session: Session, run: Run) -> RunOut:
     """The run as every route answers it, steps included."""
-    return _out(run, store.steps(session, run.id))
+    return _out(run, store.steps(session, run.id), deployments.run_effects(session, [run]).get(run.id))
 
 
 def render_page(session: Session, settings: Settings, principal: Principal, filters: RunFilters,
                 page: PageRequest) -> RunPage:
     rows = store.page(session, principal.workspace_id, filters, page)
     steps = store.steps_of(session, [r.id for r in rows])
-    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id]), key=lambda r: r.id,
+    effects = deployments.run_effects(session, rows)
+    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id], effects.get(r.id)), key=lambda r: r.id,
                       max_bytes=settings.max_page_bytes)
 
 

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from app.core.clock import utcnow
 from app.core.paging import PageRequest
 from app.db.retry import retrying
-from app.db.tables import Endpoint, Run, RunOutput, RunStep
+from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import service as models_registry
 from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
@@ -355,12 +355,16 @@ class Attempt:
             return row.reused_from or row.run_id, row.name, found
 
     @_retried
-    def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None) -> None:
+    def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None,
+                decide: Callable[[Session, list[ModelVersion]], None] | None = None) -> None:
         """Registers the run's model versions and marks it succeeded in one fenced
-        transaction: a run canceled meanwhile registers nothing."""
+        transaction: a run canceled meanwhile registers nothing. `decide` writes, in the
+        same transaction, what the new versions do to the deployments that follow them."""
         with UnitOfWork(self.engine) as uow:
             run = self._fence(uow.session)
             registered = [models_registry.register(uow.session, run, fields) for fields in models]
+            if decide is not None:
+                decide(uow.session, registered)
             first = registered[0] if registered else None
             if not move(uow.session, self.run_id, RunStatus.SUCCEEDED, attempt=self.number,
                         finished_at=utcnow(), metrics=metrics,

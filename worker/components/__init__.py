@@ -12,7 +12,7 @@ from typing import Any
 
 from worker.components.context import StepContext, StepFailed
 from worker.components.data import export_data, import_data
-from worker.components.evaluate import evaluate_model, score_model
+from worker.components.evaluate import evaluate_model, score_model, score_registered_model
 from worker.components.train import TrainedModel, build_pipeline, train_model
 from worker.components.transform import clean_missing_data, normalize_data, select_columns, split_data
 
@@ -27,6 +27,7 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
     "split_data": split_data,
     "train_model": train_model,
     "score_model": score_model,
+    "score_registered_model": score_registered_model,
     "evaluate_model": evaluate_model,
 }
 

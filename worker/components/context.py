@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from app.storage.base import HashingWriter, ObjectStore
 
@@ -63,6 +63,10 @@ class OutputFile:
         return self.store.writer(self.key)
 
 
+def _no_registry(ref: str) -> Any:
+    raise StepFailed(f"{ref}: this worker has no model registry")
+
+
 @dataclass
 class StepContext:
     run_id: str
@@ -77,3 +81,6 @@ class StepContext:
     # run was canceled or taken over by another attempt, and the executor stops the step.
     check_canceled: Callable[[], None] = field(default=lambda: None)
     limits: StepLimits = field(default_factory=StepLimits)
+    # A registered model by reference (model://NAME/VERSION or model://NAME/latest): the
+    # TrainedModel after its sha256 check, or StepFailed saying why not.
+    load_model: Callable[[str], Any] = field(default=_no_registry)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
-from app.components.settings import EvaluateModelSettings, ScoreModelSettings
+from app.components.settings import EvaluateModelSettings, ScoreModelSettings, ScoreRegisteredModelSettings
 from worker.components._common import (
     dtype_name,
     examples,
@@ -32,6 +32,14 @@ def probability_column(cls: Any) -> str:
 
 
 # --------------------------------------------------------------------- score_model
+
+
+def score_registered_model(ctx: StepContext, settings: ScoreRegisteredModelSettings,
+                           inputs: dict[str, Any]) -> dict[str, Any]:
+    model = ctx.load_model(settings.model)
+    ctx.log.info("scoring with %s (%s, trained on %s rows)", settings.model, model.algorithm, model.training_rows)
+    return score_model(ctx, ScoreModelSettings(include_features=settings.include_features),
+                       {"model": model, "data": get_dataset(inputs)})
 
 
 def score_model(ctx: StepContext, settings: ScoreModelSettings, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,59 @@
+"""Queries for deployments and their history."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from app.core.paging import PageRequest
+from app.db.tables import Deployment, DeploymentEvent, ModelVersion
+
+
+def by_name(session: Session, workspace_id: str, name: str) -> Deployment | None:
+    return session.exec(select(Deployment).where(Deployment.workspace_id == workspace_id,
+                                                 Deployment.name == name)).first()
+
+
+def page(session: Session, workspace_id: str, request: PageRequest) -> list[Deployment]:
+    query = select(Deployment).where(Deployment.workspace_id == workspace_id)
+    if request.after:
+        query = query.where(col(Deployment.name) > request.after)
+    return list(session.exec(query.order_by(col(Deployment.name)).limit(request.limit + 1)))
+
+
+def events_page(session: Session, deployment_id: str, request: PageRequest) -> list[DeploymentEvent]:
+    """Newest first; the cursor is the last event's `at|id`."""
+    query = select(DeploymentEvent).where(DeploymentEvent.deployment_id == deployment_id)
+    if request.after:
+        _, _, after_id = request.after.partition("|")
+        last = session.get(DeploymentEvent, after_id)
+        if last is not None:
+            query = query.where((col(DeploymentEvent.at) < last.at)
+                                | ((col(DeploymentEvent.at) == last.at) & (col(DeploymentEvent.id) < last.id)))
+    return list(session.exec(query.order_by(col(DeploymentEvent.at).desc(), col(DeploymentEvent.id).desc())
+                             .limit(request.limit + 1)))
+
+
+def events_of_runs(session: Session, run_ids: list[str]) -> dict[str, list[tuple[DeploymentEvent, str]]]:
+    """What runs did to deployments: run id -> [(event, deployment name)], by name."""
+    if not run_ids:
+        return {}
+    rows = session.exec(select(DeploymentEvent, Deployment.name).join(
+        Deployment, col(Deployment.id) == col(DeploymentEvent.deployment_id))
+        .where(col(DeploymentEvent.run_id).in_(run_ids)).order_by(col(Deployment.name)))
+    out: dict[str, list[tuple[DeploymentEvent, str]]] = {}
+    for event, name in rows:
+        out.setdefault(event.run_id or "", []).append((event, name))
+    return out
+
+
+def model_version(session: Session, workspace_id: str, name: str, number: int) -> ModelVersion | None:
+    return session.exec(select(ModelVersion).where(ModelVersion.workspace_id == workspace_id,
+                                                   ModelVersion.name == name,
+                                                   ModelVersion.version == number)).first()
+
+
+def delete(session: Session, deployment: Deployment) -> None:
+    for event in session.exec(select(DeploymentEvent).where(DeploymentEvent.deployment_id == deployment.id)):
+        session.delete(event)
+    session.flush()
+    session.delete(deployment)

@@ -1,0 +1,93 @@
+"""Routes: deployments, their history, and predictions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from app.auth.deps import DeploymentsRead, DeploymentsWrite, Predictor
+from app.deployments import service
+from app.deployments.schemas import (
+    DeploymentCreate,
+    DeploymentOut,
+    DeploymentPage,
+    DeploymentPatch,
+    HistoryPage,
+    PredictOut,
+)
+from app.deployments.serving import ModelCache
+from app.web.deps import PageDep, ReaderDep, SettingsDep, UnitOfWorkDep
+from app.web.problems import ProblemDetails
+
+router = APIRouter(tags=["deployments"])
+
+
+def model_cache(request: Request) -> ModelCache:
+    cache: ModelCache = request.app.state.model_cache
+    return cache
+
+
+ModelCacheDep = Annotated[ModelCache, Depends(model_cache)]
+
+_PREDICT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
+    "text/csv": {"schema": {"type": "string", "description": "A header line naming the columns, then one line per row"}},
+}}}
+
+
+@router.post("/deployments", operation_id="create_deployment", status_code=201, response_model=DeploymentOut,
+             summary="Deploy a model version (pinned, or following the model through a gate)")
+def create_deployment(body: DeploymentCreate, principal: DeploymentsWrite, uow: UnitOfWorkDep,
+                      response: Response) -> DeploymentOut:
+    deployment = service.create(uow.session, principal, body)
+    response.headers["Location"] = f"/deployments/{deployment.name}"
+    return service.to_out(uow.session, deployment)
+
+
+@router.get("/deployments", operation_id="list_deployments", response_model=DeploymentPage,
+            summary="List deployments")
+def list_deployments(principal: DeploymentsRead, session: ReaderDep, page: PageDep) -> DeploymentPage:
+    return service.list_page(session, principal.workspace_id, page)
+
+
+@router.get("/deployments/{name}", operation_id="get_deployment", response_model=DeploymentOut,
+            summary="A deployment: the version serving, its gate and the input schema")
+def get_deployment(name: str, principal: DeploymentsRead, session: ReaderDep) -> DeploymentOut:
+    return service.to_out(session, service.get(session, principal.workspace_id, name))
+
+
+@router.patch("/deployments/{name}", operation_id="update_deployment", response_model=DeploymentOut,
+              summary="Pin or roll back a version, follow or not, change the gate, enable or disable")
+def update_deployment(name: str, body: DeploymentPatch, principal: DeploymentsWrite,
+                      uow: UnitOfWorkDep) -> DeploymentOut:
+    return service.to_out(uow.session, service.patch(uow.session, principal, name, body))
+
+
+@router.delete("/deployments/{name}", operation_id="delete_deployment", status_code=204,
+               summary="Delete a deployment and its history (the model versions stay)")
+def delete_deployment(name: str, principal: DeploymentsWrite, uow: UnitOfWorkDep) -> Response:
+    service.delete(uow.session, principal.workspace_id, name)
+    return Response(status_code=204)
+
+
+@router.get("/deployments/{name}/history", operation_id="deployment_history", response_model=HistoryPage,
+            summary="Every change of a deployment and every challenger the gate held, newest first")
+def deployment_history(name: str, principal: DeploymentsRead, session: ReaderDep, page: PageDep) -> HistoryPage:
+    return service.history_page(session, principal.workspace_id, name, page)
+
+
+@router.post("/deployments/{name}/predict", operation_id="predict", response_model=PredictOut,
+             summary="Score rows with the version serving now (JSON rows or a CSV body)",
+             openapi_extra=_PREDICT_BODY,
+             responses={409: {"model": ProblemDetails, "description": "The deployment is disabled"},
+                        415: {"model": ProblemDetails, "description": "Neither JSON nor CSV"},
+                        422: {"model": ProblemDetails, "description": "Bad rows; each error's loc is "
+                                                                      "[\"body\", \"rows\", row, column]"}})
+async def predict(name: str, request: Request, principal: Predictor, session: ReaderDep, settings: SettingsDep,
+                  cache: ModelCacheDep) -> PredictOut:
+    body = await request.body()
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return await run_in_threadpool(service.predict_body, session, settings, cache, principal.workspace_id,
+                                   name, media_type, body)

@@ -1,0 +1,144 @@
+"""Request and response bodies of the deployment routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.core.paging import Page
+from app.datastores.paths import parse_data_path
+
+DEPLOYMENT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
+MAX_VERSION = 2**31 - 1
+GateMetric = Literal["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2"]
+Reason = Literal["created", "manual", "promoted", "held", "rollback"]
+
+
+class Gate(BaseModel):
+    """When a followed model registers a new version, champion and challenger are scored on
+    the same rows; the challenger serves only if its metric >= the champion's + min_delta."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric: GateMetric | None = Field(
+        default=None, description="Higher is better. Default: roc_auc for binary classification, "
+                                  "accuracy for multiclass, r2 for regression")
+    min_delta: float = Field(default=0.0, ge=-1.0, le=1.0, allow_inf_nan=False,
+                             description="How much better the challenger must be (may be negative)")
+    holdout: str | None = Field(
+        default=None, max_length=1100,
+        description="datastore:// path of a CSV (with a header) or Parquet file holding the features and "
+                    "the label; without it, the challenger run's test split")
+
+    @field_validator("holdout")
+    @classmethod
+    def _data_path(cls, value: str | None) -> str | None:
+        if value is not None:
+            parsed = parse_data_path(value)
+            if isinstance(parsed, str):
+                raise ValueError(parsed)
+        return value
+
+
+class DeploymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    name: str = Field(pattern=DEPLOYMENT_NAME, description="Unique in the workspace; the prediction route's name")
+    model: str = Field(min_length=1, max_length=200, description="A registered model's name")
+    version: int | None = Field(default=None, ge=1, le=MAX_VERSION,
+                                description="The version to serve; with follow: the first champion "
+                                            "(default: the latest)")
+    follow: bool = Field(default=False, description="Move to each new version of the model that passes the gate")
+    gate: Gate | None = Field(default=None, description="With follow: true (default gate when left out)")
+    enabled: bool = True
+
+
+class DeploymentPatch(BaseModel):
+    """Fields left out are left as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(default=None, ge=1, le=MAX_VERSION,
+                                description="Serve this version now (lower than the current one: a rollback)")
+    follow: bool | None = None
+    gate: Gate | None = None
+    enabled: bool | None = None
+
+
+class InputColumn(BaseModel):
+    name: str
+    kind: Literal["number", "category", "any"] = Field(
+        description="number: a JSON number (or null); category: a string or boolean (or null); "
+                    "any: a model registered before kinds were recorded")
+
+
+class ModelRef(BaseModel):
+    name: str
+    version: int
+
+
+class DeploymentOut(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    name: str
+    model: str
+    version: int = Field(description="The version serving now")
+    follow: bool
+    gate: Gate | None
+    enabled: bool
+    task: str | None = Field(description="classification or regression")
+    label_column: str | None
+    classes: list[Any] | None
+    input_schema: list[InputColumn] = Field(description="The columns a row must hold, recorded at training")
+    predict_url: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeploymentPage(Page[DeploymentOut]):
+    pass
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    from_version: int | None
+    to_version: int | None
+    reason: Reason
+    message: str | None = Field(description="Why, in words: what changed, or why the gate held")
+    metrics: dict[str, Any] | None = Field(
+        description="When the gate scored: {metric, rows, rows_from, champion: {...}, challenger: {...}}")
+    run_id: str | None = Field(description="The run that registered the challenger")
+
+
+class HistoryPage(Page[HistoryEntry]):
+    pass
+
+
+class PredictRequest(BaseModel):
+    """Or a text/csv body whose first line names the columns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: list[dict[str, Any]] = Field(min_length=1, description="One object per row: column -> value")
+
+
+class PredictOut(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    model: ModelRef = Field(description="The model version that answered")
+    predictions: list[Any]
+    classes: list[Any] | None = Field(default=None, description="Classifiers: the order of each probabilities row")
+    probabilities: list[list[float]] | None = None
+
+
+class RunDeploymentEffect(BaseModel):
+    """What a run did to a deployment that follows the model it registered."""
+
+    deployment: str
+    reason: Literal["promoted", "held"]
+    from_version: int | None
+    to_version: int | None
+    message: str | None
+    metrics: dict[str, Any] | None

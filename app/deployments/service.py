@@ -1,0 +1,219 @@
+"""Deployment rules: create, change and delete deployments, their history, and predictions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.auth.challenge import require
+from app.auth.scopes import Scope
+from app.auth.service import Principal
+from app.core.clock import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaType, validation_problems
+from app.core.paging import PageRequest
+from app.core.settings import Settings
+from app.db.tables import Deployment, DeploymentEvent, ModelVersion, Run
+from app.deployments import gate as gates
+from app.deployments import repository as repo
+from app.deployments import serving
+from app.deployments.schemas import (
+    DeploymentCreate,
+    DeploymentOut,
+    DeploymentPage,
+    DeploymentPatch,
+    Gate,
+    HistoryEntry,
+    HistoryPage,
+    InputColumn,
+    ModelRef,
+    PredictOut,
+    PredictRequest,
+    RunDeploymentEffect,
+)
+from app.models_registry import repository as models
+
+
+def get(session: Session, workspace_id: str, name: str) -> Deployment:
+    deployment = repo.by_name(session, workspace_id, name)
+    if deployment is None:
+        raise NotFound(f"no deployment named {name!r} in this workspace")
+    return deployment
+
+
+def _version(session: Session, workspace_id: str, model: str, number: int) -> ModelVersion:
+    mv = repo.model_version(session, workspace_id, model, number)
+    if mv is None:
+        raise InvalidInput(f"model {model!r} has no version {number}", errors=[{
+            "loc": ["body", "version"], "msg": f"no version {number} of model {model!r}; "
+                                              "GET /models/{name}/versions lists them"}])
+    return mv
+
+
+def to_out(session: Session, deployment: Deployment) -> DeploymentOut:
+    mv = repo.model_version(session, deployment.workspace_id, deployment.model, deployment.version)
+    details = (mv.details if mv else None) or {}
+    return DeploymentOut(
+        name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
+        gate=Gate.model_validate(deployment.gate) if deployment.gate is not None else None,
+        enabled=deployment.enabled, task=details.get("task"), label_column=details.get("label_column"),
+        classes=details.get("classes"),
+        input_schema=[InputColumn.model_validate(c) for c in serving.input_schema(details)],
+        predict_url=f"/deployments/{deployment.name}/predict",
+        created_at=deployment.created_at, updated_at=deployment.updated_at)
+
+
+def list_page(session: Session, workspace_id: str, page: PageRequest) -> DeploymentPage:
+    rows = repo.page(session, workspace_id, page)
+    return DeploymentPage.of(rows, page, lambda d: to_out(session, d), key=lambda d: d.name)
+
+
+def _checked_gate(principal: Principal, gate: Gate | None, mv: ModelVersion) -> dict[str, Any]:
+    """The gate to store: its metric must suit the model; reading a holdout needs data:read."""
+    gate = gate or Gate()
+    details = mv.details or {}
+    if gate.metric is not None:
+        problem = gates.metric_problem(gate.metric, details.get("task"), details.get("classes"))
+        if problem:
+            raise InvalidInput(problem, errors=[{"loc": ["body", "gate", "metric"], "msg": problem}])
+    if gate.holdout is not None:
+        require(principal.scopes, Scope.data_read, "A gate that reads a holdout file")
+    return gate.model_dump()
+
+
+def create(session: Session, principal: Principal, body: DeploymentCreate) -> Deployment:
+    ws = principal.workspace_id
+    if repo.by_name(session, ws, body.name) is not None:
+        raise Conflict(f"a deployment named {body.name!r} already exists; PATCH it, or pick another name")
+    if body.version is None and not body.follow:
+        raise InvalidInput("say which version serves", errors=[{
+            "loc": ["body", "version"], "msg": "give a version to pin, or follow: true to serve the latest "
+                                              "and follow the model's new versions through a gate"}])
+    if body.gate is not None and not body.follow:
+        raise InvalidInput("a gate applies to a deployment that follows its model", errors=[{
+            "loc": ["body", "gate"], "msg": "set follow: true, or leave the gate out"}])
+    number = body.version or models.latest_number(session, ws, body.model)
+    if number == 0:
+        raise InvalidInput(f"no model named {body.model!r} in this workspace", errors=[{
+            "loc": ["body", "model"], "msg": f"no model named {body.model!r}; a run of a pipeline with a "
+                                            "train_model step registers one (GET /models lists them)"}])
+    mv = _version(session, ws, body.model, number)
+    deployment = Deployment(workspace_id=ws, name=body.name, model=body.model, version=number,
+                            follow=body.follow, gate=_checked_gate(principal, body.gate, mv) if body.follow else None,
+                            enabled=body.enabled, created_by=principal.id)
+    session.add(deployment)
+    session.flush()
+    session.add(DeploymentEvent(deployment_id=deployment.id, to_version=number, reason="created",
+                                message=f"created serving version {number}" + (" and following" if body.follow else ""),
+                                actor=principal.id))
+    return deployment
+
+
+def patch(session: Session, principal: Principal, name: str, body: DeploymentPatch) -> Deployment:
+    deployment = get(session, principal.workspace_id, name)
+    fields = body.model_fields_set
+    for required in ("version", "follow", "enabled"):
+        if required in fields and getattr(body, required) is None:
+            raise InvalidInput(f"{required} cannot be null", errors=[{"loc": ["body", required],
+                                                                      "msg": "give a value, or leave the field out"}])
+    previous = deployment.version
+    changes: list[str] = []
+    if body.version is not None and body.version != deployment.version:
+        _version(session, principal.workspace_id, deployment.model, body.version)
+        deployment.version = body.version
+    if body.follow is not None and body.follow != deployment.follow:
+        deployment.follow = body.follow
+        changes.append("now follows its model" if body.follow else "no longer follows its model")
+    mv = _version(session, principal.workspace_id, deployment.model, deployment.version)
+    if "gate" in fields or (deployment.follow and deployment.gate is None):
+        new_gate = _checked_gate(principal, body.gate, mv) if deployment.follow or body.gate else None
+        if body.gate is not None and not deployment.follow:
+            raise InvalidInput("a gate applies to a deployment that follows its model", errors=[{
+                "loc": ["body", "gate"], "msg": "set follow: true, or leave the gate out"}])
+        if new_gate != deployment.gate:
+            deployment.gate = new_gate
+            changes.append(f"gate set to {new_gate}" if new_gate else "gate removed")
+    if body.enabled is not None and body.enabled != deployment.enabled:
+        deployment.enabled = body.enabled
+        changes.append("enabled" if body.enabled else "disabled")
+    if deployment.version == previous and not changes:
+        return deployment
+    deployment.updated_at = utcnow()
+    session.add(deployment)
+    moved = deployment.version != previous
+    if moved:
+        changes.insert(0, f"serves version {deployment.version} (was {previous})")
+    reason = "rollback" if moved and deployment.version < previous else "manual"
+    session.add(DeploymentEvent(deployment_id=deployment.id, from_version=previous, to_version=deployment.version,
+                                reason=reason, message="; ".join(changes), actor=principal.id))
+    return deployment
+
+
+def delete(session: Session, workspace_id: str, name: str) -> None:
+    repo.delete(session, get(session, workspace_id, name))
+
+
+def _entry(event: DeploymentEvent) -> HistoryEntry:
+    return HistoryEntry(at=event.at, from_version=event.from_version, to_version=event.to_version,
+                        reason=event.reason, message=event.message, metrics=event.metrics,
+                        run_id=event.run_id)
+
+
+def history_page(session: Session, workspace_id: str, name: str, page: PageRequest) -> HistoryPage:
+    deployment = get(session, workspace_id, name)
+    rows = repo.events_page(session, deployment.id, page)
+    return HistoryPage.of(rows, page, _entry, key=lambda e: f"{e.at.isoformat()}|{e.id}")
+
+
+def serving_model(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str,
+                  name: str) -> serving.LoadedModel:
+    """The model the deployment serves now, loaded (once per process)."""
+    deployment = get(session, workspace_id, name)
+    if not deployment.enabled:
+        raise Conflict(f"deployment {name!r} is disabled; PATCH it with enabled: true to serve predictions")
+    key = (workspace_id, deployment.model, deployment.version)
+
+    def fetch() -> ModelVersion:
+        mv = repo.model_version(session, workspace_id, deployment.model, deployment.version)
+        if mv is None:  # model versions are never deleted; only a damaged database gets here
+            raise NotFound(f"version {deployment.version} of model {deployment.model!r} is gone")
+        return mv
+
+    return cache.get(settings, key, fetch)
+
+
+def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
+    return PredictOut(model=ModelRef(name=model.name, version=model.version), **serving.predict(model, frame))
+
+
+def run_effects(session: Session, runs: Sequence[Run]) -> dict[str, list[RunDeploymentEffect]]:
+    """What each run did to the deployments that follow the models it registered (only a
+    run that registered one can have done anything: the others cost no query)."""
+    ids = [r.id for r in runs if r.model_name is not None]
+    return {run_id: [RunDeploymentEffect(deployment=name, reason=event.reason,
+                                         from_version=event.from_version, to_version=event.to_version,
+                                         message=event.message, metrics=event.metrics)
+                     for event, name in events]
+            for run_id, events in repo.events_of_runs(session, ids).items()}
+
+
+def predict_body(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str, name: str,
+                 media_type: str, body: bytes) -> PredictOut:
+    """Scores a request's rows: JSON `{"rows": [...]}` or a text/csv body."""
+    model = serving_model(session, settings, cache, workspace_id, name)
+    session.rollback()  # the rest needs no database: the connection goes back to the pool now
+    if media_type == "text/csv":
+        frame = serving.frame_from_csv(body, model.schema, settings.predict_max_rows)
+    elif media_type in ("application/json", ""):
+        try:
+            request = PredictRequest.model_validate_json(body or b"{}")
+        except ValidationError as exc:
+            raise InvalidInput("the body is not a prediction request",
+                               errors=validation_problems(exc.errors(), ("body",))) from None
+        frame = serving.frame_from_rows(request.rows, model.schema, settings.predict_max_rows)
+    else:
+        raise UnsupportedMediaType(f"Content-Type {media_type[:100]!r} is not accepted; send application/json "
+                                   '({"rows": [...]}) or text/csv (a header line, then one line per row)')
+    return predict(model, frame)

@@ -1,0 +1,243 @@
+"""Scoring rows with a registered model: its input schema, rows checked against it, and
+models kept loaded per process.
+
+A model file is loaded only after its sha256 check, once per process, and kept (least
+recently used dropped first). A request resolves the version it serves once and keeps
+that model object to the end: a switch to another version never fails a request in
+flight, the next requests load the new one.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.core.errors import InvalidInput, Problem
+from app.core.settings import Settings
+from app.db.tables import ModelVersion
+from app.storage import artifacts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_REPORTED_PROBLEMS = 50
+
+
+def input_schema(details: dict[str, Any]) -> list[dict[str, str]]:
+    """[{name, kind}] of the feature columns, as recorded when the model was trained."""
+    numeric = set(details.get("numeric_columns") or ())
+    categorical = set(details.get("categorical_columns") or ())
+    known = bool(numeric or categorical)
+    out = []
+    for name in details.get("feature_columns") or ():
+        kind = "number" if name in numeric else "category" if name in categorical else "any"
+        out.append({"name": name, "kind": kind if known else "any"})
+    return out
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    name: str
+    version: int
+    pipeline: Any
+    task: str | None
+    schema: list[dict[str, str]]
+
+    @property
+    def columns(self) -> list[str]:
+        return [c["name"] for c in self.schema]
+
+
+def load(settings: Settings, mv: ModelVersion) -> LoadedModel:
+    """The model after its sha256 check (what is unpickled is the very bytes that were hashed)."""
+    import joblib
+
+    found = artifacts.verified(settings, mv.artifact_path, mv.sha256)
+    with found.open() as handle:
+        pipeline = joblib.load(handle)
+    return LoadedModel(mv.name, mv.version, pipeline, (mv.details or {}).get("task"), input_schema(mv.details or {}))
+
+
+ModelKey = tuple[str, str, int]  # workspace, model name, version: a registered version never changes
+
+
+class ModelCache:
+    """Loaded models of one process, by (workspace, model, version)."""
+
+    def __init__(self, size: int, loader: Callable[[Settings, ModelVersion], LoadedModel] = load) -> None:
+        self.size, self.loader = size, loader
+        self._models: OrderedDict[ModelKey, LoadedModel] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[ModelKey, threading.Lock] = {}
+
+    def get(self, settings: Settings, key: ModelKey, fetch: Callable[[], ModelVersion]) -> LoadedModel:
+        """The loaded model; `fetch()` reads its registry row, on a miss only."""
+        with self._lock:
+            found = self._models.get(key)
+            if found is not None:
+                self._models.move_to_end(key)
+                return found
+            gate = self._loading.setdefault(key, threading.Lock())
+        with gate:  # one load per version, however many requests ask at once
+            with self._lock:
+                found = self._models.get(key)
+            if found is None:
+                _one_native_thread()
+                found = self.loader(settings, fetch())
+                with self._lock:
+                    self._models[key] = found
+                    while len(self._models) > self.size:
+                        self._models.popitem(last=False)
+            with self._lock:
+                self._loading.pop(key, None)
+            return found
+
+
+_limited = False
+
+
+def _one_native_thread() -> None:
+    """Scoring in an API process uses one native thread: the API runs a process per core,
+    and OpenMP threads per request would fight over the cores (requests run in parallel)."""
+    global _limited
+    if not _limited:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+        _limited = True
+
+
+def _loc(row: int, column: str) -> list[str | int]:
+    return ["body", "rows", row, column]
+
+
+def _problems_error(problems: list[Problem], rows: int) -> InvalidInput:
+    shown = problems[:MAX_REPORTED_PROBLEMS]
+    more = f" (the first {len(shown)} of {len(problems)} shown)" if len(problems) > len(shown) else ""
+    return InvalidInput(f"{len(problems)} problem(s) in the {rows} row(s){more}; each names the row and the column",
+                        errors=shown)
+
+
+def _check_count(rows: int, limit: int) -> None:
+    if rows > limit:
+        raise InvalidInput(f"{rows} rows in one request; at most {limit} (RETRAINER_PREDICT_MAX_ROWS): split them",
+                           errors=[{"loc": ["body", "rows"], "msg": f"at most {limit} rows per request"}])
+
+
+def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]], limit: int) -> pd.DataFrame:
+    """The rows as the model's input frame; every row that lacks a column or holds a value of
+    the wrong kind is a problem naming the row and the column. Other columns are ignored."""
+    import numpy as np
+    import pandas as pd
+
+    _check_count(len(rows), limit)
+    problems: list[Problem] = []
+    columns: dict[str, list[Any]] = {c["name"]: [] for c in schema}
+    for i, row in enumerate(rows):
+        for column in schema:
+            name, kind = column["name"], column["kind"]
+            if name not in row:
+                problems.append({"loc": _loc(i, name), "msg": f"missing: the model needs column {name!r} "
+                                 f"({kind}; null for a missing value)"})
+                continue
+            value = row[name]
+            if value is None:
+                columns[name].append(np.nan)
+            elif kind == "number":
+                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                    problems.append({"loc": _loc(i, name), "msg": f"{_shown(value)} is not a number; "
+                                     f"column {name!r} holds numbers (or null)"})
+                else:
+                    columns[name].append(float(value))
+            elif kind == "category":
+                if not isinstance(value, str | bool):
+                    problems.append({"loc": _loc(i, name), "msg": f"{_shown(value)} is not a category; "
+                                     f"column {name!r} holds strings (or null)"})
+                else:
+                    columns[name].append(value)
+            elif isinstance(value, dict | list):
+                problems.append({"loc": _loc(i, name), "msg": f"column {name!r} holds plain values, not objects or lists"})
+            else:
+                columns[name].append(value)
+    if problems:
+        raise _problems_error(problems, len(rows))
+    frame = pd.DataFrame({name: pd.Series(values, dtype=_dtype(column["kind"]))
+                          for (name, values), column in zip(columns.items(), schema, strict=True)})
+    return frame
+
+
+def _dtype(kind: str) -> str:
+    return "float64" if kind == "number" else "object"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> pd.DataFrame:
+    """A text/csv body (first line: the column names) as the model's input frame."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        raw = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False, skipinitialspace=True,
+                          nrows=limit + 1)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput("the CSV body cannot be read: " + first[:300],
+                           errors=[{"loc": ["body"], "msg": "send CSV text whose first line names the columns"}]) from None
+    _check_count(len(raw), limit)
+    if raw.empty:
+        raise InvalidInput("the CSV body holds no rows", errors=[{"loc": ["body", "rows"], "msg": "at least one row"}])
+    problems: list[Problem] = []
+    frame = {}
+    for column in schema:
+        name, kind = column["name"], column["kind"]
+        if name not in raw.columns:
+            problems.append({"loc": _loc(0, name), "msg": f"missing: the header names no column {name!r}; "
+                             "every row needs it (leave a cell empty for a missing value)"})
+            continue
+        text = raw[name]
+        missing = text.isna() | (text == "") | text.isin(["NA", "NaN", "nan", "null"])
+        if kind == "number":
+            numbers = pd.to_numeric(text.where(~missing), errors="coerce")
+            bad = numbers.isna() & ~missing
+            for i in np.flatnonzero(bad.to_numpy())[:MAX_REPORTED_PROBLEMS]:
+                problems.append({"loc": _loc(int(i), name), "msg": f"{_shown(text.iloc[i])} is not a number; "
+                                 f"column {name!r} holds numbers (or an empty cell)"})
+            frame[name] = numbers.astype("float64")
+        else:
+            frame[name] = text.where(~missing, np.nan).astype("object")
+    if problems:
+        raise _problems_error(problems, len(raw))
+    return pd.DataFrame(frame)
+
+
+def predict(model: LoadedModel, frame: pd.DataFrame) -> dict[str, Any]:
+    """Predictions (and, for classifiers, classes and probabilities in their order)."""
+    import numpy as np
+
+    try:
+        if hasattr(model.pipeline, "predict_proba") and model.task != "regression":
+            probabilities = model.pipeline.predict_proba(frame)
+            classes = list(model.pipeline.classes_)
+            picked = np.asarray(classes, dtype=object)[np.argmax(probabilities, axis=1)]
+            return {"predictions": [_plain(v) for v in picked], "classes": [_plain(c) for c in classes],
+                    "probabilities": probabilities.tolist()}
+        values = model.pipeline.predict(frame)
+    except (ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput("the model cannot score these rows: " + first[:300],
+                           errors=[{"loc": ["body", "rows"], "msg": "check the rows against input_schema"}]) from None
+    return {"predictions": [_plain(v) for v in values]}
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the JSON value it stands for."""
+    return value.item() if hasattr(value, "item") else value

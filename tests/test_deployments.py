@@ -1,0 +1,367 @@
+"""Deployments end to end: train, deploy, predict raw rows, retrain on better data and
+watch the promotion, on worse data and watch it held, roll back, least privilege,
+bad rows, batch scoring, and predictions during a version switch.
+
+Real API and worker processes; the income pipeline on UCI Adult (examples/)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline
+
+MODEL = "income-prediction"
+NUMERIC = {"age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week"}
+
+
+def _lines(data: bytes, count: int | None = None) -> bytes:
+    lines = [line for line in data.decode().splitlines() if line.strip()]
+    return ("\n".join(lines[:count] if count else lines) + "\n").encode()
+
+
+def test_rows(limit: int | None = None) -> list[dict[str, Any]]:
+    """Raw rows of adult.test as a client would send them: numbers as numbers, '?' as null,
+    the label (ending in '.' in that file) left in the row: the deployment ignores it."""
+    rows = []
+    for values in csv.reader(io.StringIO(adult_bytes("adult.test").decode()), skipinitialspace=True):
+        if len(values) != len(ADULT_COLUMNS):
+            continue  # a blank line
+        row: dict[str, Any] = {}
+        for column, value in zip(ADULT_COLUMNS, values, strict=True):
+            row[column] = None if value == "?" else float(value) if column in NUMERIC else value
+        rows.append(row)
+    return rows[:limit] if limit else rows
+
+
+test_rows.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def _holdout_csv(rows: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ADULT_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v.rstrip(".") if k == "income" else v) for k, v in row.items()})
+    return out.getvalue().encode()
+
+
+def _principal(client: httpx.Client, admin: dict[str, str], scopes: list[str]) -> dict[str, str]:
+    sp = client.post("/service-principals", headers=admin,
+                     json={"name": "sp-" + secrets.token_hex(3), "scopes": scopes}).json()
+    token = client.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": sp["client_id"],
+                                              "client_secret": sp["client_secret"]}).json()["access_token"]
+    return bearer(token)
+
+
+@pytest.fixture(scope="module")
+def world(api, worker, make_user):
+    """A workspace with Adult samples, the income pipeline published, and a first model
+    (version 1) trained on 3,000 rows."""
+    with httpx.Client(base_url=api.url, timeout=120) as client:
+        account = make_user(workspace="deploy-" + secrets.token_hex(3), admin=True)
+        headers = bearer(password_token(client, account))
+        full = adult_bytes()
+        for path, content in (("census/first-3000.data", _lines(full, 3000)), ("census/adult.data", full),
+                              ("census/tiny.data", _lines(full, 120)),
+                              ("holdout/adult-test.csv", _holdout_csv(test_rows(4000)))):
+            assert client.put(f"/datastores/default/files/{path}", content=content,
+                              headers=headers).status_code == 201
+        pipeline = client.post("/pipelines", json=income_pipeline(), headers=headers).json()
+        endpoint = client.post("/endpoints", json={"name": "income-" + secrets.token_hex(3)}, headers=headers).json()
+        assert client.post(f"/endpoints/{endpoint['id']}/versions", json={"pipeline_id": pipeline["id"]},
+                           headers=headers).status_code == 201
+
+        def retrain(path: str) -> dict[str, Any]:
+            run = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
+                              json={"parameters": {"data_path": f"datastore://default/census/{path}"}}).json()
+            done = wait_for(client, headers, run["id"])
+            assert done["status"] == "succeeded", done["error"]
+            return done
+
+        first = retrain("first-3000.data")
+        assert first["model"] == {"name": MODEL, "version": 1}
+        yield {"client": client, "admin": headers, "retrain": retrain, "endpoint": endpoint}
+
+
+def _history(client: httpx.Client, headers: dict[str, str], name: str) -> list[dict[str, Any]]:
+    response = client.get(f"/deployments/{name}/history", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def test_deploy_predict_promote_hold_and_roll_back(world):
+    client, admin, retrain = world["client"], world["admin"], world["retrain"]
+    gate = {"metric": "roc_auc", "min_delta": 0.0, "holdout": "datastore://default/holdout/adult-test.csv"}
+    created = client.post("/deployments", headers=admin, json={"name": "income", "model": MODEL, "follow": True,
+                                                               "gate": gate})
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == "/deployments/income"
+    deployment = created.json()
+    assert deployment["version"] == 1 and deployment["follow"] and deployment["enabled"]
+    assert deployment["gate"] == gate
+    schema = {c["name"]: c["kind"] for c in deployment["input_schema"]}
+    assert schema["age"] == "number" and schema["workclass"] == "category" and "income" not in schema
+    # Followers without a holdout compare on the challenger run's own test split.
+    assert client.post("/deployments", headers=admin, json={
+        "name": "income-split", "model": MODEL, "follow": True}).status_code == 201
+    assert client.post("/deployments", headers=admin, json={
+        "name": "income-v1", "model": MODEL, "version": 1}).status_code == 201
+    assert client.post("/deployments", headers=admin, json={
+        "name": "income-lost-holdout", "model": MODEL, "follow": True,
+        "gate": {"holdout": "datastore://default/holdout/gone.csv"}}).status_code == 201
+
+    # Predict raw rows of adult.test with version 1.
+    rows = test_rows()
+    answered = client.post("/deployments/income/predict", headers=admin, json={"rows": rows[:2000]})
+    assert answered.status_code == 200, answered.text
+    body = answered.json()
+    assert body["model"] == {"name": MODEL, "version": 1}
+    assert body["classes"] == ["<=50K", ">50K"]
+    assert len(body["predictions"]) == len(body["probabilities"]) == 2000
+    assert all(abs(sum(p) - 1) < 1e-6 for p in body["probabilities"])
+
+    # Retrain on all the data: better on the holdout, so the followers move to version 2.
+    better = retrain("adult.data")
+    assert better["model"]["version"] == 2
+    effects = {e["deployment"]: e for e in better["deployments"]}
+    assert effects["income"]["reason"] == "promoted" and effects["income"]["to_version"] == 2
+    assert effects["income-split"]["reason"] == "promoted"
+    assert effects["income-lost-holdout"]["reason"] == "held"
+    assert "gone.csv" in effects["income-lost-holdout"]["message"]
+    assert "income-v1" not in effects  # pinned: not following
+    assert client.get("/deployments/income", headers=admin).json()["version"] == 2
+    assert client.get("/deployments/income-v1", headers=admin).json()["version"] == 1
+    promoted = _history(client, admin, "income")[0]
+    assert promoted["reason"] == "promoted" and (promoted["from_version"], promoted["to_version"]) == (1, 2)
+    assert promoted["run_id"] == better["id"]
+    metrics = promoted["metrics"]
+    assert metrics["rows_from"] == "holdout datastore://default/holdout/adult-test.csv"
+    assert metrics["rows"] == 4000
+    assert metrics["challenger"]["roc_auc"] >= metrics["champion"]["roc_auc"]
+    split = _history(client, admin, "income-split")[0]["metrics"]
+    assert "test split" in split["rows_from"]
+
+    # The retrained model answers, and is accurate on raw rows of adult.test.
+    predictions = []
+    for start in range(0, len(rows), 5000):  # the default limit is 10,000 rows per request
+        answered = client.post("/deployments/income/predict", headers=admin,
+                               json={"rows": rows[start:start + 5000]}).json()
+        assert answered["model"] == {"name": MODEL, "version": 2}
+        predictions += answered["predictions"]
+    truth = [row["income"].rstrip(".") for row in rows]
+    accuracy = sum(p == t for p, t in zip(predictions, truth, strict=True)) / len(rows)
+    assert accuracy >= 0.85, accuracy
+
+    # Retrain on a tiny sample: it scores worse on the same rows, and is held.
+    worse = retrain("tiny.data")
+    assert worse["model"]["version"] == 3
+    effects = {e["deployment"]: e for e in worse["deployments"]}
+    assert effects["income"]["reason"] == "held"
+    assert client.get("/deployments/income", headers=admin).json()["version"] == 2
+    held = _history(client, admin, "income")[0]
+    assert held["reason"] == "held" and held["from_version"] == held["to_version"] == 2
+    assert held["run_id"] == worse["id"]
+    assert held["metrics"]["challenger"]["roc_auc"] < held["metrics"]["champion"]["roc_auc"]
+    assert held["metrics"]["champion"]["version"] == 2
+    assert "version 3 held" in held["message"]
+
+    # Roll back to version 1 by hand; the history says so.
+    rolled = client.patch("/deployments/income", headers=admin, json={"version": 1})
+    assert rolled.status_code == 200, rolled.text
+    assert rolled.json()["version"] == 1
+    entry = _history(client, admin, "income")[0]
+    assert (entry["reason"], entry["from_version"], entry["to_version"]) == ("rollback", 2, 1)
+    assert client.post("/deployments/income/predict", headers=admin,
+                       json={"rows": rows[:3]}).json()["model"]["version"] == 1
+    reasons = [e["reason"] for e in _history(client, admin, "income")]
+    assert reasons == ["rollback", "held", "promoted", "created"]
+
+
+def test_a_predict_only_principal_scores_and_does_nothing_else(world):
+    client, admin = world["client"], world["admin"]
+    if client.get("/deployments/income-v1", headers=admin).status_code == 404:
+        client.post("/deployments", headers=admin, json={"name": "income-v1", "model": MODEL, "version": 1})
+    scorer = _principal(client, admin, ["predict"])
+    answered = client.post("/deployments/income-v1/predict", headers=scorer, json={"rows": test_rows(5)})
+    assert answered.status_code == 200, answered.text
+    for method, path, body in (("GET", "/deployments", None), ("GET", "/deployments/income-v1", None),
+                               ("PATCH", "/deployments/income-v1", {"version": 1}),
+                               ("GET", "/models", None), ("GET", "/runs", None),
+                               ("POST", f"/endpoints/{world['endpoint']['id']}/runs", {}),
+                               ("GET", "/datastores/default/files", None)):
+        response = client.request(method, path, headers=scorer, json=body)
+        assert response.status_code == 403, (path, response.text)
+        assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+    # And a principal without predict cannot score.
+    reader = _principal(client, admin, ["deployments:read", "models:read"])
+    response = client.post("/deployments/income-v1/predict", headers=reader, json={"rows": test_rows(1)})
+    assert response.status_code == 403 and 'scope="predict"' in response.headers["www-authenticate"]
+
+
+def test_bad_rows_are_answered_422_naming_the_row_and_the_column(world):
+    client, admin = world["client"], world["admin"]
+    if client.get("/deployments/income-v1", headers=admin).status_code == 404:
+        client.post("/deployments", headers=admin, json={"name": "income-v1", "model": MODEL, "version": 1})
+    rows = test_rows(3)
+    del rows[1]["age"]
+    rows[2]["hours-per-week"] = "forty"
+    response = client.post("/deployments/income-v1/predict", headers=admin, json={"rows": rows})
+    assert response.status_code == 422, response.text
+    locs = {tuple(e["loc"]): e["msg"] for e in response.json()["errors"]}
+    assert ("body", "rows", 1, "age") in locs and "missing" in locs[("body", "rows", 1, "age")]
+    assert ("body", "rows", 2, "hours-per-week") in locs
+    assert "not a number" in locs[("body", "rows", 2, "hours-per-week")]
+    # A category seen in no training row still scores.
+    unseen = test_rows(1)
+    unseen[0]["workclass"] = "Astronaut"
+    assert client.post("/deployments/income-v1/predict", headers=admin, json={"rows": unseen}).status_code == 200
+    # CSV bodies: the same checks, row by row.
+    header = ",".join(ADULT_COLUMNS)
+    good = "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,"
+    ok = client.post("/deployments/income-v1/predict", headers={**admin, "Content-Type": "text/csv"},
+                     content=f"{header}\n{good}\n{good}\n")
+    assert ok.status_code == 200, ok.text
+    assert len(ok.json()["predictions"]) == 2
+    bad = good.replace("39,", "old,", 1)
+    response = client.post("/deployments/income-v1/predict", headers={**admin, "Content-Type": "text/csv"},
+                           content=f"{header}\n{good}\n{bad}\n")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "rows", 1, "age"]
+    # Neither JSON nor CSV; not a rows object; too many rows.
+    assert client.post("/deployments/income-v1/predict", headers={**admin, "Content-Type": "text/plain"},
+                       content="hello").status_code == 415
+    response = client.post("/deployments/income-v1/predict", headers=admin, json={"rows": "all of them"})
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"][:2] == ["body", "rows"]
+    response = client.post("/deployments/income-v1/predict", headers=admin, json={"rows": [{}] * 10_001})
+    assert response.status_code == 422 and "RETRAINER_PREDICT_MAX_ROWS" in response.json()["detail"]
+    # A disabled deployment answers 409 until enabled again.
+    assert client.patch("/deployments/income-v1", headers=admin, json={"enabled": False}).status_code == 200
+    response = client.post("/deployments/income-v1/predict", headers=admin, json={"rows": test_rows(1)})
+    assert response.status_code == 409 and "enabled" in response.json()["detail"]
+    assert client.patch("/deployments/income-v1", headers=admin, json={"enabled": True}).status_code == 200
+    assert client.get("/deployments/nope", headers=admin).status_code == 404
+    assert client.post("/deployments/nope/predict", headers=admin, json={"rows": rows}).status_code == 404
+
+
+def test_deployment_requests_are_checked(world):
+    client, admin = world["client"], world["admin"]
+    cases = [
+        ({"name": "x1", "model": MODEL}, ["body", "version"]),
+        ({"name": "x2", "model": "no-such-model", "follow": True}, ["body", "model"]),
+        ({"name": "x3", "model": MODEL, "version": 99}, ["body", "version"]),
+        ({"name": "x4", "model": MODEL, "version": 1, "gate": {"min_delta": 0.01}}, ["body", "gate"]),
+        ({"name": "x5", "model": MODEL, "follow": True, "gate": {"metric": "r2"}}, ["body", "gate", "metric"]),
+        ({"name": "x6", "model": MODEL, "follow": True, "gate": {"holdout": "/etc/passwd"}},
+         ["body", "gate", "holdout"]),
+        ({"name": "x7", "model": MODEL, "follow": True, "gate": {"min_delta": float("inf")}}, None),
+    ]
+    for body, loc in cases:
+        if loc is None:
+            response = client.post("/deployments", headers={**admin, "Content-Type": "application/json"},
+                                   content=str(body).replace("'", '"').replace("inf", "Infinity")
+                                   .replace("True", "true"))
+        else:
+            response = client.post("/deployments", headers=admin, json=body)
+        assert response.status_code == 422, (body, response.text)
+        if loc is not None:
+            assert loc in [e["loc"] for e in response.json()["errors"]], response.text
+    assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 201
+    assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 409
+    # A holdout is data the gate reads: it needs data:read.
+    deployer = _principal(client, admin, ["deployments:write", "deployments:read"])
+    response = client.post("/deployments", headers=deployer, json={
+        "name": "x8", "model": MODEL, "follow": True, "gate": {"holdout": "datastore://default/holdout/adult-test.csv"}})
+    assert response.status_code == 403 and 'scope="data:read"' in response.headers["www-authenticate"]
+    assert client.delete("/deployments/dup", headers=admin).status_code == 204
+    assert client.get("/deployments/dup", headers=admin).status_code == 404
+    names = [d["name"] for d in client.get("/deployments", headers=admin).json()["items"]]
+    assert "dup" not in names and names == sorted(names)
+
+
+def test_fifty_predictions_during_a_version_switch_all_answer(world):
+    client, admin = world["client"], world["admin"]
+    assert client.post("/deployments", headers=admin, json={"name": "switching", "model": MODEL,
+                                                            "version": 1}).status_code == 201
+    rows = test_rows(20)
+    stop = threading.Event()
+
+    def switch() -> None:
+        version = 1
+        while not stop.is_set():
+            version = 2 if version == 1 else 1
+            assert client.patch("/deployments/switching", headers=admin, json={"version": version}).status_code == 200
+
+    def predict(_: int) -> tuple[int, int | None]:
+        with httpx.Client(base_url=str(client.base_url), timeout=120) as own:
+            response = own.post("/deployments/switching/predict", headers=admin, json={"rows": rows})
+            return response.status_code, response.json().get("model", {}).get("version")
+
+    switcher = threading.Thread(target=switch)
+    switcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            answers = list(pool.map(predict, range(50)))
+    finally:
+        stop.set()
+        switcher.join()
+    assert [status for status, _ in answers] == [200] * 50
+    assert {version for _, version in answers} <= {1, 2}
+
+
+def test_batch_scoring_with_a_registered_model(world):
+    client, admin = world["client"], world["admin"]
+    full = adult_bytes("adult.test")
+    assert client.put("/datastores/default/files/batch/adult.test", content=full, headers=admin).status_code == 201
+    import_settings = income_pipeline()["steps"]["import"]["settings"]
+    body = {
+        "name": "income-batch",
+        "parameters": {
+            "model": {"type": "string", "default": f"model://{MODEL}/latest"},
+            "input": {"type": "data_path", "default": "datastore://default/batch/adult.test"},
+            "output": {"type": "data_path", "default": "datastore://default/batch/scored.csv"},
+        },
+        "steps": {
+            "import": {"component": "import_data",
+                       "settings": {**import_settings, "path": "${{parameters.input}}"}},
+            "score": {"component": "score_registered_model", "inputs": {"data": "import.data"},
+                      "settings": {"model": "${{parameters.model}}", "include_features": False}},
+            "export": {"component": "export_data", "inputs": {"data": "score.scored"},
+                       "settings": {"path": "${{parameters.output}}"}},
+        },
+    }
+    created = client.post("/pipelines", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    pipeline = created.json()
+    run = client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin, json={})
+    assert run.status_code == 202, run.text
+    done = wait_for(client, admin, run.json()["id"])
+    assert done["status"] == "succeeded", done["error"]
+    scored = client.get("/datastores/default/files/batch/scored.csv", headers=admin)
+    assert scored.status_code == 200
+    table = list(csv.DictReader(io.StringIO(scored.text)))
+    assert len(table) == len(test_rows())
+    assert {row["scored_label"] for row in table} <= {"<=50K", ">50K"}
+    log = client.get(f"/runs/{done['id']}/steps/score/logs", headers=admin)
+    assert f"model {MODEL} version" in log.text
+
+    # A named version, as a parameter; a model that does not exist is refused at submit.
+    pinned = client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin,
+                         json={"parameters": {"model": f"model://{MODEL}/1"}})
+    assert wait_for(client, admin, pinned.json()["id"])["status"] == "succeeded"
+    refused = client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin,
+                          json={"parameters": {"model": "model://nobody/1"}})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", "parameters", "model"]
+    # Scoring with a registered model needs models:read.
+    runner = _principal(client, admin, ["runs:write", "runs:read", "pipelines:read", "data:read", "data:write"])
+    refused = client.post(f"/pipelines/{pipeline['id']}/runs", headers=runner, json={})
+    assert refused.status_code == 403 and 'scope="models:read"' in refused.headers["www-authenticate"]
