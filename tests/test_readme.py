@@ -123,6 +123,18 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
                             headers=headers_).json()["lineage"]
         assert lineage["parameters"]["data_path"] == "datastore://default/census/non-us.data"
 
+        # The retrained model is deployed and answers a prediction.
+        models = httpx.get(url + "/models/income-prediction/versions", headers=headers_).json()["items"]
+        latest = models[0]["version"]
+        assert latest == cli_run["model"]["version"]
+        assert re.search(rf"^deployment income serves version {latest}; input columns: age, workclass, ", out,
+                         flags=re.MULTILINE), out
+        prediction = next(a for a in answers if "predictions" in a)
+        assert prediction["model"] == {"name": "income-prediction", "version": latest}
+        assert prediction["classes"] == ["<=50K", ">50K"]
+        assert prediction["predictions"] == [">50K"]  # a capital gain of 15,024 says so
+        assert len(prediction["probabilities"]) == 1 and abs(sum(prediction["probabilities"][0]) - 1) < 1e-9
+
         # The studio is served, and named by the banner.
         assert f"studio:   {url}/studio/" in banner
         assert httpx.get(url + "/").headers["location"] == "/studio/"

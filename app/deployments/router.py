@@ -33,7 +33,7 @@ ModelCacheDep = Annotated[ModelCache, Depends(model_cache)]
 
 _PREDICT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
-    "text/csv": {"schema": {"type": "string", "description": "A header line naming the columns, then one line per row"}},
+    "text/csv": {"schema": {"type": "string", "format": "binary", "description": "A header line naming the columns, then one line per row"}},
 }}}
 
 

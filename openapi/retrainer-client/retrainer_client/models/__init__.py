@@ -5,6 +5,10 @@ from .datastore_create import DatastoreCreate
 from .datastore_create_kind import DatastoreCreateKind
 from .datastore_out import DatastoreOut
 from .datastore_page import DatastorePage
+from .deployment_create import DeploymentCreate
+from .deployment_out import DeploymentOut
+from .deployment_page import DeploymentPage
+from .deployment_patch import DeploymentPatch
 from .dry_run_out import DryRunOut
 from .dry_run_out_parameters import DryRunOutParameters
 from .endpoint_create import EndpointCreate
@@ -16,7 +20,15 @@ from .endpoint_run_request_parameters import EndpointRunRequestParameters
 from .file_out import FileOut
 from .file_page import FilePage
 from .file_uploaded import FileUploaded
+from .gate import Gate
+from .gate_metric_type_0 import GateMetricType0
 from .get_health_response_get_health import GetHealthResponseGetHealth
+from .history_entry import HistoryEntry
+from .history_entry_metrics_type_0 import HistoryEntryMetricsType0
+from .history_entry_reason import HistoryEntryReason
+from .history_page import HistoryPage
+from .input_column import InputColumn
+from .input_column_kind import InputColumnKind
 from .issue_token_body import IssueTokenBody
 from .issue_token_body_grant_type import IssueTokenBodyGrantType
 from .lineage import Lineage
@@ -43,11 +55,17 @@ from .pipeline_page import PipelinePage
 from .pipeline_spec import PipelineSpec
 from .pipeline_spec_parameters import PipelineSpecParameters
 from .pipeline_spec_steps import PipelineSpecSteps
+from .predict_out import PredictOut
+from .predict_request import PredictRequest
+from .predict_request_rows_item import PredictRequestRowsItem
 from .problem_details import ProblemDetails
 from .problem_error import ProblemError
 from .rerun_request import RerunRequest
 from .rerun_request_parameters import RerunRequestParameters
 from .revoke_token_body import RevokeTokenBody
+from .run_deployment_effect import RunDeploymentEffect
+from .run_deployment_effect_metrics_type_0 import RunDeploymentEffectMetricsType0
+from .run_deployment_effect_reason import RunDeploymentEffectReason
 from .run_error import RunError
 from .run_out import RunOut
 from .run_out_metrics_type_0 import RunOutMetricsType0
@@ -80,6 +98,10 @@ __all__ = (
     "DatastoreCreateKind",
     "DatastoreOut",
     "DatastorePage",
+    "DeploymentCreate",
+    "DeploymentOut",
+    "DeploymentPage",
+    "DeploymentPatch",
     "DryRunOut",
     "DryRunOutParameters",
     "EndpointCreate",
@@ -91,7 +113,15 @@ __all__ = (
     "FileOut",
     "FilePage",
     "FileUploaded",
+    "Gate",
+    "GateMetricType0",
     "GetHealthResponseGetHealth",
+    "HistoryEntry",
+    "HistoryEntryMetricsType0",
+    "HistoryEntryReason",
+    "HistoryPage",
+    "InputColumn",
+    "InputColumnKind",
     "IssueTokenBody",
     "IssueTokenBodyGrantType",
     "Lineage",
@@ -118,11 +148,17 @@ __all__ = (
     "PipelineSpec",
     "PipelineSpecParameters",
     "PipelineSpecSteps",
+    "PredictOut",
+    "PredictRequest",
+    "PredictRequestRowsItem",
     "ProblemDetails",
     "ProblemError",
     "RerunRequest",
     "RerunRequestParameters",
     "RevokeTokenBody",
+    "RunDeploymentEffect",
+    "RunDeploymentEffectMetricsType0",
+    "RunDeploymentEffectReason",
     "RunError",
     "RunOut",
     "RunOutMetricsType0",

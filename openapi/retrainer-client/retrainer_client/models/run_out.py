@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.model_ref import ModelRef
+    from ..models.run_deployment_effect import RunDeploymentEffect
     from ..models.run_error import RunError
     from ..models.run_out_metrics_type_0 import RunOutMetricsType0
     from ..models.run_out_parameters import RunOutParameters
@@ -39,6 +42,8 @@ class RunOut:
         started_at (datetime.datetime | None):
         status (str):
         steps (list[StepOut]):
+        deployments (list[RunDeploymentEffect] | Unset): What the run did to the deployments that follow the model it
+            registered: promoted or held
     """
 
     attempt: int
@@ -58,6 +63,7 @@ class RunOut:
     started_at: datetime.datetime | None
     status: str
     steps: list[StepOut]
+    deployments: list[RunDeploymentEffect] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +132,13 @@ class RunOut:
             steps_item = steps_item_data.to_dict()
             steps.append(steps_item)
 
+        deployments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.deployments, Unset):
+            deployments = []
+            for deployments_item_data in self.deployments:
+                deployments_item = deployments_item_data.to_dict()
+                deployments.append(deployments_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -149,12 +162,15 @@ class RunOut:
                 "steps": steps,
             }
         )
+        if deployments is not UNSET:
+            field_dict["deployments"] = deployments
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model_ref import ModelRef  # noqa: PLC0415
+        from ..models.run_deployment_effect import RunDeploymentEffect  # noqa: PLC0415
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
         from ..models.run_out_parameters import RunOutParameters  # noqa: PLC0415
@@ -285,6 +301,15 @@ class RunOut:
 
             steps.append(steps_item)
 
+        _deployments = d.pop("deployments", UNSET)
+        deployments: list[RunDeploymentEffect] | Unset = UNSET
+        if _deployments is not UNSET:
+            deployments = []
+            for deployments_item_data in _deployments:
+                deployments_item = RunDeploymentEffect.from_dict(deployments_item_data)
+
+                deployments.append(deployments_item)
+
         run_out = cls(
             attempt=attempt,
             created_at=created_at,
@@ -303,6 +328,7 @@ class RunOut:
             started_at=started_at,
             status=status,
             steps=steps,
+            deployments=deployments,
         )
 
         run_out.additional_properties = d
