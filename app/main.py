@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,6 +19,7 @@ from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
 from app.db.outbox import OutboxRelay
+from app.deployments import service as deployments
 from app.deployments.router import router as deployments_router
 from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
@@ -46,6 +48,16 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def _warm_models(runtime: Runtime, cache: ModelCache) -> None:
+    try:
+        with runtime.read_session() as session:
+            loaded = deployments.warm(session, runtime.settings, cache)
+        if loaded:
+            log.info("loaded the models of %d deployment(s)", loaded)
+    except Exception:
+        log.warning("could not load the deployments' models in advance", exc_info=True)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API, using `settings` (read from the environment when not given) for every
     route, its database engine and its task queue."""
@@ -59,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.signing_key()  # generate the embedded key before the first request
         relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds)
         relay.start()
+        threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
+                         name="retrainer-warm-models").start()
         log.info("retrainer api started", extra={
             "database": settings.sqlalchemy_url.split("://")[0],
             "broker": settings.celery_broker_url.split("://")[0],

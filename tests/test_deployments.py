@@ -7,6 +7,7 @@ Real API and worker processes; the income pipeline on UCI Adult (examples/)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import secrets
 import threading
@@ -184,6 +185,12 @@ def test_deploy_predict_promote_hold_and_roll_back(world):
                        json={"rows": rows[:3]}).json()["model"]["version"] == 1
     reasons = [e["reason"] for e in _history(client, admin, "income")]
     assert reasons == ["rollback", "held", "promoted", "created"]
+    # The history pages, newest first.
+    first = client.get("/deployments/income/history?limit=3", headers=admin).json()
+    second = client.get(f"/deployments/income/history?limit=3&cursor={first['next_cursor']}", headers=admin).json()
+    assert [e["reason"] for e in first["items"] + second["items"]] == reasons and second["next_cursor"] is None
+    foreign = client.get(f"/deployments/income-split/history?cursor={first['next_cursor']}", headers=admin)
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["loc"] == ["query", "cursor"]
 
 
 def test_a_predict_only_principal_scores_and_does_nothing_else(world):
@@ -365,3 +372,25 @@ def test_batch_scoring_with_a_registered_model(world):
     runner = _principal(client, admin, ["runs:write", "runs:read", "pipelines:read", "data:read", "data:write"])
     refused = client.post(f"/pipelines/{pipeline['id']}/runs", headers=runner, json={})
     assert refused.status_code == 403 and 'scope="models:read"' in refused.headers["www-authenticate"]
+
+
+def test_a_model_file_changed_on_disk_is_never_loaded(world, backend):
+    client, admin = world["client"], world["admin"]
+    version = world["retrain"]("tiny.data")["model"]["version"]  # a version no process has loaded
+    record = client.get(f"/models/{MODEL}/versions/{version}", headers=admin).json()
+    files = [p for p in backend.data_dir.rglob("model.joblib") if p.stat().st_size == record["size"]
+             and hashlib.sha256(p.read_bytes()).hexdigest() == record["sha256"]]
+    assert files, "the model file is in the data directory"
+    original = files[0].read_bytes()
+    name = "tampered-" + secrets.token_hex(3)
+    assert client.post("/deployments", headers=admin, json={"name": name, "model": MODEL,
+                                                            "version": version}).status_code == 201
+    try:
+        files[0].write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+        response = client.post(f"/deployments/{name}/predict", headers=admin, json={"rows": test_rows(1)})
+        assert response.status_code == 500
+        assert response.json()["type"].endswith("/artifact-integrity")
+        assert "not served" in response.json()["detail"]
+    finally:
+        files[0].write_bytes(original)
+    assert client.post(f"/deployments/{name}/predict", headers=admin, json={"rows": test_rows(1)}).status_code == 200

@@ -36,7 +36,7 @@ class PageRequest:
         if self.after is None:
             return None
         if not (self.after.isascii() and self.after.isdigit()) or int(self.after) > MAX_NUMBER_CURSOR:
-            raise _invalid_cursor()
+            raise invalid_cursor()
         return int(self.after)
 
 
@@ -68,7 +68,7 @@ def encode_cursor(last_key: str) -> str:
     return base64.urlsafe_b64encode(last_key.encode()).decode().rstrip("=")
 
 
-def _invalid_cursor() -> InvalidInput:
+def invalid_cursor() -> InvalidInput:
     return InvalidInput("cursor is not one this service issued", errors=[{
         "loc": ["query", "cursor"], "msg": "invalid cursor; pass the next_cursor of a previous page"}])
 
@@ -78,7 +78,7 @@ def decode_cursor(cursor: str) -> str:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = base64.urlsafe_b64decode(padded.encode()).decode()
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _invalid_cursor() from exc
+        raise invalid_cursor() from exc
     if not value or len(value) > 1000:
-        raise _invalid_cursor()
+        raise invalid_cursor()
     return value

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.core.paging import PageRequest
+from app.core.paging import PageRequest, invalid_cursor
 from app.db.tables import Deployment, DeploymentEvent, ModelVersion
 
 
 def by_name(session: Session, workspace_id: str, name: str) -> Deployment | None:
     return session.exec(select(Deployment).where(Deployment.workspace_id == workspace_id,
                                                  Deployment.name == name)).first()
+
+
+def enabled(session: Session, limit: int) -> list[Deployment]:
+    """Enabled deployments of every workspace, most recently changed first."""
+    return list(session.exec(select(Deployment).where(Deployment.enabled == True)  # noqa: E712
+                             .order_by(col(Deployment.updated_at).desc()).limit(limit)))
 
 
 def page(session: Session, workspace_id: str, request: PageRequest) -> list[Deployment]:
@@ -26,9 +32,10 @@ def events_page(session: Session, deployment_id: str, request: PageRequest) -> l
     if request.after:
         _, _, after_id = request.after.partition("|")
         last = session.get(DeploymentEvent, after_id)
-        if last is not None:
-            query = query.where((col(DeploymentEvent.at) < last.at)
-                                | ((col(DeploymentEvent.at) == last.at) & (col(DeploymentEvent.id) < last.id)))
+        if last is None or last.deployment_id != deployment_id:
+            raise invalid_cursor()
+        query = query.where((col(DeploymentEvent.at) < last.at)
+                            | ((col(DeploymentEvent.at) == last.at) & (col(DeploymentEvent.id) < last.id)))
     return list(session.exec(query.order_by(col(DeploymentEvent.at).desc(), col(DeploymentEvent.id).desc())
                              .limit(request.limit + 1)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,8 @@ from app.deployments.schemas import (
     RunDeploymentEffect,
 )
 from app.models_registry import repository as models
+
+log = logging.getLogger("retrainer.deployments")
 
 
 def get(session: Session, workspace_id: str, name: str) -> Deployment:
@@ -182,6 +185,19 @@ def serving_model(session: Session, settings: Settings, cache: serving.ModelCach
         return mv
 
     return cache.get(settings, key, fetch)
+
+
+def warm(session: Session, settings: Settings, cache: serving.ModelCache) -> int:
+    """Loads the models that enabled deployments serve (at most the cache's size), so that
+    a process's first predictions do not pay for importing scikit-learn and loading them."""
+    loaded = 0
+    for deployment in repo.enabled(session, cache.size):
+        try:
+            serving_model(session, settings, cache, deployment.workspace_id, deployment.name)
+            loaded += 1
+        except Exception:
+            log.warning("deployment %s: its model could not be loaded in advance", deployment.name, exc_info=True)
+    return loaded
 
 
 def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
