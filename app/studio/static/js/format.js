@@ -56,3 +56,25 @@ export function metricPairs(metrics) {
 }
 
 export const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
+
+/** A deployment's version change: "version 1 → version 2", or "version 1 kept" when held. */
+export function versionChange(from, to) {
+  if (from === null || from === undefined) return to === null || to === undefined ? "–" : `→ version ${to}`;
+  if (from === to) return `version ${from} kept`;
+  return `version ${from} → version ${to}`;
+}
+
+/** What a deployment's gate measured, in words: the challenger's metric against the
+ * champion's on the same rows ("–" when the gate did not score). */
+export function gateScore(metrics) {
+  if (!metrics || !metrics.metric) return "–";
+  const name = metrics.metric;
+  const score = (v) => (typeof v === "number" ? v.toFixed(4) : "–");
+  const champion = metrics.champion || {};
+  const challenger = metrics.challenger || {};
+  const parts = [`${name}: challenger ${score(challenger[name])}`,
+    ` vs champion${champion.version ? ` (version ${champion.version})` : ""} ${score(champion[name])}`];
+  if (typeof metrics.min_delta === "number" && metrics.min_delta !== 0) parts.push(`, min delta ${number(metrics.min_delta)}`);
+  if (metrics.rows !== undefined) parts.push(` on ${metrics.rows} rows${metrics.rows_from ? ` (${metrics.rows_from})` : ""}`);
+  return parts.join("");
+}

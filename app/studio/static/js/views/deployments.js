@@ -1,19 +1,31 @@
-// Deployments (contract section 11): listed when the service has them; a service
-// without the deployments API answers 404, which reads as "not available here".
+// Deployments (contract section 11): the list with "New deployment", and a deployment's
+// page: the version serving, follow and gate, enable or disable, pin a version or roll
+// back, "Try a prediction" (a form built from the model's input schema) and the history.
+// A service without the deployments API answers 404, which reads as "not available here".
 
-import { ApiError, get, seg } from "../api.js";
-import { h, replace } from "../dom.js";
-import { time } from "../format.js";
-import { badge, empty, link, pageHeader, table } from "../ui.js";
+import { api, ApiError, get, getAll, seg } from "../api.js";
+import { announce, h, replace } from "../dom.js";
+import { gateScore, number, time, versionChange } from "../format.js";
+import {
+  badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, showFieldErrors,
+  showProblem, table,
+} from "../ui.js";
 
-export async function render(main, _parts, { signal }) {
-  replace(main, pageHeader("Deployments"),
-    h("p", { class: "lead" }, "Deployments serve a registered model for predictions."));
+const METRICS = ["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2"];
+const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+export async function render(main, [name], ctx) {
+  if (name) return renderDeployment(main, name, ctx);
+  const create = h("button", { type: "button", onclick: () => newDeploymentDialog({ signal: ctx.signal }) }, "New deployment");
+  replace(main, pageHeader("Deployments", create),
+    h("p", { class: "lead" }, "Deployments serve a registered model for predictions (POST /deployments/{name}/predict): "
+      + "pinned to a version, or following the model so that a retrained version that passes the gate goes live."));
   let page;
   try {
-    page = await get("/deployments?limit=500", { signal });
+    page = await get("/deployments?limit=500", { signal: ctx.signal });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
+      create.remove();
       main.append(empty("Deployments are not available on this server yet: models are listed under Models."));
       return;
     }
@@ -21,11 +33,402 @@ export async function render(main, _parts, { signal }) {
   }
   const items = page.items || [];
   main.append(items.length
-    ? table("Deployments", ["Name", "Model", "Version", "State", "Updated"], items.map((d) => h("tr", {},
+    ? table("Deployments", ["Name", "Model", "Version serving", "Follows", "State", "Updated"], items.map((d) => h("tr", {},
       h("td", {}, link(`#/deployments/${seg(d.name)}`, d.name)),
       h("td", {}, d.model ? link(`#/models/${seg(d.model)}`, d.model) : "–"),
-      h("td", { class: "num" }, d.version ?? "–"),
+      h("td", { class: "num" }, d.model && d.version
+        ? link(`#/models/${seg(d.model)}/versions/${d.version}`, `version ${d.version}`) : "–"),
+      h("td", {}, d.follow ? "yes, through the gate" : "no (pinned)"),
       h("td", {}, badge(d.enabled === false ? "disabled" : "enabled")),
       h("td", { class: "time" }, time(d.updated_at || d.created_at)))))
-    : empty("No deployments yet."));
+    : empty("No deployments yet: create one with New deployment, or with Deploy on a model version's page."));
+}
+
+// --- forms --------------------------------------------------------------------------
+
+/** A number input read for the server: "" -> undefined, text the browser cannot read as a
+ * number -> sent as a string so that the server's 422 names the field. */
+function readNumber(control, empty = undefined) {
+  if (control.value === "") return control.validity.badInput ? "not a number" : empty;
+  const value = Number(control.value);
+  return Number.isFinite(value) ? value : control.value;
+}
+
+/** ["body", "gate", "metric"] -> the deepest field of `form` named "gate.metric", "gate", ... */
+function fieldOf(form) {
+  return (loc) => {
+    const parts = loc[0] === "body" ? loc.slice(1) : loc;
+    for (let k = parts.length; k > 0; k -= 1) {
+      const name = parts.slice(0, k).join(".");
+      if (form.querySelector(`.field[data-field="${CSS.escape(name)}"]`)) return name;
+    }
+    return null;
+  };
+}
+
+/** The gate's fields (metric, min delta, holdout); read() gives the gate to send. */
+function gateFields(gate) {
+  const metric = h("select", {},
+    h("option", { value: "" }, "Default for the model's task"),
+    METRICS.map((m) => h("option", { value: m }, m)));
+  metric.value = (gate && gate.metric) || "";
+  const minDelta = h("input", {
+    type: "number", step: "any", inputmode: "decimal", min: "-1", max: "1",
+    value: gate && typeof gate.min_delta === "number" ? String(gate.min_delta) : "0",
+  });
+  const holdout = h("input", {
+    type: "text", autocomplete: "off", spellcheck: "false", placeholder: "datastore://default/holdout.csv",
+    value: (gate && gate.holdout) || "",
+  });
+  const elements = [
+    field("Gate metric", metric, { name: "gate.metric",
+      hint: "Higher is better. Default: roc_auc for binary classification, accuracy for multiclass, r2 for regression." }),
+    field("Minimum improvement", minDelta, { name: "gate.min_delta",
+      hint: "The challenger serves if its metric ≥ the champion's + this (−1 to 1; negative tolerates a small loss)." }),
+    field("Holdout", holdout, { name: "gate.holdout",
+      hint: "A datastore:// CSV or Parquet file with the features and the label. Empty: the challenger run's test split." }),
+  ];
+  return {
+    elements,
+    read() {
+      const out = {};
+      if (metric.value) out.metric = metric.value;
+      const delta = readNumber(minDelta);
+      if (delta !== undefined) out.min_delta = delta;
+      if (holdout.value.trim()) out.holdout = holdout.value.trim();
+      return out;
+    },
+  };
+}
+
+function checkbox(label, input, options) {
+  const wrapper = field(label, input, options);
+  wrapper.classList.add("checkbox");
+  return wrapper;
+}
+
+/** The "New deployment" dialog; `model`/`version` prefill it (Deploy on a model version). */
+export function newDeploymentDialog({ model = "", version = null, signal } = {}) {
+  const name = h("input", { type: "text", autocomplete: "off", spellcheck: "false", value: model });
+  const modelInput = h("input", { type: "text", autocomplete: "off", spellcheck: "false", value: model, list: "deploy-models" });
+  const models = h("datalist", { id: "deploy-models" });
+  const versionInput = h("input", { type: "number", inputmode: "numeric", step: "1", min: "1", value: version ? String(version) : "" });
+  const follow = h("input", { type: "checkbox" });
+  const gate = gateFields(null);
+  const gateBox = h("fieldset", { class: "gate", disabled: true, hidden: true },
+    h("legend", {}, "Gate"), gate.elements);
+  const create = h("button", { type: "submit" }, "Create");
+  const form = h("form", { class: "form", novalidate: true },
+    h("p", { class: "muted" }, "A deployment serves one version of a registered model. Pinned, it serves that version until you change it; "
+      + "following, each new version the model registers is scored against the one serving, on the same rows, and serves only if it is better."),
+    h("div", { class: "form-problem" }),
+    field("Name", name, { name: "name", hint: "The prediction route's name (letters, digits, . _ -)." }),
+    field("Model", modelInput, { name: "model", hint: "A registered model's name." }),
+    models,
+    field("Version", versionInput, { name: "version", hint: "The version to serve. Following: the first version to serve (empty: the latest)." }),
+    checkbox("Follow new versions of the model", follow, { name: "follow" }),
+    gateBox,
+    h("div", { class: "buttons" }, create));
+  const showGate = () => {
+    gateBox.hidden = !follow.checked;
+    gateBox.disabled = !follow.checked;
+  };
+  follow.addEventListener("change", showGate);
+  const dlg = dialog("New deployment", form);
+  getAll("/models", { signal }).then((items) => {
+    models.replaceChildren(...items.map((m) => h("option", { value: m.name })));
+  }).catch(() => {});
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const body = { name: name.value.trim(), model: modelInput.value.trim() };
+    const number_ = readNumber(versionInput);
+    if (number_ !== undefined) body.version = number_;
+    if (follow.checked) {
+      body.follow = true;
+      body.gate = gate.read();
+    }
+    create.disabled = true;
+    try {
+      const { data } = await api("/deployments", { method: "POST", json: body });
+      dlg.close();
+      announce(`Deployment ${data.name} created`);
+      location.hash = `#/deployments/${seg(data.name)}`;
+    } catch (error) {
+      showFieldErrors(form, error, fieldOf(form));
+    } finally {
+      create.disabled = false;
+    }
+  });
+  return dlg;
+}
+
+// --- a deployment's page ---------------------------------------------------------------
+
+function gateText(d) {
+  if (!d.follow) return "none: pinned, new versions of the model do not serve until you choose them";
+  const g = d.gate || {};
+  return `${g.metric || "the default metric for the task"} ≥ the champion's + ${number(g.min_delta ?? 0)}, `
+    + `on ${g.holdout ? g.holdout : "the challenger run's test split"}`;
+}
+
+function historyRow(e) {
+  return h("tr", {},
+    h("td", { class: "time" }, time(e.at)),
+    h("td", {}, badge(e.reason)),
+    h("td", { class: "num" }, versionChange(e.from_version, e.to_version)),
+    h("td", { class: "wrap" }, gateScore(e.metrics)),
+    h("td", { class: "wrap" }, e.message || ""),
+    h("td", {}, e.run_id ? link(`#/runs/${seg(e.run_id)}`, e.run_id, { class: "mono" }) : "–"));
+}
+
+/** "Try a prediction": one field per input column; the answer with the model version
+ * that gave it and the class probabilities; a 422 next to the column its loc names. */
+function predictForm(getDeployment) {
+  const d = getDeployment();
+  const readers = [];
+  const fields = d.input_schema.map((column) => {
+    let control;
+    let read;
+    let hint;
+    if (column.kind === "number") {
+      control = h("input", { type: "number", step: "any", inputmode: "decimal" });
+      read = () => readNumber(control, null);
+      hint = "A number; empty: a missing value.";
+    } else {
+      control = h("input", { type: "text", autocomplete: "off", spellcheck: "false" });
+      if (column.kind === "category") {
+        read = () => (control.value === "" ? null : control.value);
+        hint = "A category (text); empty: a missing value.";
+      } else {
+        // A model registered before kinds were recorded: what reads as a number is sent as one.
+        read = () => (control.value === "" ? null : (NUMERIC.test(control.value.trim()) ? Number(control.value) : control.value));
+        hint = "A number or a text; empty: a missing value.";
+      }
+    }
+    readers.push([column.name, read]);
+    return field(column.name, control, { name: `column:${column.name}`, hint });
+  });
+  const submit = h("button", { type: "submit" }, "Predict");
+  const result = h("div", { class: "prediction-result" });
+  const form = h("form", { class: "form", novalidate: true },
+    h("div", { class: "form-problem" }),
+    fields.length ? h("div", { class: "predict-fields" }, fields) : h("p", { class: "muted" }, "The model records no input columns."),
+    h("div", { class: "buttons" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const row = {};
+    for (const [name, read] of readers) row[name] = read();
+    submit.disabled = true;
+    try {
+      const { data } = await api(`/deployments/${seg(getDeployment().name)}/predict`, { method: "POST", json: { rows: [row] } });
+      showAnswer(result, data);
+      announce(`Prediction: ${data.predictions[0]}`);
+    } catch (error) {
+      replace(result);
+      showFieldErrors(form, error, (loc) => {
+        const parts = loc[0] === "body" ? loc.slice(1) : loc;
+        return parts[0] === "rows" && parts.length >= 3 ? `column:${parts[2]}` : null;
+      });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h("div", {}, form, result);
+}
+
+function showAnswer(box, data) {
+  const prediction = data.predictions[0];
+  const probabilities = data.probabilities ? data.probabilities[0] : null;
+  replace(box, h("section", { class: "answer", "aria-labelledby": "prediction-title" },
+    h("h3", { id: "prediction-title" }, "Answer"),
+    details([
+      ["Prediction", h("strong", { class: "predicted" }, prediction === null ? "null" : String(prediction))],
+      ["Answered by", link(`#/models/${seg(data.model.name)}/versions/${data.model.version}`,
+        `${data.model.name} version ${data.model.version}`)],
+    ]),
+    probabilities && data.classes ? table("Class probabilities", ["Class", "Probability"],
+      data.classes.map((c, i) => h("tr", {},
+        h("th", { scope: "row" }, String(c)),
+        h("td", { class: "num" }, number(probabilities[i]), " ",
+          h("meter", { min: "0", max: "1", value: String(probabilities[i]), "aria-label": `Probability of ${c}` })))),
+      { hideCaption: false }) : null));
+}
+
+async function renderDeployment(main, name, { signal }) {
+  let d = await get(`/deployments/${seg(name)}`, { signal });
+  // The model's versions, newest first, for "Version to serve" (read again after each change:
+  // a retrain may have registered one since).
+  const loadVersions = async () => (await getAll(`/models/${seg(d.model)}/versions`, { signal }).catch(() => []))
+    .sort((a, b) => b.version - a.version);
+  let versions = await loadVersions();
+
+  const toggle = h("button", { type: "button", class: "secondary" });
+  const remove = h("button", { type: "button", class: "danger" }, "Delete deployment");
+  const disabledNote = h("p", { class: "notice warning", hidden: true },
+    "This deployment is disabled: it refuses predictions (409) and does not follow its model until it is enabled again.");
+  const serving = h("div", {});
+  const historyBox = h("div", {}, h("p", { class: "muted" }, "Loading the history…"));
+  const predictBox = h("div", {});
+  let schemaShown = null;
+
+  // Pin a version (an older one is a rollback).
+  const versionSelect = h("select", {});
+  const serve = h("button", { type: "submit" }, "Serve this version");
+  const versionForm = h("form", { class: "form", novalidate: true },
+    h("div", { class: "form-problem" }),
+    field("Version to serve", versionSelect, { name: "version",
+      hint: "Serves the chosen version now. An older version than the one serving is recorded as a rollback." }),
+    h("div", { class: "buttons" }, serve));
+
+  // Follow and gate.
+  const follow = h("input", { type: "checkbox" });
+  let gate = gateFields(d.gate);
+  const gateBox = h("fieldset", { class: "gate" }, h("legend", {}, "Gate"), gate.elements);
+  const saveGate = h("button", { type: "submit", class: "secondary" }, "Save follow and gate");
+  const followForm = h("form", { class: "form", novalidate: true },
+    h("div", { class: "form-problem" }),
+    checkbox("Follow new versions of the model", follow, { name: "follow" }),
+    gateBox,
+    h("div", { class: "buttons" }, saveGate));
+  follow.addEventListener("change", () => {
+    gateBox.disabled = !follow.checked;
+  });
+
+  const show = () => {
+    toggle.textContent = d.enabled ? "Disable deployment" : "Enable deployment";
+    disabledNote.hidden = d.enabled;
+    replace(serving, details([
+      ["Model", link(`#/models/${seg(d.model)}`, d.model)],
+      ["Serving", link(`#/models/${seg(d.model)}/versions/${d.version}`, `${d.model} version ${d.version}`)],
+      ["Follows its model", d.follow ? "yes, through the gate" : "no (pinned)"],
+      ["Gate", gateText(d)],
+      ["State", badge(d.enabled ? "enabled" : "disabled")],
+      ["Task", d.task || "–"],
+      ["Label column", d.label_column || "–"],
+      d.classes ? ["Classes", d.classes.map(String).join(", ")] : null,
+      ["Prediction route", h("code", { class: "wrap-anywhere" }, `POST ${d.predict_url}`)],
+      ["Created", time(d.created_at)],
+      ["Updated", time(d.updated_at)],
+    ]));
+    replace(versionSelect, (versions.length ? versions : [{ version: d.version }]).map((v) => h("option", { value: String(v.version) },
+      `Version ${v.version}${v.version === d.version ? " (serving)" : ""}${v.created_at ? ` · ${time(v.created_at)}` : ""}`)));
+    versionSelect.value = String(d.version);
+    follow.checked = d.follow;
+    gateBox.disabled = !d.follow;
+    // The form keeps what a person typed unless the columns changed (another version).
+    const schema = JSON.stringify(d.input_schema);
+    if (schema !== schemaShown) {
+      schemaShown = schema;
+      replace(predictBox, predictForm(() => d));
+    }
+  };
+
+  const loadHistory = async () => {
+    const entries = [];
+    let cursor = null;
+    const more = async () => {
+      const page = await get(`/deployments/${seg(d.name)}/history?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { signal });
+      cursor = page.next_cursor;
+      entries.push(...page.items);
+      replace(historyBox, entries.length
+        ? table(`History of ${d.name}`, ["Time", "Reason", "Version", "Gate score", "Message", "Run"], entries.map(historyRow))
+        : empty("No changes yet."),
+      cursor ? moreButton(() => more().catch((e) => showProblem(historyBox, e))) : null);
+    };
+    await more();
+  };
+
+  const change = async (form, body, said) => {
+    clearFieldErrors(form);
+    try {
+      d = (await api(`/deployments/${seg(d.name)}`, { method: "PATCH", json: body })).data;
+      versions = await loadVersions();
+      show();
+      announce(said(d));
+      await loadHistory();
+      return true;
+    } catch (error) {
+      showFieldErrors(form, error, fieldOf(form));
+      return false;
+    }
+  };
+
+  versionForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    serve.disabled = true;
+    await change(versionForm, { version: Number(versionSelect.value) }, (x) => `Serving version ${x.version}`);
+    serve.disabled = false;
+  });
+  followForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    saveGate.disabled = true;
+    const body = { follow: follow.checked };
+    if (follow.checked) body.gate = gate.read();
+    const saved = await change(followForm, body, (x) => (x.follow ? "Following the model through the gate" : "Pinned"));
+    if (saved) {
+      gate = gateFields(d.gate);
+      replace(gateBox, h("legend", {}, "Gate"), gate.elements);
+      gateBox.disabled = !d.follow;
+    }
+    saveGate.disabled = false;
+  });
+  toggle.addEventListener("click", async () => {
+    toggle.disabled = true;
+    try {
+      d = (await api(`/deployments/${seg(d.name)}`, { method: "PATCH", json: { enabled: !d.enabled } })).data;
+      show();
+      announce(d.enabled ? "Deployment enabled" : "Deployment disabled");
+      await loadHistory();
+    } catch (error) {
+      showProblem(main, error);
+    } finally {
+      toggle.disabled = false;
+    }
+  });
+  remove.addEventListener("click", () => {
+    const confirm = h("button", { type: "button", class: "danger" }, "Delete");
+    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+    const body = h("div", { class: "form" },
+      h("div", { class: "form-problem" }),
+      h("p", {}, `Delete ${d.name} and its history? Its prediction route stops answering; the model versions stay.`),
+      h("div", { class: "buttons" }, confirm, cancel));
+    const dlg = dialog("Delete deployment", body);
+    cancel.addEventListener("click", () => dlg.close());
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
+      try {
+        await api(`/deployments/${seg(d.name)}`, { method: "DELETE" });
+        dlg.close();
+        announce(`Deployment ${d.name} deleted`);
+        location.hash = "#/deployments";
+      } catch (error) {
+        showFieldErrors(body, error, () => null);
+        confirm.disabled = false;
+      }
+    });
+  });
+
+  replace(main,
+    pageHeader(d.name, toggle, remove),
+    h("p", { class: "lead" }, link("#/deployments", "All deployments")),
+    disabledNote,
+    h("div", { class: "run-extra" },
+      h("section", { class: "panel", "aria-labelledby": "deployment-serving-title" },
+        h("h2", { id: "deployment-serving-title" }, "Serving"), serving),
+      h("section", { class: "panel", "aria-labelledby": "deployment-change-title" },
+        h("h2", { id: "deployment-change-title" }, "Version and gate"), versionForm,
+        h("h3", {}, "Follow and gate"), followForm)),
+    h("section", { class: "panel", "aria-labelledby": "deployment-predict-title" },
+      h("h2", { id: "deployment-predict-title" }, "Try a prediction"),
+      h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, d.predict_url), " does."),
+      predictBox),
+    h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
+      h("h2", { id: "deployment-history-title" }, "History"),
+      h("p", { class: "muted" }, "Every change of the version serving and every new version the gate held, newest first."),
+      historyBox));
+  show();
+  await loadHistory().catch((e) => showProblem(historyBox, e));
 }

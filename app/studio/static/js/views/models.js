@@ -5,6 +5,7 @@ import { download, get, getAll, seg } from "../api.js";
 import { h, replace } from "../dom.js";
 import { bytes, metricPairs, number, time, value as showValue } from "../format.js";
 import { details, empty, link, moreButton, pageHeader, showProblem, table } from "../ui.js";
+import { newDeploymentDialog } from "./deployments.js";
 
 export async function render(main, [name, , version], ctx) {
   if (name && version) return renderVersion(main, name, version, ctx);
@@ -60,6 +61,11 @@ async function renderModel(main, name, { signal }) {
       : empty("No versions yet."));
 }
 
+/** Deploy: the "New deployment" dialog for this version (pinned, or followed from it). */
+function deployButton(name, version, signal) {
+  return h("button", { type: "button", onclick: () => newDeploymentDialog({ model: name, version, signal }) }, "Deploy");
+}
+
 async function renderVersion(main, name, number_, { signal }) {
   const v = await get(`/models/${seg(name)}/versions/${seg(number_)}`, { signal });
   const lineage = v.lineage || {};
@@ -67,7 +73,7 @@ async function renderVersion(main, name, number_, { signal }) {
     ? await get(`/endpoints/${seg(lineage.endpoint_id)}`, { signal }).catch(() => null) : null;
   const metrics = metricPairs(v.metrics);
   replace(main,
-    pageHeader(`${name} version ${v.version}`, downloadButton(name, v.version, "Download model")),
+    pageHeader(`${name} version ${v.version}`, deployButton(name, v.version, signal), downloadButton(name, v.version, "Download model")),
     h("p", { class: "lead" }, link(`#/models/${seg(name)}`, `All versions of ${name}`)),
     h("div", { class: "run-extra" },
       h("section", { class: "panel", "aria-labelledby": "model-title" }, h("h2", { id: "model-title" }, "Model"),

@@ -5,7 +5,7 @@
 import { api, ApiError, download, get, seg } from "../api.js";
 import { components as loadComponents } from "../components.js";
 import { announce, h, replace } from "../dom.js";
-import { bytes, duration, metricPairs, number, TERMINAL, time, value as showValue } from "../format.js";
+import { bytes, duration, gateScore, metricPairs, number, TERMINAL, time, value as showValue, versionChange } from "../format.js";
 import { follow, loadRun } from "../follow.js";
 import { drawGraph } from "../graph.js";
 import { runTable } from "../runtable.js";
@@ -66,6 +66,8 @@ async function renderRun(main, id, { signal }) {
   const stepBox = h("section", { class: "panel step-panel", "aria-labelledby": "run-step-title" });
   const runMetrics = h("div", {});
   const params = h("div", {});
+  // What the run did to the deployments that follow the model it registered.
+  const effects = h("section", { class: "panel", "aria-labelledby": "run-deployments-title", hidden: true });
 
   cancel.addEventListener("click", async () => {
     cancel.disabled = true;
@@ -93,6 +95,7 @@ async function renderRun(main, id, { signal }) {
     h("div", { class: "status-line" }, h("label", { for: "run-status" }, "Status"), statusOut),
     trouble,
     summary,
+    effects,
     h("div", { class: "run-layout" },
       h("section", { class: "panel graph-panel", "aria-labelledby": "run-graph-title" },
         h("h2", { id: "run-graph-title" }, "Steps"), graph.element),
@@ -130,6 +133,17 @@ async function renderRun(main, id, { signal }) {
       ? table("Parameters of this run", ["Parameter", "Value"], Object.entries(run.parameters).map(([k, v]) =>
         h("tr", {}, h("th", { scope: "row" }, h("code", {}, k)), h("td", { class: "wrap-anywhere" }, showValue(v)))))
       : empty("This run has no parameters."));
+    const changed = run.deployments || [];
+    effects.hidden = !changed.length;
+    replace(effects, h("h2", { id: "run-deployments-title" }, "Deployments"),
+      h("p", { class: "muted" }, "What this run's model did to the deployments that follow it: promoted when the gate passed, held when not."),
+      changed.length ? table("Deployments this run changed", ["Deployment", "Outcome", "Version", "Gate score", "Message"],
+        changed.map((e) => h("tr", {},
+          h("th", { scope: "row" }, link(`#/deployments/${seg(e.deployment)}`, e.deployment)),
+          h("td", {}, badge(e.reason)),
+          h("td", { class: "num" }, versionChange(e.from_version, e.to_version)),
+          h("td", { class: "wrap" }, gateScore(e.metrics)),
+          h("td", { class: "wrap" }, e.message || "")))) : null);
     replace(runMetrics, metricsTable("Metrics of this run", run.metrics) || empty(TERMINAL.has(run.status) ? "No metrics." : "Metrics appear when the evaluate step has run."));
   }
 
