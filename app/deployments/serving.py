@@ -23,7 +23,7 @@ from app.db.tables import ModelVersion
 from app.storage import artifacts
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from app.deployments.scorer import Columns
 
 MAX_REPORTED_PROBLEMS = 50
 
@@ -47,6 +47,7 @@ class LoadedModel:
     pipeline: Any
     task: str | None
     schema: list[dict[str, str]]
+    scorer: Any = None  # app.deployments.scorer: compiled for boosted trees, else scikit-learn's path
 
     @property
     def columns(self) -> list[str]:
@@ -57,10 +58,15 @@ def load(settings: Settings, mv: ModelVersion) -> LoadedModel:
     """The model after its sha256 check (what is unpickled is the very bytes that were hashed)."""
     import joblib
 
+    from app.deployments import scorer
+
     found = artifacts.verified(settings, mv.artifact_path, mv.sha256)
     with found.open() as handle:
         pipeline = joblib.load(handle)
-    return LoadedModel(mv.name, mv.version, pipeline, (mv.details or {}).get("task"), input_schema(mv.details or {}))
+    details = mv.details or {}
+    schema = input_schema(details)
+    return LoadedModel(mv.name, mv.version, pipeline, details.get("task"), schema,
+                       scorer.build(pipeline, schema, details.get("task")))
 
 
 ModelKey = tuple[str, str, int]  # workspace, model name, version: a registered version never changes
@@ -129,11 +135,10 @@ def _check_count(rows: int, limit: int) -> None:
                            errors=[{"loc": ["body", "rows"], "msg": f"at most {limit} rows per request"}])
 
 
-def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]], limit: int) -> pd.DataFrame:
-    """The rows as the model's input frame; every row that lacks a column or holds a value of
-    the wrong kind is a problem naming the row and the column. Other columns are ignored."""
+def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]], limit: int) -> Columns:
+    """The rows as the model's input columns; every row that lacks a column or holds a value
+    of the wrong kind is a problem naming the row and the column. Other columns are ignored."""
     import numpy as np
-    import pandas as pd
 
     _check_count(len(rows), limit)
     problems: list[Problem] = []
@@ -166,9 +171,8 @@ def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]]
                 columns[name].append(value)
     if problems:
         raise _problems_error(problems, len(rows))
-    frame = pd.DataFrame({name: pd.Series(values, dtype=_dtype(column["kind"]))
-                          for (name, values), column in zip(columns.items(), schema, strict=True)})
-    return frame
+    return {name: np.asarray(values, dtype=_dtype(column["kind"]))
+            for (name, values), column in zip(columns.items(), schema, strict=True)}
 
 
 def _dtype(kind: str) -> str:
@@ -180,7 +184,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> pd.DataFrame:
+def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> Columns:
     """A text/csv body (first line: the column names) as the model's input frame."""
     import numpy as np
     import pandas as pd
@@ -196,7 +200,7 @@ def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> pd.
     if raw.empty:
         raise InvalidInput("the CSV body holds no rows", errors=[{"loc": ["body", "rows"], "msg": "at least one row"}])
     problems: list[Problem] = []
-    frame = {}
+    frame: dict[str, Any] = {}
     for column in schema:
         name, kind = column["name"], column["kind"]
         if name not in raw.columns:
@@ -211,26 +215,26 @@ def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> pd.
             for i in np.flatnonzero(bad.to_numpy())[:MAX_REPORTED_PROBLEMS]:
                 problems.append({"loc": _loc(int(i), name), "msg": f"{_shown(text.iloc[i])} is not a number; "
                                  f"column {name!r} holds numbers (or an empty cell)"})
-            frame[name] = numbers.astype("float64")
+            frame[name] = numbers.to_numpy(dtype="float64")
         else:
-            frame[name] = text.where(~missing, np.nan).astype("object")
+            frame[name] = text.where(~missing, np.nan).to_numpy(dtype="object")
     if problems:
         raise _problems_error(problems, len(raw))
-    return pd.DataFrame(frame)
+    return frame
 
 
-def predict(model: LoadedModel, frame: pd.DataFrame) -> dict[str, Any]:
+def predict(model: LoadedModel, table: Columns) -> dict[str, Any]:
     """Predictions (and, for classifiers, classes and probabilities in their order)."""
     import numpy as np
 
     try:
         if hasattr(model.pipeline, "predict_proba") and model.task != "regression":
-            probabilities = model.pipeline.predict_proba(frame)
+            probabilities = model.scorer.proba(table)
             classes = list(model.pipeline.classes_)
             picked = np.asarray(classes, dtype=object)[np.argmax(probabilities, axis=1)]
             return {"predictions": [_plain(v) for v in picked], "classes": [_plain(c) for c in classes],
                     "probabilities": probabilities.tolist()}
-        values = model.pipeline.predict(frame)
+        values = model.scorer.predict(table)
     except (ValueError, TypeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput("the model cannot score these rows: " + first[:300],
