@@ -236,6 +236,56 @@ def test_a_run_over_its_endpoints_time_limit_fails_and_is_not_sent_again(stack):
         assert run["error"]["step"] == "train" and run["attempt"] == 1  # failed, not taken over and run again
 
 
+def test_a_run_past_its_hard_time_limit_is_failed_by_the_worker_not_left_running(stack):
+    """A step that does not stop at the soft limit: its worker process is stopped (SIGSTOP)
+    in the middle of training, so the soft limit's signal is never handled; 30 s later the
+    pool kills it (the hard limit) and the worker's main process fails the run."""
+    # Heartbeats every 120 s: a stopped process is not taken over for lost heartbeats before
+    # its hard limit (20 + 30 s), and it holds no database transaction while stopped.
+    s = stack(RETRAINER_HEARTBEAT_SECONDS="120")
+    s.start_api()
+    worker = s.start_worker()
+    stopped: list[int] = []
+    try:
+        with s.client() as c:
+            headers = s.headers(c)
+            pipeline = _slow_income(c, headers, "hard-" + secrets.token_hex(3), iterations=10000)
+            endpoint = c.post("/endpoints", json={"name": "hard-" + secrets.token_hex(3)}, headers=headers).json()
+            c.post(f"/endpoints/{endpoint['id']}/versions", json={"pipeline_id": pipeline["id"]}, headers=headers)
+            patched = c.patch(f"/endpoints/{endpoint['id']}", json={"time_limit_seconds": 20}, headers=headers)
+            assert patched.status_code == 200
+            run_id = c.post(f"/endpoints/{endpoint['id']}/runs", json={}, headers=headers).json()["id"]
+            _wait_step(c, headers, run_id, "train", "running", timeout=20)
+            deadline = time.monotonic() + 15
+            while "fitting" not in c.get(f"/runs/{run_id}/steps/train/logs", headers=headers).text:
+                assert time.monotonic() < deadline, "the train step never started fitting"
+                time.sleep(0.05)
+            time.sleep(1)  # past the step's last database read before fitting
+            stopped = children_of(worker.pid)
+            assert stopped, "the worker has no pool process"
+            for pid in stopped:
+                os.kill(pid, signal.SIGSTOP)
+            run = wait_for(c, headers, run_id, timeout=120)
+            assert run["status"] == "failed", run
+            assert "hard time limit (50 s)" in run["error"]["message"]
+            assert "time_limit_seconds" in run["error"]["message"]
+            assert run["error"]["step"] == "train" and run["attempt"] == 1
+            assert not {st["status"] for st in run["steps"]} & {"pending", "running"}
+            # Acknowledged, not re-sent: a few reconciler passes later it is still attempt 1, failed.
+            time.sleep(5)
+            again = c.get(f"/runs/{run_id}", headers=headers).json()
+            assert (again["status"], again["attempt"]) == ("failed", 1)
+        assert "Hard time limit (50s) exceeded" in worker.log()
+        alive = set(children_of(worker.pid))
+        assert not alive & set(stopped)  # the stopped process was killed and replaced
+    finally:
+        for pid in stopped:  # a process left stopped would hold up the worker's shutdown
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
+
 def test_sigterm_finishes_the_run_in_hand_and_another_worker_takes_the_next(stack):
     s = stack()
     s.start_api()

@@ -90,7 +90,10 @@ def test_export_creates_the_folders_it_needs(client, admin_headers, worker):
 
 
 def test_compressed_data_is_read_only_as_its_format_says_and_within_limits(backend, make_user, tmp_path):
-    env = {"RETRAINER_QUEUE": "gzip-" + secrets.token_hex(3), "RETRAINER_MAX_DECOMPRESSED_BYTES": "200000"}
+    # 100 rows at most: the 60-row sample is read, a 150-row file is refused (the bomb's
+    # first 256 KiB chunk is over the byte limit before its 101st row is parsed).
+    env = {"RETRAINER_QUEUE": "gzip-" + secrets.token_hex(3), "RETRAINER_MAX_DECOMPRESSED_BYTES": "200000",
+           "RETRAINER_MAX_DATA_ROWS": "100"}
     server = start_api(backend, tmp_path / "api.log", **env)
     worker = start_worker(backend, tmp_path / "worker.log", **env)
     try:
@@ -100,6 +103,7 @@ def test_compressed_data_is_read_only_as_its_format_says_and_within_limits(backe
             bomb = gzip.compress(b"x1,x2,color,y\n" + b"1,2,red,yes\n" * 200_000)  # 2.4 MB in a few KB
             c.put("/datastores/default/files/z/small.csv.gz", content=small, headers=headers)
             c.put("/datastores/default/files/z/bomb.csv.gz", content=bomb, headers=headers)
+            c.put("/datastores/default/files/z/many.csv", content=small_csv(150), headers=headers)
 
             def run(path: str, fmt: str | None) -> dict:
                 body = small_pipeline(path)
@@ -118,6 +122,10 @@ def test_compressed_data_is_read_only_as_its_format_says_and_within_limits(backe
             assert capped["status"] == "failed" and capped["error"]["step"] == "import"
             assert "z/bomb.csv.gz" in capped["error"]["message"]
             assert "RETRAINER_MAX_DECOMPRESSED_BYTES" in capped["error"]["message"]
+            many = run("datastore://default/z/many.csv", None)
+            assert many["status"] == "failed" and many["error"]["step"] == "import"
+            assert "z/many.csv" in many["error"]["message"]
+            assert "more than 100 rows (RETRAINER_MAX_DATA_ROWS)" in many["error"]["message"]
     finally:
         stop_process(worker.process, timeout=30)
         stop_process(server.process)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import signal
 import time
 
 import httpx
+from sqlmodel import Session, select
 
+from app.db.engine import build_engine
+from app.db.tables import ModelVersion, RunOutput
+from app.storage.registry import service_folder
 from tests.helpers.api import bearer, password_token, wait_for
 from tests.helpers.processes import children_of, start_api, start_worker, stop_process
 from tests.helpers.samples import adult_bytes, income_pipeline
@@ -47,7 +52,33 @@ def test_run_survives_a_killed_worker_process(backend, make_user, tmp_path):
             assert len(versions) == 1  # the lost attempt registered nothing
             outputs = c.get(f"/runs/{run_id}/outputs", headers=headers).json()["items"]
             assert len(outputs) == len({(o["step"], o["port"]) for o in outputs})
+            assert run["attempt"] == 2
         assert "stopped sending heartbeats; taking it over" in worker.log()
+        _outputs_are_the_second_attempts(backend, run_id)
     finally:
         stop_process(worker.process, timeout=30)
         stop_process(server.process)
+
+
+def _outputs_are_the_second_attempts(backend, run_id: str) -> None:
+    """Each attempt writes under <workspace>/<run>/a<attempt>/: what the run records (its
+    outputs and its model version) is the taking-over attempt's a2/ files, intact; the
+    killed attempt's files stay in a1/, pointed to by nothing."""
+    settings = backend.settings()
+    engine = build_engine(settings)
+    try:
+        with Session(engine) as session:
+            recorded = {o.path: o.sha256 for o in session.exec(select(RunOutput).where(RunOutput.run_id == run_id))}
+            recorded.update({m.artifact_path: m.sha256 for m in session.exec(
+                select(ModelVersion).where(ModelVersion.run_id == run_id))})
+    finally:
+        engine.dispose()
+    assert recorded
+    workspace_id = next(iter(recorded)).split("/")[0]
+    for path, sha256 in recorded.items():
+        assert path.startswith(f"{workspace_id}/{run_id}/a2/"), path
+        assert hashlib.sha256((service_folder(settings) / "artifacts" / path).read_bytes()).hexdigest() == sha256
+    root = service_folder(settings) / "artifacts"
+    stale = [p.relative_to(root).as_posix() for p in (root / workspace_id / run_id / "a1").rglob("*") if p.is_file()]
+    assert stale, "the killed attempt wrote its first steps' files under a1/"
+    assert not set(stale) & set(recorded)

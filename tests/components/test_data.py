@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
+
 import pandas as pd
 import pytest
 
 from app.components.settings import ExportDataSettings, ImportDataSettings
 from tests.components.helpers import ADULT_COLUMNS, adult_like, write_adult_file
-from worker.components.context import StepFailed
+from worker.components.context import StepFailed, StepLimits
 from worker.components.data import export_data, import_data
 
 
@@ -165,3 +168,21 @@ def test_parquet_export_of_mixed_column_fails_clearly(ctx, store):
     with pytest.raises(StepFailed, match="cannot write datastore://default/m.parquet as Parquet"):
         export_data(ctx, ExportDataSettings(path="datastore://default/m.parquet"), {"data": df})
     assert list(store.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["many.csv", "many.csv.gz", "many.parquet"])
+def test_more_rows_than_max_data_rows_fail_naming_the_file_and_the_setting(ctx, store, name):
+    frame = pd.DataFrame({"x": range(11), "y": ["a", "b"] * 5 + ["a"]})
+    if name.endswith(".parquet"):
+        frame.to_parquet(store / name, index=False)
+    else:
+        text = frame.to_csv(index=False).encode()
+        (store / name).write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    capped = dataclasses.replace(ctx, limits=StepLimits(max_data_rows=10))
+    with pytest.raises(StepFailed) as exc:
+        import_data(capped, ImportDataSettings(path=f"datastore://default/{name}"), {})
+    assert f"datastore://default/{name}" in str(exc.value)
+    assert "more than 10" in str(exc.value) and "RETRAINER_MAX_DATA_ROWS" in str(exc.value)
+    # At the limit exactly, the file is read whole.
+    at_limit = dataclasses.replace(ctx, limits=StepLimits(max_data_rows=11))
+    assert len(import_data(at_limit, ImportDataSettings(path=f"datastore://default/{name}"), {})["data"]) == 11

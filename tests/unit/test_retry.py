@@ -1,11 +1,20 @@
-"""Database errors that pass are retried; the others are not."""
+"""Database errors that pass are retried; the others are not.
+
+The errors are those the drivers raise (sqlite3, psycopg) as SQLAlchemy wraps them; on
+the PostgreSQL pass a serialization failure and a dropped connection are also caused
+for real."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
+import psycopg
 import pytest
-from sqlalchemy.exc import IntegrityError, OperationalError
+from psycopg import errors as pg
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from app.db.retry import is_transient, retrying
 
@@ -50,3 +59,120 @@ def test_the_budget_ends_the_retries() -> None:
     with pytest.raises(OperationalError):
         retrying(work, budget_seconds=0.3)
     assert 1 < len(calls) < 20
+
+
+def _fails_then_answers(error: Callable[[], DBAPIError], failures: int = 2) -> tuple[Callable[[], str], list[int]]:
+    calls: list[int] = []
+
+    def work() -> str:
+        calls.append(1)
+        if len(calls) <= failures:
+            raise error()
+        return "done"
+
+    return work, calls
+
+
+@pytest.mark.parametrize("error", [
+    # PostgreSQL: serialization failure (40001), as psycopg raises it and SQLAlchemy wraps it
+    lambda: OperationalError("COMMIT", {}, pg.SerializationFailure(
+        "could not serialize access due to read/write dependencies among transactions")),
+    # the same, wrapped as the generic DBAPIError
+    lambda: DBAPIError("UPDATE runs", {}, pg.SerializationFailure("could not serialize access")),
+    # deadlock (40P01), lock not available (55P03), the server shutting the session (57P01)
+    lambda: OperationalError("UPDATE runs", {}, pg.DeadlockDetected("deadlock detected")),
+    lambda: OperationalError("SELECT ... FOR UPDATE NOWAIT", {}, pg.LockNotAvailable("could not obtain lock")),
+    lambda: OperationalError("UPDATE runs", {}, pg.AdminShutdown("terminating connection")),
+    # a dropped connection: SQLAlchemy marks the connection invalidated, whatever the text
+    lambda: DBAPIError("UPDATE runs", {}, psycopg.OperationalError("consuming input failed: EOF"),
+                       connection_invalidated=True),
+    # psycopg's own text for a connection the server closed (no SQLSTATE)
+    lambda: OperationalError("UPDATE runs", {}, psycopg.OperationalError(
+        "server closed the connection unexpectedly")),
+], ids=["serialization-operational", "serialization-dbapi", "deadlock", "lock-not-available",
+        "admin-shutdown", "connection-invalidated", "connection-closed"])
+def test_postgresql_errors_that_pass_are_retried(error: Callable[[], DBAPIError]) -> None:
+    assert is_transient(error())
+    work, calls = _fails_then_answers(error)
+    assert retrying(work, budget_seconds=10) == "done"
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("error", [
+    lambda: IntegrityError("INSERT", {}, pg.UniqueViolation("duplicate key value violates unique constraint")),
+    lambda: ProgrammingError("SELECT", {}, pg.UndefinedTable('relation "runs" does not exist')),
+    lambda: DBAPIError("INSERT", {}, pg.CheckViolation("new row violates check constraint")),
+    # an OperationalError that is not about the connection and has no passing SQLSTATE
+    lambda: OperationalError("SELECT", {}, pg.DiskFull("could not extend file")),
+], ids=["unique-violation", "undefined-table", "check-violation", "disk-full"])
+def test_postgresql_errors_that_do_not_pass_are_raised_at_once(error: Callable[[], DBAPIError]) -> None:
+    assert not is_transient(error())
+    work, calls = _fails_then_answers(error)
+    with pytest.raises(DBAPIError):
+        retrying(work, budget_seconds=10)
+    assert len(calls) == 1
+
+
+def _postgresql_only(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL failure: run on the PostgreSQL pass (RETRAINER_TEST_DATABASE_URL)")
+
+
+def test_a_real_serialization_failure_is_retried(engine: Engine) -> None:
+    """Write skew between two SERIALIZABLE transactions: PostgreSQL aborts the second with
+    40001; the same work, done again, commits."""
+    _postgresql_only(engine)
+    with engine.begin() as setup:
+        setup.execute(text("CREATE TABLE IF NOT EXISTS retry_probe (k text, n int)"))
+        setup.execute(text("DELETE FROM retry_probe"))
+    serializable = engine.execution_options(isolation_level="SERIALIZABLE")
+    calls: list[int] = []
+    failures: list[DBAPIError] = []
+
+    def work() -> int:
+        calls.append(1)
+        try:
+            with serializable.begin() as mine:
+                seen = mine.execute(text("SELECT count(*) FROM retry_probe")).scalar_one()
+                if len(calls) == 1:  # another transaction reads the same rows and writes first
+                    with serializable.begin() as other:
+                        other.execute(text("SELECT count(*) FROM retry_probe")).scalar_one()
+                        other.execute(text("INSERT INTO retry_probe VALUES ('other', 1)"))
+                mine.execute(text("INSERT INTO retry_probe VALUES ('mine', :n)"), {"n": seen + 1})
+            return int(seen)
+        except DBAPIError as exc:
+            failures.append(exc)
+            raise
+
+    try:
+        assert retrying(work, budget_seconds=10) == 1  # the retry saw the other's row
+        assert len(calls) == 2
+        assert [getattr(f.orig, "sqlstate", None) for f in failures] == ["40001"]
+    finally:
+        with engine.begin() as cleanup:
+            cleanup.execute(text("DROP TABLE retry_probe"))
+
+
+def test_a_real_dropped_connection_is_retried(engine: Engine) -> None:
+    """The server ends the session in the middle of the work (pg_terminate_backend, as a
+    restart or a failover does): the work is done again on a new connection."""
+    _postgresql_only(engine)
+    calls: list[int] = []
+    failures: list[DBAPIError] = []
+
+    def work() -> int:
+        calls.append(1)
+        try:
+            with engine.begin() as connection:
+                pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                if len(calls) == 1:
+                    with engine.begin() as admin:
+                        assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+                return int(connection.execute(text("SELECT 1")).scalar_one())
+        except DBAPIError as exc:
+            failures.append(exc)
+            raise
+
+    assert retrying(work, budget_seconds=10) == 1
+    assert len(calls) == 2
+    assert len(failures) == 1 and is_transient(failures[0])
