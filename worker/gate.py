@@ -51,11 +51,21 @@ class Gate:
         out: dict[str, list[gates.Decision]] = {}
         with self.read_session() as session:
             for candidate in candidates:
-                decisions = [self._decide(session, run, candidate, d)
+                decisions = [self._decide_or_hold(session, run, candidate, d)
                              for d in gates.followers(session, run.workspace_id, candidate.name)]
                 if decisions:
                     out[candidate.name] = decisions
         return out
+
+    def _decide_or_hold(self, session: Session, run: Run, candidate: Candidate,
+                        deployment: Deployment) -> gates.Decision:
+        """A decision for every follower: one the gate could not reach holds, saying so."""
+        try:
+            return self._decide(session, run, candidate, deployment)
+        except Exception:
+            log.exception("run %s: the gate of deployment %s failed", run.id, deployment.name)
+            return gates.Decision(deployment.id, deployment.version, False,
+                                  "the gate could not be evaluated (an internal error; the worker log has the details)")
 
     def _decide(self, session: Session, run: Run, candidate: Candidate, deployment: Deployment) -> gates.Decision:
         def held(why: str, metrics: dict[str, Any] | None = None) -> gates.Decision:

@@ -6,8 +6,9 @@ for real."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -16,7 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
+from app.core.settings import Settings
+from app.db.engine import build_engine
 from app.db.retry import is_transient, retrying
+from tests.helpers.backends import create_pg_database, drop_pg_database
 
 
 def _locked() -> OperationalError:
@@ -113,15 +117,27 @@ def test_postgresql_errors_that_do_not_pass_are_raised_at_once(error: Callable[[
     assert len(calls) == 1
 
 
-def _postgresql_only(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL failure: run on the PostgreSQL pass (RETRAINER_TEST_DATABASE_URL)")
+@pytest.fixture(scope="module")
+def pg_engine(unit_settings: Settings) -> Iterator[Engine]:
+    """These failures are PostgreSQL's: on both passes they are caused on a database of
+    their own on the machine's PostgreSQL server (as the multi-host test needs it too)."""
+    server = os.environ.get("RETRAINER_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+    try:
+        name, url = create_pg_database(server)
+    except Exception as exc:  # noqa: BLE001 - say what is missing rather than skip
+        pytest.fail(f"these tests need a PostgreSQL server at {server}: {exc}")
+    built = build_engine(unit_settings.model_copy(update={"database_url": url}))
+    try:
+        yield built
+    finally:
+        built.dispose()
+        drop_pg_database(server, name)
 
 
-def test_a_real_serialization_failure_is_retried(engine: Engine) -> None:
+def test_a_real_serialization_failure_is_retried(pg_engine: Engine) -> None:
     """Write skew between two SERIALIZABLE transactions: PostgreSQL aborts the second with
     40001; the same work, done again, commits."""
-    _postgresql_only(engine)
+    engine = pg_engine
     with engine.begin() as setup:
         setup.execute(text("CREATE TABLE IF NOT EXISTS retry_probe (k text, n int)"))
         setup.execute(text("DELETE FROM retry_probe"))
@@ -153,10 +169,10 @@ def test_a_real_serialization_failure_is_retried(engine: Engine) -> None:
             cleanup.execute(text("DROP TABLE retry_probe"))
 
 
-def test_a_real_dropped_connection_is_retried(engine: Engine) -> None:
+def test_a_real_dropped_connection_is_retried(pg_engine: Engine) -> None:
     """The server ends the session in the middle of the work (pg_terminate_backend, as a
     restart or a failover does): the work is done again on a new connection."""
-    _postgresql_only(engine)
+    engine = pg_engine
     calls: list[int] = []
     failures: list[DBAPIError] = []
 
