@@ -82,14 +82,20 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target of the issue: the measured value (from medians), the goal, met or not."""
     r = results
     out: list[dict[str, Any]] = []
+    # The all-cores script slower than one thread: other work took a core and its OpenMP threads
+    # waited for it (F1 was 3.3 s and 21.7 s against 0.8 s on this shared machine). A ratio
+    # against such an F1 says nothing: the target is not judged.
+    f1_hurt = r["F1"]["median"] > r["F1_1thread"]["median"]
 
-    def add(name: str, value: float | None, op: str, goal: float, unit: str = "") -> None:
+    def add(name: str, value: float | None, op: str, goal: float, unit: str = "", against_f1: bool = False) -> None:
         met = None if value is None else (value <= goal if op == "<=" else value >= goal)
-        out.append({"target": name, "value": value, "unit": unit.strip(), "goal": f"{op} {goal:g}{unit}",
-                    "met": met})
+        row = {"target": name, "value": value, "unit": unit.strip(), "goal": f"{op} {goal:g}{unit}", "met": met}
+        if against_f1 and f1_hurt and met:
+            row.update(met=None, why="not judged: F1 was slower than F1_1thread (other work on the machine)")
+        out.append(row)
 
     add("M1 - F2 (ms)", (r["M1"]["median"] - r["F2"]["median"]) * 1000, "<=", 25, " ms")
-    add("M2 / F1", _ratio(r["M2"], r["F1"]), "<=", 1.15)
+    add("M2 / F1", _ratio(r["M2"], r["F1"]), "<=", 1.15, against_f1=True)
     add("M3 / M3_bare", _ratio(r["M3"], r["M3_bare"]), "<=", 1.3)
     pg = r["M4"].get("postgresql", {})
     if "healthz" in pg:
@@ -103,7 +109,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         for name in ("GET /runs/{id} throughput", "POST throughput", "GET p99", "POST p99"):
             out.append({"target": f"M4 PostgreSQL: {name}", "value": None, "goal": "-", "met": None})
     add("M5 / M2", _ratio(r["M5"], r["M2"]), "<=", 0.05)
-    add("M6 / M6_F1", _ratio(r["M6"], r["M6_F1"]), "<=", 1.15)
+    add("M6 / M6_F1", _ratio(r["M6"], r["M6_F1"]), "<=", 1.15, against_f1=True)
     add("M6 peak RSS / M6_F1 peak RSS", _ratio(r["M6_peak_rss"], r["M6_F1_peak_rss"]), "<=", 2)
     return out
 
@@ -225,7 +231,7 @@ def markdown(results: dict[str, Any]) -> str:
                          f"{r.get('stalled_loads', 0)} of {t['n']} |")
     lines += ["", "| target | measured | goal | met |", "|---|---|---|---|"]
     for t in results["targets"]:
-        met = "not measured" if t["met"] is None else ("met" if t["met"] else "**not met**")
+        met = (t.get("why") or "not measured") if t["met"] is None else ("met" if t["met"] else "**not met**")
         lines.append(f"| {t['target']} | {_fmt(t['value'], t.get('unit', ''))} | {t['goal']} | {met} |")
     shown = {t["target"] for t in results["targets"]}
     lines += ["", "Other ratios: " + "; ".join(
