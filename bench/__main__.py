@@ -186,7 +186,7 @@ def main() -> None:
     results["run"] = {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "quick": args.quick,
         "seconds": time.monotonic() - started, "main_stack": stack_kind(**main_config),
-        "worker_concurrency": concurrency, "threads_per_child": max(1, cores // concurrency),
+        "worker_concurrency": concurrency, "api_processes": cores,  # retrainer api's default (RETRAINER_* is not passed on)
         "f1_threads": cores, "repeat": args.repeat, "m3_runs": args.m3_runs, "m3_repeat": args.m3_repeat,
         "m6_rows": args.m6_rows, "m6_repeat": args.m6_repeat, "m4_seconds": args.m4_seconds,
         "m4_connections": args.connections, "load_generator": load.generator(),

@@ -3,7 +3,11 @@
 wrk (C, event loop) when it is installed: on a 2-core machine a Python generator
 takes a core from the server it measures. Otherwise `python -m bench.load`, an
 asyncio + httpx generator in its own process, and the report says which one ran.
-Both give the same summary: requests, successes (2xx), seconds, p50 and p99 in ms.
+Both give the same summary: requests (answers received), failed (answers outside 2xx and
+3xx), socket_errors (connect, read, write: a count of connection events, not of requests),
+timeouts, seconds, p50 and p99 in ms. Throughput counts the answers that did not fail; a
+load that received no answer at all is `stalled` (the server answered nothing for the
+whole load; `healthy` then tells a stuck server from a slow one).
 """
 
 from __future__ import annotations
@@ -26,10 +30,13 @@ wrk.method = {method}
 wrk.body = {body}
 {headers}
 done = function(summary, latency, requests)
-  -- errors.status counts the answers outside 2xx and 3xx
+  -- errors.status counts the answers outside 2xx and 3xx; connect, read and write count socket
+  -- events (a server that closes 32 connections adds 32 whatever it answered), not requests:
+  -- they and the timeouts are reported apart instead of being subtracted from the requests.
   local e = summary.errors
-  io.write(string.format('{mark}{{"requests": %d, "failed": %d, "seconds": %f, "p50_ms": %f, "p99_ms": %f}}\\n',
-    summary.requests, e.status + e.connect + e.read + e.write + e.timeout, summary.duration / 1e6,
+  io.write(string.format('{mark}{{"requests": %d, "failed": %d, "socket_errors": %d, "timeouts": %d, '
+    .. '"seconds": %f, "p50_ms": %f, "p99_ms": %f}}\\n',
+    summary.requests, e.status, e.connect + e.read + e.write, e.timeout, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 """
@@ -78,9 +85,27 @@ def run(url: str, *, method: str = "GET", body: str | None = None, headers: dict
     if not lines:
         raise RuntimeError(f"the load generator printed no summary:\n{output[-2000:]}")
     result = json.loads(lines[-1][len(MARK):])
-    result["ok"] = result["requests"] - result.pop("failed")
+    result.setdefault("socket_errors", 0)
+    result.setdefault("timeouts", 0)
+    result["ok"] = max(0, result["requests"] - result["failed"])
     result["throughput"] = result["ok"] / result["seconds"]
+    result["stalled"] = result["requests"] == 0
     return result
+
+
+def healthy(url: str, timeout: float = 5.0) -> float | None:
+    """Seconds that GET `url` took to answer 200 on a new connection, or None if it did not
+    within `timeout`: after a load, whether the server still serves (a server whose thread pool
+    is stuck waits on its database pool and answers nothing, not even a hello world)."""
+    import httpx
+
+    started = time.perf_counter()
+    try:
+        if httpx.get(url, timeout=timeout).status_code == 200:
+            return time.perf_counter() - started
+    except httpx.HTTPError:
+        pass
+    return None
 
 
 # ------------------------------------------------ the Python generator (no wrk)
@@ -91,22 +116,23 @@ async def _load(url: str, method: str, body: str | None, headers: dict[str, str]
     import httpx
 
     latencies: list[float] = []
-    failed = 0
+    failed = errors = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
 
     async with httpx.AsyncClient(limits=limits, timeout=10, headers=headers) as client:
         async def connection() -> None:
             nonlocal failed
+            nonlocal errors
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 try:
                     response = await client.request(method, url, content=body)
-                    ok = 200 <= response.status_code < 300
                 except Exception:  # noqa: BLE001 - a failed request is counted, not fatal
-                    ok = False
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
-                failed += not ok
+                failed += not 200 <= response.status_code < 400
 
         started = time.perf_counter()
         await asyncio.gather(*(connection() for _ in range(connections)))
@@ -114,10 +140,12 @@ async def _load(url: str, method: str, body: str | None, headers: dict[str, str]
     latencies.sort()
 
     def percentile(p: float) -> float:
+        if not latencies:
+            return 0.0
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
 
-    return {"requests": len(latencies), "failed": failed, "seconds": elapsed,
-            "p50_ms": percentile(50), "p99_ms": percentile(99)}
+    return {"requests": len(latencies), "failed": failed, "socket_errors": errors, "timeouts": 0,
+            "seconds": elapsed, "p50_ms": percentile(50), "p99_ms": percentile(99)}
 
 
 def main() -> None:

@@ -128,13 +128,17 @@ def http_load(api: Api, endpoint: str, data_path: str, run_id: str, n: int, seco
     }
     for options in routes.values():  # warm: connections, caches, the first queries
         load.run(connections=connections, seconds=1, **options)
-    out: dict[str, dict[str, list[float]]] = {
-        route: {"throughput": [], "p50": [], "p99": [], "failed": []} for route in routes}
+    fields = ("throughput", "p50", "p99", "failed", "socket_errors", "timeouts", "stalled", "unhealthy_after")
+    out: dict[str, dict[str, list[float]]] = {route: {f: [] for f in fields} for route in routes}
     for _ in range(n):
         for route, options in routes.items():
             result = load.run(connections=connections, seconds=seconds, **options)
             out[route]["throughput"].append(result["throughput"])
             out[route]["p50"].append(result["p50_ms"])
             out[route]["p99"].append(result["p99_ms"])
-            out[route]["failed"].append(result["requests"] - result["ok"])
+            for key in ("failed", "socket_errors", "timeouts", "stalled"):
+                out[route][key].append(result[key])
+            # A load that got no answer is not a throughput of 0 req/s but a stuck server (it
+            # was: GET /runs/{id} held two database connections and the pool ran dry): say so.
+            out[route]["unhealthy_after"].append(load.healthy(routes["healthz"]["url"]) is None)
     return out

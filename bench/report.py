@@ -82,14 +82,20 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target of the issue: the measured value (from medians), the goal, met or not."""
     r = results
     out: list[dict[str, Any]] = []
+    # The all-cores script slower than one thread: other work took a core and its OpenMP threads
+    # waited for it (F1 was 3.3 s and 21.7 s against 0.8 s on this shared machine). A ratio
+    # against such an F1 says nothing: the target is not judged.
+    f1_hurt = r["F1"]["median"] > r["F1_1thread"]["median"]
 
-    def add(name: str, value: float | None, op: str, goal: float, unit: str = "") -> None:
+    def add(name: str, value: float | None, op: str, goal: float, unit: str = "", against_f1: bool = False) -> None:
         met = None if value is None else (value <= goal if op == "<=" else value >= goal)
-        out.append({"target": name, "value": value, "unit": unit.strip(), "goal": f"{op} {goal:g}{unit}",
-                    "met": met})
+        row = {"target": name, "value": value, "unit": unit.strip(), "goal": f"{op} {goal:g}{unit}", "met": met}
+        if against_f1 and f1_hurt and met:
+            row.update(met=None, why="not judged: F1 was slower than F1_1thread (other work on the machine)")
+        out.append(row)
 
     add("M1 - F2 (ms)", (r["M1"]["median"] - r["F2"]["median"]) * 1000, "<=", 25, " ms")
-    add("M2 / F1", _ratio(r["M2"], r["F1"]), "<=", 1.15)
+    add("M2 / F1", _ratio(r["M2"], r["F1"]), "<=", 1.15, against_f1=True)
     add("M3 / M3_bare", _ratio(r["M3"], r["M3_bare"]), "<=", 1.3)
     pg = r["M4"].get("postgresql", {})
     if "healthz" in pg:
@@ -103,7 +109,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         for name in ("GET /runs/{id} throughput", "POST throughput", "GET p99", "POST p99"):
             out.append({"target": f"M4 PostgreSQL: {name}", "value": None, "goal": "-", "met": None})
     add("M5 / M2", _ratio(r["M5"], r["M2"]), "<=", 0.05)
-    add("M6 / M6_F1", _ratio(r["M6"], r["M6_F1"]), "<=", 1.15)
+    add("M6 / M6_F1", _ratio(r["M6"], r["M6_F1"]), "<=", 1.15, against_f1=True)
     add("M6 peak RSS / M6_F1 peak RSS", _ratio(r["M6_peak_rss"], r["M6_F1_peak_rss"]), "<=", 2)
     return out
 
@@ -138,11 +144,22 @@ def summarise(raw: dict[str, list[float]], m4: dict[str, Any]) -> dict[str, Any]
             continue
         results["M4"][backend] = {
             route: {"throughput": summary(v["throughput"], "req/s"), "p50": summary(v["p50"], "ms"),
-                    "p99": summary(v["p99"], "ms"), "failed": int(sum(v["failed"]))}
+                    "p99": summary(v["p99"], "ms"), "failed": int(sum(v["failed"])),
+                    "socket_errors": int(sum(v.get("socket_errors", []))),
+                    "timeouts": int(sum(v.get("timeouts", []))),
+                    "stalled_loads": int(sum(v.get("stalled", []))),
+                    "unhealthy_after": int(sum(v.get("unhealthy_after", [])))}
             for route, v in routes.items()}
     results["ratios"] = ratios(results)
     results["targets"] = targets(results)
     results["notes"] = []
+    for backend, routes in results["M4"].items():
+        for route, r in routes.items():
+            if isinstance(r, dict) and (r.get("stalled_loads") or r.get("unhealthy_after")):
+                results["notes"].append(
+                    f"M4 {backend} {route}: {r['stalled_loads']} of {r['throughput']['n']} loads got no answer "
+                    f"and /healthz did not answer within 5 s after {r['unhealthy_after']} of them: the server "
+                    "was stuck, not slow (its figures are not a throughput)")
     if results["F1"]["median"] > results["F1_1thread"]["median"]:
         results["notes"].append(
             "the all-cores plain script (F1) was slower than with one thread: other work took a core and "
@@ -176,7 +193,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         (f"Run {run['finished_at']}, `python -m bench{' --quick' if run['quick'] else ''}`, "
         f"{run['seconds']:.0f} s; main stack: {run['main_stack']}; worker concurrency "
-        f"{run['worker_concurrency']} ({run['threads_per_child']} native thread(s) per child); F1 with "
+        f"{run['worker_concurrency']} (native threads: cores follow the work, cores // runs computing on "
+        f"the host); API processes {run.get('api_processes', '-')}; F1 with "
         f"{run['f1_threads']} threads; M3 {run['m3_runs']} runs; M6 {run['m6_rows']:,} rows; M4 "
         f"{run['m4_connections']} connections x {run['m4_seconds']} s, generator: {run['load_generator']}."),
         "",
@@ -194,22 +212,26 @@ def markdown(results: dict[str, Any]) -> str:
         s = results[name]
         lines.append(f"| {name} | {what} | {_fmt(s['median'], s['unit'])} | {_fmt(s['min'], s['unit'])} | "
                      f"{_fmt(s['max'], s['unit'])} | {s['n']} |")
-    lines += ["", "M4, under load (median of n; min-max):", "",
-              "| backend | route | throughput | p50 | p99 | failed requests |", "|---|---|---|---|---|---|"]
+    lines += ["", "M4, under load (median of n; min-max). Failed: answers outside 2xx/3xx; socket errors: "
+              "connect/read/write events and timeouts; stalled: loads that got no answer at all.", "",
+              "| backend | route | throughput | p50 | p99 | failed requests | socket errors | stalled |",
+              "|---|---|---|---|---|---|---|---|"]
     names = {"healthz": "GET /healthz (hello world)", "get_run": "GET /runs/{id}",
              "submit": "POST /endpoints/{id}/runs"}
     for backend, routes in results["M4"].items():
         if "skipped" in routes:
-            lines.append(f"| {backend} | not measured: {routes['skipped']} | | | | |")
+            lines.append(f"| {backend} | not measured: {routes['skipped']} | | | | | | |")
             continue
         for route, r in routes.items():
             t = r["throughput"]
             lines.append(f"| {backend} | {names[route]} | {_fmt(t['median'], 'req/s')} "
                          f"({t['min']:.0f}-{t['max']:.0f}) | {_fmt(r['p50']['median'], 'ms')} | "
-                         f"{_fmt(r['p99']['median'], 'ms')} | {r['failed']} |")
+                         f"{_fmt(r['p99']['median'], 'ms')} | {r['failed']} | "
+                         f"{r.get('socket_errors', 0) + r.get('timeouts', 0)} | "
+                         f"{r.get('stalled_loads', 0)} of {t['n']} |")
     lines += ["", "| target | measured | goal | met |", "|---|---|---|---|"]
     for t in results["targets"]:
-        met = "not measured" if t["met"] is None else ("met" if t["met"] else "**not met**")
+        met = (t.get("why") or "not measured") if t["met"] is None else ("met" if t["met"] else "**not met**")
         lines.append(f"| {t['target']} | {_fmt(t['value'], t.get('unit', ''))} | {t['goal']} | {met} |")
     shown = {t["target"] for t in results["targets"]}
     lines += ["", "Other ratios: " + "; ".join(
