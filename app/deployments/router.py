@@ -86,8 +86,11 @@ def deployment_history(name: str, principal: DeploymentsRead, session: ReaderDep
                         422: {"model": ProblemDetails, "description": "Bad rows; each error's loc is "
                                                                       "[\"body\", \"rows\", row, column]"}})
 async def predict(name: str, request: Request, principal: Predictor, session: ReaderDep, settings: SettingsDep,
-                  cache: ModelCacheDep) -> PredictOut:
+                  cache: ModelCacheDep) -> Response:
     body = await request.body()
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return await run_in_threadpool(service.predict_body, session, settings, cache, principal.workspace_id,
-                                   name, media_type, body)
+    out = await run_in_threadpool(service.predict_body, session, settings, cache, principal.workspace_id,
+                                  name, media_type, body)
+    # Serialised once, here (the response model is the documentation): a batch's thousands
+    # of probabilities are not validated again on the way out.
+    return Response(out.model_dump_json().encode(), media_type="application/json")

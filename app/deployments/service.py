@@ -201,7 +201,9 @@ def warm(session: Session, settings: Settings, cache: serving.ModelCache) -> int
 
 
 def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
-    return PredictOut(model=ModelRef(name=model.name, version=model.version), **serving.predict(model, frame))
+    # Built from values the model produced: not validated again (thousands of floats).
+    return PredictOut.model_construct(model=ModelRef(name=model.name, version=model.version),
+                                      **{"classes": None, "probabilities": None, **serving.predict(model, frame)})
 
 
 def run_effects(session: Session, runs: Sequence[Run]) -> dict[str, list[RunDeploymentEffect]]:

@@ -135,14 +135,56 @@ def _check_count(rows: int, limit: int) -> None:
                            errors=[{"loc": ["body", "rows"], "msg": f"at most {limit} rows per request"}])
 
 
+_ABSENT = object()
+_NUMBER_TYPES = (int, float)
+_CATEGORY_TYPES = (str, bool)
+
+
 def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]], limit: int) -> Columns:
     """The rows as the model's input columns; every row that lacks a column or holds a value
     of the wrong kind is a problem naming the row and the column. Other columns are ignored."""
     import numpy as np
 
     _check_count(len(rows), limit)
+    out: dict[str, Any] = {}
+    for column in schema:
+        name, kind = column["name"], column["kind"]
+        values = [row.get(name, _ABSENT) for row in rows]
+        fast = _fast_column(values, kind)
+        if fast is None:  # something may be wrong in this column: find every problem, row by row
+            problems = _row_problems(rows, schema)
+            if problems:
+                raise _problems_error(problems, len(rows))
+            fast = np.array([np.nan if v is None else v for v in values], dtype=_dtype(kind))
+        out[name] = fast
+    return out
+
+
+def _fast_column(values: list[Any], kind: str) -> Any:
+    """The column's values as an array when every one is of its kind (None: missing), else None."""
+    import numpy as np
+
+    if kind == "number":
+        if all(v is None or type(v) in _NUMBER_TYPES for v in values):
+            try:
+                array = np.array(values, dtype=np.float64)  # None becomes NaN
+            except OverflowError:
+                return None
+            if not np.isfinite(array).all() and any(v is not None and not math.isfinite(v) for v in values):
+                return None  # NaN or an infinity sent as a value (a missing value is null)
+            return array
+        return None
+    if kind == "category":
+        if all(v is None or type(v) in _CATEGORY_TYPES for v in values):
+            return np.array([np.nan if v is None else v for v in values], dtype=object)
+        return None
+    if any(v is _ABSENT or isinstance(v, dict | list) for v in values):
+        return None
+    return np.array([np.nan if v is None else v for v in values], dtype=object)
+
+
+def _row_problems(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
-    columns: dict[str, list[Any]] = {c["name"]: [] for c in schema}
     for i, row in enumerate(rows):
         for column in schema:
             name, kind = column["name"], column["kind"]
@@ -152,27 +194,25 @@ def frame_from_rows(rows: Sequence[dict[str, Any]], schema: list[dict[str, str]]
                 continue
             value = row[name]
             if value is None:
-                columns[name].append(np.nan)
-            elif kind == "number":
-                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                continue
+            if kind == "number":
+                if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
                     problems.append({"loc": _loc(i, name), "msg": f"{_shown(value)} is not a number; "
                                      f"column {name!r} holds numbers (or null)"})
-                else:
-                    columns[name].append(float(value))
             elif kind == "category":
                 if not isinstance(value, str | bool):
                     problems.append({"loc": _loc(i, name), "msg": f"{_shown(value)} is not a category; "
                                      f"column {name!r} holds strings (or null)"})
-                else:
-                    columns[name].append(value)
             elif isinstance(value, dict | list):
                 problems.append({"loc": _loc(i, name), "msg": f"column {name!r} holds plain values, not objects or lists"})
-            else:
-                columns[name].append(value)
-    if problems:
-        raise _problems_error(problems, len(rows))
-    return {name: np.asarray(values, dtype=_dtype(column["kind"]))
-            for (name, values), column in zip(columns.items(), schema, strict=True)}
+    return problems
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _dtype(kind: str) -> str:
