@@ -49,6 +49,7 @@ LINKS: dict[tuple[str, str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "UpdateDeployment": ("update_deployment", {"name": "$response.body#/name"}),
         "Predict": ("predict", {"name": "$response.body#/name"}),
         "DeploymentHistory": ("deployment_history", {"name": "$response.body#/name"}),
+        "DeleteDeployment": ("delete_deployment", {"name": "$response.body#/name"}),
     },
     ("/datastores", "post", "201"): {"GetDatastore": ("get_datastore", {"name": "$response.body#/name"})},
 }

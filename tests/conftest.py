@@ -43,6 +43,22 @@ def audited_errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErrorAu
         httpx.Client.send = send  # type: ignore[method-assign]
 
 
+# Tests that do not depend on the pass's database and broker: the components run in
+# process; the README test starts its own `retrainer up` on the embedded default; the
+# multi-host test its own PostgreSQL database and bucket; the studio's browser tests drive
+# the same API that every other test drives on both passes; the compose file and the
+# OpenAPI document are files. `./scripts/test` runs them in its first pass only (-m "not once").
+ONCE = ("components", "browser", "test_readme.py", "test_multihost.py", "test_compose.py", "test_openapi.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests).parts if item.path.is_relative_to(tests) else ()
+        if parts and parts[0] in ONCE:
+            item.add_marker(pytest.mark.once)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if AUDIT.checked:
         terminalreporter.write_line(f"error audit: {AUDIT.checked} error messages checked, "

@@ -6,12 +6,14 @@ errors and the last-resort 500 all come out here, never with a stack trace.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import Problem, RetrainerError, validation_problems
@@ -42,6 +44,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
     "5XX": {"model": ProblemDetails, "description": "Problem details (RFC 9457)"},
 }
+
+
+log = logging.getLogger("retrainer.api")
 
 
 def problem_media_type_in_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +120,22 @@ def install_error_handlers(app: FastAPI) -> None:
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
         return problem(422, "Invalid input", f"The request is invalid at: {where}",
                        slug="validation-error", errors=errors, instance=request.url.path)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL stores no NUL character in text: a value holding one is the client's
+        # to fix (on SQLite the same value is stored as it is). Anything else is ours.
+        if "NUL" not in str(exc.orig):
+            log.error("database refused a value: %s", type(exc.orig).__name__, exc_info=exc)
+            return internal_error_response()
+        fix = "holds the NUL character (\\u0000), which text cannot hold here; remove it"
+        errors: list[Problem] = [{"loc": ["query", name], "msg": fix}
+                                 for name, value in request.query_params.multi_items() if "\x00" in value]
+        if "\x00" in request.url.path:
+            errors.append({"loc": ["path"], "msg": fix})
+        return problem(422, "Invalid input", "A text value of the request holds the NUL character (\\u0000)",
+                       slug="validation-error", errors=errors or [{"loc": ["body"], "msg": "a text value " + fix}],
+                       instance=request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

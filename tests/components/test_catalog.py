@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_implementations_match_catalog():
     assert set(IMPLEMENTATIONS) == set(CATALOG)
-    assert len(CATALOG) == 9
+    assert len(CATALOG) == 10
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
