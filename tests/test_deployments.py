@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.api import bearer, password_token, principal_headers, wait_for
 from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline
 
 MODEL = "income-prediction"
@@ -53,14 +53,6 @@ def _holdout_csv(rows: list[dict[str, Any]]) -> bytes:
     for row in rows:
         writer.writerow({k: ("" if v is None else v.rstrip(".") if k == "income" else v) for k, v in row.items()})
     return out.getvalue().encode()
-
-
-def _principal(client: httpx.Client, admin: dict[str, str], scopes: list[str]) -> dict[str, str]:
-    sp = client.post("/service-principals", headers=admin,
-                     json={"name": "sp-" + secrets.token_hex(3), "scopes": scopes}).json()
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": sp["client_id"],
-                                              "client_secret": sp["client_secret"]}).json()["access_token"]
-    return bearer(token)
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +189,7 @@ def test_a_predict_only_principal_scores_and_does_nothing_else(world):
     client, admin = world["client"], world["admin"]
     if client.get("/deployments/income-v1", headers=admin).status_code == 404:
         client.post("/deployments", headers=admin, json={"name": "income-v1", "model": MODEL, "version": 1})
-    scorer = _principal(client, admin, ["predict"])
+    scorer = principal_headers(client, admin, ["predict"])
     answered = client.post("/deployments/income-v1/predict", headers=scorer, json={"rows": test_rows(5)})
     assert answered.status_code == 200, answered.text
     for method, path, body in (("GET", "/deployments", None), ("GET", "/deployments/income-v1", None),
@@ -209,7 +201,7 @@ def test_a_predict_only_principal_scores_and_does_nothing_else(world):
         assert response.status_code == 403, (path, response.text)
         assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
     # And a principal without predict cannot score.
-    reader = _principal(client, admin, ["deployments:read", "models:read"])
+    reader = principal_headers(client, admin, ["deployments:read", "models:read"])
     response = client.post("/deployments/income-v1/predict", headers=reader, json={"rows": test_rows(1)})
     assert response.status_code == 403 and 'scope="predict"' in response.headers["www-authenticate"]
 
@@ -284,7 +276,7 @@ def test_deployment_requests_are_checked(world):
     assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 201
     assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 409
     # A holdout is data the gate reads: it needs data:read.
-    deployer = _principal(client, admin, ["deployments:write", "deployments:read"])
+    deployer = principal_headers(client, admin, ["deployments:write", "deployments:read"])
     response = client.post("/deployments", headers=deployer, json={
         "name": "x8", "model": MODEL, "follow": True, "gate": {"holdout": "datastore://default/holdout/adult-test.csv"}})
     assert response.status_code == 403 and 'scope="data:read"' in response.headers["www-authenticate"]
@@ -369,7 +361,7 @@ def test_batch_scoring_with_a_registered_model(world):
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["loc"] == ["body", "parameters", "model"]
     # Scoring with a registered model needs models:read.
-    runner = _principal(client, admin, ["runs:write", "runs:read", "pipelines:read", "data:read", "data:write"])
+    runner = principal_headers(client, admin, ["runs:write", "runs:read", "pipelines:read", "data:read", "data:write"])
     refused = client.post(f"/pipelines/{pipeline['id']}/runs", headers=runner, json={})
     assert refused.status_code == 403 and 'scope="models:read"' in refused.headers["www-authenticate"]
 

@@ -8,16 +8,8 @@ import secrets
 import httpx
 import pytest
 
-from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.api import bearer, password_token, principal_headers, wait_for
 from tests.helpers.samples import small_csv, small_pipeline
-
-
-def _principal_headers(client: httpx.Client, admin_headers: dict[str, str], scopes: list[str]) -> dict[str, str]:
-    sp = client.post("/service-principals", headers=admin_headers,
-                     json={"name": "sp-" + secrets.token_hex(3), "scopes": scopes}).json()
-    token = client.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": sp["client_id"],
-                                              "client_secret": sp["client_secret"]}).json()["access_token"]
-    return bearer(token)
 
 
 def _assert_insufficient(response: httpx.Response, scope: str) -> None:
@@ -51,7 +43,7 @@ def published(api, worker, make_user):
 
 
 def test_a_retrain_reads_data_only_with_data_read(client, published):
-    ci = _principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read"])
+    ci = principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read"])
     before = client.get("/runs", headers=published["admin"]).json()["items"]
     response = client.post(f"/endpoints/{published['endpoint']['id']}/runs", headers=ci, json={
         "parameters": {"data_path": "datastore://default/secret/salaries.csv"}})
@@ -63,12 +55,12 @@ def test_a_retrain_reads_data_only_with_data_read(client, published):
 
 
 def test_a_run_writes_data_only_with_data_write(client, published):
-    reader = _principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read",
+    reader = principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read",
                                                               "data:read"])
     response = client.post(f"/endpoints/{published['endpoint']['id']}/runs", headers=reader, json={
         "parameters": {"export_path": "datastore://default/small/train.csv"}})  # would overwrite the data
     _assert_insufficient(response, "data:write")
-    writer = _principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read",
+    writer = principal_headers(client, published["admin"], ["runs:read", "runs:write", "endpoints:read",
                                                               "data:read", "data:write"])
     accepted = client.post(f"/endpoints/{published['endpoint']['id']}/runs?dry_run=true", headers=writer,
                            json={"parameters": {"export_path": "datastore://default/out/again.csv"}})
@@ -76,14 +68,14 @@ def test_a_run_writes_data_only_with_data_write(client, published):
 
 
 def test_a_rerun_acts_with_the_rights_of_who_asks(client, published):
-    runner = _principal_headers(client, published["admin"], ["runs:read", "runs:write"])
+    runner = principal_headers(client, published["admin"], ["runs:read", "runs:write"])
     _assert_insufficient(client.post(f"/runs/{published['run']['id']}/rerun", headers=runner, json={}),
                          "data:read")
 
 
 def test_outputs_download_with_the_scope_of_what_they_hold(client, published):
     run_id = published["run"]["id"]
-    runs_only = _principal_headers(client, published["admin"], ["runs:read"])
+    runs_only = principal_headers(client, published["admin"], ["runs:read"])
     listed = client.get(f"/runs/{run_id}/outputs", headers=runs_only).json()["items"]
     kinds = {(o["step"], o["port"]): o["type"] for o in listed}
     assert kinds[("import", "data")] == "dataset" and kinds[("train", "model")] == "model"
@@ -92,20 +84,20 @@ def test_outputs_download_with_the_scope_of_what_they_hold(client, published):
     metrics = client.get(f"/runs/{run_id}/outputs/evaluate/metrics", headers=runs_only)
     assert metrics.status_code == 200 and "accuracy" in metrics.json()
 
-    full = _principal_headers(client, published["admin"], ["runs:read", "data:read", "models:read"])
+    full = principal_headers(client, published["admin"], ["runs:read", "data:read", "models:read"])
     assert client.get(f"/runs/{run_id}/outputs/import/data", headers=full).status_code == 200
     assert client.get(f"/runs/{run_id}/outputs/train/model", headers=full).status_code == 200
 
 
 def test_step_definitions_of_a_version_need_pipelines_read(client, published):
     endpoint = published["endpoint"]["id"]
-    retrainer = _principal_headers(client, published["admin"], ["endpoints:read", "runs:write"])
+    retrainer = principal_headers(client, published["admin"], ["endpoints:read", "runs:write"])
     version = client.get(f"/endpoints/{endpoint}/versions/1", headers=retrainer).json()
     assert version["steps"] is None
     assert set(version["parameters"]) == {"data_path", "export_path"}  # what a retrain may set
     listed = client.get(f"/endpoints/{endpoint}/versions", headers=retrainer).json()["items"]
     assert all(v["steps"] is None for v in listed)
-    designer = _principal_headers(client, published["admin"], ["endpoints:read", "pipelines:read"])
+    designer = principal_headers(client, published["admin"], ["endpoints:read", "pipelines:read"])
     full = client.get(f"/endpoints/{endpoint}/versions/1", headers=designer).json()
     assert full["steps"]["import"]["settings"] == {"path": "${{parameters.data_path}}"}
 

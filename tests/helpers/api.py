@@ -34,6 +34,18 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def principal_headers(client: httpx.Client, admin_headers: dict[str, str], scopes: list[str]) -> dict[str, str]:
+    """The Authorization header of a new service principal of the admin's workspace holding
+    only `scopes` (client_credentials grant)."""
+    import secrets
+
+    sp = client.post("/service-principals", headers=admin_headers,
+                     json={"name": "sp-" + secrets.token_hex(3), "scopes": scopes}).json()
+    token = client.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": sp["client_id"],
+                                              "client_secret": sp["client_secret"]}).json()["access_token"]
+    return bearer(token)
+
+
 def wait_for(client: httpx.Client, headers: dict[str, str], run_id: str, statuses: frozenset[str] = FINISHED,
              timeout: float = 300) -> dict[str, Any]:
     """The run once its status is one of `statuses` (a finished one by default)."""
