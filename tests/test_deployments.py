@@ -200,6 +200,12 @@ def test_a_predict_only_principal_scores_and_does_nothing_else(world):
         response = client.request(method, path, headers=scorer, json=body)
         assert response.status_code == 403, (path, response.text)
         assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+    # What a run did to deployments is theirs to see: null without deployments:read.
+    runs = principal_headers(client, admin, ["runs:read"])
+    retrained = client.get("/runs?limit=50", headers=admin).json()["items"]
+    effective = next(r for r in retrained if r["deployments"])
+    assert client.get(f"/runs/{effective['id']}", headers=runs).json()["deployments"] is None
+    assert all(r["deployments"] is None for r in client.get("/runs", headers=runs).json()["items"])
     # And a principal without predict cannot score.
     reader = principal_headers(client, admin, ["deployments:read", "models:read"])
     response = client.post("/deployments/income-v1/predict", headers=reader, json={"rows": test_rows(1)})

@@ -88,7 +88,7 @@ def rerun(run_id: str, body: RerunRequest, principal: RunsWrite, uow: UnitOfWork
 @router.post("/runs/{run_id}/cancel", operation_id="cancel_run", response_model=RunOut,
              summary="Cancel a queued or running run")
 def cancel_run(run_id: str, principal: RunsWrite, uow: UnitOfWorkDep, runtime: RuntimeDep) -> RunOut:
-    return service.render(uow.session, service.cancel(uow, runtime.queue, principal, run_id))
+    return service.render(uow.session, service.cancel(uow, runtime.queue, principal, run_id), principal)
 
 
 @router.get("/runs/{run_id}/steps/{step}/logs", operation_id="get_step_log",

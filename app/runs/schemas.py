@@ -73,9 +73,10 @@ class RunOut(BaseModel):
     steps: list[StepOut]
     metrics: dict[str, Any] | None
     model: ModelRef | None
-    deployments: list[RunDeploymentEffect] = Field(
+    deployments: list[RunDeploymentEffect] | None = Field(
         default_factory=list,
-        description="What the run did to the deployments that follow the model it registered: promoted or held")
+        description="What the run did to the deployments that follow the model it registered: promoted or "
+                    "held; null for a caller without deployments:read")
 
 
 class RunPage(Page[RunOut]):

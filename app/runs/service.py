@@ -206,7 +206,8 @@ def get_run(session: Session, principal: Principal, run_id: str) -> Run:
     return run
 
 
-def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None) -> RunOut:
+def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
+         visible: bool = True) -> RunOut:
     return RunOut(
         id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,
@@ -219,21 +220,29 @@ def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] 
         metrics=run.metrics,
         model=ModelRef(name=run.model_name, version=run.model_version)
         if run.model_name and run.model_version else None,
-        deployments=effects or [],
+        deployments=(effects or []) if visible else None,
     )
 
 
-def render(session: Session, run: Run) -> RunOut:
-    """The run as every route answers it, steps included."""
+def render(session: Session, run: Run, principal: Principal | None = None) -> RunOut:
+    """The run as every route answers it, steps included; what it did to deployments only
+    for a caller with deployments:read (None: the run was just created, it did nothing yet)."""
+    if principal is not None and not _sees_deployments(principal):
+        return _out(run, store.steps(session, run.id), visible=False)
     return _out(run, store.steps(session, run.id), deployments.run_effects(session, [run]).get(run.id))
+
+
+def _sees_deployments(principal: Principal) -> bool:
+    return Scope.deployments_read.value in principal.scopes
 
 
 def render_page(session: Session, settings: Settings, principal: Principal, filters: RunFilters,
                 page: PageRequest) -> RunPage:
     rows = store.page(session, principal.workspace_id, filters, page)
     steps = store.steps_of(session, [r.id for r in rows])
-    effects = deployments.run_effects(session, rows)
-    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id], effects.get(r.id)), key=lambda r: r.id,
+    visible = _sees_deployments(principal)
+    effects = deployments.run_effects(session, rows) if visible else {}
+    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
                       max_bytes=settings.max_page_bytes)
 
 
@@ -241,7 +250,7 @@ def read(engine: Engine, principal: Principal, run_id: str) -> tuple[int, RunOut
     """The run now and its revision, in a short read of its own (a long-poll reads often)."""
     with read_session(engine) as session:
         run = get_run(session, principal, run_id)
-        return run.revision, render(session, run)
+        return run.revision, render(session, run, principal)
 
 
 def revision_of(engine: Engine, principal: Principal, run_id: str) -> int | None:

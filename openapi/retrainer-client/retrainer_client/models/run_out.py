@@ -42,8 +42,8 @@ class RunOut:
         started_at (datetime.datetime | None):
         status (str):
         steps (list[StepOut]):
-        deployments (list[RunDeploymentEffect] | Unset): What the run did to the deployments that follow the model it
-            registered: promoted or held
+        deployments (list[RunDeploymentEffect] | None | Unset): What the run did to the deployments that follow the
+            model it registered: promoted or held; null for a caller without deployments:read
     """
 
     attempt: int
@@ -63,7 +63,7 @@ class RunOut:
     started_at: datetime.datetime | None
     status: str
     steps: list[StepOut]
-    deployments: list[RunDeploymentEffect] | Unset = UNSET
+    deployments: list[RunDeploymentEffect] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,12 +132,17 @@ class RunOut:
             steps_item = steps_item_data.to_dict()
             steps.append(steps_item)
 
-        deployments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.deployments, Unset):
+        deployments: list[dict[str, Any]] | None | Unset
+        if isinstance(self.deployments, Unset):
+            deployments = UNSET
+        elif isinstance(self.deployments, list):
             deployments = []
-            for deployments_item_data in self.deployments:
-                deployments_item = deployments_item_data.to_dict()
-                deployments.append(deployments_item)
+            for deployments_type_0_item_data in self.deployments:
+                deployments_type_0_item = deployments_type_0_item_data.to_dict()
+                deployments.append(deployments_type_0_item)
+
+        else:
+            deployments = self.deployments
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -301,14 +306,27 @@ class RunOut:
 
             steps.append(steps_item)
 
-        _deployments = d.pop("deployments", UNSET)
-        deployments: list[RunDeploymentEffect] | Unset = UNSET
-        if _deployments is not UNSET:
-            deployments = []
-            for deployments_item_data in _deployments:
-                deployments_item = RunDeploymentEffect.from_dict(deployments_item_data)
+        def _parse_deployments(data: object) -> list[RunDeploymentEffect] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                deployments_type_0 = []
+                _deployments_type_0 = data
+                for deployments_type_0_item_data in _deployments_type_0:
+                    deployments_type_0_item = RunDeploymentEffect.from_dict(deployments_type_0_item_data)
 
-                deployments.append(deployments_item)
+                    deployments_type_0.append(deployments_type_0_item)
+
+                return deployments_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[RunDeploymentEffect] | None | Unset, data)
+
+        deployments = _parse_deployments(d.pop("deployments", UNSET))
 
         run_out = cls(
             attempt=attempt,
