@@ -383,10 +383,6 @@ NEVER_REUSED = frozenset({"score_registered_model"})
 def _registered_model(settings: Settings, registry: Registry | None, workspace_id: str, ref: str,
                       step_log: logging.Logger) -> Any:
     """A registered model named by reference, as a TrainedModel, after its sha256 check."""
-    import joblib
-
-    from worker.components.train import TrainedModel
-
     match = re.match(MODEL_REF, ref)
     if registry is None or match is None:
         raise StepFailed(f"{ref!r} is not a model this worker can find; write model://NAME/VERSION or model://NAME/latest")
@@ -397,14 +393,19 @@ def _registered_model(settings: Settings, registry: Registry | None, workspace_i
                          "in this workspace (GET /models lists them)")
     found = artifacts.verified(settings, mv.artifact_path, mv.sha256)  # before anything is unpickled
     with found.open() as handle:
-        pipeline = joblib.load(handle)
-    details = mv.details or {}
+        trained = _trained_model(handle, mv.details or {})
     step_log.info("model %s version %s (sha256 %s)", name, mv.version, mv.sha256)
-    return TrainedModel(pipeline=pipeline, label_column=details.get("label_column") or "",
-                        task=details.get("task") or "classification", algorithm=details.get("algorithm") or "",
-                        feature_columns=list(details.get("feature_columns") or ()), classes=details.get("classes"),
-                        hyperparameters=details.get("hyperparameters") or {},
-                        training_rows=int(details.get("training_rows") or 0))
+    return trained
+
+
+def _trained_model(handle: Any, details: dict[str, Any]) -> Any:
+    """A TrainedModel from its joblib file and the details recorded with it."""
+    import joblib
+
+    from worker.components.train import TrainedModel
+
+    names = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
+    return TrainedModel(pipeline=joblib.load(handle), **{k: v for k, v in details.items() if k in names})
 
 
 def _load_output(settings: Settings, out: RunOutput) -> Any:
@@ -415,13 +416,7 @@ def _load_output(settings: Settings, out: RunOutput) -> Any:
 
             return pd.read_parquet(handle)
         if out.type == "model":
-            import joblib
-
-            from worker.components.train import TrainedModel
-
-            names = {f.name for f in dataclasses.fields(TrainedModel)} - {"pipeline"}
-            details = {k: v for k, v in (out.details or {}).items() if k in names}
-            return TrainedModel(pipeline=joblib.load(handle), **details)
+            return _trained_model(handle, out.details or {})
         return json.load(io.TextIOWrapper(handle, encoding="utf-8"))
 
 

@@ -9,18 +9,22 @@ evaluated holds, and says why; it never fails the run.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app.core.settings import Settings
 from app.datastores.paths import resolve
 from app.db.tables import Deployment, Run
 from app.deployments import gate as gates
-from app.deployments import repository as deployments
 from app.deployments import serving
+from app.models_registry import repository as models
 from app.storage.base import ObjectStore
+from worker.components.data import Capped
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,7 +96,7 @@ class Gate:
             challenger = gates.score(metric, model.pipeline, rows, label)
         except Exception as exc:  # noqa: BLE001
             return held(f"the challenger cannot score the rows ({rows_from}): {self._say(exc)}")
-        mv = deployments.model_version(session, run.workspace_id, deployment.model, deployment.version)
+        mv = models.version(session, run.workspace_id, deployment.model, deployment.version)
         if mv is None:
             return held(f"the champion, version {deployment.version}, is not in the registry")
         try:
@@ -116,14 +120,15 @@ class Gate:
         holdout = gate.get("holdout")
         if not holdout:
             return candidate.test_rows, candidate.test_from
-        return read_table(self.stores, holdout, self.settings.max_data_rows), f"holdout {holdout}"
+        return read_table(self.stores, holdout, self.settings.max_data_rows,
+                          self.settings.max_decompressed_bytes), f"holdout {holdout}"
 
     def _say(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return self.scrub(text[:500])
 
 
-def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int) -> pd.DataFrame:
+def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int, max_bytes: int) -> pd.DataFrame:
     """A holdout file: Parquet, or CSV with a header (optionally .gz or .bz2), pinned as it is now."""
     import pandas as pd
 
@@ -133,8 +138,11 @@ def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int) -> pd
         if uri.endswith(".parquet"):
             with pinned.open_random() as handle:
                 return pd.read_parquet(handle)
-        compression = "gzip" if uri.endswith(".gz") else "bz2" if uri.endswith(".bz2") else None
         with pinned.open_stream() as handle:
-            return pd.read_csv(handle, skipinitialspace=True, nrows=max_rows, compression=compression)
+            stream: BinaryIO = handle
+            if uri.endswith((".gz", ".bz2")):  # decompressed within the limit import_data keeps
+                inner = gzip.GzipFile(fileobj=handle, mode="rb") if uri.endswith(".gz") else bz2.BZ2File(handle, "rb")
+                stream = io.BufferedReader(Capped(inner, max_bytes, uri))  # type: ignore[arg-type]
+            return pd.read_csv(stream, skipinitialspace=True, nrows=max_rows)
     finally:
         pinned.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest, invalid_cursor
-from app.db.tables import Deployment, DeploymentEvent, ModelVersion
+from app.db.tables import Deployment, DeploymentEvent
 
 
 def by_name(session: Session, workspace_id: str, name: str) -> Deployment | None:
@@ -51,12 +51,6 @@ def events_of_runs(session: Session, run_ids: list[str]) -> dict[str, list[tuple
     for event, name in rows:
         out.setdefault(event.run_id or "", []).append((event, name))
     return out
-
-
-def model_version(session: Session, workspace_id: str, name: str, number: int) -> ModelVersion | None:
-    return session.exec(select(ModelVersion).where(ModelVersion.workspace_id == workspace_id,
-                                                   ModelVersion.name == name,
-                                                   ModelVersion.version == number)).first()
 
 
 def delete(session: Session, deployment: Deployment) -> None:

@@ -47,7 +47,7 @@ def get(session: Session, workspace_id: str, name: str) -> Deployment:
 
 
 def _version(session: Session, workspace_id: str, model: str, number: int) -> ModelVersion:
-    mv = repo.model_version(session, workspace_id, model, number)
+    mv = models.version(session, workspace_id, model, number)
     if mv is None:
         raise InvalidInput(f"model {model!r} has no version {number}", errors=[{
             "loc": ["body", "version"], "msg": f"no version {number} of model {model!r}; "
@@ -56,7 +56,7 @@ def _version(session: Session, workspace_id: str, model: str, number: int) -> Mo
 
 
 def to_out(session: Session, deployment: Deployment) -> DeploymentOut:
-    mv = repo.model_version(session, deployment.workspace_id, deployment.model, deployment.version)
+    mv = models.version(session, deployment.workspace_id, deployment.model, deployment.version)
     details = (mv.details if mv else None) or {}
     return DeploymentOut(
         name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
@@ -179,7 +179,7 @@ def serving_model(session: Session, settings: Settings, cache: serving.ModelCach
     key = (workspace_id, deployment.model, deployment.version)
 
     def fetch() -> ModelVersion:
-        mv = repo.model_version(session, workspace_id, deployment.model, deployment.version)
+        mv = models.version(session, workspace_id, deployment.model, deployment.version)
         if mv is None:  # model versions are never deleted; only a damaged database gets here
             raise NotFound(f"version {deployment.version} of model {deployment.model!r} is gone")
         return mv

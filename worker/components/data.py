@@ -20,7 +20,7 @@ from worker.components._common import get_dataset, list_names
 from worker.components.context import InputFile, StepContext, StepFailed
 
 
-class _Capped(io.RawIOBase):
+class Capped(io.RawIOBase):
     """A decompressing reader that refuses to give more than `limit` bytes."""
 
     def __init__(self, source: BinaryIO, limit: int, path: str) -> None:
@@ -45,7 +45,7 @@ def _open_csv(raw: BinaryIO, fmt: str, ctx: StepContext, settings: ImportDataSet
     if kind is None:
         return raw
     stream = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "gzip" else bz2.BZ2File(raw, "rb")
-    return io.BufferedReader(_Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))  # type: ignore[arg-type]
+    return io.BufferedReader(Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))  # type: ignore[arg-type]
 
 
 def _read_csv(source: BinaryIO, settings: ImportDataSettings, max_rows: int | None = None) -> pd.DataFrame:
