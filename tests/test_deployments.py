@@ -279,8 +279,12 @@ def test_deployment_requests_are_checked(world):
         assert response.status_code == 422, (body, response.text)
         if loc is not None:
             assert loc in [e["loc"] for e in response.json()["errors"]], response.text
-    assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 201
-    assert client.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code == 409
+    def create_dup(_: int) -> int:
+        with httpx.Client(base_url=str(client.base_url), timeout=60) as own:
+            return own.post("/deployments", headers=admin, json={"name": "dup", "model": MODEL, "version": 1}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:  # created at once: one wins, the others are told
+        assert sorted(pool.map(create_dup, range(8))) == [201] + [409] * 7
     # A holdout is data the gate reads: it needs data:read.
     deployer = principal_headers(client, admin, ["deployments:write", "deployments:read"])
     response = client.post("/deployments", headers=deployer, json={

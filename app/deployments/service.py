@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.auth.challenge import require
@@ -106,8 +107,11 @@ def create(session: Session, principal: Principal, body: DeploymentCreate) -> De
     deployment = Deployment(workspace_id=ws, name=body.name, model=body.model, version=number,
                             follow=body.follow, gate=_checked_gate(principal, body.gate, mv) if body.follow else None,
                             enabled=body.enabled, created_by=principal.id)
-    session.add(deployment)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(deployment)
+    except IntegrityError as exc:  # created concurrently
+        raise Conflict(f"a deployment named {body.name!r} already exists; PATCH it, or pick another name") from exc
     session.add(DeploymentEvent(deployment_id=deployment.id, to_version=number, reason="created",
                                 message=f"created serving version {number}" + (" and following" if body.follow else ""),
                                 actor=principal.id))
