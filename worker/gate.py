@@ -22,7 +22,7 @@ from app.datastores.paths import resolve
 from app.db.tables import Deployment, Run
 from app.deployments import gate as gates
 from app.deployments import serving
-from app.models_registry import repository as models
+from app.models_registry import service as models
 from app.storage.base import ObjectStore
 from worker.components.data import Capped
 

@@ -16,7 +16,7 @@ from app.core.settings import Settings
 from app.datastores.service import stores_of
 from app.db.tables import ModelVersion, Run, WorkerCheck
 from app.db.unit_of_work import UnitOfWork
-from app.models_registry import repository as models
+from app.models_registry import service as models
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, OverLimit, RunInactive
 from app.runtime import Runtime

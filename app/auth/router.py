@@ -23,7 +23,6 @@ from app.auth.schemas import (
     TokenResponse,
 )
 from app.auth.scopes import parse_scope_string
-from app.db.tables import ServicePrincipal
 from app.web.deps import PageDep, ReaderDep, RuntimeDep, UnitOfWorkDep
 
 router = APIRouter()
@@ -181,12 +180,6 @@ def get_me(principal: AnyPrincipal) -> Me:
               scopes=sorted(principal.scopes))
 
 
-def _sp_out(sp: ServicePrincipal) -> ServicePrincipalOut:
-    return ServicePrincipalOut(id=sp.id, name=sp.name, client_id=sp.client_id,
-                               scopes=sp.scopes.split(), created_at=sp.created_at,
-                               revoked_at=sp.revoked_at)
-
-
 @router.post("/service-principals", tags=["service-principals"], operation_id="create_service_principal",
              status_code=status.HTTP_201_CREATED, response_model=ServicePrincipalCreated,
              summary="Create a service principal (its secret is shown only once)")
@@ -196,7 +189,7 @@ def create_service_principal(body: ServicePrincipalCreate, principal: AdminPrinc
                                                   [s.value for s in body.scopes])
     response.headers.update(_NO_STORE)
     response.headers["Location"] = f"/service-principals/{sp.id}"
-    return ServicePrincipalCreated(**_sp_out(sp).model_dump(), client_secret=secret)
+    return ServicePrincipalCreated(**service.principal_out(sp).model_dump(), client_secret=secret)
 
 
 @router.get("/service-principals", tags=["service-principals"], operation_id="list_service_principals",
@@ -204,14 +197,14 @@ def create_service_principal(body: ServicePrincipalCreate, principal: AdminPrinc
 def list_service_principals(principal: AdminPrincipal, session: ReaderDep,
                             page: PageDep) -> ServicePrincipalPage:
     rows = service.list_service_principals(session, principal, page)
-    return ServicePrincipalPage.of(rows, page, _sp_out, key=lambda sp: sp.id)
+    return ServicePrincipalPage.of(rows, page, service.principal_out, key=lambda sp: sp.id)
 
 
 @router.get("/service-principals/{sp_id}", tags=["service-principals"],
             operation_id="get_service_principal", response_model=ServicePrincipalOut,
             summary="Get a service principal")
 def get_service_principal(sp_id: str, principal: AdminPrincipal, session: ReaderDep) -> ServicePrincipalOut:
-    return _sp_out(service.get_service_principal(session, principal, sp_id))
+    return service.principal_out(service.get_service_principal(session, principal, sp_id))
 
 
 @router.delete("/service-principals/{sp_id}", tags=["service-principals"],

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from app.auth import repository as repo
+from app.auth.schemas import ServicePrincipalOut
 from app.auth.scopes import ALL_SCOPES, scopes_of_user
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -223,6 +224,12 @@ def create_service_principal(session: Session, creator: Principal, name: str,
     session.add(sp)
     session.flush()
     return sp, secret
+
+
+def principal_out(sp: ServicePrincipal) -> ServicePrincipalOut:
+    return ServicePrincipalOut(id=sp.id, name=sp.name, client_id=sp.client_id,
+                               scopes=sp.scopes.split(), created_at=sp.created_at,
+                               revoked_at=sp.revoked_at)
 
 
 def list_service_principals(session: Session, principal: Principal, page: PageRequest) -> list[ServicePrincipal]:

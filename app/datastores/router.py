@@ -12,7 +12,6 @@ from fastapi.responses import FileResponse, StreamingResponse
 from app.auth.deps import AdminPrincipal, DataRead, DataWrite
 from app.datastores import service
 from app.datastores.schemas import DatastoreCreate, DatastoreOut, DatastorePage, FileOut, FilePage, FileUploaded
-from app.db.tables import Datastore
 from app.web.deps import PageDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 
 router = APIRouter(tags=["datastores"])
@@ -21,17 +20,10 @@ upload_router = APIRouter(tags=["datastores"])
 
 
 
-def _out(store: Datastore) -> DatastoreOut:
-    # Credentials are never returned: only whether the datastore has its own.
-    return DatastoreOut(id=store.id, name=store.name, kind=store.kind, url=store.url, endpoint_url=store.endpoint_url,
-                        region=store.region, has_credentials=store.credentials is not None,
-                        description=store.description, created_at=store.created_at)
-
-
 @router.get("/datastores", operation_id="list_datastores", response_model=DatastorePage,
             summary="List datastores")
 def list_datastores(principal: DataRead, uow: UnitOfWorkDep) -> DatastorePage:
-    return DatastorePage(items=[_out(s) for s in service.list_all(uow.session, principal.workspace_id)])
+    return DatastorePage(items=[service.out(s) for s in service.list_all(uow.session, principal.workspace_id)])
 
 
 @router.post("/datastores", operation_id="create_datastore", status_code=201,
@@ -44,13 +36,13 @@ def create_datastore(body: DatastoreCreate, principal: AdminPrincipal, uow: Unit
     service.ensure_default(uow.session, principal.workspace_id)
     store = service.create(uow.session, settings, principal.workspace_id, body, location)
     response.headers["Location"] = f"/datastores/{store.name}"
-    return _out(store)
+    return service.out(store)
 
 
 @router.get("/datastores/{name}", operation_id="get_datastore", response_model=DatastoreOut,
             summary="Get a datastore")
 def get_datastore(name: str, principal: DataRead, uow: UnitOfWorkDep) -> DatastoreOut:
-    return _out(service.get(uow.session, principal.workspace_id, name))
+    return service.out(service.get(uow.session, principal.workspace_id, name))
 
 
 @upload_router.put(

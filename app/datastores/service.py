@@ -17,7 +17,7 @@ from app.core.paging import PageRequest
 from app.core.settings import Settings
 from app.datastores import repository as repo
 from app.datastores.paths import DataPathError, DataRef, resolve
-from app.datastores.schemas import DatastoreCreate
+from app.datastores.schemas import DatastoreCreate, DatastoreOut
 from app.db.tables import Datastore
 from app.runtime import Runtime
 from app.storage import registry
@@ -63,6 +63,13 @@ def get(session: Session, workspace_id: str, name: str) -> Datastore:
 
 
 # Creation ------------------------------------------------------------------------------------
+
+
+def out(store: Datastore) -> DatastoreOut:
+    # Credentials are never returned: only whether the datastore has its own.
+    return DatastoreOut(id=store.id, name=store.name, kind=store.kind, url=store.url, endpoint_url=store.endpoint_url,
+                        region=store.region, has_credentials=store.credentials is not None,
+                        description=store.description, created_at=store.created_at)
 
 
 def _invalid(field: str, message: str) -> InvalidInput:

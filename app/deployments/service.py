@@ -35,7 +35,7 @@ from app.deployments.schemas import (
     PredictRequest,
     RunDeploymentEffect,
 )
-from app.models_registry import repository as models
+from app.models_registry import service as models
 
 log = logging.getLogger("retrainer.deployments")
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest
-from app.db.tables import ModelVersion
+from app.db.numbering import insert_next_number
+from app.db.tables import ModelVersion, Run
 
 
 def names_page(session: Session, workspace_id: str, request: PageRequest) -> list[tuple[str, int, int, datetime]]:
@@ -40,3 +42,12 @@ def latest_number(session: Session, workspace_id: str, name: str) -> int:
     value = session.exec(select(func.max(ModelVersion.version)).where(
         ModelVersion.workspace_id == workspace_id, ModelVersion.name == name)).one()
     return value or 0
+
+
+def register(session: Session, run: Run, fields: dict[str, Any]) -> ModelVersion:
+    """The next version of model `fields["name"]` in the run's workspace, in the caller's
+    transaction (a run's success and its model versions commit together)."""
+    name = fields["name"]
+    return insert_next_number(
+        session, lambda: latest_number(session, run.workspace_id, name),
+        lambda number: ModelVersion(workspace_id=run.workspace_id, version=number, run_id=run.id, **fields))

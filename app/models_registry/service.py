@@ -1,28 +1,22 @@
-"""The model registry's rules: registering versions with their lineage, and reading them."""
+"""The model registry's rules: reading versions with their lineage, and their files (a run's
+success registers them through the repository, in the run store's fenced transaction)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlmodel import Session
 
 from app.core.errors import NotFound
 from app.core.paging import PageRequest
 from app.core.settings import Settings
-from app.db.numbering import insert_next_number
-from app.db.tables import ModelVersion, Run
+from app.db.tables import ModelVersion
 from app.models_registry import repository as repo
 from app.models_registry.schemas import Lineage, ModelPage, ModelSummary, ModelVersionOut, ModelVersionPage
 from app.storage import artifacts
 
-
-def register(session: Session, run: Run, fields: dict[str, Any]) -> ModelVersion:
-    """The next version of model `fields["name"]` in the run's workspace, in the caller's
-    transaction (a run's success and its model versions commit together)."""
-    name = fields["name"]
-    return insert_next_number(
-        session, lambda: repo.latest_number(session, run.workspace_id, name),
-        lambda number: ModelVersion(workspace_id=run.workspace_id, version=number, run_id=run.id, **fields))
+# What other domains and the worker read of the registry: through this service, never its
+# repository (`domains-independent`, `worker-reaches-no-repository` in pyproject.toml).
+version = repo.version
+latest_number = repo.latest_number
 
 
 def models_page(session: Session, workspace_id: str, page: PageRequest) -> ModelPage:

@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.auth.deps import AdminPrincipal
-from app.db.tables import WorkerCheck
 from app.ops import service
 from app.ops.schemas import WorkerCheckOut
 from app.web.deps import ReaderDep, RuntimeDep, UnitOfWorkDep
@@ -43,20 +42,16 @@ def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def _check_out(check: WorkerCheck) -> WorkerCheckOut:
-    return WorkerCheckOut.model_validate(check, from_attributes=True)
-
-
 @router.post("/worker-checks", operation_id="create_worker_check", status_code=202,
              response_model=WorkerCheckOut,
              summary="Send a no-op task through the broker; a worker marks it done")
 def create_worker_check(principal: AdminPrincipal, uow: UnitOfWorkDep, response: Response) -> WorkerCheckOut:
     check = service.start_worker_check(uow, principal.workspace_id)
     response.headers["Location"] = f"/worker-checks/{check.id}"
-    return _check_out(check)
+    return service.check_out(check)
 
 
 @router.get("/worker-checks/{check_id}", operation_id="get_worker_check",
             response_model=WorkerCheckOut, summary="Get a worker check")
 def get_worker_check(check_id: str, principal: AdminPrincipal, session: ReaderDep) -> WorkerCheckOut:
-    return _check_out(service.get_worker_check(session, principal.workspace_id, check_id))
+    return service.check_out(service.get_worker_check(session, principal.workspace_id, check_id))

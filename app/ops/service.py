@@ -13,6 +13,7 @@ from app.core.queue import WORKER_CHECK_TASK
 from app.core.settings import Settings
 from app.db.tables import WorkerCheck
 from app.db.unit_of_work import UnitOfWork
+from app.ops.schemas import WorkerCheckOut
 from app.storage import registry
 
 
@@ -52,6 +53,10 @@ def start_worker_check(uow: UnitOfWork, workspace_id: str) -> WorkerCheck:
     uow.session.add(check)
     uow.enqueue(WORKER_CHECK_TASK, check.id)
     return check
+
+
+def check_out(check: WorkerCheck) -> WorkerCheckOut:
+    return WorkerCheckOut.model_validate(check, from_attributes=True)
 
 
 def get_worker_check(session: Session, workspace_id: str, check_id: str) -> WorkerCheck:

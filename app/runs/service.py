@@ -34,7 +34,7 @@ from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.deployments import service as deployments
 from app.deployments.schemas import RunDeploymentEffect
-from app.models_registry import repository as models
+from app.models_registry import service as models
 from app.pipelines import service as pipelines
 from app.pipelines.spec import (
     MODEL_SETTINGS,

@@ -25,7 +25,7 @@ from app.core.paging import PageRequest
 from app.db.retry import retrying
 from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
-from app.models_registry import service as models_registry
+from app.models_registry import repository as models_registry
 from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
 
 STEP_ERROR_CHARS = 4000
