@@ -8,6 +8,7 @@ import json
 from app.studio import typedefs
 from tests.helpers.processes import ROOT
 
+
 def test_committed_studio_types_are_generated_from_the_committed_spec():
     spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
     committed = (ROOT / "app" / "studio" / "static" / "js" / "types.js").read_text()
