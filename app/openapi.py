@@ -7,6 +7,7 @@ from typing import Any
 
 from app.deployments.schemas import PredictRequest
 from app.pipelines.spec import PipelineSpec
+from app.runs.metrics import HEADLINE_METRICS
 from app.web.problems import problem_media_type_in_spec
 
 # Links from the answer of an operation that creates something to the operations that
@@ -73,7 +74,18 @@ def _name_body_models(spec: dict[str, Any]) -> None:
     spec["components"]["schemas"]["PredictRequest"] = predict
 
 
+def _add_headline_metrics(spec: dict[str, Any]) -> None:
+    # No route takes or returns it (metrics are open-ended objects); clients read the order
+    # from here, the studio among them, instead of copying it.
+    spec["components"]["schemas"]["HeadlineMetric"] = {
+        "title": "HeadlineMetric", "type": "string", "enum": list(HEADLINE_METRICS),
+        "description": "Metric names that clients show first, in this order, when they list a run's "
+                       "or a model's metrics (the evaluate step may report others too)",
+    }
+
+
 def complete(spec: dict[str, Any]) -> dict[str, Any]:
     _name_body_models(spec)
+    _add_headline_metrics(spec)
     _add_links(spec)
     return problem_media_type_in_spec(spec)

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 import typer
 
+from app.runs.metrics import HEADLINE_METRICS
 from app.runs.states import FINISHED_RUN
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -33,8 +34,6 @@ EXIT_OK = 0           # submitted (without --wait) or succeeded (with --wait)
 EXIT_RUN_FAILED = 1   # the run failed or was canceled
 EXIT_REFUSED = 2      # the request was refused: any 4xx, bad credentials, usage errors
 EXIT_UNAVAILABLE = 3  # unreachable, 5xx, or --timeout passed while waiting
-
-HEADLINE_METRICS = ("roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae")
 
 
 class Stop(Exception):

@@ -1,3 +1,4 @@
+// @ts-check
 // The REST client: bearer token, problem details, 401 -> session expired. The portal
 // uses the same public API as every other client, and nothing else.
 
@@ -43,7 +44,18 @@ async function parse(response) {
   return await response.text();
 }
 
-/** fetch() with the token; resolves {status, data, headers}, throws ApiError for 4xx/5xx. */
+/**
+ * @typedef {Object} RequestOptions
+ * @property {string} [method]
+ * @property {unknown} [json] a body sent as JSON
+ * @property {BodyInit} [body]
+ * @property {HeadersInit} [headers]
+ * @property {AbortSignal} [signal]
+ * @property {string} [accept] the media type asked for (JSON unless said)
+ */
+
+/** fetch() with the token; resolves {status, data, headers}, throws ApiError for 4xx/5xx.
+ * @param {string} path @param {RequestOptions} [options] @returns {Promise<{status: number, data: any, headers: Headers}>} */
 export async function api(path, { method = "GET", json, body, headers, signal, accept } = {}) {
   const h = authHeaders(headers);
   h.set("Accept", accept || "application/json");
@@ -63,11 +75,13 @@ export async function api(path, { method = "GET", json, body, headers, signal, a
   return { status: response.status, data, headers: response.headers };
 }
 
+/** @param {string} path @param {RequestOptions} [options] @returns {Promise<any>} */
 export async function get(path, options) {
   return (await api(path, options)).data;
 }
 
-/** Every page of a paginated list (items + next_cursor), up to `max` items. */
+/** Every page of a paginated list (items + next_cursor), up to `max` items.
+ * @param {string} path @param {{signal?: AbortSignal, max?: number}} [options] @returns {Promise<Array<any>>} */
 export async function getAll(path, { signal, max = 2000 } = {}) {
   const items = [];
   let cursor = null;

@@ -1,3 +1,4 @@
+// @ts-check
 // The component library (GET /components), fetched once per page load: it changes
 // only with a new release of the service.
 

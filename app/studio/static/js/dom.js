@@ -1,3 +1,4 @@
+// @ts-check
 // Builds DOM nodes. Text always goes in through textContent (never innerHTML), so
 // server data such as a pipeline's name can never become markup.
 

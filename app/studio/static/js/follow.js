@@ -1,3 +1,4 @@
+// @ts-check
 // Follows a run with the long-poll: GET /runs/{id}?wait=30 with If-None-Match answers
 // as soon as anything in the run changes, or 304 after 30 s (then ask again). No
 // tight polling loop: one open request per followed run.
@@ -11,13 +12,16 @@ const sleep = (ms, signal) => new Promise((resolve) => {
   signal?.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
 });
 
-/** Loads a run: {run, etag}. */
+/** Loads a run: {run, etag}. @param {string} id @param {AbortSignal} [signal]
+ * @returns {Promise<{run: import("./types.js").RunOut, etag: string | null}>} */
 export async function loadRun(id, signal) {
   const { data, headers } = await api(`/runs/${seg(id)}`, { signal });
   return { run: data, etag: headers.get("ETag") };
 }
 
-/** Calls onUpdate(run) at each change until the run is finished or `signal` aborts. */
+/** Calls onUpdate(run) at each change until the run is finished or `signal` aborts.
+ * @param {string} id @param {string | null} etag
+ * @param {{signal: AbortSignal, onUpdate: (run: import("./types.js").RunOut) => void, onTrouble?: (error: any) => void}} options */
 export async function follow(id, etag, { signal, onUpdate, onTrouble }) {
   let failures = 0;
   while (!signal.aborted) {

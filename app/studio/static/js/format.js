@@ -1,4 +1,7 @@
+// @ts-check
 // How values read to a person: times, durations, sizes, metrics.
+
+import { HEADLINE_METRICS } from "./types.js";
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
   year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
@@ -13,7 +16,7 @@ export function time(value) {
 export function duration(started, finished) {
   if (!started) return "–";
   const end = finished ? new Date(finished) : new Date();
-  const seconds = Math.max(0, (end - new Date(started)) / 1000);
+  const seconds = Math.max(0, (end.getTime() - new Date(started).getTime()) / 1000);
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`;
@@ -45,13 +48,11 @@ export function value(v) {
   return JSON.stringify(v);
 }
 
-const HEADLINE = ["roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae"];
-
-/** [[name, value]] of the numeric metrics, headline ones first. */
+/** [[name, value]] of the numeric metrics, headline ones first (in the spec's order). */
 export function metricPairs(metrics) {
   if (!metrics || typeof metrics !== "object") return [];
   const numeric = Object.entries(metrics).filter(([k, v]) => typeof v === "number" && k !== "rows");
-  const rank = (k) => (HEADLINE.includes(k) ? HEADLINE.indexOf(k) : HEADLINE.length);
+  const rank = (k) => (HEADLINE_METRICS.includes(k) ? HEADLINE_METRICS.indexOf(k) : HEADLINE_METRICS.length);
   return numeric.sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 

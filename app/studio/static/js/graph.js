@@ -1,3 +1,4 @@
+// @ts-check
 // Draws a pipeline as a graph: steps are buttons (boxes) laid out top to bottom by
 // depth, and edges run from an output port (bottom of a box) to an input port (top).
 // The SVG with the edges is decoration (aria-hidden): each step's button describes
@@ -51,14 +52,14 @@ function layers(steps, edges) {
   return rows.filter(Boolean);
 }
 
-/**
- * steps: {name: {component, inputs}}; components: {name: component}; onSelect(name).
- * Returns {element, select(name), setState(name, status, text)}.
- */
-export function drawGraph(steps, components, { onSelect, label = "Pipeline graph" } = {}) {
-  const edges = edgesOf(steps);
+/** @typedef {Record<string, {component: string, inputs?: Record<string, string>}>} Steps */
+/** @typedef {{from: string, to: string, outputPort: string, inputPort: string}} Edge */
+
+/** Where each box goes, and the canvas's size. @param {Steps} steps @param {Array<Edge>} edges */
+function placement(steps, edges) {
   const rows = layers(steps, edges);
   const widest = Math.max(1, ...rows.map((r) => r.length));
+  /** @type {Record<string, number>} */
   const rowOf = {};
   rows.forEach((row, r) => row.forEach((name) => { rowOf[name] = r; }));
   // An edge that skips rows would cross the boxes in between: it runs in a lane on
@@ -67,6 +68,7 @@ export function drawGraph(steps, components, { onSelect, label = "Pipeline graph
   const boxesWidth = widest * BOX_W + (widest - 1) * GAP_X;
   const width = PAD * 2 + boxesWidth + (long.length ? 12 + long.length * LANE : 0);
   const height = PAD * 2 + rows.length * BOX_H + (rows.length - 1) * GAP_Y;
+  /** @type {Record<string, {x: number, y: number}>} */
   const position = {};
   rows.forEach((row, r) => {
     const rowWidth = row.length * BOX_W + (row.length - 1) * GAP_X;
@@ -75,15 +77,20 @@ export function drawGraph(steps, components, { onSelect, label = "Pipeline graph
       position[name] = { x: left + i * (BOX_W + GAP_X), y: PAD + r * (BOX_H + GAP_Y) };
     });
   });
+  return { long, boxesWidth, width, height, position };
+}
 
-  const portX = (name, port, kind) => {
+/** The edges, drawn from output port to input port (decoration: aria-hidden).
+ * @param {Steps} steps @param {Record<string, any>} components @param {Array<Edge>} edges
+ * @param {ReturnType<typeof placement>} place */
+function edgeLayer(steps, components, edges, { long, boxesWidth, width, height, position }) {
+  const portX = (/** @type {string} */ name, /** @type {string} */ port, /** @type {"inputs" | "outputs"} */ kind) => {
     const component = components[steps[name].component];
-    const ports = component ? component[kind].map((p) => p.name) : [];
+    const ports = component ? component[kind].map((/** @type {{name: string}} */ p) => p.name) : [];
     const index = Math.max(0, ports.indexOf(port));
     const count = Math.max(1, ports.length);
     return position[name].x + (BOX_W * (index + 1)) / (count + 1);
   };
-
   const svg = h("svg:svg", {
     class: "edges", width, height, viewBox: `0 0 ${width} ${height}`, "aria-hidden": "true", focusable: "false",
   });
@@ -111,41 +118,63 @@ export function drawGraph(steps, components, { onSelect, label = "Pipeline graph
     svg.append(h("svg:text", { class: "port-label", x: x1 + 4, y: y1 + 13 }, e.outputPort));
     svg.append(h("svg:text", { class: "port-label", x: x2 + 4, y: y2 - 6 }, e.inputPort));
   }
+  return svg;
+}
 
-  const canvas = h("div", { class: "graph-canvas" }, svg);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
+/** A step's box: a button named by the step, its component and state beside it.
+ * @param {string} name @param {{component: string}} step @param {Array<Edge>} edges @param {{x: number, y: number}} at */
+function stepBox(name, step, edges, at) {
+  const descId = uid("step-desc");
+  const reads = edges.filter((e) => e.to === name).map((e) => `${e.inputPort} from ${e.from}.${e.outputPort}`);
+  const state = h("span", { class: "step-state" });
+  // The button's visible text is exactly the step's name (its accessible name); the
+  // component and the state sit beside it in the box and describe it.
+  const button = h("button", {
+    type: "button", class: "step-button", "aria-describedby": descId, "aria-pressed": "false",
+    dataset: { step: name },
+  }, name);
+  const box = h("div", { class: "step" },
+    button,
+    h("span", { class: "step-component", id: descId }, step.component,
+      h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ""),
+      h("span", { class: "visually-hidden" }, ", "), state));
+  box.style.left = `${at.x}px`;
+  box.style.top = `${at.y}px`;
+  box.style.width = `${BOX_W}px`;
+  box.style.height = `${BOX_H}px`;
+  return { button, box, state };
+}
+
+/**
+ * steps: {name: {component, inputs}}; components: {name: component}; onSelect(name).
+ * Returns {element, select(name), setState(name, status, text)}.
+ * @param {Steps} steps
+ * @param {Record<string, any>} components
+ * @param {{onSelect?: (name: string) => void, label?: string}} [options]
+ */
+export function drawGraph(steps, components, { onSelect, label = "Pipeline graph" } = {}) {
+  const edges = edgesOf(steps);
+  const place = placement(steps, edges);
+  const canvas = h("div", { class: "graph-canvas" }, edgeLayer(steps, components, edges, place));
+  canvas.style.width = `${place.width}px`;
+  canvas.style.height = `${place.height}px`;
+  /** @type {Record<string, ReturnType<typeof stepBox>>} */
   const buttons = {};
   for (const [name, step] of Object.entries(steps)) {
-    const descId = uid("step-desc");
-    const reads = edges.filter((e) => e.to === name).map((e) => `${e.inputPort} from ${e.from}.${e.outputPort}`);
-    const state = h("span", { class: "step-state" });
-    // The button's visible text is exactly the step's name (its accessible name); the
-    // component and the state sit beside it in the box and describe it.
-    const button = h("button", {
-      type: "button", class: "step-button", "aria-describedby": descId, "aria-pressed": "false",
-      dataset: { step: name },
-    }, name);
-    const box = h("div", { class: "step" },
-      button,
-      h("span", { class: "step-component", id: descId }, step.component,
-        h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ""),
-        h("span", { class: "visually-hidden" }, ", "), state));
-    box.style.left = `${position[name].x}px`;
-    box.style.top = `${position[name].y}px`;
-    box.style.width = `${BOX_W}px`;
-    box.style.height = `${BOX_H}px`;
-    button.addEventListener("click", () => onSelect && onSelect(name));
-    buttons[name] = { button, box, state };
-    canvas.append(box);
+    const b = stepBox(name, step, edges, place.position[name]);
+    b.button.addEventListener("click", () => onSelect && onSelect(name));
+    buttons[name] = b;
+    canvas.append(b.box);
   }
 
   const element = h("div", { class: "graph", role: "group", "aria-label": label }, canvas);
   return {
     element,
+    /** @param {string} name */
     select(name) {
       for (const [n, b] of Object.entries(buttons)) b.button.setAttribute("aria-pressed", String(n === name));
     },
+    /** @param {string} name @param {string} status @param {string} [text] */
     setState(name, status, text) {
       const b = buttons[name];
       if (!b) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // Boots the portal: the sign-in form or the signed-in shell, and a hash router
 // (#/runs/ID) so that a page's address survives a reload and an expired session.
 
@@ -24,7 +25,7 @@ function stopView() {
   if (controller) controller.abort();
   controller = null;
   // A dialog of the page being left (or of an expired session) must not stay on top.
-  document.querySelectorAll("dialog[open]").forEach((d) => d.close());
+  document.querySelectorAll("dialog[open]").forEach((d) => /** @type {HTMLDialogElement} */ (d).close());
 }
 
 function shell(signedIn) {

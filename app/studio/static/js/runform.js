@@ -1,3 +1,4 @@
+// @ts-check
 // The "Submit run" dialog: a form built from a pipeline's (or a published version's)
 // parameters. Number inputs carry their bounds, booleans are checkboxes, enums are
 // selects, a data path has Browse. The server is the authority on what is valid: its
@@ -78,7 +79,8 @@ function browser(input, signal) {
   return { button, panel };
 }
 
-/** One field per parameter; read() gives the parameters to send (empty = the default). */
+/** One field per parameter; read() gives the parameters to send (empty = the default).
+ * @param {Record<string, any>} parameters @param {{signal?: AbortSignal}} [options] */
 export function parameterFields(parameters, { signal } = {}) {
   const readers = [];
   const elements = [];

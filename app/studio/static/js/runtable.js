@@ -1,3 +1,4 @@
+// @ts-check
 // The table of runs (Runs page, an endpoint's Runs tab, a pipeline's runs) with live
 // status: it follows the oldest unfinished run shown with the long-poll and refreshes
 // the rows, updated in place so that nothing moves while runs update.
@@ -13,124 +14,166 @@ import { badge, empty, link, moreButton, showProblem, table } from "./ui.js";
 const ACTIVE_REFRESH_MS = 10_000;
 const IDLE_REFRESH_MS = 20_000;
 
+/** @typedef {import("./types.js").RunOut} RunOut */
+/** @typedef {import("./types.js").RunPage} RunPage */
+/** @typedef {{run: RunOut, row: HTMLElement, status: HTMLElement, duration: HTMLElement, model: HTMLElement}} Row */
+
+/**
+ * What the table shows. Its render functions read it; loadMore and refresh change it.
+ * @typedef {Object} RunTableState
+ * @property {string} query the filter as a query string
+ * @property {Record<string, string>} endpointName endpoint id -> name
+ * @property {Record<string, string>} pipelineName pipeline id -> name
+ * @property {Map<string, Row>} rows by run id
+ * @property {Array<HTMLElement>} order the rows, top to bottom
+ * @property {string | null} cursor of the next page, null at the end
+ * @property {number} limit how many runs a refresh reads again (the rows shown)
+ * @property {AbortSignal} signal
+ */
+
+/** @param {RunTableState} state @param {RunOut} run */
+function sourceCell(state, run) {
+  if (run.endpoint_id) {
+    const name = state.endpointName[run.endpoint_id] || run.endpoint_id;
+    return link(`#/endpoints/${seg(name)}`, `${name} v${run.endpoint_version}`);
+  }
+  const id = run.pipeline_id || "";
+  return link(`#/pipelines/${seg(id)}`, state.pipelineName[id] || id);
+}
+
+/** The cells that change while a run goes on. @param {RunOut} run */
+function liveCells(run) {
+  return {
+    status: badge(run.status),
+    duration: duration(run.started_at, run.finished_at),
+    model: run.model ? link(`#/models/${seg(run.model.name)}/versions/${run.model.version}`, `${run.model.name} v${run.model.version}`) : "–",
+  };
+}
+
+/** A new run's row. @param {RunTableState} state @param {RunOut} run @returns {Row} */
+function newRow(state, run) {
+  const c = liveCells(run);
+  const status = h("td", { class: "status-cell" }, c.status);
+  const took = h("td", { class: "num time" }, c.duration);
+  const model = h("td", {}, c.model);
+  const row = h("tr", {},
+    h("td", {}, link(`#/runs/${seg(run.id)}`, run.id, { class: "mono" })),
+    status,
+    h("td", {}, sourceCell(state, run)),
+    h("td", {}, run.experiment || "–"),
+    h("td", { class: "time" }, time(run.created_at)),
+    took,
+    model);
+  return { run, row, status, duration: took, model };
+}
+
+/** Updates a known run's row in place, or adds one: returns the new row (null when known).
+ * @param {RunTableState} state @param {RunOut} run */
+function upsert(state, run) {
+  const existing = state.rows.get(run.id);
+  if (!existing) {
+    const entry = newRow(state, run);
+    state.rows.set(run.id, entry);
+    return entry.row;
+  }
+  const c = liveCells(run);
+  existing.run = run;
+  replace(existing.status, c.status);
+  replace(existing.duration, c.duration);
+  replace(existing.model, c.model);
+  return null;
+}
+
+/** The table (or the empty text) and "Load more" while there are more pages.
+ * @param {RunTableState} state @param {{caption: string, emptyText: string}} text @param {() => void} onMore */
+function tablePart(state, { caption, emptyText }, onMore) {
+  return [state.rows.size
+    ? table(caption, ["Run", "Status", "Pipeline or endpoint", "Experiment", "Created", "Duration", "Model"], state.order)
+    : empty(emptyText),
+  state.cursor ? moreButton(onMore) : null];
+}
+
+/** @param {RunTableState} state @param {number} limit @param {string | null} [after] @returns {Promise<RunPage>} */
+function fetchRuns(state, limit, after = null) {
+  const { query } = state;
+  return get(`/runs?${query}${query ? "&" : ""}limit=${limit}${after ? `&cursor=${encodeURIComponent(after)}` : ""}`,
+    { signal: state.signal });
+}
+
+/** The next page, added at the bottom. @param {RunTableState} state */
+async function loadMore(state) {
+  const page = await fetchRuns(state, 50, state.cursor);
+  state.cursor = page.next_cursor || null;
+  for (const run of page.items) {
+    const row = upsert(state, run);
+    if (row) state.order.push(row);
+  }
+}
+
+/** New runs go on top; known rows change in place. Returns whether rows were added.
+ * @param {RunTableState} state */
+async function refresh(state) {
+  const page = await fetchRuns(state, Math.min(state.limit, 500));
+  const fresh = [];
+  for (const run of page.items) {
+    const row = upsert(state, run);
+    if (row) fresh.push(row);
+  }
+  state.order.unshift(...fresh);
+  return fresh.length > 0;
+}
+
+/** Waits for a cue to refresh: a change of the oldest unfinished run shown (or
+ * ACTIVE_REFRESH_MS), or IDLE_REFRESH_MS when every run shown is finished.
+ * @param {RunTableState} state */
+async function nextCue(state) {
+  const { signal } = state;
+  const active = [...state.rows.values()].map((e) => e.run).filter((r) => !TERMINAL.has(r.status));
+  if (!active.length) return sleep(IDLE_REFRESH_MS, signal);
+  const oldest = active[active.length - 1];
+  const { run, etag } = await loadRun(oldest.id, signal);
+  if (run.status !== oldest.status) return;
+  const inner = new AbortController();
+  const stop = () => inner.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  const timer = setTimeout(stop, ACTIVE_REFRESH_MS);
+  await follow(oldest.id, etag, { signal: inner.signal, onUpdate: stop });
+  clearTimeout(timer);
+  signal.removeEventListener("abort", stop);
+}
+
+/** @param {HTMLElement} container
+ * @param {{filter?: Record<string, string>, emptyText: string, signal: AbortSignal, caption?: string}} options */
 export async function runTable(container, { filter = {}, emptyText, signal, caption = "Runs" }) {
-  const query = new URLSearchParams(filter).toString();
   const [endpoints, pipelines] = await Promise.all([
     getAll("/endpoints", { signal }).catch(() => []),
     getAll("/pipelines", { signal }).catch(() => []),
   ]);
-  const endpointName = Object.fromEntries(endpoints.map((e) => [e.id, e.name]));
-  const pipelineName = Object.fromEntries(pipelines.map((p) => [p.id, p.name]));
-  const rows = new Map();
-  const tbody = [];
-  let cursor = null;
-  let limit = 50;
-
-  const source = (run) => {
-    if (run.endpoint_id) {
-      const name = endpointName[run.endpoint_id] || run.endpoint_id;
-      return link(`#/endpoints/${seg(name)}`, `${name} v${run.endpoint_version}`);
-    }
-    return link(`#/pipelines/${seg(run.pipeline_id)}`, pipelineName[run.pipeline_id] || run.pipeline_id);
+  /** @type {RunTableState} */
+  const state = {
+    query: new URLSearchParams(filter).toString(),
+    endpointName: Object.fromEntries(endpoints.map((e) => [e.id, e.name])),
+    pipelineName: Object.fromEntries(pipelines.map((p) => [p.id, p.name])),
+    rows: new Map(), order: [], cursor: null, limit: 50, signal,
   };
-
-  const cells = (run) => ({
-    status: badge(run.status),
-    duration: duration(run.started_at, run.finished_at),
-    model: run.model ? link(`#/models/${seg(run.model.name)}/versions/${run.model.version}`, `${run.model.name} v${run.model.version}`) : "–",
-  });
-
-  const upsert = (run) => {
-    const existing = rows.get(run.id);
-    const c = cells(run);
-    if (existing) {
-      existing.run = run;
-      replace(existing.status, c.status);
-      replace(existing.duration, c.duration);
-      replace(existing.model, c.model);
-      return null;
-    }
-    const entry = {
-      run,
-      status: h("td", { class: "status-cell" }, c.status),
-      duration: h("td", { class: "num time" }, c.duration),
-      model: h("td", {}, c.model),
-    };
-    entry.row = h("tr", {},
-      h("td", {}, link(`#/runs/${seg(run.id)}`, run.id, { class: "mono" })),
-      entry.status,
-      h("td", {}, source(run)),
-      h("td", {}, run.experiment || "–"),
-      h("td", { class: "time" }, time(run.created_at)),
-      entry.duration,
-      entry.model);
-    rows.set(run.id, entry);
-    return entry.row;
-  };
-
   const body = h("div", {});
   container.append(body);
-  const render = () => {
-    replace(body, rows.size
-      ? table(caption, ["Run", "Status", "Pipeline or endpoint", "Experiment", "Created", "Duration", "Model"], tbody)
-      : empty(emptyText),
-    cursor ? moreButton(async () => {
-      try {
-        limit += 50;
-        await loadMore();
-      } catch (e) {
-        showProblem(body, e);
-      }
-    }) : null);
-  };
-
-  const fetchPage = (after) => get(`/runs?${query}${query ? "&" : ""}limit=50${after ? `&cursor=${encodeURIComponent(after)}` : ""}`, { signal });
-  const loadMore = async () => {
-    const page = await fetchPage(cursor);
-    cursor = page.next_cursor;
-    for (const run of page.items) {
-      const row = upsert(run);
-      if (row) tbody.push(row);
-    }
-    render();
-  };
-  await loadMore();
-
-  /** New runs go on top; known rows change in place. */
-  const refresh = async () => {
-    const page = await get(`/runs?${query}${query ? "&" : ""}limit=${Math.min(limit, 500)}`, { signal });
-    const fresh = [];
-    for (const run of page.items) {
-      const row = upsert(run);
-      if (row) fresh.push(row);
-    }
-    if (fresh.length) {
-      tbody.unshift(...fresh);
+  const render = () => replace(body, tablePart(state, { caption, emptyText }, async () => {
+    try {
+      state.limit += 50;
+      await loadMore(state);
       render();
+    } catch (e) {
+      showProblem(body, e);
     }
-  };
-
+  }));
+  await loadMore(state);
+  render();
   (async () => {
     while (!signal.aborted) {
-      const active = [...rows.values()].map((e) => e.run).filter((r) => !TERMINAL.has(r.status));
       try {
-        if (active.length) {
-          const oldest = active[active.length - 1];
-          const { run, etag } = await loadRun(oldest.id, signal);
-          if (run.status === oldest.status) {
-            // A change of that run (or 10 s) is the cue to refresh every row.
-            const inner = new AbortController();
-            const stop = () => inner.abort();
-            signal.addEventListener("abort", stop, { once: true });
-            const timer = setTimeout(stop, ACTIVE_REFRESH_MS);
-            await follow(oldest.id, etag, { signal: inner.signal, onUpdate: stop });
-            clearTimeout(timer);
-            signal.removeEventListener("abort", stop);
-          }
-        } else {
-          await sleep(IDLE_REFRESH_MS, signal);
-        }
-        if (!signal.aborted) await refresh();
+        await nextCue(state);
+        if (!signal.aborted && await refresh(state)) render();
       } catch {
         if (signal.aborted) return;
         await sleep(5000, signal);

@@ -1,3 +1,4 @@
+// @ts-check
 // The access token lives in this tab only (sessionStorage: never a cookie, never in a
 // URL), so it is gone when the tab closes and no other site's script can send it.
 

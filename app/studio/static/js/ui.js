@@ -1,3 +1,4 @@
+// @ts-check
 // Shared pieces of the pages: headings, tables, empty states, problems, status badges,
 // dialogs and tabs. Every piece is labelled for assistive technology.
 
@@ -29,7 +30,7 @@ const scrollables = new ResizeObserver((entries) => {
     if (target.scrollWidth > target.clientWidth + 1) {
       target.setAttribute("tabindex", "0");
       target.setAttribute("role", "region");
-      target.setAttribute("aria-label", target.dataset.caption);
+      target.setAttribute("aria-label", /** @type {HTMLElement} */ (target).dataset.caption || "");
     } else {
       for (const name of ["tabindex", "role", "aria-label"]) target.removeAttribute(name);
     }
@@ -80,7 +81,8 @@ function replaceChildrenKeep(container, box) {
   container.prepend(box);
 }
 
-/** A modal dialog (native <dialog>: focus trap, Esc closes) named by its heading. */
+/** A modal dialog (native <dialog>: focus trap, Esc closes) named by its heading.
+ * @param {string} title @param {Node} body @param {{onClose?: () => void}} [options] @returns {HTMLDialogElement} */
 export function dialog(title, body, { onClose } = {}) {
   const headingId = uid("dialog-title");
   const closeButton = h("button", { type: "button", class: "icon close", "aria-label": "Close" }, "×");
@@ -97,7 +99,8 @@ export function dialog(title, body, { onClose } = {}) {
   return el;
 }
 
-/** A labelled form field; `control` is an input, select or textarea (its id is set here). */
+/** A labelled form field; `control` is an input, select or textarea (its id is set here).
+ * @param {string} label @param {HTMLElement} control @param {{hint?: string, name?: string}} [options] */
 export function field(label, control, { hint, name } = {}) {
   const id = control.id || uid("field");
   control.id = id;

@@ -23,6 +23,7 @@ from .file_uploaded import FileUploaded
 from .gate import Gate
 from .gate_metric_type_0 import GateMetricType0
 from .get_health_response_get_health import GetHealthResponseGetHealth
+from .headline_metric import HeadlineMetric
 from .history_entry import HistoryEntry
 from .history_entry_metrics_type_0 import HistoryEntryMetricsType0
 from .history_entry_reason import HistoryEntryReason
@@ -116,6 +117,7 @@ __all__ = (
     "Gate",
     "GateMetricType0",
     "GetHealthResponseGetHealth",
+    "HeadlineMetric",
     "HistoryEntry",
     "HistoryEntryMetricsType0",
     "HistoryEntryReason",

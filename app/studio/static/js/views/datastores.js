@@ -1,3 +1,4 @@
+// @ts-check
 // Datastores: the named storage roots, their files (download), and upload with
 // progress (PUT /datastores/{name}/files/{path}, the raw file as the body).
 

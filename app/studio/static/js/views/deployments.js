@@ -1,17 +1,24 @@
+// @ts-check
 // Deployments (contract section 11): the list with "New deployment", and a deployment's
 // page: the version serving, follow and gate, enable or disable, pin a version or roll
 // back, "Try a prediction" (a form built from the model's input schema) and the history.
 // A service without the deployments API answers 404, which reads as "not available here".
+// A deployment's page keeps what it shows in one state object (DeploymentState); each part
+// is rendered by a function of it. The gate's metrics come from the API's spec (types.js).
 
 import { api, ApiError, get, getAll, seg } from "../api.js";
 import { announce, h, replace } from "../dom.js";
 import { gateScore, number, time, versionChange } from "../format.js";
+import { GATE_METRICS } from "../types.js";
 import {
   badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, showFieldErrors,
   showProblem, table,
 } from "../ui.js";
 
-const METRICS = ["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2"];
+/** @typedef {import("../types.js").DeploymentOut} DeploymentOut */
+/** @typedef {import("../types.js").HistoryEntry} HistoryEntry */
+/** @typedef {import("../types.js").ModelVersionOut} ModelVersionOut */
+
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export async function render(main, [name], ctx) {
@@ -70,7 +77,7 @@ function fieldOf(form) {
 function gateFields(gate) {
   const metric = h("select", {},
     h("option", { value: "" }, "Default for the model's task"),
-    METRICS.map((m) => h("option", { value: m }, m)));
+    GATE_METRICS.map((m) => h("option", { value: m }, m)));
   metric.value = (gate && gate.metric) || "";
   const minDelta = h("input", {
     type: "number", step: "any", inputmode: "decimal", min: "-1", max: "1",
@@ -107,7 +114,8 @@ function checkbox(label, input, options) {
   return wrapper;
 }
 
-/** The "New deployment" dialog; `model`/`version` prefill it (Deploy on a model version). */
+/** The "New deployment" dialog; `model`/`version` prefill it (Deploy on a model version).
+ * @param {{model?: string, version?: number | null, signal?: AbortSignal}} [options] */
 export function newDeploymentDialog({ model = "", version = null, signal } = {}) {
   const name = h("input", { type: "text", autocomplete: "off", spellcheck: "false", value: model });
   const modelInput = h("input", { type: "text", autocomplete: "off", spellcheck: "false", value: model, list: "deploy-models" });
@@ -257,178 +265,249 @@ function showAnswer(box, data) {
       { hideCaption: false }) : null));
 }
 
-async function renderDeployment(main, name, { signal }) {
-  let d = await get(`/deployments/${seg(name)}`, { signal });
-  // The model's versions, newest first, for "Version to serve" (read again after each change:
-  // a retrain may have registered one since).
-  const loadVersions = async () => (await getAll(`/models/${seg(d.model)}/versions`, { signal }).catch(() => []))
-    .sort((a, b) => b.version - a.version);
-  let versions = await loadVersions();
+// --- a deployment's page: a state object, render functions by part, and a controller ---
 
-  const toggle = h("button", { type: "button", class: "secondary" });
-  const remove = h("button", { type: "button", class: "danger" }, "Delete deployment");
-  const disabledNote = h("p", { class: "notice warning", hidden: true },
-    "This deployment is disabled: it refuses predictions (409) and does not follow its model until it is enabled again.");
-  const serving = h("div", {});
-  const historyBox = h("div", {}, h("p", { class: "muted" }, "Loading the history…"));
-  const predictBox = h("div", {});
-  let schemaShown = null;
+/**
+ * What a deployment's page shows; the render functions read it, the controller changes it.
+ * @typedef {Object} DeploymentState
+ * @property {DeploymentOut} d the deployment as the server last answered
+ * @property {Array<ModelVersionOut>} versions the model's versions, newest first
+ * @property {string | null} schemaShown the input schema the prediction form was built for
+ * @property {AbortSignal} signal
+ */
 
-  // Pin a version (an older one is a rollback).
-  const versionSelect = h("select", {});
-  const serve = h("button", { type: "submit" }, "Serve this version");
-  const versionForm = h("form", { class: "form", novalidate: true },
+/** The model's versions, newest first, for "Version to serve" (read again after each
+ * change: a retrain may have registered one since). @param {DeploymentState} state */
+async function loadVersions(state) {
+  const versions = await getAll(`/models/${seg(state.d.model)}/versions`, { signal: state.signal }).catch(() => []);
+  return versions.sort((a, b) => b.version - a.version);
+}
+
+/** @param {DeploymentOut} d */
+function servingPart(d) {
+  return details([
+    ["Model", link(`#/models/${seg(d.model)}`, d.model)],
+    ["Serving", link(`#/models/${seg(d.model)}/versions/${d.version}`, `${d.model} version ${d.version}`)],
+    ["Follows its model", d.follow ? "yes, through the gate" : "no (pinned)"],
+    ["Gate", gateText(d)],
+    ["State", badge(d.enabled ? "enabled" : "disabled")],
+    ["Task", d.task || "–"],
+    ["Label column", d.label_column || "–"],
+    d.classes ? ["Classes", d.classes.map(String).join(", ")] : null,
+    ["Prediction route", h("code", { class: "wrap-anywhere" }, `POST ${d.predict_url}`)],
+    ["Created", time(d.created_at)],
+    ["Updated", time(d.updated_at)],
+  ]);
+}
+
+/** @param {DeploymentState} state */
+function versionOptions({ d, versions }) {
+  return (versions.length ? versions : [{ version: d.version, created_at: null }]).map((v) => h("option", { value: String(v.version) },
+    `Version ${v.version}${v.version === d.version ? " (serving)" : ""}${v.created_at ? ` · ${time(v.created_at)}` : ""}`));
+}
+
+/** @param {DeploymentState} state @param {HTMLElement} box */
+async function historyPart(state, box) {
+  /** @type {Array<HistoryEntry>} */
+  const entries = [];
+  /** @type {string | null} */
+  let cursor = null;
+  const more = async () => {
+    const page = await get(`/deployments/${seg(state.d.name)}/history?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      { signal: state.signal });
+    cursor = page.next_cursor;
+    entries.push(...page.items);
+    replace(box, entries.length
+      ? table(`History of ${state.d.name}`, ["Time", "Reason", "Version", "Gate score", "Message", "Run"], entries.map(historyRow))
+      : empty("No changes yet."),
+    cursor ? moreButton(() => more().catch((e) => showProblem(box, e))) : null);
+  };
+  await more();
+}
+
+/** "Version to serve": pin a version (an older one is a rollback). */
+function versionFormPart() {
+  const select = /** @type {HTMLSelectElement} */ (h("select", {}));
+  const serve = /** @type {HTMLButtonElement} */ (h("button", { type: "submit" }, "Serve this version"));
+  const form = h("form", { class: "form", novalidate: true },
     h("div", { class: "form-problem" }),
-    field("Version to serve", versionSelect, { name: "version",
+    field("Version to serve", select, { name: "version",
       hint: "Serves the chosen version now. An older version than the one serving is recorded as a rollback." }),
     h("div", { class: "buttons" }, serve));
+  return { form, select, serve };
+}
 
-  // Follow and gate.
-  const follow = h("input", { type: "checkbox" });
-  let gate = gateFields(d.gate);
-  const gateBox = h("fieldset", { class: "gate" }, h("legend", {}, "Gate"), gate.elements);
-  const saveGate = h("button", { type: "submit", class: "secondary" }, "Save follow and gate");
-  const followForm = h("form", { class: "form", novalidate: true },
+/** "Follow and gate". @param {DeploymentOut} d */
+function followFormPart(d) {
+  const follow = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox" }));
+  const gate = gateFields(d.gate);
+  const gateBox = /** @type {HTMLFieldSetElement} */ (h("fieldset", { class: "gate" }, h("legend", {}, "Gate"), gate.elements));
+  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "secondary" }, "Save follow and gate"));
+  const form = h("form", { class: "form", novalidate: true },
     h("div", { class: "form-problem" }),
     checkbox("Follow new versions of the model", follow, { name: "follow" }),
     gateBox,
-    h("div", { class: "buttons" }, saveGate));
+    h("div", { class: "buttons" }, save));
   follow.addEventListener("change", () => {
     gateBox.disabled = !follow.checked;
   });
+  return { form, follow, gate, gateBox, save };
+}
 
-  const show = () => {
-    toggle.textContent = d.enabled ? "Disable deployment" : "Enable deployment";
-    disabledNote.hidden = d.enabled;
-    replace(serving, details([
-      ["Model", link(`#/models/${seg(d.model)}`, d.model)],
-      ["Serving", link(`#/models/${seg(d.model)}/versions/${d.version}`, `${d.model} version ${d.version}`)],
-      ["Follows its model", d.follow ? "yes, through the gate" : "no (pinned)"],
-      ["Gate", gateText(d)],
-      ["State", badge(d.enabled ? "enabled" : "disabled")],
-      ["Task", d.task || "–"],
-      ["Label column", d.label_column || "–"],
-      d.classes ? ["Classes", d.classes.map(String).join(", ")] : null,
-      ["Prediction route", h("code", { class: "wrap-anywhere" }, `POST ${d.predict_url}`)],
-      ["Created", time(d.created_at)],
-      ["Updated", time(d.updated_at)],
-    ]));
-    replace(versionSelect, (versions.length ? versions : [{ version: d.version }]).map((v) => h("option", { value: String(v.version) },
-      `Version ${v.version}${v.version === d.version ? " (serving)" : ""}${v.created_at ? ` · ${time(v.created_at)}` : ""}`)));
-    versionSelect.value = String(d.version);
-    follow.checked = d.follow;
-    gateBox.disabled = !d.follow;
-    // The form keeps what a person typed unless the columns changed (another version).
-    const schema = JSON.stringify(d.input_schema);
-    if (schema !== schemaShown) {
-      schemaShown = schema;
-      replace(predictBox, predictForm(() => d));
-    }
+/** The page's elements. @param {DeploymentOut} d */
+function deploymentLayout(d) {
+  const view = {
+    toggle: /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary" })),
+    remove: h("button", { type: "button", class: "danger" }, "Delete deployment"),
+    disabledNote: h("p", { class: "notice warning", hidden: true },
+      "This deployment is disabled: it refuses predictions (409) and does not follow its model until it is enabled again."),
+    serving: h("div", {}),
+    history: h("div", {}, h("p", { class: "muted" }, "Loading the history…")),
+    predict: h("div", {}),
+    version: versionFormPart(),
+    following: followFormPart(d),
   };
-
-  const loadHistory = async () => {
-    const entries = [];
-    let cursor = null;
-    const more = async () => {
-      const page = await get(`/deployments/${seg(d.name)}/history?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { signal });
-      cursor = page.next_cursor;
-      entries.push(...page.items);
-      replace(historyBox, entries.length
-        ? table(`History of ${d.name}`, ["Time", "Reason", "Version", "Gate score", "Message", "Run"], entries.map(historyRow))
-        : empty("No changes yet."),
-      cursor ? moreButton(() => more().catch((e) => showProblem(historyBox, e))) : null);
-    };
-    await more();
-  };
-
-  const change = async (form, body, said) => {
-    clearFieldErrors(form);
-    try {
-      d = (await api(`/deployments/${seg(d.name)}`, { method: "PATCH", json: body })).data;
-      versions = await loadVersions();
-      show();
-      announce(said(d));
-      await loadHistory();
-      return true;
-    } catch (error) {
-      showFieldErrors(form, error, fieldOf(form));
-      return false;
-    }
-  };
-
-  versionForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    serve.disabled = true;
-    await change(versionForm, { version: Number(versionSelect.value) }, (x) => `Serving version ${x.version}`);
-    serve.disabled = false;
-  });
-  followForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    saveGate.disabled = true;
-    const body = { follow: follow.checked };
-    if (follow.checked) body.gate = gate.read();
-    const saved = await change(followForm, body, (x) => (x.follow ? "Following the model through the gate" : "Pinned"));
-    if (saved) {
-      gate = gateFields(d.gate);
-      replace(gateBox, h("legend", {}, "Gate"), gate.elements);
-      gateBox.disabled = !d.follow;
-    }
-    saveGate.disabled = false;
-  });
-  toggle.addEventListener("click", async () => {
-    toggle.disabled = true;
-    try {
-      d = (await api(`/deployments/${seg(d.name)}`, { method: "PATCH", json: { enabled: !d.enabled } })).data;
-      show();
-      announce(d.enabled ? "Deployment enabled" : "Deployment disabled");
-      await loadHistory();
-    } catch (error) {
-      showProblem(main, error);
-    } finally {
-      toggle.disabled = false;
-    }
-  });
-  remove.addEventListener("click", () => {
-    const confirm = h("button", { type: "button", class: "danger" }, "Delete");
-    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
-    const body = h("div", { class: "form" },
-      h("div", { class: "form-problem" }),
-      h("p", {}, `Delete ${d.name} and its history? Its prediction route stops answering; the model versions stay.`),
-      h("div", { class: "buttons" }, confirm, cancel));
-    const dlg = dialog("Delete deployment", body);
-    cancel.addEventListener("click", () => dlg.close());
-    confirm.addEventListener("click", async () => {
-      confirm.disabled = true;
-      try {
-        await api(`/deployments/${seg(d.name)}`, { method: "DELETE" });
-        dlg.close();
-        announce(`Deployment ${d.name} deleted`);
-        location.hash = "#/deployments";
-      } catch (error) {
-        showFieldErrors(body, error, () => null);
-        confirm.disabled = false;
-      }
-    });
-  });
-
-  replace(main,
-    pageHeader(d.name, toggle, remove),
+  const page = [
+    pageHeader(d.name, view.toggle, view.remove),
     h("p", { class: "lead" }, link("#/deployments", "All deployments")),
-    disabledNote,
+    view.disabledNote,
     h("div", { class: "run-extra" },
       h("section", { class: "panel", "aria-labelledby": "deployment-serving-title" },
-        h("h2", { id: "deployment-serving-title" }, "Serving"), serving),
+        h("h2", { id: "deployment-serving-title" }, "Serving"), view.serving),
       h("section", { class: "panel", "aria-labelledby": "deployment-change-title" },
-        h("h2", { id: "deployment-change-title" }, "Version and gate"), versionForm,
-        h("h3", {}, "Follow and gate"), followForm)),
+        h("h2", { id: "deployment-change-title" }, "Version and gate"), view.version.form,
+        h("h3", {}, "Follow and gate"), view.following.form)),
     h("section", { class: "panel", "aria-labelledby": "deployment-predict-title" },
       h("h2", { id: "deployment-predict-title" }, "Try a prediction"),
       h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, d.predict_url), " does."),
-      predictBox),
+      view.predict),
     h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
       h("h2", { id: "deployment-history-title" }, "History"),
       h("p", { class: "muted" }, "Every change of the version serving and every new version the gate held, newest first."),
-      historyBox));
-  show();
-  await loadHistory().catch((e) => showProblem(historyBox, e));
+      view.history),
+  ];
+  return { view, page };
+}
+
+/** @typedef {ReturnType<typeof deploymentLayout>["view"]} DeploymentLayout */
+/** @typedef {{state: DeploymentState, view: DeploymentLayout, main: HTMLElement}} DeploymentPage */
+
+/** Renders every part from the state. @param {DeploymentPage} p */
+function show({ state, view }) {
+  const { d } = state;
+  view.toggle.textContent = d.enabled ? "Disable deployment" : "Enable deployment";
+  view.disabledNote.hidden = d.enabled;
+  replace(view.serving, servingPart(d));
+  replace(view.version.select, versionOptions(state));
+  view.version.select.value = String(d.version);
+  view.following.follow.checked = d.follow;
+  view.following.gateBox.disabled = !d.follow;
+  // The form keeps what a person typed unless the columns changed (another version).
+  const schema = JSON.stringify(d.input_schema);
+  if (schema !== state.schemaShown) {
+    state.schemaShown = schema;
+    replace(view.predict, predictForm(() => state.d));
+  }
+}
+
+/** PATCHes the deployment, then shows it, its versions and its history again; a 422 goes
+ * next to the form's fields. @param {DeploymentPage} p @param {HTMLElement} form
+ * @param {Record<string, unknown>} body @param {(d: DeploymentOut) => string} said */
+async function change(p, form, body, said) {
+  const { state } = p;
+  clearFieldErrors(form);
+  try {
+    state.d = (await api(`/deployments/${seg(state.d.name)}`, { method: "PATCH", json: body })).data;
+    state.versions = await loadVersions(state);
+    show(p);
+    announce(said(state.d));
+    await historyPart(state, p.view.history);
+    return true;
+  } catch (error) {
+    showFieldErrors(form, error, fieldOf(form));
+    return false;
+  }
+}
+
+/** "Serve this version" and "Save follow and gate". @param {DeploymentPage} p */
+function wireForms(p) {
+  const { version, following } = p.view;
+  version.form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    version.serve.disabled = true;
+    await change(p, version.form, { version: Number(version.select.value) }, (x) => `Serving version ${x.version}`);
+    version.serve.disabled = false;
+  });
+  following.form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    following.save.disabled = true;
+    /** @type {Record<string, unknown>} */
+    const body = { follow: following.follow.checked };
+    if (following.follow.checked) body.gate = following.gate.read();
+    const saved = await change(p, following.form, body, (x) => (x.follow ? "Following the model through the gate" : "Pinned"));
+    if (saved) {
+      following.gate = gateFields(p.state.d.gate);
+      replace(following.gateBox, h("legend", {}, "Gate"), following.gate.elements);
+      following.gateBox.disabled = !p.state.d.follow;
+    }
+    following.save.disabled = false;
+  });
+}
+
+/** "Enable/Disable deployment". @param {DeploymentPage} p */
+function wireToggle(p) {
+  const { state, view, main } = p;
+  view.toggle.addEventListener("click", async () => {
+    view.toggle.disabled = true;
+    try {
+      state.d = (await api(`/deployments/${seg(state.d.name)}`, { method: "PATCH", json: { enabled: !state.d.enabled } })).data;
+      show(p);
+      announce(state.d.enabled ? "Deployment enabled" : "Deployment disabled");
+      await historyPart(state, view.history);
+    } catch (error) {
+      showProblem(main, error);
+    } finally {
+      view.toggle.disabled = false;
+    }
+  });
+}
+
+/** "Delete deployment": asks first, in a dialog. @param {DeploymentOut} d */
+function deleteDialog(d) {
+  const confirm = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "danger" }, "Delete"));
+  const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+  const body = h("div", { class: "form" },
+    h("div", { class: "form-problem" }),
+    h("p", {}, `Delete ${d.name} and its history? Its prediction route stops answering; the model versions stay.`),
+    h("div", { class: "buttons" }, confirm, cancel));
+  const dlg = dialog("Delete deployment", body);
+  cancel.addEventListener("click", () => dlg.close());
+  confirm.addEventListener("click", async () => {
+    confirm.disabled = true;
+    try {
+      await api(`/deployments/${seg(d.name)}`, { method: "DELETE" });
+      dlg.close();
+      announce(`Deployment ${d.name} deleted`);
+      location.hash = "#/deployments";
+    } catch (error) {
+      showFieldErrors(body, error, () => null);
+      confirm.disabled = false;
+    }
+  });
+}
+
+/** @param {HTMLElement} main @param {string} name @param {{signal: AbortSignal}} ctx */
+async function renderDeployment(main, name, { signal }) {
+  /** @type {DeploymentState} */
+  const state = { d: await get(`/deployments/${seg(name)}`, { signal }), versions: [], schemaShown: null, signal };
+  state.versions = await loadVersions(state);
+  const { view, page } = deploymentLayout(state.d);
+  /** @type {DeploymentPage} */
+  const p = { state, view, main };
+  wireForms(p);
+  wireToggle(p);
+  view.remove.addEventListener("click", () => deleteDialog(state.d));
+  replace(main, page);
+  show(p);
+  await historyPart(state, view.history).catch((e) => showProblem(view.history, e));
 }

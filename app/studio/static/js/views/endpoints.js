@@ -1,3 +1,4 @@
+// @ts-check
 // Endpoints: the list, and an endpoint's page with the tabs "Published pipelines"
 // (every version, the default marked, set default, enable or disable, Submit) and
 // "Runs".
@@ -8,6 +9,9 @@ import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
 import { badge, empty, link, moreButton, pageHeader, showProblem, table, tabs } from "../ui.js";
+
+/** @typedef {import("../types.js").EndpointOut} EndpointOut */
+/** @typedef {import("../types.js").VersionOut} VersionOut */
 
 export async function render(main, [id, tab], ctx) {
   if (id) return renderEndpoint(main, id, tab || "versions", ctx);
@@ -37,95 +41,116 @@ export async function render(main, [id, tab], ctx) {
   await load();
 }
 
-async function renderEndpoint(main, id, tab, { signal }) {
-  let endpoint = await get(`/endpoints/${seg(id)}`, { signal });
-  const stateBox = h("span", {});
-  const toggle = h("button", { type: "button", class: "secondary" });
-  const tabBox = h("div", {});
+// --- an endpoint's page: a state object and functions of it ---------------------------
 
+/**
+ * @typedef {Object} EndpointState
+ * @property {EndpointOut} endpoint as the server last answered
+ * @property {HTMLElement} main
+ * @property {AbortSignal} signal
+ */
+
+/** "Published pipelines": every version, with Submit and Set as default.
+ * @param {EndpointState} state @param {HTMLElement} panel */
+async function versionsPanel(state, panel) {
+  const { signal } = state;
+  const page = await get(`/endpoints/${seg(state.endpoint.name)}/versions?limit=500`, { signal });
+  /** @type {Array<VersionOut>} */
+  const versions = page.items.sort((/** @type {VersionOut} */ a, /** @type {VersionOut} */ b) => b.version - a.version);
+  const rows = versions.map((v) => {
+    const submit = h("button", { type: "button" }, "Submit");
+    submit.addEventListener("click", () => openSubmit(state, v.version));
+    const setDefault = v.is_default ? null : h("button", { type: "button", class: "secondary small" }, "Set as default");
+    if (setDefault) {
+      setDefault.addEventListener("click", async () => {
+        try {
+          state.endpoint = (await api(`/endpoints/${seg(state.endpoint.name)}`, { method: "PATCH", json: { default_version: v.version } })).data;
+          announce(`Version ${v.version} is the default`);
+          await versionsPanel(state, panel);
+        } catch (error) {
+          showProblem(panel, error);
+        }
+      });
+    }
+    return h("tr", {},
+      h("th", { scope: "row" }, `Version ${v.version}`, v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
+      h("td", {}, v.description || ""),
+      h("td", {}, Object.keys(v.parameters || {}).join(", ") || "–"),
+      h("td", {}, link(`#/pipelines/${seg(v.pipeline_id)}`, "draft", { "aria-label": `Draft of version ${v.version}` })),
+      h("td", { class: "time" }, time(v.created_at)),
+      h("td", { class: "actions" }, submit, setDefault));
+  });
+  replace(panel, rows.length
+    ? table(`Published pipelines of ${state.endpoint.name}`, ["Version", "Description", "Parameters", "Pipeline", "Published", h("span", { class: "visually-hidden" }, "Actions")], rows)
+    : empty("No versions yet: publish a pipeline to this endpoint from the pipeline's page."));
+}
+
+/** "Submit run" for a published version. @param {EndpointState} state @param {number} number */
+async function openSubmit(state, number) {
+  const { endpoint, signal } = state;
+  try {
+    const version = await get(`/endpoints/${seg(endpoint.name)}/versions/${number}`, { signal });
+    submitRunDialog({
+      parameters: version.parameters,
+      intro: `Retrains ${endpoint.name} version ${number}${version.is_default ? " (the default)" : ""}. Unset values take their defaults.`,
+      signal,
+      send: async (body) => (await api(`/endpoints/${seg(endpoint.name)}/runs`, {
+        method: "POST", json: { ...body, version: number },
+      })).data,
+      onStarted: (run) => { location.hash = `#/runs/${seg(run.id)}`; },
+    });
+  } catch (error) {
+    showProblem(state.main, error);
+  }
+}
+
+/** The tabs; the selected one is part of the address, so a reload or a shared link opens it again.
+ * @param {EndpointState} state @param {HTMLElement} tabBox */
+function endpointTabs(state, tabBox) {
+  const { signal } = state;
+  const panels = [
+    { id: "versions", label: "Published pipelines", render: (/** @type {HTMLElement} */ panel) => versionsPanel(state, panel).catch((e) => showProblem(panel, e)) },
+    { id: "runs", label: "Runs", render: (/** @type {HTMLElement} */ panel) => runTable(panel, {
+      filter: { endpoint_id: state.endpoint.id }, signal, caption: `Runs of ${state.endpoint.name}`,
+      emptyText: "No runs yet: submit one from the Published pipelines tab.",
+    }).catch((e) => showProblem(panel, e)) },
+  ];
+  const showTab = (/** @type {string} */ which, /** @type {{focus?: boolean}} */ { focus } = {}) => {
+    const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "runs" ? "/runs" : ""}`;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+    replace(tabBox, tabs(`${state.endpoint.name} sections`, panels, which, showTab));
+    if (focus) /** @type {HTMLElement} */ (tabBox.querySelector("[role=tab][aria-selected=true]")).focus();
+  };
+  return showTab;
+}
+
+/** @param {HTMLElement} main @param {string} id @param {string} tab @param {{signal: AbortSignal}} ctx */
+async function renderEndpoint(main, id, tab, { signal }) {
+  /** @type {EndpointState} */
+  const state = { endpoint: await get(`/endpoints/${seg(id)}`, { signal }), main, signal };
+  const stateBox = h("span", {});
+  const toggle = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary" }));
+  const tabBox = h("div", {});
   const disabledNote = h("p", { class: "notice warning", hidden: true },
     "This endpoint is disabled: it refuses new runs (409) until it is enabled again.");
   const showState = () => {
-    replace(stateBox, badge(endpoint.enabled ? "enabled" : "disabled"));
-    disabledNote.hidden = endpoint.enabled;
-    toggle.textContent = endpoint.enabled ? "Disable endpoint" : "Enable endpoint";
+    replace(stateBox, badge(state.endpoint.enabled ? "enabled" : "disabled"));
+    disabledNote.hidden = state.endpoint.enabled;
+    toggle.textContent = state.endpoint.enabled ? "Disable endpoint" : "Enable endpoint";
   };
   toggle.addEventListener("click", async () => {
     toggle.disabled = true;
     try {
-      endpoint = (await api(`/endpoints/${seg(endpoint.name)}`, { method: "PATCH", json: { enabled: !endpoint.enabled } })).data;
+      state.endpoint = (await api(`/endpoints/${seg(state.endpoint.name)}`, { method: "PATCH", json: { enabled: !state.endpoint.enabled } })).data;
       showState();
-      announce(endpoint.enabled ? "Endpoint enabled" : "Endpoint disabled");
+      announce(state.endpoint.enabled ? "Endpoint enabled" : "Endpoint disabled");
     } catch (error) {
       showProblem(main, error);
     } finally {
       toggle.disabled = false;
     }
   });
-
-  const panels = [
-    { id: "versions", label: "Published pipelines", render: (panel) => versionsPanel(panel).catch((e) => showProblem(panel, e)) },
-    { id: "runs", label: "Runs", render: (panel) => runTable(panel, {
-      filter: { endpoint_id: endpoint.id }, signal, caption: `Runs of ${endpoint.name}`,
-      emptyText: "No runs yet: submit one from the Published pipelines tab.",
-    }).catch((e) => showProblem(panel, e)) },
-  ];
-  const showTab = (which, { focus } = {}) => {
-    // The tab is part of the address, so a reload or a shared link opens it again.
-    const hash = `#/endpoints/${seg(endpoint.name)}${which === "runs" ? "/runs" : ""}`;
-    if (location.hash !== hash) history.replaceState(null, "", hash);
-    replace(tabBox, tabs(`${endpoint.name} sections`, panels, which, showTab));
-    if (focus) tabBox.querySelector("[role=tab][aria-selected=true]").focus();
-  };
-
-  async function versionsPanel(panel) {
-    const page = await get(`/endpoints/${seg(endpoint.name)}/versions?limit=500`, { signal });
-    const versions = page.items.sort((a, b) => b.version - a.version);
-    const rows = versions.map((v) => {
-      const submit = h("button", { type: "button" }, "Submit");
-      submit.addEventListener("click", () => openSubmit(v.version));
-      const setDefault = v.is_default ? null : h("button", { type: "button", class: "secondary small" }, "Set as default");
-      if (setDefault) {
-        setDefault.addEventListener("click", async () => {
-          try {
-            endpoint = (await api(`/endpoints/${seg(endpoint.name)}`, { method: "PATCH", json: { default_version: v.version } })).data;
-            announce(`Version ${v.version} is the default`);
-            await versionsPanel(panel);
-          } catch (error) {
-            showProblem(panel, error);
-          }
-        });
-      }
-      return h("tr", {},
-        h("th", { scope: "row" }, `Version ${v.version}`, v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
-        h("td", {}, v.description || ""),
-        h("td", {}, Object.keys(v.parameters || {}).join(", ") || "–"),
-        h("td", {}, link(`#/pipelines/${seg(v.pipeline_id)}`, "draft", { "aria-label": `Draft of version ${v.version}` })),
-        h("td", { class: "time" }, time(v.created_at)),
-        h("td", { class: "actions" }, submit, setDefault));
-    });
-    replace(panel, rows.length
-      ? table(`Published pipelines of ${endpoint.name}`, ["Version", "Description", "Parameters", "Pipeline", "Published", h("span", { class: "visually-hidden" }, "Actions")], rows)
-      : empty("No versions yet: publish a pipeline to this endpoint from the pipeline's page."));
-  }
-
-  async function openSubmit(number) {
-    try {
-      const version = await get(`/endpoints/${seg(endpoint.name)}/versions/${number}`, { signal });
-      submitRunDialog({
-        parameters: version.parameters,
-        intro: `Retrains ${endpoint.name} version ${number}${version.is_default ? " (the default)" : ""}. Unset values take their defaults.`,
-        signal,
-        send: async (body) => (await api(`/endpoints/${seg(endpoint.name)}/runs`, {
-          method: "POST", json: { ...body, version: number },
-        })).data,
-        onStarted: (run) => { location.hash = `#/runs/${seg(run.id)}`; },
-      });
-    } catch (error) {
-      showProblem(main, error);
-    }
-  }
-
+  const { endpoint } = state;
   replace(main,
     pageHeader(endpoint.name, toggle),
     h("p", { class: "lead" }, endpoint.description || ""),
@@ -134,5 +159,5 @@ async function renderEndpoint(main, id, tab, { signal }) {
     disabledNote,
     tabBox);
   showState();
-  showTab(tab === "runs" ? "runs" : "versions");
+  endpointTabs(state, tabBox)(tab === "runs" ? "runs" : "versions");
 }

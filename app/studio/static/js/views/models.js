@@ -1,3 +1,4 @@
+// @ts-check
 // Models: registered models, their versions (metrics, download) and a version's
 // lineage (the run, the endpoint version, the parameters and the data it read).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The side panels of a pipeline's page: the selected step's settings (each one can
 // be promoted with "Add to pipeline parameter") and the pipeline parameters
 // (list, edit, remove). Every change is saved with PUT /pipelines/{id}.

@@ -1,3 +1,4 @@
+// @ts-check
 // Pipelines: the list of drafts, and a draft's page (graph, step settings, pipeline
 // parameters, Submit and Publish).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The "Publish pipeline" dialog: an existing endpoint or a new name, a description;
 // publishes an immutable snapshot of the draft as the endpoint's next version.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Sign-in with the OAuth 2.0 password grant. The token goes to sessionStorage (this
 // tab only) and never into the address bar.
 

@@ -1,0 +1,523 @@
+// @ts-check
+// GENERATED from openapi/openapi.json by `python -m app.studio.typedefs`: do not edit.
+// The API's schemas as JSDoc types, and the enums the studio shows, read from the spec.
+
+/**
+ * @typedef {Object} DataInput
+ * @property {string} path
+ * @property {string} sha256
+ * @property {number} size
+ * @property {string} step
+ */
+
+/**
+ * @typedef {Object} DatastoreCreate
+ * @property {string | null} [access_key_id] With secret_access_key: the datastore's own credentials, stored encrypted and never returned; unset: the service's
+ * @property {string | null} [description]
+ * @property {string | null} [endpoint_url] S3-compatible endpoint (kind s3), one that RETRAINER_S3_DATASTORE_ENDPOINTS allows; unset: the service's RETRAINER_S3_ENDPOINT_URL
+ * @property {"local" | "s3"} [kind] `local`: kept in the service's own storage (RETRAINER_ARTIFACT_URL); `s3`: a bucket and prefix of its own
+ * @property {string} name
+ * @property {string | null} [region]
+ * @property {string | null} [secret_access_key]
+ * @property {string | null} [session_token]
+ * @property {string | null} [url] `s3://bucket/prefix` (kind s3); the bucket must exist
+ */
+
+/**
+ * @typedef {Object} DatastoreOut
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string | null} [endpoint_url]
+ * @property {boolean} [has_credentials] Credentials of its own are stored (never shown)
+ * @property {string} id
+ * @property {string} [kind]
+ * @property {string} name
+ * @property {string | null} [region]
+ * @property {string | null} [url] s3://bucket/prefix (kind s3)
+ */
+
+/**
+ * @typedef {Object} DatastorePage
+ * @property {Array<DatastoreOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} DeploymentCreate
+ * @property {boolean} [enabled]
+ * @property {boolean} [follow] Move to each new version of the model that passes the gate
+ * @property {Gate | null} [gate] With follow: true (default gate when left out)
+ * @property {string} model A registered model's name
+ * @property {string} name Unique in the workspace; the prediction route's name
+ * @property {number | null} [version] The version to serve; with follow: the first champion (default: the latest)
+ */
+
+/**
+ * @typedef {Object} DeploymentOut
+ * @property {Array<*> | null} classes
+ * @property {string} created_at
+ * @property {boolean} enabled
+ * @property {boolean} follow
+ * @property {Gate | null} gate
+ * @property {Array<InputColumn>} input_schema The columns a row must hold, recorded at training
+ * @property {string | null} label_column
+ * @property {string} model
+ * @property {string} name
+ * @property {string} predict_url
+ * @property {string | null} task classification or regression
+ * @property {string} updated_at
+ * @property {number} version The version serving now
+ */
+
+/**
+ * @typedef {Object} DeploymentPage
+ * @property {Array<DeploymentOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * Fields left out are left as they are.
+ * @typedef {Object} DeploymentPatch
+ * @property {boolean | null} [enabled]
+ * @property {boolean | null} [follow]
+ * @property {Gate | null} [gate]
+ * @property {number | null} [version] Serve this version now (lower than the current one: a rollback)
+ */
+
+/**
+ * @typedef {Object} DryRunOut
+ * @property {string} endpoint_id
+ * @property {Object<string, *>} parameters Every value a run would use, defaults included
+ * @property {string} pipeline_digest
+ * @property {number} version
+ */
+
+/**
+ * @typedef {Object} EndpointCreate
+ * @property {string | null} [description]
+ * @property {string} name Unique in the workspace; usable wherever an id is
+ */
+
+/**
+ * @typedef {Object} EndpointOut
+ * @property {string} created_at
+ * @property {number | null} default_version
+ * @property {string | null} description
+ * @property {boolean} enabled
+ * @property {string} id
+ * @property {number | null} latest_version
+ * @property {number | null} [max_concurrent_runs] Runs that may run at once; null: no limit
+ * @property {string} name
+ * @property {string | null} [queue] The Celery queue of its runs; null: the service's default
+ * @property {number | null} time_limit_seconds Time limit of its runs; null: the service's default
+ * @property {string} updated_at
+ */
+
+/**
+ * @typedef {Object} EndpointPage
+ * @property {Array<EndpointOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} EndpointPatch
+ * @property {number | null} [default_version]
+ * @property {string | null} [description]
+ * @property {boolean | null} [enabled]
+ * @property {number | null} [max_concurrent_runs] At most this many of its runs run at once, across workers; the others wait, queued, and start in the order they were submitted. null: no limit
+ * @property {string | null} [queue] The Celery queue of this endpoint's runs, served by workers started with `retrainer worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE
+ * @property {number | null} [time_limit_seconds] Time limit of this endpoint's runs, over the service's default; null restores the default
+ */
+
+/**
+ * @typedef {Object} EndpointRunRequest
+ * @property {string | null} [experiment]
+ * @property {Object<string, *>} [parameters] Values for the version's parameters; unset ones take their defaults
+ * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
+ * @property {number | null} [version] Defaults to the endpoint's default version
+ */
+
+/**
+ * @typedef {Object} FileOut
+ * @property {string | null} modified_at
+ * @property {string} path
+ * @property {number} size
+ * @property {string} uri
+ */
+
+/**
+ * @typedef {Object} FilePage
+ * @property {Array<FileOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} FileUploaded
+ * @property {string} path
+ * @property {string} sha256
+ * @property {number} size
+ * @property {string} uri the data path to use in pipelines
+ */
+
+/**
+ * When a followed model registers a new version, champion and challenger are scored on the same rows; the challenger serves only if its metric >= the champion's + min_delta.
+ * @typedef {Object} Gate
+ * @property {string | null} [holdout] datastore:// path of a CSV (with a header) or Parquet file holding the features and the label; without it, the challenger run's test split
+ * @property {("roc_auc" | "accuracy" | "balanced_accuracy" | "f1" | "r2") | null} [metric] Higher is better. Default: roc_auc for binary classification, accuracy for multiclass, r2 for regression
+ * @property {number} [min_delta] How much better the challenger must be (may be negative)
+ */
+
+/**
+ * Metric names that clients show first, in this order, when they list a run's or a model's metrics (the evaluate step may report others too)
+ * @typedef {"roc_auc" | "accuracy" | "f1" | "precision" | "recall" | "log_loss" | "r2" | "rmse" | "mae"} HeadlineMetric
+ */
+
+/**
+ * @typedef {Object} HistoryEntry
+ * @property {string} at
+ * @property {number | null} from_version
+ * @property {string | null} message Why, in words: what changed, or why the gate held
+ * @property {Object<string, *> | null} metrics When the gate scored: {metric, rows, rows_from, champion: {...}, challenger: {...}}
+ * @property {"created" | "manual" | "promoted" | "held" | "rollback"} reason
+ * @property {string | null} run_id The run that registered the challenger
+ * @property {number | null} to_version
+ */
+
+/**
+ * @typedef {Object} HistoryPage
+ * @property {Array<HistoryEntry>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} InputColumn
+ * @property {"number" | "category" | "any"} kind number: a JSON number (or null); category: a string or boolean (or null); any: a model registered before kinds were recorded
+ * @property {string} name
+ */
+
+/**
+ * @typedef {Object} Lineage
+ * @property {Array<DataInput>} data
+ * @property {string | null} endpoint_id
+ * @property {number | null} endpoint_version
+ * @property {Object<string, *>} parameters
+ * @property {string} pipeline_digest
+ * @property {string | null} pipeline_id
+ * @property {string} run_id
+ * @property {string} step
+ */
+
+/**
+ * @typedef {Object} Me
+ * @property {string} id
+ * @property {string} kind user or service_principal
+ * @property {string} name
+ * @property {Array<string>} scopes
+ * @property {string} workspace
+ * @property {string} workspace_id
+ */
+
+/**
+ * @typedef {Object} ModelPage
+ * @property {Array<ModelSummary>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} ModelRef
+ * @property {string} name
+ * @property {number} version
+ */
+
+/**
+ * @typedef {Object} ModelSummary
+ * @property {number} latest_version
+ * @property {string} name
+ * @property {string} updated_at
+ * @property {number} versions
+ */
+
+/**
+ * @typedef {Object} ModelVersionOut
+ * @property {string | null} algorithm
+ * @property {Array<*> | null} classes
+ * @property {string} created_at
+ * @property {string} download_url
+ * @property {Array<string> | null} feature_columns
+ * @property {Object<string, *> | null} hyperparameters
+ * @property {string | null} label_column
+ * @property {Object<string, string>} library_versions
+ * @property {Lineage} lineage
+ * @property {Object<string, *> | null} metrics
+ * @property {string} name
+ * @property {string} sha256
+ * @property {number} size
+ * @property {string | null} task
+ * @property {number} version
+ */
+
+/**
+ * @typedef {Object} ModelVersionPage
+ * @property {Array<ModelVersionOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} OAuthErrorBody
+ * @property {string} error invalid_request, invalid_client, invalid_grant, invalid_scope, unsupported_grant_type or temporarily_unavailable
+ * @property {string} error_description
+ */
+
+/**
+ * @typedef {Object} OutputList
+ * @property {Array<OutputOut>} items
+ */
+
+/**
+ * @typedef {Object} OutputOut
+ * @property {string} media_type
+ * @property {string} port
+ * @property {string} sha256
+ * @property {number} size
+ * @property {string} step
+ * @property {string} type
+ * @property {string} url
+ */
+
+/**
+ * @typedef {Object} ParameterSpec
+ * @property {(Array<string | number>) | null} [choices] enum only
+ * @property {*} [default]
+ * @property {string | null} [description]
+ * @property {number | null} [maximum] integer and number only
+ * @property {number | null} [minimum] integer and number only
+ * @property {"string" | "integer" | "number" | "boolean" | "data_path" | "enum"} type
+ */
+
+/**
+ * @typedef {Object} PipelineOut
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string} digest
+ * @property {string} id
+ * @property {string} name
+ * @property {Object<string, ParameterSpec>} parameters
+ * @property {Object<string, StepSpec>} steps
+ * @property {string} updated_at
+ */
+
+/**
+ * @typedef {Object} PipelinePage
+ * @property {Array<PipelineOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * What a user writes: parameters and a graph of steps.
+ * @typedef {Object} PipelineSpec
+ * @property {string | null} [description]
+ * @property {string} name
+ * @property {Object<string, ParameterSpec>} [parameters]
+ * @property {Object<string, StepSpec>} steps
+ */
+
+/**
+ * @typedef {Object} PredictOut
+ * @property {Array<*> | null} [classes] Classifiers: the order of each probabilities row
+ * @property {ModelRef} model The model version that answered
+ * @property {Array<*>} predictions
+ * @property {Array<Array<number>> | null} [probabilities]
+ */
+
+/**
+ * Or a text/csv body whose first line names the columns.
+ * @typedef {Object} PredictRequest
+ * @property {Array<Object<string, *>>} rows One object per row: column -> value
+ */
+
+/**
+ * RFC 9457 problem details, as every error of the API is answered.
+ * @typedef {Object} ProblemDetails
+ * @property {string} detail
+ * @property {Array<ProblemError> | null} [errors]
+ * @property {string | null} [instance]
+ * @property {number} status
+ * @property {string} title
+ * @property {string} type
+ */
+
+/**
+ * @typedef {Object} ProblemError
+ * @property {Array<string | number>} loc
+ * @property {string} msg
+ */
+
+/**
+ * @typedef {Object} RerunRequest
+ * @property {string | null} [experiment]
+ * @property {Object<string, *>} [parameters] Overrides of the original run's parameter values
+ * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
+ */
+
+/**
+ * What a run did to a deployment that follows the model it registered.
+ * @typedef {Object} RunDeploymentEffect
+ * @property {string} deployment
+ * @property {number | null} from_version
+ * @property {string | null} message
+ * @property {Object<string, *> | null} metrics
+ * @property {"promoted" | "held"} reason
+ * @property {number | null} to_version
+ */
+
+/**
+ * @typedef {Object} RunError
+ * @property {string} message
+ * @property {string | null} step
+ */
+
+/**
+ * @typedef {Object} RunOut
+ * @property {number} attempt How many times a worker took the run (more than 1: a worker was lost)
+ * @property {string} created_at
+ * @property {Array<RunDeploymentEffect> | null} [deployments] What the run did to the deployments that follow the model it registered: promoted or held; null for a caller without deployments:read
+ * @property {string | null} endpoint_id
+ * @property {number | null} endpoint_version
+ * @property {RunError | null} error
+ * @property {string | null} experiment
+ * @property {string | null} finished_at
+ * @property {string} id
+ * @property {Object<string, *> | null} metrics
+ * @property {ModelRef | null} model
+ * @property {Object<string, *>} parameters
+ * @property {string} pipeline_digest
+ * @property {string | null} pipeline_id
+ * @property {boolean} regenerate
+ * @property {string | null} started_at
+ * @property {string} status
+ * @property {Array<StepOut>} steps
+ */
+
+/**
+ * @typedef {Object} RunPage
+ * @property {Array<RunOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} RunRequest
+ * @property {string | null} [experiment]
+ * @property {Object<string, *>} [parameters] Values for the pipeline's parameters; unset ones take their defaults
+ * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
+ */
+
+/**
+ * @typedef {"queued" | "running" | "succeeded" | "failed" | "canceled"} RunStatus
+ */
+
+/**
+ * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "admin"} Scope
+ */
+
+/**
+ * @typedef {Object} ServicePrincipalCreate
+ * @property {string} name
+ * @property {Array<Scope>} scopes
+ */
+
+/**
+ * @typedef {Object} ServicePrincipalCreated
+ * @property {string} client_id
+ * @property {string} client_secret Shown only in this response; store it now.
+ * @property {string} created_at
+ * @property {string} id
+ * @property {string} name
+ * @property {string | null} [revoked_at]
+ * @property {Array<string>} scopes
+ */
+
+/**
+ * @typedef {Object} ServicePrincipalOut
+ * @property {string} client_id
+ * @property {string} created_at
+ * @property {string} id
+ * @property {string} name
+ * @property {string | null} [revoked_at]
+ * @property {Array<string>} scopes
+ */
+
+/**
+ * @typedef {Object} ServicePrincipalPage
+ * @property {Array<ServicePrincipalOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} StepOut
+ * @property {string} component
+ * @property {string} component_version
+ * @property {string | null} error
+ * @property {string | null} finished_at
+ * @property {Object<string, *> | null} metrics
+ * @property {string} name
+ * @property {string | null} reused_from
+ * @property {string | null} started_at
+ * @property {string} status
+ */
+
+/**
+ * @typedef {Object} StepSpec
+ * @property {string} component
+ * @property {string | null} [description]
+ * @property {Object<string, string>} [inputs] input port -> "<step>.<port>" of an upstream step
+ * @property {Object<string, *>} [settings]
+ */
+
+/**
+ * @typedef {Object} TokenResponse
+ * @property {string} access_token
+ * @property {number} expires_in
+ * @property {string} scope
+ * @property {string} [token_type]
+ */
+
+/**
+ * @typedef {Object} VersionCreate
+ * @property {string | null} [description]
+ * @property {boolean} [make_default] Make it the default version (the first one always is)
+ * @property {string} pipeline_id The draft pipeline to publish
+ */
+
+/**
+ * @typedef {Object} VersionOut
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string} endpoint_id
+ * @property {string} endpoint_name
+ * @property {boolean} is_default
+ * @property {Object<string, ParameterSpec>} parameters
+ * @property {string} pipeline_digest
+ * @property {string} pipeline_id
+ * @property {Object<string, StepSpec> | null} steps The version's full step definitions; null unless the token has pipelines:read
+ * @property {number} version
+ */
+
+/**
+ * @typedef {Object} VersionPage
+ * @property {Array<VersionOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} WorkerCheckOut
+ * @property {string | null} completed_at
+ * @property {string} created_at
+ * @property {string} id
+ * @property {string} status
+ * @property {string | null} worker
+ */
+
+/** The metrics a deployment's gate can compare (Gate.metric). */
+export const GATE_METRICS = Object.freeze(["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2"]);
+/** Metrics shown first, in this order (HeadlineMetric). */
+export const HEADLINE_METRICS = Object.freeze(["roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae"]);
