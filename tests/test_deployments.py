@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from tests.helpers.api import bearer, password_token, principal_headers, wait_for
-from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline
+from tests.helpers.processes import start_api, stop_process
+from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 MODEL = "income-prediction"
 NUMERIC = {"age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week"}
@@ -460,3 +461,52 @@ def test_a_poisoned_retrain_is_held_and_the_champion_keeps_serving(world):
         assert _history(client, admin, name)[0]["reason"] == "held"
         answered = client.post(f"/deployments/{name}/predict", headers=admin, json={"rows": test_rows(3)})
         assert answered.status_code == 200 and answered.json()["model"] == {"name": MODEL, "version": 1}
+
+
+def _model_loads(client: httpx.Client) -> float:
+    """Models the API process has loaded into its prediction cache so far (/metrics)."""
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith("retrainer_model_loads_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def test_a_workspace_cycling_through_deployments_leaves_anothers_model_loaded(backend, api, worker, make_user,
+                                                                             tmp_path):
+    """An API process whose cache holds 2 models: one workspace predicting through three
+    deployments in turn evicts its own models, not the one model of another workspace."""
+    served = start_api(backend, tmp_path / "api.log", RETRAINER_PREDICT_CACHE_MODELS="2")
+    try:
+        with httpx.Client(base_url=api.url, timeout=120) as client, \
+                httpx.Client(base_url=served.url, timeout=120) as serving:
+            def trained(prefix: str, versions: int) -> dict[str, str]:
+                headers = bearer(password_token(client, make_user(workspace=prefix + secrets.token_hex(3),
+                                                                  admin=True)))
+                pipeline = client.post("/pipelines", headers=headers, json=small_pipeline()).json()
+                for version in range(1, versions + 1):
+                    assert client.put("/datastores/default/files/small/train.csv", headers=headers,
+                                      content=small_csv(60 + version)).status_code in (200, 201)
+                    run = client.post(f"/pipelines/{pipeline['id']}/runs", headers=headers, json={})
+                    done = wait_for(client, headers, run.json()["id"])
+                    assert done["status"] == "succeeded" and done["model"]["version"] == version, done
+                    assert client.post("/deployments", headers=headers, json={
+                        "name": f"small-{version}", "model": "small", "version": version}).status_code == 201
+                return headers
+
+            busy, quiet = trained("busy-", 3), trained("quiet-", 1)
+            row = {"rows": [{"x1": 3, "x2": 4, "color": "red"}]}
+
+            def predict(headers: dict[str, str], name: str) -> None:
+                answered = serving.post(f"/deployments/{name}/predict", headers=headers, json=row)
+                assert answered.status_code == 200, answered.text
+
+            predict(quiet, "small-1")
+            loaded = _model_loads(serving)
+            for _ in range(2):
+                for version in (1, 2, 3):
+                    predict(busy, f"small-{version}")
+            assert _model_loads(serving) == loaded + 6  # the busy workspace reloads its own models
+            predict(quiet, "small-1")
+            assert _model_loads(serving) == loaded + 6  # the quiet workspace's model was still loaded
+    finally:
+        stop_process(served.process)
