@@ -47,7 +47,8 @@ log = logging.getLogger("retrainer.gate")
 
 @dataclass
 class Candidate:
-    """A model the run is about to register, with the rows of its own test split."""
+    """A model the run is about to register, with the rows of its own test split (which the
+    gate never judges on: the run's submitter chose them)."""
 
     name: str
     model: TrainedModel
@@ -118,11 +119,11 @@ class Gate:
         min_delta = float(gate.get("min_delta") or 0.0)
         needed = champion + min_delta
         recorded = gates.recorded_score(mv.metrics, metric)
+        scored: dict[str, Any] = {"version": deployment.version, metric: champion}
+        if recorded is not None:  # what it scored on its own test split at training
+            scored["recorded"] = recorded
         metrics = {"metric": metric, "rows": int(rows[label].notna().sum()), "rows_from": rows_from,
-                   "min_delta": min_delta, "champion": {"version": deployment.version, metric: champion},
-                   "challenger": {metric: challenger}}
-        if recorded is not None:
-            metrics["champion"]["recorded"] = recorded
+                   "min_delta": min_delta, "champion": scored, "challenger": {metric: challenger}}
         unfit = gates.incomparable(metric, champion, recorded, (mv.details or {}).get("classes"))
         if unfit:
             return held(f"{unfit} (rows: {rows_from}; the challenger scored {challenger:.4f})", metrics)

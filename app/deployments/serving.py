@@ -9,10 +9,10 @@ flight, the next requests load the new one.
 
 from __future__ import annotations
 
+import collections
 import io
 import math
 import threading
-import collections
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
