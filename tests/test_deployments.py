@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from tests.helpers.api import bearer, password_token, principal_headers, wait_for
-from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline
+from tests.helpers.processes import start_api, stop_process
+from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 MODEL = "income-prediction"
 NUMERIC = {"age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week"}
@@ -103,7 +104,8 @@ def test_deploy_predict_promote_hold_and_roll_back(world):
     assert deployment["gate"] == gate
     schema = {c["name"]: c["kind"] for c in deployment["input_schema"]}
     assert schema["age"] == "number" and schema["workclass"] == "category" and "income" not in schema
-    # Followers without a holdout compare on the challenger run's own test split.
+    # Followers without a holdout compare on the champion's own test split (never the
+    # challenger's: whoever starts the run chose that data).
     assert client.post("/deployments", headers=admin, json={
         "name": "income-split", "model": MODEL, "follow": True}).status_code == 201
     assert client.post("/deployments", headers=admin, json={
@@ -141,7 +143,9 @@ def test_deploy_predict_promote_hold_and_roll_back(world):
     assert metrics["rows"] == 4000
     assert metrics["challenger"]["roc_auc"] >= metrics["champion"]["roc_auc"]
     split = _history(client, admin, "income-split")[0]["metrics"]
-    assert "test split" in split["rows_from"]
+    assert "the champion's (version 1) test split" in split["rows_from"]
+    assert split["champion"]["roc_auc"] == pytest.approx(split["champion"]["recorded"], abs=1e-9)
+    assert split["challenger"]["roc_auc"] >= split["champion"]["roc_auc"]
 
     # The retrained model answers, and is accurate on raw rows of adult.test.
     predictions = []
@@ -396,3 +400,113 @@ def test_a_model_file_changed_on_disk_is_never_loaded(world, backend):
     finally:
         files[0].write_bytes(original)
     assert client.post(f"/deployments/{name}/predict", headers=admin, json={"rows": test_rows(1)}).status_code == 200
+
+
+def _flipped(data: bytes) -> bytes:
+    """Adult rows with every label swapped: what a principal poisoning a retrain uploads."""
+    swap = {"<=50K": ">50K", ">50K": "<=50K", "<=50K.": ">50K.", ">50K.": "<=50K."}
+    out = []
+    for line in data.decode().splitlines():
+        if line.strip():
+            head, _, label = line.rpartition(",")
+            out.append(f"{head},{swap.get(label.strip(), label)}")  # the header stays
+    return ("\n".join(out) + "\n").encode()
+
+
+def test_a_poisoned_retrain_is_held_and_the_champion_keeps_serving(world):
+    """A CI principal (runs and data, no deployments:write) uploads label-flipped rows and
+    retrains. A follower without a holdout judges on the champion's own test split, not the
+    challenger's; a follower whose holdout file the same principal flipped too holds because
+    the champion scores below chance on it. Both keep serving version 1."""
+    client, admin = world["client"], world["admin"]
+    full = adult_bytes()
+    assert client.put("/datastores/default/files/holdout/replaceable.csv", headers=admin,
+                      content=_holdout_csv(test_rows(3000))).status_code in (200, 201)
+    for name, gate in (("guarded-split", None),
+                       ("guarded-holdout", {"holdout": "datastore://default/holdout/replaceable.csv"})):
+        created = client.post("/deployments", headers=admin, json={"name": name, "model": MODEL, "version": 1,
+                                                                   "follow": True, "gate": gate})
+        assert created.status_code == 201, created.text
+    ci = principal_headers(client, admin, ["runs:write", "runs:read", "data:write", "data:read",
+                                           "endpoints:read", "pipelines:read", "models:read"])
+    assert client.post("/deployments/guarded-split/predict", headers=ci, json={"rows": test_rows(1)}).status_code == 403
+    for path, content in (("census/flipped-3000.data", _flipped(_lines(full, 3000))),
+                          ("holdout/replaceable.csv", _flipped(_holdout_csv(test_rows(3000))))):
+        assert client.put(f"/datastores/default/files/{path}", headers=ci, content=content).status_code in (200, 201)
+    run = client.post(f"/endpoints/{world['endpoint']['id']}/runs", headers=ci,
+                      json={"parameters": {"data_path": "datastore://default/census/flipped-3000.data"}})
+    assert run.status_code == 202, run.text
+    done = wait_for(client, admin, run.json()["id"])
+    assert done["status"] == "succeeded", done["error"]
+    poisoned = done["model"]["version"]
+    effects = {e["deployment"]: e for e in done["deployments"]}
+
+    split = effects["guarded-split"]
+    assert split["reason"] == "held" and split["to_version"] == 1, split
+    assert "champion's (version 1) test split" in split["metrics"]["rows_from"]
+    champion = split["metrics"]["champion"]
+    v1 = client.get(f"/models/{MODEL}/versions/1", headers=admin).json()
+    # The very rows version 1 was evaluated on at training: it scores what it scored then.
+    assert champion["roc_auc"] == pytest.approx(v1["metrics"]["roc_auc"], abs=1e-9)
+    assert champion["roc_auc"] > 0.8 and split["metrics"]["challenger"]["roc_auc"] < 0.5
+    assert f"version {poisoned} held" in split["message"]
+
+    holdout = effects["guarded-holdout"]
+    assert holdout["reason"] == "held" and holdout["to_version"] == 1, holdout
+    assert "below chance" in holdout["message"] and "replaceable.csv" in holdout["message"]
+    assert holdout["metrics"]["champion"]["roc_auc"] < 0.5 < holdout["metrics"]["challenger"]["roc_auc"]
+
+    for name in ("guarded-split", "guarded-holdout"):
+        assert client.get(f"/deployments/{name}", headers=admin).json()["version"] == 1
+        assert _history(client, admin, name)[0]["reason"] == "held"
+        answered = client.post(f"/deployments/{name}/predict", headers=admin, json={"rows": test_rows(3)})
+        assert answered.status_code == 200 and answered.json()["model"] == {"name": MODEL, "version": 1}
+
+
+def _model_loads(client: httpx.Client) -> float:
+    """Models the API process has loaded into its prediction cache so far (/metrics)."""
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith("retrainer_model_loads_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def test_a_workspace_cycling_through_deployments_leaves_anothers_model_loaded(backend, api, worker, make_user,
+                                                                             tmp_path):
+    """An API process whose cache holds 2 models: one workspace predicting through three
+    deployments in turn evicts its own models, not the one model of another workspace."""
+    served = start_api(backend, tmp_path / "api.log", RETRAINER_PREDICT_CACHE_MODELS="2")
+    try:
+        with httpx.Client(base_url=api.url, timeout=120) as client, \
+                httpx.Client(base_url=served.url, timeout=120) as serving:
+            def trained(prefix: str, versions: int) -> dict[str, str]:
+                headers = bearer(password_token(client, make_user(workspace=prefix + secrets.token_hex(3),
+                                                                  admin=True)))
+                pipeline = client.post("/pipelines", headers=headers, json=small_pipeline()).json()
+                for version in range(1, versions + 1):
+                    assert client.put("/datastores/default/files/small/train.csv", headers=headers,
+                                      content=small_csv(60 + version)).status_code in (200, 201)
+                    run = client.post(f"/pipelines/{pipeline['id']}/runs", headers=headers, json={})
+                    done = wait_for(client, headers, run.json()["id"])
+                    assert done["status"] == "succeeded" and done["model"]["version"] == version, done
+                    assert client.post("/deployments", headers=headers, json={
+                        "name": f"small-{version}", "model": "small", "version": version}).status_code == 201
+                return headers
+
+            busy, quiet = trained("busy-", 3), trained("quiet-", 1)
+            row = {"rows": [{"x1": 3, "x2": 4, "color": "red"}]}
+
+            def predict(headers: dict[str, str], name: str) -> None:
+                answered = serving.post(f"/deployments/{name}/predict", headers=headers, json=row)
+                assert answered.status_code == 200, answered.text
+
+            predict(quiet, "small-1")
+            loaded = _model_loads(serving)
+            for _ in range(2):
+                for version in (1, 2, 3):
+                    predict(busy, f"small-{version}")
+            assert _model_loads(serving) == loaded + 6  # the busy workspace reloads its own models
+            predict(quiet, "small-1")
+            assert _model_loads(serving) == loaded + 6  # the quiet workspace's model was still loaded
+    finally:
+        stop_process(served.process)

@@ -2,9 +2,16 @@
 
 For each enabled deployment that follows the challenger's model, the champion (the
 version serving now) and the challenger are scored on the same rows: the deployment's
-holdout file, or else the challenger run's test split. The decisions are recorded in
-the run's success transaction (app.deployments.gate.record). A gate that cannot be
-evaluated holds, and says why; it never fails the run.
+holdout file, or else the test split recorded by the champion's own run. Never the
+challenger's test split: whoever can start a run chooses that data (labels flipped, the
+champion scores below chance on it and the poisoned challenger wins), and starting a
+run does not need deployments:write. A champion that scores below chance, or far below
+its own recorded score, on the rows holds the gate (app.deployments.gate.incomparable):
+the rows, e.g. a holdout file replaced by someone with data:write, cannot judge.
+
+The decisions are recorded in the run's success transaction
+(app.deployments.gate.record). A gate that cannot be evaluated holds, and says why; it
+never fails the run.
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app.core.settings import Settings
 from app.datastores.paths import resolve
-from app.db.tables import Deployment, Run
+from app.db.tables import Deployment, ModelVersion, Run
 from app.deployments import gate as gates
 from app.deployments import serving
 from app.models_registry import service as models
+from app.pipelines.spec import PipelineSpec
+from app.runs import store as runs_store
+from app.storage import artifacts
 from app.storage.base import ObjectStore
 from worker.components.data import Capped
 
@@ -37,7 +47,8 @@ log = logging.getLogger("retrainer.gate")
 
 @dataclass
 class Candidate:
-    """A model the run is about to register, with the rows of its own test split."""
+    """A model the run is about to register, with the rows of its own test split (which the
+    gate never judges on: the run's submitter chose them)."""
 
     name: str
     model: TrainedModel
@@ -82,13 +93,16 @@ class Gate:
         problem = gates.metric_problem(metric, model.task, model.classes)
         if problem:
             return held(f"the gate cannot judge this model: {problem}")
+        mv = models.version(session, run.workspace_id, deployment.model, deployment.version)
+        if mv is None:
+            return held(f"the champion, version {deployment.version}, is not in the registry")
         try:
-            rows, rows_from = self._rows(gate, candidate)
+            rows, rows_from = self._rows(session, gate, mv)
         except Exception as exc:  # noqa: BLE001 - a missing or unreadable holdout holds the gate
             return held(f"the gate cannot read its rows: {self._say(exc)}")
         if rows is None:
-            return held("no rows to compare on: the run has no test split scored by a score_model step; "
-                        "set the deployment's gate.holdout")
+            return held(f"no rows to compare on: {rows_from}; set the deployment's gate.holdout "
+                        "(the challenger's own test split is never used: its run chose that data)")
         label = model.label_column
         if label not in rows.columns:
             return held(f"the rows ({rows_from}) have no label column {label!r}")
@@ -96,9 +110,6 @@ class Gate:
             challenger = gates.score(metric, model.pipeline, rows, label)
         except Exception as exc:  # noqa: BLE001
             return held(f"the challenger cannot score the rows ({rows_from}): {self._say(exc)}")
-        mv = models.version(session, run.workspace_id, deployment.model, deployment.version)
-        if mv is None:
-            return held(f"the champion, version {deployment.version}, is not in the registry")
         try:
             champion_model = serving.load(self.settings, mv)
             champion = gates.score(metric, champion_model.pipeline, rows, label)
@@ -107,25 +118,55 @@ class Gate:
                         f"{self._say(exc)}")
         min_delta = float(gate.get("min_delta") or 0.0)
         needed = champion + min_delta
+        recorded = gates.recorded_score(mv.metrics, metric)
+        scored: dict[str, Any] = {"version": deployment.version, metric: champion}
+        if recorded is not None:  # what it scored on its own test split at training
+            scored["recorded"] = recorded
         metrics = {"metric": metric, "rows": int(rows[label].notna().sum()), "rows_from": rows_from,
-                   "min_delta": min_delta, "champion": {"version": deployment.version, metric: champion},
-                   "challenger": {metric: challenger}}
+                   "min_delta": min_delta, "champion": scored, "challenger": {metric: challenger}}
+        unfit = gates.incomparable(metric, champion, recorded, (mv.details or {}).get("classes"))
+        if unfit:
+            return held(f"{unfit} (rows: {rows_from}; the challenger scored {challenger:.4f})", metrics)
         verdict = (f"{metric} {challenger:.4f} against the champion's (version {deployment.version}) "
                    f"{champion:.4f} on {metrics['rows']} rows ({rows_from}); the gate needs >= {needed:.4f}")
         if gates.passes(challenger, champion, min_delta):
             return gates.Decision(deployment.id, deployment.version, True, verdict, metrics)
         return held(verdict, metrics)
 
-    def _rows(self, gate: dict[str, Any], candidate: Candidate) -> tuple[pd.DataFrame | None, str]:
+    def _rows(self, session: Session, gate: dict[str, Any], champion: ModelVersion) -> tuple[pd.DataFrame | None, str]:
+        """The rows to judge on, and where they come from (or None, and why there are none)."""
         holdout = gate.get("holdout")
-        if not holdout:
-            return candidate.test_rows, candidate.test_from
-        return read_table(self.stores, holdout, self.settings.max_data_rows,
-                          self.settings.max_decompressed_bytes), f"holdout {holdout}"
+        if holdout:
+            return read_table(self.stores, holdout, self.settings.max_data_rows,
+                              self.settings.max_decompressed_bytes), f"holdout {holdout}"
+        return champion_test_rows(self.settings, session, champion)
 
     def _say(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return self.scrub(text[:500])
+
+
+def champion_test_rows(settings: Settings, session: Session,
+                       champion: ModelVersion) -> tuple[pd.DataFrame | None, str]:
+    """The test split that the champion's run scored it on (a stored, sha256-checked output:
+    no later upload changes it), or None and why there is none."""
+    import pandas as pd
+
+    run = session.get(Run, champion.run_id)
+    spec = PipelineSpec.model_validate(run.definition) if run is not None else None
+    scorer = next((s for s in spec.steps.values() if s.component == "score_model"
+                   and s.inputs.get("model") == f"{champion.step}.model"), None) if spec else None
+    if scorer is None or "data" not in scorer.inputs:
+        return None, (f"the champion, version {champion.version}, has no test split on record (its run has no "
+                      "score_model step scoring it)")
+    step, _, port = scorer.inputs["data"].partition(".")
+    output = runs_store.output(session, champion.run_id, step, port)
+    if output is None:
+        return None, f"the test split of the champion, version {champion.version}, is no longer stored"
+    found = artifacts.verified(settings, output.path, output.sha256)
+    with found.open() as handle:
+        frame = pd.read_parquet(handle)
+    return frame, f"the champion's (version {champion.version}) test split {step}.{port} of run {champion.run_id}"
 
 
 def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int, max_bytes: int) -> pd.DataFrame:

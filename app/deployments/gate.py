@@ -104,6 +104,50 @@ def followers(session: Session, workspace_id: str, model: str) -> list[Deploymen
         Deployment.follow == True, Deployment.enabled == True).order_by(Deployment.name)))  # noqa: E712
 
 
+# How far below its own recorded score the champion may fall on the gate's rows before
+# the gate judges the rows, not the models (see `incomparable`).
+MAX_CHAMPION_DROP = 0.2
+# Metrics whose value at training (evaluate_model on the test split, in the version's
+# metrics) means the same as the gate's: f1 there may name another positive class.
+RECORDED_METRICS = ("roc_auc", "accuracy", "r2")
+
+
+def chance(metric: str, classes: list[Any] | None) -> float | None:
+    """What guessing scores, for the metrics where that does not depend on the rows."""
+    if metric == "roc_auc":
+        return 0.5
+    if metric == "balanced_accuracy" and classes:
+        return 1 / len(classes)
+    return None
+
+
+def incomparable(metric: str, champion: float, recorded: float | None, classes: list[Any] | None) -> str | None:
+    """Why the champion's score says the rows cannot judge a challenger, or None.
+
+    The champion was accepted by someone allowed to deploy it; rows on which it scores
+    below chance, or far below what it scored on its own test split at training, are
+    not like the data it was judged on (labels flipped, another population, a replaced
+    file): a challenger that does well on them is not better, it agrees with the rows."""
+    floor = chance(metric, classes)
+    if floor is not None and not champion >= floor:
+        return (f"the champion scores {metric} {champion:.4f} on these rows, below chance ({floor:.2f}): their "
+                "labels disagree with the data it was trained on (flipped or mislabelled?), so they cannot judge "
+                "a challenger; check the rows, or set the version by hand")
+    if recorded is not None and metric in RECORDED_METRICS and math.isfinite(recorded) \
+            and not champion >= recorded - MAX_CHAMPION_DROP:
+        return (f"the champion scores {metric} {champion:.4f} on these rows, {recorded - champion:.4f} below the "
+                f"{recorded:.4f} it scored on its own test split at training (at most {MAX_CHAMPION_DROP} "
+                "is allowed): the rows are not like the data it was judged on, so they cannot judge a "
+                "challenger; check the rows, or set the version by hand")
+    return None
+
+
+def recorded_score(metrics: dict[str, Any] | None, metric: str) -> float | None:
+    """The version's `metric` as evaluated on its test split at training, if recorded."""
+    value = (metrics or {}).get(metric)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def passes(challenger: float, champion: float, min_delta: float) -> bool:
     return math.isfinite(challenger) and challenger >= champion + min_delta - 1e-12
 

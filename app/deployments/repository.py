@@ -8,9 +8,12 @@ from app.core.paging import PageRequest, invalid_cursor
 from app.db.tables import Deployment, DeploymentEvent
 
 
-def by_name(session: Session, workspace_id: str, name: str) -> Deployment | None:
-    return session.exec(select(Deployment).where(Deployment.workspace_id == workspace_id,
-                                                 Deployment.name == name)).first()
+def by_name(session: Session, workspace_id: str, name: str, *, for_update: bool = False) -> Deployment | None:
+    """`for_update`: the row locked to the end of the transaction (PostgreSQL; SQLite's write
+    transactions begin IMMEDIATE and so hold the database), for a change that depends on
+    what it reads, as the gate's decision does (app.deployments.gate.record)."""
+    query = select(Deployment).where(Deployment.workspace_id == workspace_id, Deployment.name == name)
+    return session.exec(query.with_for_update() if for_update else query).first()
 
 
 def enabled(session: Session, limit: int) -> list[Deployment]:

@@ -30,7 +30,9 @@ class Gate(BaseModel):
     holdout: str | None = Field(
         default=None, max_length=1100,
         description="datastore:// path of a CSV (with a header) or Parquet file holding the features and "
-                    "the label; without it, the challenger run's test split")
+                    "the label; without it, the test split recorded by the champion's own run (never the "
+                    "challenger's). A champion scoring below chance, or more than 0.2 below its recorded "
+                    "score, on these rows holds the gate")
 
     @field_validator("holdout")
     @classmethod

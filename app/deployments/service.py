@@ -40,8 +40,8 @@ from app.models_registry import service as models
 log = logging.getLogger("retrainer.deployments")
 
 
-def get(session: Session, workspace_id: str, name: str) -> Deployment:
-    deployment = repo.by_name(session, workspace_id, name)
+def get(session: Session, workspace_id: str, name: str, *, for_update: bool = False) -> Deployment:
+    deployment = repo.by_name(session, workspace_id, name, for_update=for_update)
     if deployment is None:
         raise NotFound(f"no deployment named {name!r} in this workspace")
     return deployment
@@ -119,7 +119,10 @@ def create(session: Session, principal: Principal, body: DeploymentCreate) -> De
 
 
 def patch(session: Session, principal: Principal, name: str, body: DeploymentPatch) -> Deployment:
-    deployment = get(session, principal.workspace_id, name)
+    # Locked before reading: a promotion (or another PATCH) committing meanwhile would
+    # otherwise be overwritten unseen, and the history would record a change from a version
+    # the deployment no longer served. The gate's decision takes the same lock.
+    deployment = get(session, principal.workspace_id, name, for_update=True)
     fields = body.model_fields_set
     for required in ("version", "follow", "enabled"):
         if required in fields and getattr(body, required) is None:
@@ -159,7 +162,7 @@ def patch(session: Session, principal: Principal, name: str, body: DeploymentPat
 
 
 def delete(session: Session, workspace_id: str, name: str) -> None:
-    repo.delete(session, get(session, workspace_id, name))
+    repo.delete(session, get(session, workspace_id, name, for_update=True))
 
 
 def _entry(event: DeploymentEvent) -> HistoryEntry:

@@ -9,6 +9,7 @@ flight, the next requests load the new one.
 
 from __future__ import annotations
 
+import collections
 import io
 import math
 import threading
@@ -16,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from prometheus_client import Counter, Gauge
 
 from app.core.errors import InvalidInput, Problem
 from app.core.settings import Settings
@@ -72,8 +75,16 @@ def load(settings: Settings, mv: ModelVersion) -> LoadedModel:
 ModelKey = tuple[str, str, int]  # workspace, model name, version: a registered version never changes
 
 
+LOADS = Counter("retrainer_model_loads_total", "Model versions loaded into this process's prediction cache")
+EVICTIONS = Counter("retrainer_model_evictions_total", "Model versions dropped from this process's prediction cache")
+CACHED = Gauge("retrainer_models_cached", "Model versions held in this process's prediction cache")
+
+
 class ModelCache:
-    """Loaded models of one process, by (workspace, model, version)."""
+    """Loaded models of one process, by (workspace, model, version), shared fairly: when
+    full, the least recently used model of the workspace that holds the most goes first.
+    A workspace cycling through many deployments so evicts its own models, never the one
+    model of another workspace (unless there are more workspaces than places)."""
 
     def __init__(self, size: int, loader: Callable[[Settings, ModelVersion], LoadedModel] = load) -> None:
         self.size, self.loader = size, loader
@@ -95,13 +106,27 @@ class ModelCache:
             if found is None:
                 _one_native_thread()
                 found = self.loader(settings, fetch())
+                LOADS.inc()
                 with self._lock:
                     self._models[key] = found
                     while len(self._models) > self.size:
-                        self._models.popitem(last=False)
+                        del self._models[self._victim()]
+                        EVICTIONS.inc()
+                    CACHED.set(len(self._models))
             with self._lock:
                 self._loading.pop(key, None)
             return found
+
+    def keys(self) -> list[ModelKey]:
+        """What is loaded, least recently used first."""
+        with self._lock:
+            return list(self._models)
+
+    def _victim(self) -> ModelKey:
+        """The least recently used model of the workspace holding the most (the caller holds the lock)."""
+        held = collections.Counter(key[0] for key in self._models)
+        most = max(held.values())
+        return next(key for key in self._models if held[key[0]] == most)
 
 
 _limited = False

@@ -18,7 +18,8 @@ class Gate:
 
         Attributes:
             holdout (None | str | Unset): datastore:// path of a CSV (with a header) or Parquet file holding the features
-                and the label; without it, the challenger run's test split
+                and the label; without it, the test split recorded by the champion's own run (never the challenger's). A
+                champion scoring below chance, or more than 0.2 below its recorded score, on these rows holds the gate
             metric (GateMetricType0 | None | Unset): Higher is better. Default: roc_auc for binary classification, accuracy
                 for multiclass, r2 for regression
             min_delta (float | Unset): How much better the challenger must be (may be negative) Default: 0.0.
