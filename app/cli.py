@@ -97,8 +97,10 @@ def api(
     settings = _settings()
     processes = workers or settings.api_workers or os.cpu_count() or 1
     uvicorn.run("app.asgi:app", host=host or settings.host, port=port or settings.port, workers=processes,
-                proxy_headers=True,
-                forwarded_allow_ips=settings.forwarded_allow_ips, log_config=None,
+                # X-Forwarded-* only from the proxies the operator names (none by default):
+                # uvicorn alone would trust loopback's, and then any local client's.
+                proxy_headers=bool(settings.forwarded_allow_ips),
+                forwarded_allow_ips=settings.forwarded_allow_ips or None, log_config=None,
                 server_header=False)
 
 

@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.model_cache = ModelCache(settings.predict_cache_models)
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
-        settings.token_failures_per_username, settings.token_failures_per_account)
+        settings.token_failures_per_username, settings.token_failures_per_account,
+        settings.token_known_address_days)
 
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)

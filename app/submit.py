@@ -1,7 +1,8 @@
 """`retrainer submit`: retrain through a pipeline endpoint from a CI job.
 
 A thin HTTP client of the public REST API (OAuth 2.0 and runs): it gets a token
-with the client_credentials grant (or uses RETRAINER_TOKEN), sends
+with the client_credentials grant (or uses RETRAINER_TOKEN, or the token that
+`retrainer login` kept), sends
 `POST /endpoints/{id}/runs`, and with --wait follows the run with the
 long-poll `GET /runs/{id}?wait=30` + `If-None-Match` until it is finished.
 
@@ -16,6 +17,7 @@ import math
 import os
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -295,20 +297,66 @@ class Client:
 
 # --- the command ------------------------------------------------------------------------
 
-def _credentials() -> tuple[str | None, str | None, str | None]:
+# --- credentials: the same for every client command ---------------------------------------
+# First found wins: RETRAINER_CLIENT_ID + RETRAINER_CLIENT_SECRET (a service principal),
+# RETRAINER_TOKEN (a bearer token), or the token `retrainer login` kept for this session
+# (sent only to the service it was issued by).
+
+def token_file() -> Path:
+    """Where `login` keeps the token: $RETRAINER_TOKEN_FILE, else the login session's
+    runtime directory (a tmpfs that ends with the session), else the user's cache."""
+    explicit = os.environ.get("RETRAINER_TOKEN_FILE")
+    if explicit:
+        return Path(explicit)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / "retrainer" / "token.json"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "retrainer" / "token.json"
+
+
+def read_saved() -> dict | None:
+    path = token_file()
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or not saved.get("access_token"):
+        return None
+    if (path.stat().st_mode & 0o077) != 0:
+        err(f"warning: {path} is readable by other users; ignoring it (run retrainer login again)")
+        return None
+    return saved
+
+
+def base_url(url: str | None, saved: dict | None = None) -> str:
+    base = url or os.environ.get("RETRAINER_URL") or (saved or {}).get("url") or DEFAULT_URL
+    if not base.startswith(("http://", "https://")):
+        raise Stop(EXIT_REFUSED, f"error: the service URL must start with http:// or https://, not {_safe_url(base)!r}")
+    return base.rstrip("/")
+
+
+def make_client(url: str | None) -> Client:
     client_id = os.environ.get("RETRAINER_CLIENT_ID") or None
     client_secret = os.environ.get("RETRAINER_CLIENT_SECRET") or None
-    token = os.environ.get("RETRAINER_TOKEN") or None
-    if client_id and client_secret:
-        return client_id, client_secret, None
-    if client_id or client_secret:
+    if bool(client_id) != bool(client_secret):
         missing = "RETRAINER_CLIENT_SECRET" if client_id else "RETRAINER_CLIENT_ID"
         raise Stop(EXIT_REFUSED, f"error: {missing} is not set (both RETRAINER_CLIENT_ID and "
                                  "RETRAINER_CLIENT_SECRET are needed)")
+    if client_id:
+        return Client(base_url(url), client_id=client_id, client_secret=client_secret, token=None)
+    token = os.environ.get("RETRAINER_TOKEN") or None
     if token:
-        return None, None, token
-    raise Stop(EXIT_REFUSED, "error: no credentials: set RETRAINER_CLIENT_ID and RETRAINER_CLIENT_SECRET "
-                             "(a service principal), or RETRAINER_TOKEN (a bearer token)")
+        return Client(base_url(url), client_id=None, client_secret=None, token=token)
+    saved = read_saved()
+    base = base_url(url, saved)
+    if saved and saved.get("url", "").rstrip("/") == base:
+        if saved.get("expires_at", 0) <= time.time():
+            raise Stop(EXIT_REFUSED, f"error: your login to {base} has expired: run retrainer login")
+        return Client(base, client_id=None, client_secret=None, token=saved["access_token"])
+    raise Stop(EXIT_REFUSED, f"error: not logged in to {base}: run retrainer login (or set "
+                             "RETRAINER_TOKEN, or RETRAINER_CLIENT_ID and RETRAINER_CLIENT_SECRET)")
+
 
 
 def _submit(client: Client, endpoint: str, body: dict, idempotency_key: str | None) -> httpx.Response:
@@ -413,10 +461,11 @@ def submit(
 ) -> None:
     """Start a run of a pipeline endpoint (retrain), for CI jobs.
 
-    Credentials come from the environment: RETRAINER_CLIENT_ID and
+    Credentials, first found wins: RETRAINER_CLIENT_ID and
     RETRAINER_CLIENT_SECRET (a service principal with the scopes runs:write,
-    plus runs:read for --wait), or RETRAINER_TOKEN (a bearer token). The service
-    is RETRAINER_URL (default http://127.0.0.1:8000) unless --url is given.
+    plus runs:read for --wait), RETRAINER_TOKEN (a bearer token), or the token
+    that `retrainer login` kept. The service is --url, else RETRAINER_URL, else
+    the one you logged in to, else http://127.0.0.1:8000.
 
     Exit codes:
     0 = submitted (without --wait) or the run succeeded (with --wait);
@@ -431,12 +480,7 @@ def submit(
     client: Client | None = None
     outputs: dict[str, str] = {}
     try:
-        client_id, client_secret, token = _credentials()
-        base_url = url or os.environ.get("RETRAINER_URL") or DEFAULT_URL
-        if not base_url.startswith(("http://", "https://")):
-            raise Stop(EXIT_REFUSED, f"error: the service URL must start with http:// or https://, "
-                                     f"not {_safe_url(base_url)!r}")
-        client = Client(base_url, client_id=client_id, client_secret=client_secret, token=token)
+        client = make_client(url)
 
         body: dict[str, Any] = {"parameters": parameters}
         if version is not None:

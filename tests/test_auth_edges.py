@@ -12,20 +12,37 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+import redis
 from sqlmodel import select
 
 from app.core.clock import utcnow
 from app.core.settings import ConfigurationError, Settings
 from app.db.tables import RevokedToken
 from tests.helpers.api import bearer, password_token, wait_for
-from tests.helpers.processes import ROOT
+from tests.helpers.processes import ROOT, start_api, stop_process
 from tests.helpers.samples import small_csv, small_pipeline
 
 
 def _login(client, account, password: str, address: str):
     return client.post("/oauth/token", headers={"X-Forwarded-For": address},
                        data={"grant_type": "password", "username": account.username, "password": password})
+
+
+def _address(prefix: str = "203.0.113") -> str:
+    return f"{prefix}.{secrets.randbelow(250) + 1}"
+
+
+@pytest.fixture(scope="module")
+def proxied(backend, tmp_path_factory):
+    """An API behind a reverse proxy on loopback (RETRAINER_FORWARDED_ALLOW_IPS), so that
+    each request may come from an address of its own; 8 failures a minute per account."""
+    server = start_api(backend, tmp_path_factory.mktemp("proxied") / "api.log",
+                       RETRAINER_FORWARDED_ALLOW_IPS="127.0.0.1", RETRAINER_TOKEN_FAILURES_PER_ACCOUNT="8/minute")
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
+    stop_process(server.process)
 
 
 def test_concurrent_guesses_are_counted_before_they_are_checked(api, make_user):
@@ -44,7 +61,8 @@ def test_concurrent_guesses_are_counted_before_they_are_checked(api, make_user):
     assert codes.count(400) == 3 and codes.count(429) == 15
 
 
-def test_a_stranger_cannot_lock_an_account_out(client, make_user):
+def test_a_stranger_cannot_lock_an_account_out(proxied, make_user):
+    client = proxied
     user = make_user()
     stranger = f"203.0.113.{secrets.randbelow(250) + 1}"
     for _ in range(3):
@@ -52,6 +70,105 @@ def test_a_stranger_cannot_lock_an_account_out(client, make_user):
     assert _login(client, user, user.password, stranger).status_code == 429  # the stranger's place is blocked
     home = f"192.0.2.{secrets.randbelow(250) + 1}"
     assert _login(client, user, user.password, home).status_code == 200  # the user's is not
+
+
+def test_strangers_from_many_addresses_cannot_lock_the_owner_out_of_their_own(proxied, make_user):
+    """Failures from anywhere are limited per account (8 a minute here), but that limit does
+    not apply where the account signed in before: many strangers, each under the limit of
+    its own address, stop new places from guessing, never the owner at home."""
+    user = make_user()
+    home = _address("192.0.2")
+    assert _login(proxied, user, user.password, home).status_code == 200
+    codes = [_login(proxied, user, "wrong-password", address).status_code
+             for address in {_address(f"198.51.{n}") for n in range(6)} for _ in range(2)]
+    assert codes.count(400) == 8 and codes.count(429) == len(codes) - 8, codes
+    assert _login(proxied, user, user.password, home).status_code == 200
+    blocked = _login(proxied, user, user.password, _address("100.64.0"))  # a place it never signed in from
+    assert blocked.status_code == 429 and "for this account;" in blocked.json()["error_description"]
+    # The owner's own wrong passwords still count at home (3 a minute per account and address).
+    for _ in range(3):
+        assert _login(proxied, user, "typo", home).status_code == 400
+    assert _login(proxied, user, user.password, home).status_code == 429
+
+
+def test_strangers_cannot_lock_a_service_principal_out_anywhere(proxied, admin_headers):
+    """A client secret is 256 random bits, never guessed online: wrong secrets from many
+    addresses leave the CI job's login working from any new address (a CI runner's)."""
+    created = proxied.post("/service-principals", json={"name": "ci-" + secrets.token_hex(3), "scopes": ["runs:read"]},
+                           headers=admin_headers).json()
+    for address in {_address(f"198.18.{n}") for n in range(6)}:
+        for _ in range(2):
+            wrong = proxied.post("/oauth/token", headers={"X-Forwarded-For": address},
+                                 data={"grant_type": "client_credentials"}, auth=(created["client_id"], "wrong"))
+            assert wrong.status_code == 401
+    granted = proxied.post("/oauth/token", headers={"X-Forwarded-For": _address("100.64.1")},
+                           data={"grant_type": "client_credentials"},
+                           auth=(created["client_id"], created["client_secret"]))
+    assert granted.status_code == 200, granted.text
+
+
+def test_forwarded_for_is_trusted_only_from_configured_proxies(client, proxied, make_user, api):
+    """By default (no RETRAINER_FORWARDED_ALLOW_IPS) X-Forwarded-For is a header like any
+    other, even from loopback: a guesser cannot pose as a new address each time."""
+    for server, trusted in ((client, False), (proxied, True)):
+        user = make_user()
+        for _ in range(3):  # the suite's limit per account and address
+            assert _login(server, user, "wrong-password", _address()).status_code == 400
+        answer = _login(server, user, user.password, _address())
+        assert answer.status_code == (200 if trusted else 429), (trusted, answer.text)
+    spoofed = _address("203.0.113")
+    client.get("/healthz", headers={"X-Forwarded-For": spoofed, "X-Request-ID": "spoof-" + spoofed})
+    line = next(line for line in api.log().splitlines() if "spoof-" + spoofed in line and '"client"' in line)
+    assert '"client": "127.0.0.1"' in line and spoofed.rsplit(".", 1)[0] not in line.split('"client"')[1]
+
+
+_HUGE = "x" * 1_000_000
+
+
+def _login_keys(backend) -> dict[bytes, int]:
+    store = redis.Redis.from_url(backend.settings().redis_url)
+    return {key: store.memory_usage(key) or 0 for key in store.scan_iter("retrainer:login*")}
+
+
+@pytest.mark.parametrize("field", ["username", "password", "client_id", "client_secret", "scope", "grant_type",
+                                   "basic client_id", "basic client_secret"])
+def test_huge_token_fields_are_refused_before_anything_is_stored(client, backend, field):
+    """A signed-out caller cannot fill the broker's memory: a field over its length is a 400
+    invalid_request naming it, counted nowhere; the counters that are kept have short keys."""
+    before = _login_keys(backend)
+    user_grant = field in ("username", "password", "scope")
+    data = ({"grant_type": "password", "username": "ghost", "password": "wrong-password"} if user_grant else
+            {"grant_type": "client_credentials", "client_id": "rtc_ghost", "client_secret": "wrong"})
+    auth = None
+    if field.startswith("basic "):
+        data = {"grant_type": "client_credentials"}
+        auth = (_HUGE, "wrong") if field == "basic client_id" else ("rtc_ghost", _HUGE)
+    else:
+        data[field] = _HUGE
+    for _ in range(5):
+        answer = client.post("/oauth/token", data=data, auth=auth)
+        assert answer.status_code == 400, answer.text
+        body = answer.json()
+        assert body["error"] == "invalid_request" and field.split()[-1] in body["error_description"], body
+        assert "too long" in body["error_description"] and answer.headers["cache-control"] == "no-store"
+    after = _login_keys(backend)
+    grown = sum(after.values()) - sum(before.values())
+    assert grown < 4096 and all(len(key) < 200 for key in after), (grown, max(map(len, after), default=0))
+
+
+def test_the_limiter_keeps_no_username_and_a_long_revoked_token_is_refused(client, backend, make_user):
+    """Counters are keyed by a digest: the longest accepted username leaves a key of the
+    same size as a short one, and its text is not in the broker at all."""
+    name = "ghost-" + secrets.token_hex(47)  # 100 characters: the longest a username may be
+    answer = client.post("/oauth/token", data={"grant_type": "password", "username": name, "password": "nope"})
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
+    keys = _login_keys(backend)
+    assert keys and not any(name.encode() in key for key in keys)
+    assert all(len(key) < 200 and size < 1024 for key, size in keys.items())
+    token = password_token(client, make_user())
+    refused = client.post("/oauth/revoke", data={"token": _HUGE}, headers=bearer(token))
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_request"
+    assert "token" in refused.json()["error_description"] and "too long" in refused.json()["error_description"]
 
 
 def test_a_token_is_revoked_only_by_its_principal_or_its_workspace_admin(client, make_user):

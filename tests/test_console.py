@@ -226,3 +226,34 @@ def test_logout_revokes_the_token(story, tmp_path):
     assert httpx.get(story.url + "/me", headers=bearer(token)).status_code == 401
     again = run(["runs", "list"], env)
     assert again.returncode == 2 and "not logged in" in again.stderr
+
+
+def test_submit_uses_the_token_that_login_kept(story, tmp_path):
+    """A person who ran `retrainer login` retrains with `retrainer submit`, no
+    RETRAINER_CLIENT_ID in sight, as the README and `endpoints show` say."""
+    env = person_env(story.url, tmp_path / "session" / "token.json")
+    assert not any(k in env for k in ("RETRAINER_CLIENT_ID", "RETRAINER_CLIENT_SECRET", "RETRAINER_TOKEN"))
+    login = run(["login", "-u", story.account.username, "--password-stdin"], env, stdin=story.account.password + "\n")
+    assert login.returncode == 0, login.stderr
+
+    waited = run(["submit", "small-good", "--experiment", "kept-login", "--wait"], env)
+    assert waited.returncode == 0, waited
+    lines = waited.stdout.splitlines()
+    run_id = lines[0].split()[1]
+    assert lines[0].startswith(f"run {run_id} ") and lines[0].endswith("(endpoint small-good v1)"), lines
+    assert f"run {run_id} succeeded" in lines
+    shown = httpx.get(f"{story.url}/runs/{run_id}", headers=story.headers).json()
+    assert shown["status"] == "succeeded" and shown["experiment"] == "kept-login"
+
+    failed = run(["submit", "small-bad", "--wait"], env)
+    assert failed.returncode == 1 and "failed at step train" in failed.stdout, failed
+    queued = run(["submit", "small-good"], env)
+    assert queued.returncode == 0 and len(queued.stdout.splitlines()) == 1, queued
+
+    # The kept token belongs to the service it was issued by: never sent to another one.
+    elsewhere = run(["submit", "small-good", "--url", "http://127.0.0.1:9"], env)
+    assert elsewhere.returncode == 2 and "not logged in to http://127.0.0.1:9" in elsewhere.stderr, elsewhere
+    # Logged out: submit says what to do, as the other commands do.
+    assert run(["logout"], env).returncode == 0
+    after = run(["submit", "small-good"], env)
+    assert after.returncode == 2 and "run retrainer login" in after.stderr, after

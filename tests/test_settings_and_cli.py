@@ -136,3 +136,13 @@ def test_every_documented_command_has_help(command):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
+
+
+def test_trusted_proxies_are_none_by_default_and_must_be_addresses(tmp_path, monkeypatch):
+    monkeypatch.delenv("RETRAINER_FORWARDED_ALLOW_IPS", raising=False)
+    assert Settings(data_dir=tmp_path).forwarded_allow_ips == ""
+    assert Settings(data_dir=tmp_path, forwarded_allow_ips=" 10.0.0.5, 10.1.0.0/16 ").forwarded_allow_ips == \
+        "10.0.0.5,10.1.0.0/16"
+    for bad in ("proxy.internal", "*", "10.0.0.5,nope"):
+        with pytest.raises(ValueError, match="RETRAINER_FORWARDED_ALLOW_IPS"):
+            Settings(data_dir=tmp_path, forwarded_allow_ips=bad)

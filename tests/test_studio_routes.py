@@ -59,3 +59,18 @@ def test_readme_shows_the_studio_with_a_committed_screenshot():
     for image in images:
         assert (ROOT / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "http://127.0.0.1:8000/studio/" in readme
+
+
+def test_redirects_stay_on_the_service_whatever_the_host_header_says(client):
+    """Starlette builds absolute redirects from the Host header (a directory without its
+    slash, a route with one too many): each must be a path on this service instead, so that
+    a forged Host (a poisoned cache, a proxy that passes it) cannot send people elsewhere."""
+    cases = {"/studio/docs": "/studio/docs/", "/studio/docs?tab=1": "/studio/docs/?tab=1",
+             "/me/": "/me", "/studio//docs": "/studio//docs/", "/pipelines/?limit=5": "/pipelines?limit=5"}
+    for host in ("evil.example", "evil.example:443", "127.0.0.1.evil.example"):
+        for path, expected in cases.items():
+            response = client.get(path, headers={"Host": host})
+            assert response.status_code in (307, 308), (host, path, response.status_code)
+            location = response.headers["location"]
+            assert location.startswith("/") and not location.startswith(("//", "/\\")), (host, path, location)
+            assert location == expected, (host, path, location)

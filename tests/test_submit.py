@@ -32,7 +32,9 @@ def cli_env(url: str, *, client_id: str | None = None, client_secret: str | None
     """A CI job's environment: nothing of the server's own RETRAINER_* settings."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("RETRAINER_", "GITHUB_"))}
-    env.update({"RETRAINER_URL": url, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"})
+    env.update({"RETRAINER_URL": url, "PYTHONUNBUFFERED": "1", "COLUMNS": "200",
+                # No kept login either (a developer's own `retrainer login` would count).
+                "RETRAINER_TOKEN_FILE": "/nonexistent/retrainer-token.json"})
     if client_id is not None:
         env["RETRAINER_CLIENT_ID"] = client_id
     if client_secret is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Request, Response, status
@@ -14,6 +15,7 @@ from app.auth import service
 from app.auth.deps import AdminPrincipal, AnyPrincipal
 from app.auth.ratelimit import Blocked, FailedLoginLimiter
 from app.auth.schemas import (
+    TOKEN_FIELD_LIMITS,
     Me,
     OAuthErrorBody,
     ServicePrincipalCreate,
@@ -37,11 +39,13 @@ _TOKEN_FORM = {
             "required": ["grant_type"],
             "properties": {
                 "grant_type": {"type": "string", "enum": ["password", "client_credentials"]},
-                "username": {"type": "string"},
-                "password": {"type": "string", "format": "password"},
-                "client_id": {"type": "string"},
-                "client_secret": {"type": "string", "format": "password"},
-                "scope": {"type": "string", "description": "space-separated scopes"},
+                "username": {"type": "string", "maxLength": TOKEN_FIELD_LIMITS["username"]},
+                "password": {"type": "string", "format": "password", "maxLength": TOKEN_FIELD_LIMITS["password"]},
+                "client_id": {"type": "string", "maxLength": TOKEN_FIELD_LIMITS["client_id"]},
+                "client_secret": {"type": "string", "format": "password",
+                                  "maxLength": TOKEN_FIELD_LIMITS["client_secret"]},
+                "scope": {"type": "string", "description": "space-separated scopes",
+                          "maxLength": TOKEN_FIELD_LIMITS["scope"]},
             },
         }}},
     }
@@ -67,6 +71,17 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
+def _too_long(fields: dict[str, str | None], where: str = "") -> JSONResponse | None:
+    """RFC 6749 invalid_request naming the first field over its limit (TOKEN_FIELD_LIMITS),
+    before anything is hashed, counted or stored."""
+    for name, value in fields.items():
+        limit = TOKEN_FIELD_LIMITS.get(name)
+        if value is not None and limit is not None and len(value) > limit:
+            return _oauth_error("invalid_request", f"{name}{where} is too long: "
+                                                   f"send at most {limit} characters")
+    return None
+
+
 def _limiter(request: Request) -> FailedLoginLimiter:
     return request.app.state.login_limiter
 
@@ -85,6 +100,11 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
                             "send the token request as application/x-www-form-urlencoded")
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    basic = _basic_credentials(request)
+    too_long = _too_long(dict(fields)) or (
+        _too_long({"client_id": basic[0], "client_secret": basic[1]}, " (HTTP Basic)") if basic else None)
+    if too_long is not None:
+        return too_long
     grant_type = fields.get("grant_type")
     if not grant_type:
         return _oauth_error("invalid_request", "grant_type is required")
@@ -93,7 +113,6 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
                             f"grant_type {grant_type!r} is not supported; use password or client_credentials")
 
     address = request.client.host if request.client else "unknown"
-    basic = _basic_credentials(request)
     if grant_type == "password":
         who = fields.get("username")
         if not who or "password" not in fields:
@@ -112,7 +131,8 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
         limiter_key = "client:" + client_id
 
     limiter = _limiter(request)
-    reservation = await run_in_threadpool(limiter.reserve, address, limiter_key)
+    reservation = await run_in_threadpool(partial(limiter.reserve, address, limiter_key,
+                                                  chosen_secret=grant_type == "password"))
     if isinstance(reservation, Blocked):
         return _oauth_error("temporarily_unavailable",
                             f"too many failed token requests for this {reservation.what}; "
@@ -137,7 +157,7 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
         headers = {"WWW-Authenticate": 'Basic realm="retrainer"'} if exc.status == 401 else None
         return _oauth_error(exc.error, exc.description, exc.status, headers)
 
-    await run_in_threadpool(limiter.release, reservation)
+    await run_in_threadpool(limiter.succeeded, reservation)
     body = TokenResponse(access_token=token, expires_in=int((claims.expires_at - claims.issued_at).total_seconds()),
                          scope=" ".join(sorted(claims.scopes)))
     return JSONResponse(body.model_dump(), headers=_NO_STORE)
@@ -153,13 +173,16 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> JSONResponse:
     summary="Revoke an access token (RFC 7009)",
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}},
+            "type": "object", "required": ["token"],
+            "properties": {"token": {"type": "string", "maxLength": TOKEN_FIELD_LIMITS["token"]}}}}}}},
 )
 async def revoke_token(request: Request, principal: AnyPrincipal, runtime: RuntimeDep) -> Response:
     form = await request.form()
     token = form.get("token")
     if not isinstance(token, str) or not token:
         return _oauth_error("invalid_request", "token is required")
+    if (too_long := _too_long({"token": token})) is not None:
+        return too_long
 
     def revoke() -> None:
         with runtime.unit_of_work() as uow:

@@ -9,6 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.auth.scopes import Scope
 from app.core.paging import Page
 
+# The longest value each token request field may have: well above any real one (a
+# username or client id is at most 100 characters, a generated secret 43, every scope
+# together about 300), so that a caller cannot make the service hash, log or count
+# megabytes. /oauth/revoke's `token` is an access token (a JWT of about 1 KB).
+TOKEN_FIELD_LIMITS = {"grant_type": 64, "username": 100, "password": 1024, "client_id": 100,
+                      "client_secret": 1024, "scope": 1024, "token": 8192}
+
 
 class TokenResponse(BaseModel):
     access_token: str

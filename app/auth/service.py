@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from app.auth import repository as repo
-from app.auth.schemas import ServicePrincipalOut
+from app.auth.schemas import TOKEN_FIELD_LIMITS, ServicePrincipalOut
 from app.auth.scopes import ALL_SCOPES, scopes_of_user
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -76,8 +76,9 @@ def create_user(session: Session, *, username: str, password: str, workspace: st
     problems = []
     if not _NAME_RE.match(username):
         problems.append({"loc": ["username"], "msg": "use letters, digits, '.', '_', '-', '@' (at most 100)"})
-    if len(password) < 8:
-        problems.append({"loc": ["password"], "msg": "use at least 8 characters"})
+    if not 8 <= len(password) <= TOKEN_FIELD_LIMITS["password"]:
+        problems.append({"loc": ["password"], "msg": f"use 8 to {TOKEN_FIELD_LIMITS['password']} characters "
+                                                     "(the token endpoint takes no longer one)"})
     if problems:
         raise InvalidInput("the user cannot be created", errors=problems)
     if repo.user_by_username(session, username) is not None:

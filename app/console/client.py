@@ -1,11 +1,10 @@
-"""The client side of the terminal commands: the token `retrainer login` keeps, the
-credentials a command uses, and requests with submit's error rendering and exit codes."""
+"""The client side of the terminal commands: writing the token `retrainer login` keeps,
+and requests with submit's error rendering and exit codes (the credentials a command
+uses are found by app.submit, which `retrainer submit` shares)."""
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +19,8 @@ from app.submit import (
     Client,
     Stop,
     _json,
-    _safe_url,
     err,
+    make_client,
     refused,
 )
 
@@ -29,19 +28,6 @@ UrlOption = Annotated[str | None, typer.Option(
     "--url", metavar="URL", help=f"The service (default: $RETRAINER_URL, else {DEFAULT_URL}).",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON answer (for scripts).")]
-
-
-def token_file() -> Path:
-    """Where `login` keeps the token: $RETRAINER_TOKEN_FILE, else the login session's
-    runtime directory (a tmpfs that ends with the session), else the user's cache."""
-    explicit = os.environ.get("RETRAINER_TOKEN_FILE")
-    if explicit:
-        return Path(explicit)
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
-        return Path(runtime) / "retrainer" / "token.json"
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "retrainer" / "token.json"
 
 
 def write_private(path: Path, text: str) -> None:
@@ -53,49 +39,6 @@ def write_private(path: Path, text: str) -> None:
         handle.write(text)
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-
-
-def read_saved() -> dict | None:
-    path = token_file()
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(saved, dict) or not saved.get("access_token"):
-        return None
-    if (path.stat().st_mode & 0o077) != 0:
-        err(f"warning: {path} is readable by other users; ignoring it (run retrainer login again)")
-        return None
-    return saved
-
-
-def base_url(url: str | None, saved: dict | None = None) -> str:
-    base = url or os.environ.get("RETRAINER_URL") or (saved or {}).get("url") or DEFAULT_URL
-    if not base.startswith(("http://", "https://")):
-        raise Stop(EXIT_REFUSED, f"error: the service URL must start with http:// or https://, not {_safe_url(base)!r}")
-    return base.rstrip("/")
-
-
-def make_client(url: str | None) -> Client:
-    client_id = os.environ.get("RETRAINER_CLIENT_ID") or None
-    client_secret = os.environ.get("RETRAINER_CLIENT_SECRET") or None
-    if bool(client_id) != bool(client_secret):
-        missing = "RETRAINER_CLIENT_SECRET" if client_id else "RETRAINER_CLIENT_ID"
-        raise Stop(EXIT_REFUSED, f"error: {missing} is not set (both RETRAINER_CLIENT_ID and "
-                                 "RETRAINER_CLIENT_SECRET are needed)")
-    if client_id:
-        return Client(base_url(url), client_id=client_id, client_secret=client_secret, token=None)
-    token = os.environ.get("RETRAINER_TOKEN") or None
-    if token:
-        return Client(base_url(url), client_id=None, client_secret=None, token=token)
-    saved = read_saved()
-    base = base_url(url, saved)
-    if saved and saved.get("url", "").rstrip("/") == base:
-        if saved.get("expires_at", 0) <= time.time():
-            raise Stop(EXIT_REFUSED, f"error: your login to {base} has expired: run retrainer login")
-        return Client(base, client_id=None, client_secret=None, token=saved["access_token"])
-    raise Stop(EXIT_REFUSED, f"error: not logged in to {base}: run retrainer login (or set "
-                             "RETRAINER_TOKEN, or RETRAINER_CLIENT_ID and RETRAINER_CLIENT_SECRET)")
 
 
 @contextmanager

@@ -9,14 +9,8 @@ from typing import Annotated
 
 import typer
 
-from app.console.client import (
-    UrlOption,
-    base_url,
-    read_saved,
-    token_file,
-    write_private,
-)
-from app.submit import Client, Stop, _json, err, out, refused
+from app.console.client import UrlOption, write_private
+from app.submit import Client, Stop, _json, base_url, err, out, read_saved, refused, token_file
 
 
 def login(

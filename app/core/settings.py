@@ -10,6 +10,7 @@ given to `create_app` or `build_celery` is the one every part of that process us
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -61,13 +62,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
     # Failed token requests allowed per window: per client address (any account), per
-    # address and account (tight), and per account from anywhere (loose, so that a
-    # stranger cannot lock an account out).
+    # address and account (tight), and per user from anywhere (loose) except at addresses
+    # where that user signed in within the last `token_known_address_days` (so that
+    # strangers cannot lock a user out of their own place; see app.auth.ratelimit).
     token_failures_per_address: str = "20/minute"
     token_failures_per_username: str = "5/minute"
     token_failures_per_account: str = "100/minute"
-    # Trust X-Forwarded-For from these proxies (uvicorn's --forwarded-allow-ips).
-    forwarded_allow_ips: str = "127.0.0.1"
+    token_known_address_days: int = Field(default=30, ge=1, le=366)
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted for the client's
+    # address (uvicorn's --forwarded-allow-ips): addresses or networks, comma separated.
+    # Empty (the default): no one's, not even loopback's, so a client cannot pose as
+    # another address; set it only when a proxy that overwrites the header stands in front.
+    forwarded_allow_ips: str = ""
 
     log_level: str = "INFO"
     log_json: bool = True
@@ -131,6 +137,18 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"RETRAINER_FORWARDED_ALLOW_IPS: {entry!r} is not an IP address or network "
+                                 "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return ",".join(entries)
 
     @field_validator("artifact_url", "s3_endpoint_url")
     @classmethod

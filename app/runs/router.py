@@ -109,12 +109,23 @@ def list_run_outputs(run_id: str, principal: RunsRead, session: ReaderDep) -> Ou
                   url=f"/runs/{run.id}/outputs/{o.step}/{o.port}") for o in outs])
 
 
+# What each port type is sent as (worker.executor stores them so): the JSON of metrics is
+# declared as what it is, an object, so that a client (and the fuzzer) can check it.
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_OUTPUT_MEDIA = {
+    "application/vnd.apache.parquet": _BINARY,  # dataset
+    "application/octet-stream": _BINARY,  # model (joblib)
+    "application/json": {"schema": {"type": "object", "additionalProperties": True,
+                                    "description": "The step's metrics (evaluate_model: accuracy, roc_auc, ...)"}},
+}
+
+
 @router.get("/runs/{run_id}/outputs/{step}/{port}", operation_id="download_run_output",
             response_class=FileResponse, summary="Download one output (checked against its sha256)",
-            responses={200: {"description": "The file: a dataset as Parquet, a model as joblib, metrics as JSON",
-                             "content": {media: {"schema": {"type": "string", "format": "binary"}}
-                                         for media in ("application/vnd.apache.parquet", "application/octet-stream",
-                                                       "application/json")}}})
+            responses={200: {"description": "The file, as its port's type is stored (the media type listed by "
+                                            "GET /runs/{id}/outputs): a dataset as Parquet, a model as joblib, "
+                                            "metrics as a JSON object",
+                             "content": _OUTPUT_MEDIA}})
 def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, session: ReaderDep,
                         settings: SettingsDep) -> Response:
     out, found = service.output_file(session, settings, principal, run_id, step, port)

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids, access logs, metrics, and the last-resort 500.
+"""ASGI middleware: request ids, access logs, metrics, redirects that stay on the
+service, and the last-resort 500.
 
 The 500 is rendered here rather than by Starlette's ServerErrorMiddleware so that
 the error log line and the response both carry the request id.
@@ -11,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,6 +36,17 @@ _TOO_LARGE_BODY = json.dumps({
 }).encode()
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+
+
+def _on_this_service(location: bytes) -> bytes:
+    """A Location as a path of this service. The service never redirects elsewhere, and does
+    not know its public origin: Starlette builds absolute redirects (a folder without its
+    slash, a route with one slash too many) from the client's Host header, which anyone can
+    forge. Leading slashes and backslashes collapse to one, so the path cannot turn into a
+    protocol-relative URL (//evil.example) either."""
+    parts = urlsplit(location.decode("latin-1"))
+    path = "/" + parts.path.lstrip("/\\")
+    return urlunsplit(("", "", path, parts.query, parts.fragment)).encode("latin-1")
 
 
 class RequestContextMiddleware:
@@ -63,6 +76,7 @@ class RequestContextMiddleware:
                     headers = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
                     headers += [(b"content-type", PROBLEM_JSON.encode()),
                                 (b"content-length", str(len(_TOO_LARGE_BODY)).encode())]
+                headers = [(k, _on_this_service(v) if k.lower() == b"location" else v) for k, v in headers]
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and status_holder.get("rewrite_413"):

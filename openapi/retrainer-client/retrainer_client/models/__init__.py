@@ -9,6 +9,7 @@ from .deployment_create import DeploymentCreate
 from .deployment_out import DeploymentOut
 from .deployment_page import DeploymentPage
 from .deployment_patch import DeploymentPatch
+from .download_run_output_response_200 import DownloadRunOutputResponse200
 from .dry_run_out import DryRunOut
 from .dry_run_out_parameters import DryRunOutParameters
 from .endpoint_create import EndpointCreate
@@ -103,6 +104,7 @@ __all__ = (
     "DeploymentOut",
     "DeploymentPage",
     "DeploymentPatch",
+    "DownloadRunOutputResponse200",
     "DryRunOut",
     "DryRunOutParameters",
     "EndpointCreate",

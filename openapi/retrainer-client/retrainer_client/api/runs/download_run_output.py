@@ -1,5 +1,4 @@
 from http import HTTPStatus
-from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
@@ -7,8 +6,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.download_run_output_response_200 import DownloadRunOutputResponse200
 from ...models.problem_details import ProblemDetails
-from ...types import File, Response
+from ...types import Response
 
 
 def _get_kwargs(
@@ -29,9 +29,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | ProblemDetails | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DownloadRunOutputResponse200 | ProblemDetails | None:
     if response.status_code == 200:
-        response_200 = File(payload=BytesIO(response.json()))
+        response_200 = DownloadRunOutputResponse200.from_dict(response.json())
 
         return response_200
 
@@ -53,7 +55,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[File | ProblemDetails]:
+) -> Response[DownloadRunOutputResponse200 | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +70,7 @@ def sync_detailed(
     port: str,
     *,
     client: AuthenticatedClient,
-) -> Response[File | ProblemDetails]:
+) -> Response[DownloadRunOutputResponse200 | ProblemDetails]:
     """Download one output (checked against its sha256)
 
     Args:
@@ -81,7 +83,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[File | ProblemDetails]
+        Response[DownloadRunOutputResponse200 | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -103,7 +105,7 @@ def sync(
     port: str,
     *,
     client: AuthenticatedClient,
-) -> File | ProblemDetails | None:
+) -> DownloadRunOutputResponse200 | ProblemDetails | None:
     """Download one output (checked against its sha256)
 
     Args:
@@ -116,7 +118,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        File | ProblemDetails
+        DownloadRunOutputResponse200 | ProblemDetails
     """
 
     return sync_detailed(
@@ -133,7 +135,7 @@ async def asyncio_detailed(
     port: str,
     *,
     client: AuthenticatedClient,
-) -> Response[File | ProblemDetails]:
+) -> Response[DownloadRunOutputResponse200 | ProblemDetails]:
     """Download one output (checked against its sha256)
 
     Args:
@@ -146,7 +148,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[File | ProblemDetails]
+        Response[DownloadRunOutputResponse200 | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +168,7 @@ async def asyncio(
     port: str,
     *,
     client: AuthenticatedClient,
-) -> File | ProblemDetails | None:
+) -> DownloadRunOutputResponse200 | ProblemDetails | None:
     """Download one output (checked against its sha256)
 
     Args:
@@ -179,7 +181,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        File | ProblemDetails
+        DownloadRunOutputResponse200 | ProblemDetails
     """
 
     return (
