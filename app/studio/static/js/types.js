@@ -162,7 +162,7 @@
 /**
  * When a followed model registers a new version, champion and challenger are scored on the same rows; the challenger serves only if its metric >= the champion's + min_delta.
  * @typedef {Object} Gate
- * @property {string | null} [holdout] datastore:// path of a CSV (with a header) or Parquet file holding the features and the label; without it, the challenger run's test split
+ * @property {string | null} [holdout] datastore:// path of a CSV (with a header) or Parquet file holding the features and the label; without it, the test split recorded by the champion's own run (never the challenger's). A champion scoring below chance, or more than 0.2 below its recorded score, on these rows holds the gate
  * @property {("roc_auc" | "accuracy" | "balanced_accuracy" | "f1" | "r2") | null} [metric] Higher is better. Default: roc_auc for binary classification, accuracy for multiclass, r2 for regression
  * @property {number} [min_delta] How much better the challenger must be (may be negative)
  */
