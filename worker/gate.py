@@ -9,22 +9,20 @@ evaluated holds, and says why; it never fails the run.
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
+from app.core import tabular
 from app.core.settings import Settings
+from app.core.tabular import TableLimits
 from app.datastores.paths import resolve
 from app.db.tables import Deployment, Run
 from app.deployments import gate as gates
 from app.deployments import serving
 from app.models_registry import repository as models
 from app.storage.base import ObjectStore
-from worker.components.data import Capped
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +31,9 @@ if TYPE_CHECKING:
     from worker.components.train import TrainedModel
 
 log = logging.getLogger("retrainer.gate")
+
+# Columns a holdout may have beyond the model's inputs and its label.
+HOLDOUT_EXTRA_COLUMNS = 16
 
 
 @dataclass
@@ -120,29 +121,32 @@ class Gate:
         holdout = gate.get("holdout")
         if not holdout:
             return candidate.test_rows, candidate.test_from
-        return read_table(self.stores, holdout, self.settings.max_data_rows,
-                          self.settings.max_decompressed_bytes), f"holdout {holdout}"
+        # The model's columns and its label, and a few more (ids, notes): a holdout is
+        # refused before it is parsed when its header has more, or names a column twice.
+        columns = len(candidate.model.feature_columns) + 1 + HOLDOUT_EXTRA_COLUMNS
+        limits = TableLimits(max_rows=self.settings.max_data_rows, max_bytes=self.settings.max_decompressed_bytes,
+                             max_columns=min(columns, self.settings.max_data_columns),
+                             columns_setting=f"the model's {len(candidate.model.feature_columns)} input columns, "
+                                             f"its label and {HOLDOUT_EXTRA_COLUMNS} more")
+        return read_table(self.stores, holdout, limits), f"holdout {holdout}"
 
     def _say(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return self.scrub(text[:500])
 
 
-def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int, max_bytes: int) -> pd.DataFrame:
-    """A holdout file: Parquet, or CSV with a header (optionally .gz or .bz2), pinned as it is now."""
-    import pandas as pd
-
+def read_table(stores: Mapping[str, ObjectStore], uri: str, limits: TableLimits) -> pd.DataFrame:
+    """A holdout file: Parquet, or CSV with a header (optionally .gz or .bz2), pinned as it
+    is now, through the one bounded reader (app.core.tabular) that import_data uses."""
     ref = resolve(stores, uri, mode="read")
     pinned = ref.store.pin(uri, ref.key)
     try:
         if uri.endswith(".parquet"):
             with pinned.open_random() as handle:
-                return pd.read_parquet(handle)
+                return tabular.read_parquet(handle, uri, limits)
         with pinned.open_stream() as handle:
-            stream: BinaryIO = handle
-            if uri.endswith((".gz", ".bz2")):  # decompressed within the limit import_data keeps
-                inner = gzip.GzipFile(fileobj=handle, mode="rb") if uri.endswith(".gz") else bz2.BZ2File(handle, "rb")
-                stream = io.BufferedReader(Capped(inner, max_bytes, uri))  # type: ignore[arg-type]
-            return pd.read_csv(stream, skipinitialspace=True, nrows=max_rows)
+            kind = "gzip" if uri.endswith(".gz") else "bz2" if uri.endswith(".bz2") else None
+            stream = tabular.decompressing(handle, kind, limits, uri)
+            return tabular.read_csv(stream, uri, limits, skipinitialspace=True)
     finally:
         pinned.close()
