@@ -210,8 +210,9 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
     # Strings are read as dictionaries (what the file holds, not each value repeated per
     # row), and their decoded size is counted before they are decoded.
     textual = [f.name for f in schema if _is_text(f.type)]
-    if textual:
-        file = pq.ParquetFile(handle, read_dictionary=textual)
+    plain = [f.name for f in schema if _is_text(f.type) and not pa.types.is_dictionary(f.type)]
+    if plain:
+        file = pq.ParquetFile(handle, read_dictionary=plain)
     batches, rows, decoded = [], 0, 0
     for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_pandas_metadata=True):
         rows += batch.num_rows
@@ -223,7 +224,7 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
                                f"({limits.bytes_setting}); split it or raise the limit")
         batches.append(batch)
     table = pa.Table.from_batches(batches) if batches else file.schema_arrow.empty_table()
-    for name in textual:
+    for name in plain:
         index = table.schema.get_field_index(name)
         table = table.set_column(index, schema.field(name), table.column(index).cast(schema.field(name).type))
     table = table.replace_schema_metadata(schema.metadata)
@@ -234,8 +235,12 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
 
 
 def _is_text(kind: Any) -> bool:
+    """Strings or bytes, plain or as a dictionary (counted as decoded either way: a
+    category column may be turned into text by a later step)."""
     import pyarrow as pa
 
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
                 or pa.types.is_large_binary(kind))
 
