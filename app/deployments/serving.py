@@ -238,7 +238,8 @@ def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> Col
     import numpy as np
     import pandas as pd
 
-    limits = TableLimits(max_rows=limit, max_columns=len(schema) + CSV_EXTRA_COLUMNS, max_bytes=len(body),
+    # One row more than the limit is read, so that _check_count refuses it as for JSON rows.
+    limits = TableLimits(max_rows=limit + 1, max_columns=len(schema) + CSV_EXTRA_COLUMNS, max_bytes=len(body),
                          rows_setting="RETRAINER_PREDICT_MAX_ROWS",
                          columns_setting=f"the model reads {len(schema)} columns; at most "
                                          f"{CSV_EXTRA_COLUMNS} others are accepted")

@@ -153,6 +153,10 @@ def test_a_predict_body_naming_a_column_twice_is_refused_naming_it():
     wide = b"age,job," + ",".join(f"x{i}" for i in range(17)).encode() + b"\n40,cook" + b",1" * 17 + b"\n"
     with pytest.raises(InvalidInput, match="more than 18 columns \\(the model reads 2 columns"):
         serving.frame_from_csv(wide, SCHEMA, 100)
+    # Too many rows is a problem of the rows, named as for JSON rows.
+    with pytest.raises(InvalidInput, match="RETRAINER_PREDICT_MAX_ROWS") as rows:
+        serving.frame_from_csv(b"age,job\n" + b"1,a\n" * 4, SCHEMA, 3)
+    assert rows.value.errors[0]["loc"] == ["body", "rows"]
 
 
 def test_a_predict_body_with_an_infinite_number_is_refused_naming_the_row_and_column():
