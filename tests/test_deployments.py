@@ -261,6 +261,56 @@ def test_bad_rows_are_answered_422_naming_the_row_and_the_column(world):
     assert client.post("/deployments/nope/predict", headers=admin, json={"rows": rows}).status_code == 404
 
 
+def test_a_hostile_csv_header_is_refused_while_others_are_answered(world):
+    """A header naming one column 10,000 times (pandas renames duplicates in quadratic time)
+    is a 422 naming the column, refused before parsing; another client's prediction is
+    answered while it is in flight. So is a header with more columns than the model reads."""
+    client, admin = world["client"], world["admin"]
+    if client.get("/deployments/income-v1", headers=admin).status_code == 404:
+        client.post("/deployments", headers=admin, json={"name": "income-v1", "model": MODEL, "version": 1})
+    scorer = principal_headers(client, admin, ["predict"])
+    duplicated = (",".join(["age"] * 10_000) + "\n" + ",".join(["1"] * 10_000) + "\n").encode()
+
+    def hostile() -> httpx.Response:
+        with httpx.Client(base_url=str(client.base_url), timeout=600) as own:
+            return own.post("/deployments/income-v1/predict", content=duplicated,
+                            headers={**scorer, "Content-Type": "text/csv"})
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        refused = pool.submit(hostile)
+        other = client.post("/deployments/income-v1/predict", headers=admin, json={"rows": test_rows(3)})
+        assert other.status_code == 200 and len(other.json()["predictions"]) == 3
+        response = refused.result()
+    assert response.status_code == 422, response.text
+    assert "names the column 'age' twice" in response.json()["detail"]
+    assert response.json()["errors"][0]["loc"] == ["body", "header", "age"]
+    # More columns than the model's 14 and 16 others (the label is one): refused, named.
+    header = ADULT_COLUMNS + [f"note{i}" for i in range(1000)]
+    row = "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,"
+    wide = client.post("/deployments/income-v1/predict", headers={**scorer, "Content-Type": "text/csv"},
+                       content=",".join(header) + "\n" + row + ",x" * 1000 + "\n")
+    assert wide.status_code == 422, wide.text
+    assert "more than 30 columns" in wide.json()["detail"] and "the model reads 14 columns" in wide.json()["detail"]
+    fits = client.post("/deployments/income-v1/predict", headers={**scorer, "Content-Type": "text/csv"},
+                       content=",".join(header[:30]) + "\n" + row + ",x" * 15 + "\n")
+    assert fits.status_code == 200, fits.text
+
+
+def test_infinite_numbers_in_a_csv_body_are_refused_as_in_json(world):
+    client, admin = world["client"], world["admin"]
+    if client.get("/deployments/income-v1", headers=admin).status_code == 404:
+        client.post("/deployments", headers=admin, json={"name": "income-v1", "model": MODEL, "version": 1})
+    header = ",".join(ADULT_COLUMNS)
+    good = "39,State-gov,77516,Bachelors,13,Never-married,Adm-clerical,Not-in-family,White,Male,2174,0,40,United-States,"
+    lines = [good, good.replace("39,", "inf,", 1), good.replace("77516", "Infinity"), good.replace(",40,", ",1e999,")]
+    response = client.post("/deployments/income-v1/predict", headers={**admin, "Content-Type": "text/csv"},
+                           content=header + "\n" + "\n".join(lines) + "\n")
+    assert response.status_code == 422, response.text
+    locs = [e["loc"] for e in response.json()["errors"]]
+    assert locs == [["body", "rows", 1, "age"], ["body", "rows", 2, "fnlwgt"], ["body", "rows", 3, "hours-per-week"]]
+    assert all("is not a number" in e["msg"] for e in response.json()["errors"])
+
+
 def test_deployment_requests_are_checked(world):
     client, admin = world["client"], world["admin"]
     cases = [

@@ -85,6 +85,36 @@ def test_many_classes_leave_the_confusion_matrix_out(client, admin_headers, work
     assert model["metrics"]["confusion_matrix"] is None
 
 
+def test_an_answer_is_bounded_by_rows_times_classes(client, admin_headers, worker):
+    """A model of about 400 classes: more rows than 200,000 / classes would be more
+    probabilities than RETRAINER_PREDICT_MAX_PROBABILITIES allows: a 422 saying how many
+    rows fit, before scoring; that many rows are answered."""
+    rows = ["x1,x2,y"] + [f"{i % 97},{(i * 7) % 13},class-{i % 400}" for i in range(4000)]
+    client.put("/datastores/default/files/wide/answers.csv", content="\n".join(rows).encode(),
+               headers=admin_headers)
+    body = small_pipeline("datastore://default/wide/answers.csv", algorithm="decision_tree")
+    body["name"] = "answer-classes"
+    pipeline = client.post("/pipelines", json=body, headers=admin_headers).json()
+    run = wait_for(client, admin_headers, client.post(f"/pipelines/{pipeline['id']}/runs", headers=admin_headers,
+                                                      json={}).json()["id"])
+    assert run["status"] == "succeeded", run["error"]
+    name = "answers-" + secrets.token_hex(3)
+    assert client.post("/deployments", headers=admin_headers, json={
+        "name": name, "model": run["model"]["name"], "version": run["model"]["version"]}).status_code == 201
+    one = client.post(f"/deployments/{name}/predict", headers=admin_headers, json={"rows": [{"x1": 1, "x2": 2}]})
+    classes = len(one.json()["classes"])
+    assert classes > 350  # the classes the training split held
+    fit = 200_000 // classes
+    many = client.post(f"/deployments/{name}/predict", headers={**admin_headers, "Content-Type": "text/csv"},
+                       content="x1,x2\n" + "1,2\n" * (fit + 1))
+    assert many.status_code == 422, many.text[:300]
+    detail = many.json()["detail"]
+    assert f"{fit + 1} rows x {classes} classes" in detail and "RETRAINER_PREDICT_MAX_PROBABILITIES" in detail
+    assert f"at most {fit} rows" in detail and many.json()["errors"][0]["loc"] == ["body", "rows"]
+    fits = client.post(f"/deployments/{name}/predict", headers=admin_headers, json={"rows": [{"x1": 1, "x2": 2}] * fit})
+    assert fits.status_code == 200 and len(fits.json()["probabilities"]) == fit
+
+
 def test_a_page_is_bounded_by_size_as_well_as_by_count(backend, make_user, tmp_path):
     server = start_api(backend, tmp_path / "api.log", RETRAINER_MAX_PAGE_BYTES="20000")
     try:

@@ -306,7 +306,8 @@ def _run_step(settings: Settings, attempt: Attempt, run: Run, stores: Stores, na
                           output_file=output_file, check_canceled=attempt.check_active, load_model=load_model,
                           limits=StepLimits(max_confusion_matrix_classes=settings.max_confusion_matrix_classes,
                                             max_decompressed_bytes=settings.max_decompressed_bytes,
-                                            max_data_rows=settings.max_data_rows))
+                                            max_data_rows=settings.max_data_rows,
+                                            max_data_columns=settings.max_data_columns))
         try:
             parsed = component.settings_model.model_validate(step_settings)
             inputs = {port: state.values[_port_ref(ref)] for port, ref in step.inputs.items()}

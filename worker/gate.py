@@ -16,15 +16,14 @@ never fails the run.
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
+from app.core import tabular
 from app.core.settings import Settings
+from app.core.tabular import TableLimits
 from app.datastores.paths import resolve
 from app.db.tables import Deployment, ModelVersion, Run
 from app.deployments import gate as gates
@@ -34,7 +33,6 @@ from app.pipelines.spec import PipelineSpec
 from app.runs import store as runs_store
 from app.storage import artifacts
 from app.storage.base import ObjectStore
-from worker.components.data import Capped
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +41,9 @@ if TYPE_CHECKING:
     from worker.components.train import TrainedModel
 
 log = logging.getLogger("retrainer.gate")
+
+# Columns a holdout may have beyond the model's inputs and its label.
+HOLDOUT_EXTRA_COLUMNS = 16
 
 
 @dataclass
@@ -97,7 +98,7 @@ class Gate:
         if mv is None:
             return held(f"the champion, version {deployment.version}, is not in the registry")
         try:
-            rows, rows_from = self._rows(session, gate, mv)
+            rows, rows_from = self._rows(session, gate, mv, model)
         except Exception as exc:  # noqa: BLE001 - a missing or unreadable holdout holds the gate
             return held(f"the gate cannot read its rows: {self._say(exc)}")
         if rows is None:
@@ -133,13 +134,20 @@ class Gate:
             return gates.Decision(deployment.id, deployment.version, True, verdict, metrics)
         return held(verdict, metrics)
 
-    def _rows(self, session: Session, gate: dict[str, Any], champion: ModelVersion) -> tuple[pd.DataFrame | None, str]:
+    def _rows(self, session: Session, gate: dict[str, Any], champion: ModelVersion,
+              model: Any) -> tuple[pd.DataFrame | None, str]:
         """The rows to judge on, and where they come from (or None, and why there are none)."""
         holdout = gate.get("holdout")
-        if holdout:
-            return read_table(self.stores, holdout, self.settings.max_data_rows,
-                              self.settings.max_decompressed_bytes), f"holdout {holdout}"
-        return champion_test_rows(self.settings, session, champion)
+        if not holdout:
+            return champion_test_rows(self.settings, session, champion)
+        # The model's columns and its label, and a few more (ids, notes): a holdout is
+        # refused before it is parsed when its header has more, or names a column twice.
+        columns = len(model.feature_columns) + 1 + HOLDOUT_EXTRA_COLUMNS
+        limits = TableLimits(max_rows=self.settings.max_data_rows, max_bytes=self.settings.max_decompressed_bytes,
+                             max_columns=min(columns, self.settings.max_data_columns),
+                             columns_setting=f"the model's {len(model.feature_columns)} input columns, "
+                                             f"its label and {HOLDOUT_EXTRA_COLUMNS} more")
+        return read_table(self.stores, holdout, limits), f"holdout {holdout}"
 
     def _say(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -150,8 +158,6 @@ def champion_test_rows(settings: Settings, session: Session,
                        champion: ModelVersion) -> tuple[pd.DataFrame | None, str]:
     """The test split that the champion's run scored it on (a stored, sha256-checked output:
     no later upload changes it), or None and why there is none."""
-    import pandas as pd
-
     run = session.get(Run, champion.run_id)
     spec = PipelineSpec.model_validate(run.definition) if run is not None else None
     scorer = next((s for s in spec.steps.values() if s.component == "score_model"
@@ -164,26 +170,25 @@ def champion_test_rows(settings: Settings, session: Session,
     if output is None:
         return None, f"the test split of the champion, version {champion.version}, is no longer stored"
     found = artifacts.verified(settings, output.path, output.sha256)
+    limits = TableLimits(max_rows=settings.max_data_rows, max_bytes=settings.max_decompressed_bytes,
+                         max_columns=settings.max_data_columns, columns_setting="RETRAINER_MAX_DATA_COLUMNS")
     with found.open() as handle:
-        frame = pd.read_parquet(handle)
+        frame = tabular.read_parquet(handle, f"{step}.{port}", limits)
     return frame, f"the champion's (version {champion.version}) test split {step}.{port} of run {champion.run_id}"
 
 
-def read_table(stores: Mapping[str, ObjectStore], uri: str, max_rows: int, max_bytes: int) -> pd.DataFrame:
-    """A holdout file: Parquet, or CSV with a header (optionally .gz or .bz2), pinned as it is now."""
-    import pandas as pd
-
+def read_table(stores: Mapping[str, ObjectStore], uri: str, limits: TableLimits) -> pd.DataFrame:
+    """A holdout file: Parquet, or CSV with a header (optionally .gz or .bz2), pinned as it
+    is now, through the one bounded reader (app.core.tabular) that import_data uses."""
     ref = resolve(stores, uri, mode="read")
     pinned = ref.store.pin(uri, ref.key)
     try:
         if uri.endswith(".parquet"):
             with pinned.open_random() as handle:
-                return pd.read_parquet(handle)
+                return tabular.read_parquet(handle, uri, limits)
         with pinned.open_stream() as handle:
-            stream: BinaryIO = handle
-            if uri.endswith((".gz", ".bz2")):  # decompressed within the limit import_data keeps
-                inner = gzip.GzipFile(fileobj=handle, mode="rb") if uri.endswith(".gz") else bz2.BZ2File(handle, "rb")
-                stream = io.BufferedReader(Capped(inner, max_bytes, uri))  # type: ignore[arg-type]
-            return pd.read_csv(stream, skipinitialspace=True, nrows=max_rows)
+            kind = "gzip" if uri.endswith(".gz") else "bz2" if uri.endswith(".bz2") else None
+            stream = tabular.decompressing(handle, kind, limits, uri)
+            return tabular.read_csv(stream, uri, limits, skipinitialspace=True)
     finally:
         pinned.close()

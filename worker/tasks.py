@@ -23,7 +23,7 @@ from app.runtime import Runtime
 from worker import executor
 from worker.cores import CoreShare
 from worker.gate import Gate
-from worker.limits import memory_limit
+from worker.limits import memory_limit, run_allowance_mb
 from worker.requests import RunRequest
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
         with runtime.read_session() as session:
             stores = stores_of(session, settings, run.workspace_id)
         gate = Gate(settings, runtime.read_session, stores, scrub=lambda text: executor.scrub(settings, text))
-        with memory_limit(settings.run_memory_limit_mb), CORES.holding() as share:
+        with memory_limit(_allowance_mb(settings)), CORES.holding() as share:
             outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run),
                                            threads=share.for_step, registry=_Registry(runtime), gate=gate)
     except RunInactive:
@@ -130,10 +130,16 @@ def _explanations(settings: Settings, run: Run) -> dict[type[BaseException], str
     return {
         SoftTimeLimitExceeded: f"the run exceeded its time limit of {limit} s; raise the endpoint's "
                                "time_limit_seconds (PATCH /endpoints/{id}) if it needs longer",
-        MemoryError: f"out of memory: the run needed more than its limit of {settings.run_memory_limit_mb} MiB "
-                     "(RETRAINER_RUN_MEMORY_LIMIT_MB)" if settings.run_memory_limit_mb else
-                     "out of memory: the worker could not allocate what the step needed",
+        MemoryError: f"out of memory: the run needed more than its limit of {_allowance_mb(settings)} MiB "
+                     "(RETRAINER_RUN_MEMORY_LIMIT_MB" + ("" if settings.run_memory_limit_mb else
+                                                        ", unset: its worker child's share of the host") + ")",
     }
+
+
+def _allowance_mb(settings: Settings) -> int:
+    from worker.celery_app import worker_concurrency
+
+    return run_allowance_mb(settings.run_memory_limit_mb, worker_concurrency(settings))
 
 
 class _Registry:

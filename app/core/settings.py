@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     # keeps loaded (the least recently used is dropped first).
     predict_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)
     predict_cache_models: int = Field(default=8, ge=1, le=1000)
+    # Probabilities one prediction answer may hold (rows x classes): a model of many
+    # classes would turn a small request into an answer of megabytes. Over it, a 422
+    # says how many rows fit.
+    predict_max_probabilities: int = Field(default=200_000, ge=1)
 
     # Bounds on what one user can make the service do.
     max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)
@@ -130,6 +134,9 @@ class Settings(BaseSettings):
     # this many rows; a run over either fails naming the file and the limit.
     max_decompressed_bytes: int = Field(default=2 * 1024**3, ge=1024)
     max_data_rows: int = Field(default=50_000_000, ge=1)
+    # Columns one data file (import_data, a gate's holdout) may have: each costs the
+    # parser dearly, so a header over it is refused before the file is parsed.
+    max_data_columns: int = Field(default=10_000, ge=1, le=1_000_000)
     # A page of a list holds at most about this much JSON (and always one item).
     max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 

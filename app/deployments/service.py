@@ -241,4 +241,5 @@ def predict_body(session: Session, settings: Settings, cache: serving.ModelCache
     else:
         raise UnsupportedMediaType(f"Content-Type {media_type[:100]!r} is not accepted; send application/json "
                                    '({"rows": [...]}) or text/csv (a header line, then one line per row)')
+    serving.check_answer_size(model, frame, settings.predict_max_probabilities)
     return predict(model, frame)

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import Counter, Gauge
 
+from app.core import tabular
 from app.core.errors import InvalidInput, Problem
 from app.core.settings import Settings
+from app.core.tabular import TableLimits, TableRefused
 from app.db.tables import ModelVersion
 from app.storage import artifacts
 
@@ -249,14 +251,29 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+# Columns a CSV body may have beyond the model's inputs (a label, an id...), as JSON
+# rows may carry keys the model ignores. A header with more is refused before parsing.
+CSV_EXTRA_COLUMNS = 16
+
+
 def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> Columns:
-    """A text/csv body (first line: the column names) as the model's input frame."""
+    """A text/csv body (first line: the column names) as the model's input frame. Its
+    header is checked first (app.core.tabular): a name given twice, or more columns than
+    the model reads and CSV_EXTRA_COLUMNS, is a 422 before anything is parsed."""
     import numpy as np
     import pandas as pd
 
+    # One row more than the limit is read, so that _check_count refuses it as for JSON rows.
+    limits = TableLimits(max_rows=limit + 1, max_columns=len(schema) + CSV_EXTRA_COLUMNS, max_bytes=len(body),
+                         rows_setting="RETRAINER_PREDICT_MAX_ROWS",
+                         columns_setting=f"the model reads {len(schema)} columns; at most "
+                                         f"{CSV_EXTRA_COLUMNS} others are accepted")
     try:
-        raw = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False, skipinitialspace=True,
-                          nrows=limit + 1)
+        raw = tabular.read_csv(io.BytesIO(body), "the CSV body", limits, dtype=str, keep_default_na=False,
+                               skipinitialspace=True)
+    except TableRefused as exc:
+        loc: list[str | int] = ["body", "header"] if exc.column is None else ["body", "header", exc.column]
+        raise InvalidInput(str(exc), errors=[{"loc": loc, "msg": str(exc)}]) from None
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput("the CSV body cannot be read: " + first[:300],
@@ -276,7 +293,8 @@ def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> Col
         missing = text.isna() | (text == "") | text.isin(["NA", "NaN", "nan", "null"])
         if kind == "number":
             numbers = pd.to_numeric(text.where(~missing), errors="coerce")
-            bad = numbers.isna() & ~missing
+            # inf, Infinity and 1e999 are not numbers a JSON body could send either.
+            bad = (numbers.isna() | ~np.isfinite(numbers.fillna(0))) & ~missing
             for i in np.flatnonzero(bad.to_numpy())[:MAX_REPORTED_PROBLEMS]:
                 problems.append({"loc": _loc(int(i), name), "msg": f"{_shown(text.iloc[i])} is not a number; "
                                  f"column {name!r} holds numbers (or an empty cell)"})
@@ -286,6 +304,21 @@ def frame_from_csv(body: bytes, schema: list[dict[str, str]], limit: int) -> Col
     if problems:
         raise _problems_error(problems, len(raw))
     return frame
+
+
+def check_answer_size(model: LoadedModel, table: Columns, max_probabilities: int) -> None:
+    """Refuses, before scoring, rows whose answer would hold more than `max_probabilities`
+    probabilities (one per row and class): the answer grows with rows x classes."""
+    if not hasattr(model.pipeline, "predict_proba") or model.task == "regression":
+        return
+    classes = len(getattr(model.pipeline, "classes_", ()))
+    rows = len(next(iter(table.values()))) if table else 0
+    if classes and rows * classes > max_probabilities:
+        fit = max(1, max_probabilities // classes)
+        message = (f"{rows} rows x {classes} classes is {rows * classes} probabilities; an answer holds at most "
+                   f"{max_probabilities} (RETRAINER_PREDICT_MAX_PROBABILITIES): send at most {fit} rows per request")
+        raise InvalidInput(message, errors=[{"loc": ["body", "rows"], "msg": f"at most {fit} rows per request "
+                                                                             f"for a model of {classes} classes"}])
 
 
 def predict(model: LoadedModel, table: Columns) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class StepLimits:
     max_confusion_matrix_classes: int = 50
     max_decompressed_bytes: int = 2 * 1024**3
     max_data_rows: int = 50_000_000
+    max_data_columns: int = 10_000
 
 
 class StepFailed(Exception):

@@ -6,71 +6,45 @@ chunks). What is parsed is the pinned version that was hashed (worker.executor).
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
 import json
-import re
 from typing import Any, BinaryIO
 
 import pandas as pd
 
 from app.components.settings import COMPRESSED_CSV, ExportDataSettings, ImportDataSettings
+from app.core import tabular
+from app.core.tabular import TableLimits, TableRefused
 from worker.components._common import get_dataset, list_names
 from worker.components.context import InputFile, StepContext, StepFailed
 
 
-class Capped(io.RawIOBase):
-    """A decompressing reader that refuses to give more than `limit` bytes."""
-
-    def __init__(self, source: BinaryIO, limit: int, path: str) -> None:
-        self.source, self.limit, self.path, self.count = source, limit, path, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.source.read(len(buffer))
-        self.count += len(data)
-        if self.count > self.limit:
-            raise StepFailed(f"{self.path} decompresses to more than {self.limit} bytes "
-                             "(RETRAINER_MAX_DECOMPRESSED_BYTES); split it or raise the limit")
-        buffer[:len(data)] = data
-        return len(data)
+def _limits(ctx: StepContext) -> TableLimits:
+    return TableLimits(max_rows=ctx.limits.max_data_rows, max_columns=ctx.limits.max_data_columns,
+                       max_bytes=ctx.limits.max_decompressed_bytes)
 
 
-def _open_csv(raw: BinaryIO, fmt: str, ctx: StepContext, settings: ImportDataSettings) -> BinaryIO:
-    """The stream to parse: the file's own, or a capped decompressing reader over it."""
-    kind = COMPRESSED_CSV.get(fmt)
-    if kind is None:
-        return raw
-    stream = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "gzip" else bz2.BZ2File(raw, "rb")
-    return io.BufferedReader(Capped(stream, ctx.limits.max_decompressed_bytes, settings.path))  # type: ignore[arg-type]
-
-
-def _read_csv(source: BinaryIO, settings: ImportDataSettings, max_rows: int | None = None) -> pd.DataFrame:
-    separator = settings.separator
-    options: dict[str, Any] = {}
-    if len(separator) > 1:
-        # pandas reads a multi-character separator as a regular expression: keep it literal.
-        options["sep"] = re.escape(separator)
-        options["engine"] = "python"
-    else:
-        options["sep"] = separator
+def _read_csv(raw: BinaryIO, fmt: str, settings: ImportDataSettings, limits: TableLimits) -> pd.DataFrame:
+    """The file through the one bounded reader (app.core.tabular): header checked first,
+    decompressed and parsed within the limits."""
     try:
-        return pd.read_csv(
-            source,
-            # Never guessed from the name: a file is decompressed only when its format says so.
-            compression=None,
-            nrows=max_rows,
-            header=0 if settings.has_header else None,
-            skipinitialspace=settings.skip_initial_space,
-            na_values=settings.na_values or None,
-            keep_default_na=True,
-            encoding=settings.encoding,
-            skiprows=settings.skip_rows,
-            **options,
-        )
+        # Never guessed from the name: a file is decompressed only when its format says so.
+        source = tabular.decompressing(raw, COMPRESSED_CSV.get(fmt), limits, settings.path)
+        try:
+            return tabular.read_csv(
+                source, settings.path, limits,
+                sep=settings.separator,
+                has_header=settings.has_header,
+                skipinitialspace=settings.skip_initial_space,
+                na_values=settings.na_values or None,
+                keep_default_na=True,
+                encoding=settings.encoding,
+                skip_rows=settings.skip_rows,
+            )
+        finally:
+            if source is not raw:
+                source.close()
+    except TableRefused as exc:
+        raise StepFailed(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise StepFailed(
             f"cannot decode {settings.path} as {settings.encoding}: byte "
@@ -102,30 +76,13 @@ def _read_parquet(handle: BinaryIO, settings: ImportDataSettings, ctx: StepConte
     if ignored:
         ctx.log.warning("Parquet file: ignoring the CSV settings %s", ", ".join(ignored))
     try:
-        return pd.read_parquet(handle)
+        return tabular.read_parquet(handle, settings.path, _limits(ctx))
+    except TableRefused as exc:
+        raise StepFailed(str(exc)) from None
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
         raise StepFailed(
             f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
         ) from None
-
-
-def _check_parquet_size(handle: BinaryIO, settings: ImportDataSettings, ctx: StepContext) -> None:
-    import pyarrow
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(handle).metadata  # the footer only: one ranged read in a bucket
-    except (pyarrow.ArrowException, OSError, ValueError) as exc:
-        raise StepFailed(
-            f"cannot read {settings.path} as Parquet: {exc}; if it is a CSV file, set format to 'csv'"
-        ) from None
-    if meta.num_rows > ctx.limits.max_data_rows:
-        raise StepFailed(f"{settings.path} has {meta.num_rows} rows, more than {ctx.limits.max_data_rows} "
-                         "(RETRAINER_MAX_DATA_ROWS)")
-    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if unpacked > ctx.limits.max_decompressed_bytes:
-        raise StepFailed(f"{settings.path} decompresses to {unpacked} bytes, more than "
-                         f"{ctx.limits.max_decompressed_bytes} (RETRAINER_MAX_DECOMPRESSED_BYTES)")
 
 
 def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -135,22 +92,12 @@ def import_data(ctx: StepContext, settings: ImportDataSettings, inputs: dict[str
         raise StepFailed(f"the file {settings.path} is empty")
     ctx.check_canceled()
 
-    max_rows = ctx.limits.max_data_rows
     if fmt == "parquet":
         with data.open_random() as handle:
-            _check_parquet_size(handle, settings, ctx)
-            handle.seek(0)
             df = _read_parquet(handle, settings, ctx)
     else:
         with data.open_stream() as raw:
-            source = _open_csv(raw, fmt, ctx, settings)
-            try:
-                df = _read_csv(source, settings, max_rows=max_rows + 1)
-            finally:
-                if source is not raw:
-                    source.close()
-        if len(df) > max_rows:
-            raise StepFailed(f"{settings.path} has more than {max_rows} rows (RETRAINER_MAX_DATA_ROWS)")
+            df = _read_csv(raw, fmt, settings, _limits(ctx))
         names = settings.column_names
         if names is not None:
             if len(names) != df.shape[1]:
