@@ -28,7 +28,7 @@ def s3_in_bucket(session: Session, bucket: str) -> list[Datastore]:
     """The S3 datastores of every workspace in `bucket` (any prefix, any endpoint)."""
     return list(session.exec(select(Datastore).where(
         Datastore.kind == "s3",
-        or_(Datastore.url == f"s3://{bucket}", col(Datastore.url).startswith(f"s3://{bucket}/", autoescape=True)))))
+        or_(col(Datastore.url) == f"s3://{bucket}", col(Datastore.url).startswith(f"s3://{bucket}/", autoescape=True)))))
 
 
 def lock_bucket(session: Session, bucket: str) -> None:
