@@ -262,7 +262,8 @@ def test_a_datastore_registered_before_these_rules_reaches_nothing_it_may_not(g,
     each use is checked again, and the workspace's other datastores still work."""
     workspace = "s3-" + secrets.token_hex(3)
     b = _admin(g, make_user, workspace)
-    assert g.put("/datastores/default/files/mine.csv", content=b"a\n1\n", headers=b).status_code == 201
+    mine = g.put("/datastores/default/files/mine.csv", content=b"a\n1\n", headers=b)
+    assert mine.status_code == 201, mine.text
     workspace_id = db.exec(select(Workspace.id).where(Workspace.name == workspace)).one()
     db.add(Datastore(workspace_id=workspace_id, name="taken", kind="s3", url=f"s3://{BUCKET}/team-default",
                      endpoint_url=seaweed.endpoint))
