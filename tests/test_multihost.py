@@ -36,6 +36,7 @@ from tests.helpers.seaweed import SeaweedFS
 
 PG_SERVER = os.environ.get("RETRAINER_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 BUCKET = "retrainer"
+LAKE = "lake"  # a datastore's: the service's own bucket is never a datastore
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,7 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
     try:
         store.create_bucket(BUCKET)
+        store.create_bucket(LAKE)
         yield store
     finally:
         store.stop()
@@ -158,7 +160,7 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
 
             # A datastore of kind s3 with its own prefix and credentials (stored sealed, never shown).
             lake = c.post("/datastores", headers=headers, json={
-                "name": "lake", "kind": "s3", "url": f"s3://{BUCKET}/lake", "endpoint_url": seaweed.endpoint,
+                "name": "lake", "kind": "s3", "url": f"s3://{LAKE}/lake", "endpoint_url": seaweed.endpoint,
                 "access_key_id": seaweed.access_key, "secret_access_key": seaweed.secret_key})
             assert lake.status_code == 201, lake.text
             assert lake.json()["has_credentials"] is True
@@ -222,7 +224,9 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
         assert sum(k.endswith("/model.joblib") for k in keys) >= 2
         assert any(k.endswith("/train/log.txt") for k in keys)
         assert [o.key for o in bucket.list("deployment/datastores/", None, 10)][0].endswith("census/adult.data")
-        assert bucket.stat("lake/census/non-us.parquet") is not None
+        lake_bucket = S3Store(S3Location(LAKE, "", seaweed.endpoint, "us-east-1",
+                                         Credentials(seaweed.access_key, seaweed.secret_key)))
+        assert lake_bucket.stat("lake/census/non-us.parquet") is not None
     finally:
         for machine in machines:
             machine.stop()

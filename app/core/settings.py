@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     # Endpoints that S3 datastores may name besides RETRAINER_S3_ENDPOINT_URL (comma separated):
     # the workers connect to them, so an admin cannot point them at any address.
     s3_datastore_endpoints: str = ""
+    # Bucket prefixes that S3 datastores without credentials of their own may use, with the
+    # service's credentials (comma separated `s3://bucket/prefix`, or `<workspace>=s3://...`
+    # for one workspace only). Empty: every S3 datastore brings its own credentials, since
+    # the service's reach every workspace's buckets.
+    s3_shared_credential_buckets: str = ""
     # How often a running step's log is written to an object store (a folder's is live).
     log_flush_seconds: float = Field(default=2.0, gt=0, le=600)
     # A worker that holds a run over its endpoint's max_concurrent_runs hands it back and

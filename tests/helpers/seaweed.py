@@ -62,19 +62,30 @@ class SeaweedFS:
         config.write_text(json.dumps({"identities": [{
             "name": "retrainer", "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+        picked: set[int] = set()
+
+        def port() -> int:
+            """A free port not picked already: the kernel may hand out a port twice."""
+            while (found := free_port()) in picked:
+                pass
+            picked.add(found)
+            return found
+
         for name in ("master", "volume", "filer", "s3", "metrics"):
-            self.ports[name] = free_port()
+            self.ports[name] = port()
         # gRPC ports default to port + 10000: pick them too, or they may collide.
-        grpc = self.grpc = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+        grpc = self.grpc = {name: port() for name in ("master", "volume", "filer", "s3")}
         argv = [str(weed_binary()), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 f"-master.port={self.ports['master']}", f"-master.port.grpc={grpc['master']}",
                 f"-volume.port={self.ports['volume']}", f"-volume.port.grpc={grpc['volume']}",
                 "-filer", f"-filer.port={self.ports['filer']}", f"-filer.port.grpc={grpc['filer']}",
                 "-s3", f"-s3.port={self.ports['s3']}", f"-s3.port.grpc={grpc['s3']}",
-                f"-s3.port.iceberg={free_port()}", f"-s3.port.lance={free_port()}", f"-iam.port={free_port()}", f"-s3.config={config}",
+                f"-s3.port.iceberg={port()}", f"-s3.port.lance={port()}", f"-iam.port={port()}", f"-s3.config={config}",
                 # As AWS does: a PUT into a bucket that does not exist fails (buckets are the operator's).
                 "-s3.autoCreateBucket=false",
-                f"-metricsPort={self.ports['metrics']}", "-volume.max=8", "-master.volumeSizeLimitMB=64"]
+                # Each bucket (and SeaweedFS's own log) grows 7 volumes at its first write: 8 slots
+                # served one bucket; with several, a write found "no free volumes left" (a 503).
+                f"-metricsPort={self.ports['metrics']}", "-volume.max=32", "-master.volumeSizeLimitMB=64"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder,
                                             start_new_session=True)
