@@ -51,9 +51,9 @@ def why_private(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for test, what in ((ip.is_loopback, "a loopback"), (ip.is_link_local, "a link-local (cloud metadata)"),
-                       (ip.is_private, "a private"), (ip.is_multicast, "a multicast"),
-                       (ip.is_unspecified, "an unspecified"), (ip.is_reserved, "a reserved"),
+    for test, what in ((ip.is_loopback, "a loopback"), (ip.is_unspecified, "an unspecified"),
+                       (ip.is_link_local, "a link-local (cloud metadata)"), (ip.is_multicast, "a multicast"),
+                       (ip.is_private, "a private"), (ip.is_reserved, "a reserved"),
                        (not ip.is_global, "a non-public")):
         if test:
             return f"{address} is {what} address"

@@ -136,6 +136,7 @@ def post(target: addresses.Target, headers: dict[str, str], body: bytes, timeout
             sock.settimeout(remaining())
             chunk = sock.recv(4096)
             if not chunk:
+                remaining()  # shut by the watchdog: the deadline passed
                 break
             head += chunk
             if len(head) > MAX_RESPONSE:
