@@ -5,7 +5,10 @@ real API and worker, retries, Retry-After, 410, SSRF refusals, slow and huge rec
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +26,7 @@ from app.db.tables import WebhookSubscription, Workspace
 from app.webhooks import addresses, delivery
 from app.webhooks.events import emit
 from tests.helpers.api import bearer, password_token, principal_headers, wait_for
-from tests.helpers.processes import start_api, start_worker, stop_process
+from tests.helpers.processes import ROOT, start_api, start_worker, stop_process
 from tests.helpers.receiver import Answer, Receiver, running_receiver
 from tests.helpers.samples import small_csv, small_pipeline
 
@@ -371,3 +374,42 @@ def test_deliveries_need_no_broker(backend, receiver, make_user):
         assert json.loads(request.body)["type"] == "trigger.skipped"
     finally:
         engine.dispose()
+
+
+def test_cli_webhooks_list_create_and_deliveries(hooks, receiver, backend):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETRAINER_")}
+    env.update({"RETRAINER_URL": hooks["api"].url, "PYTHONUNBUFFERED": "1", "COLUMNS": "250",
+                "RETRAINER_TOKEN": hooks["headers"]["Authorization"].removeprefix("Bearer ")})
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app.cli", "webhooks", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    created = cli("create", receiver.url("/cli"), "--event", "trigger.skipped", "--description", "from the CLI")
+    assert created.returncode == 0, created.stderr
+    webhook_id = created.stdout.split()[1]
+    secret = created.stdout.rsplit(" ", 1)[1].strip()
+    assert secret.startswith("whsec_") and "shown only now" in created.stdout
+
+    listed = cli("list")
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split() == ["ID", "STATE", "URL", "EVENTS"]
+    assert [webhook_id, "enabled", receiver.url("/cli"), "trigger.skipped"] in [r.split() for r in rows]
+    assert secret not in listed.stdout
+    assert any(h["id"] == webhook_id for h in json.loads(cli("list", "--json").stdout))
+
+    event_id = emit_now(backend, hooks["workspace"], "trigger.skipped", {"via": "cli"})
+    assert verified(secret, receiver.wait(lambda rs: any(r.path == "/cli" for r in rs))[-1])["data"] == {"via": "cli"}
+    wait_log(hooks, webhook_id, lambda d: d["delivered"])
+    shown = cli("deliveries", webhook_id)
+    assert shown.returncode == 0, shown.stderr
+    header, row = shown.stdout.splitlines()
+    assert header.split()[:6] == ["ID", "EVENT", "ATTEMPT", "STATUS", "MS", "DELIVERED"]
+    assert row.split()[1:4] == ["trigger.skipped", "1", "200"] and row.split()[5] == "yes"
+    assert json.loads(cli("deliveries", webhook_id, "--json").stdout)[0]["event_id"] == event_id
+
+    refused = cli("create", "https://10.0.0.1/hook", "--event", "run.failed")
+    assert refused.returncode == 2 and "10.0.0.1 is a private address" in refused.stderr
+    unknown = cli("deliveries", "wh_nope")
+    assert unknown.returncode == 2 and "HTTP 404" in unknown.stderr
