@@ -413,3 +413,17 @@ def test_cli_webhooks_list_create_and_deliveries(hooks, receiver, backend):
     assert refused.returncode == 2 and "10.0.0.1 is a private address" in refused.stderr
     unknown = cli("deliveries", "wh_nope")
     assert unknown.returncode == 2 and "HTTP 404" in unknown.stderr
+
+
+def test_the_retry_schedule_and_its_setting():
+    assert Settings().webhook_retry_delays == (5, 300, 1800, 7200, 18000, 36000, 36000)
+    assert Settings(webhook_retry_seconds="1, 2.5").webhook_retry_delays == (1.0, 2.5)
+    with pytest.raises(ValueError, match="RETRAINER_WEBHOOK_RETRY_SECONDS"):
+        Settings(webhook_retry_seconds="5,soon")
+    delays = (5.0, 300.0)
+    assert 5 <= delivery.next_delay(0, delays, None) <= 5.5  # jitter lengthens, never shortens
+    assert delivery.next_delay(1, delays, 900) == 900  # a later Retry-After wins
+    assert delivery.next_delay(2, delays, None) is None  # the schedule is over: the delivery gives up
+    assert delivery.retry_after_seconds("120", datetime.now().astimezone()) == 120
+    assert delivery.retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", datetime.now().astimezone()) == 0
+    assert delivery.retry_after_seconds("10 years", datetime.now().astimezone()) is None
