@@ -95,8 +95,3 @@ def parts_of(session: Session, delivery: WebhookDelivery) -> tuple[WebhookSubscr
     event = session.get(WebhookEvent, delivery.event_id)
     return (subscription, event) if subscription is not None and event is not None else None
 
-
-def delivered_before(session: Session, before: datetime, limit: int) -> list[WebhookDelivery]:
-    return list(session.exec(select(WebhookDelivery).where(col(WebhookDelivery.created_at) < before,
-                                                           col(WebhookDelivery.next_attempt_at).is_(None))
-                             .limit(limit)))
