@@ -31,6 +31,7 @@ from app.runtime import Runtime
 from app.studio import router as studio
 from app.web.middleware import RequestContextMiddleware
 from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
+from app.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("retrainer")
 
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router, deployments_router):
+                   runs_router, models_router, deployments_router, webhooks_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

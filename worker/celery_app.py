@@ -49,8 +49,8 @@ def worker_argv(settings: Settings) -> list[str]:
 
 
 class HousekeepingStep(bootsteps.StartStopStep):
-    """Runs the reconciler and the outbox relay in the worker's main process (not in the
-    pool children), each holding `no_fork` while it uses the database."""
+    """Runs the reconciler, the outbox relay and the webhook delivery loop in the worker's
+    main process (not in the pool children), each holding `no_fork` while it uses the database."""
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
@@ -58,13 +58,15 @@ class HousekeepingStep(bootsteps.StartStopStep):
 
     def start(self, parent: Any) -> None:
         from app.db.outbox import OutboxRelay
+        from app.webhooks.delivery import DeliveryLoop
         from worker.forkguard import no_fork
         from worker.reconciler import Reconciler
 
         runtime = parent.app.runtime
         self.threads = [Reconciler(runtime),
                         OutboxRelay(runtime.engine, runtime.queue, runtime.settings.outbox_relay_seconds,
-                                    guard=lambda: no_fork)]
+                                    guard=lambda: no_fork),
+                        DeliveryLoop(runtime.engine, runtime.settings, guard=lambda: no_fork)]
         for thread in self.threads:
             thread.start()
 

@@ -145,6 +145,16 @@ class Settings(BaseSettings):
     # A page of a list holds at most about this much JSON (and always one item).
     max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
+    # Webhooks: hosts (names or addresses) that receivers may use although they are private
+    # or loopback, and only they may use plain http (comma separated).
+    webhook_allowed_hosts: str = ""
+    # Delays in seconds between a delivery's attempts (comma separated), replacing the
+    # Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); for tests and operators.
+    webhook_retry_seconds: str | None = None
+    # How often each worker looks for deliveries that are due, and how many it sends at once.
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_senders: int = Field(default=4, ge=1, le=64)
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -167,6 +177,20 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @field_validator("webhook_retry_seconds")
+    @classmethod
+    def _delays(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            delays = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise ValueError("RETRAINER_WEBHOOK_RETRY_SECONDS: comma-separated numbers of seconds, "
+                             "e.g. 5,300,1800") from None
+        if not delays or any(d < 0 or d > 7 * 86400 for d in delays):
+            raise ValueError("RETRAINER_WEBHOOK_RETRY_SECONDS: each delay between 0 and 604800 seconds")
+        return value
+
     # Derived values ---------------------------------------------------------------
 
     @property
@@ -174,6 +198,17 @@ class Settings(BaseSettings):
         """A running run whose heartbeat is older than this lost its worker (three
         missed beats): it may be taken over by another attempt."""
         return timedelta(seconds=MISSED_HEARTBEATS * self.heartbeat_seconds)
+
+    @property
+    def webhook_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip().lower().strip("[]") for h in self.webhook_allowed_hosts.split(",") if h.strip())
+
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        """Seconds to wait before each retry (the first attempt is immediate)."""
+        if self.webhook_retry_seconds is None:
+            return (5, 300, 1800, 7200, 18000, 36000, 36000)
+        return tuple(float(part) for part in self.webhook_retry_seconds.split(","))
 
     @property
     def embedded_database(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -381,3 +381,65 @@ __all__ = [
     "WorkerCheck",
     "Workspace",
 ]
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """A URL that receives the workspace's events it subscribed to, signed with its secret."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: str = Field(default_factory=lambda: new_id("wh"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    url: str = Field(max_length=2000)
+    events: list[str] = Field(default_factory=list, sa_column=_json_column(False))
+    description: str | None = Field(default=None, max_length=1000)
+    # The signing secret (whsec_...), sealed with a key derived from the secret key
+    # (app.core.secretbox): a copy of the database alone does not give it.
+    secret: str = Field(max_length=500)
+    enabled: bool = True
+    # Why the service disabled it (the receiver answered 410 Gone); null when enabled by hand.
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    created_by: str | None = Field(default=None, max_length=60)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class WebhookEvent(SQLModel, table=True):
+    """Something that happened, recorded in the transaction that made it happen; its body
+    is frozen then, so every attempt signs and sends the same bytes."""
+
+    __tablename__ = "webhook_events"
+
+    id: str = Field(default_factory=lambda: new_id("msg"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    type: str = Field(max_length=60)
+    body: str = Field(sa_column=Column(Text(), nullable=False))
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one subscription: its attempts so far and when the next one is due."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "created_at"),
+    )
+
+    id: str = Field(default_factory=lambda: new_id("whd"), primary_key=True, max_length=40)
+    subscription_id: str = Field(foreign_key="webhook_subscriptions.id", max_length=40)
+    event_id: str = Field(foreign_key="webhook_events.id", index=True, max_length=40)
+    event: str = Field(max_length=60)
+    attempt: int = 0
+    # Where in the retry schedule the next failure falls (a manual redelivery starts it over).
+    retry_index: int = 0
+    status_code: int | None = None
+    duration_ms: int | None = None
+    error: str | None = Field(default=None, max_length=500)
+    delivered: bool = False
+    # Null: nothing more to do (delivered, or the schedule ran out, or the subscription went away).
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # A worker that took the delivery holds it until then; another may take it afterwards.
+    leased_until: datetime | None = Field(default=None, sa_column=_time_column())
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_time_column())
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))

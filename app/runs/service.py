@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +31,6 @@ from app.datastores.service import stores_of
 from app.db.engine import read_session
 from app.db.tables import Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
-from app.deployments import service as deployments
-from app.deployments.schemas import RunDeploymentEffect
 from app.models_registry import service as models
 from app.pipelines import service as pipelines
 from app.pipelines.spec import (
@@ -46,8 +43,8 @@ from app.pipelines.spec import (
     pipeline_digest,
     topological_order,
 )
-from app.runs import store
-from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
+from app.runs import store, views
+from app.runs.schemas import RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
 from app.storage import artifacts
@@ -206,30 +203,12 @@ def get_run(session: Session, principal: Principal, run_id: str) -> Run:
     return run
 
 
-def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
-         visible: bool = True) -> RunOut:
-    return RunOut(
-        id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
-        endpoint_version=run.endpoint_version, experiment=run.experiment,
-        pipeline_digest=run.pipeline_digest, parameters=run.parameters, regenerate=run.regenerate,
-        created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
-        error=RunError(**run.error) if run.error else None,
-        steps=[StepOut(name=s.name, component=s.component, component_version=s.component_version,
-                       status=s.status, started_at=s.started_at, finished_at=s.finished_at,
-                       metrics=s.metrics, error=s.error, reused_from=s.reused_from) for s in steps],
-        metrics=run.metrics,
-        model=ModelRef(name=run.model_name, version=run.model_version)
-        if run.model_name and run.model_version else None,
-        deployments=(effects or []) if visible else None,
-    )
-
-
 def render(session: Session, run: Run, principal: Principal | None = None) -> RunOut:
     """The run as every route answers it, steps included; what it did to deployments only
     for a caller with deployments:read (None: the run was just created, it did nothing yet)."""
     if principal is not None and not _sees_deployments(principal):
-        return _out(run, store.steps(session, run.id), visible=False)
-    return _out(run, store.steps(session, run.id), deployments.run_effects(session, [run]).get(run.id))
+        return views.run_out(run, store.steps(session, run.id), visible=False)
+    return views.run_out(run, store.steps(session, run.id), views.effects_of(session, [run]).get(run.id))
 
 
 def _sees_deployments(principal: Principal) -> bool:
@@ -241,8 +220,8 @@ def render_page(session: Session, settings: Settings, principal: Principal, filt
     rows = store.page(session, principal.workspace_id, filters, page)
     steps = store.steps_of(session, [r.id for r in rows])
     visible = _sees_deployments(principal)
-    effects = deployments.run_effects(session, rows) if visible else {}
-    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
+    effects = views.effects_of(session, rows) if visible else {}
+    return RunPage.of(rows, page, lambda r: views.run_out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
                       max_bytes=settings.max_page_bytes)
 
 

@@ -26,7 +26,9 @@ from app.db.retry import retrying
 from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import repository as models_registry
+from app.runs import views
 from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
+from app.webhooks.events import emit
 
 STEP_ERROR_CHARS = 4000
 P = ParamSpec("P")
@@ -71,12 +73,7 @@ def steps(session: Session, run_id: str) -> list[RunStep]:
 
 
 def steps_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunStep]]:
-    out: dict[str, list[RunStep]] = {run_id: [] for run_id in run_ids}
-    if run_ids:
-        query = select(RunStep).where(col(RunStep.run_id).in_(run_ids)).order_by(col(RunStep.position))
-        for step in session.exec(query):
-            out[step.run_id].append(step)
-    return out
+    return views.steps_of(session, run_ids)
 
 
 def outputs(session: Session, run_id: str) -> list[RunOutput]:
@@ -169,7 +166,26 @@ def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = 
             session.execute(update(RunStep).where(col(RunStep.run_id) == run_id, col(RunStep.status) == open_state)
                             .values(status=closed, finished_at=now if open_state == StepStatus.RUNNING else None)
                             .execution_options(synchronize_session=False))
+    if moved and to in EVENT_OF:
+        _emit(session, run_id, EVENT_OF[to])
     return moved
+
+
+# The webhook event each state a run moves to is announced with, written in the
+# transaction of the move (app.webhooks.events): every caller gets it.
+EVENT_OF: dict[RunStatus, str] = {RunStatus.RUNNING: "run.started", RunStatus.SUCCEEDED: "run.succeeded",
+                                  RunStatus.FAILED: "run.failed", RunStatus.CANCELED: "run.canceled"}
+
+
+def _emit(session: Session, run_id: str, event: str) -> None:
+    workspace_id = session.exec(select(Run.workspace_id).where(Run.id == run_id)).one()
+
+    def view() -> dict[str, Any]:
+        run = session.get(Run, run_id, populate_existing=True)
+        assert run is not None
+        return views.full(session, run).model_dump(mode="json")
+
+    emit(session, workspace_id, event, view)
 
 
 def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields: Any) -> None:

@@ -43,6 +43,27 @@
  */
 
 /**
+ * @typedef {Object} DeliveryOut
+ * @property {number} attempt Attempts made so far
+ * @property {string} created_at
+ * @property {boolean} delivered
+ * @property {number | null} duration_ms
+ * @property {string | null} error Why the last attempt failed
+ * @property {EventType} event
+ * @property {string} event_id The webhook-id header: the same on every attempt
+ * @property {string} id
+ * @property {string | null} last_attempt_at
+ * @property {string | null} next_attempt_at When the next attempt is due (null: none is)
+ * @property {number | null} status_code The receiver's answer to the last attempt (null: none)
+ */
+
+/**
+ * @typedef {Object} DeliveryPage
+ * @property {Array<DeliveryOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
  * @typedef {Object} DeploymentCreate
  * @property {boolean} [enabled]
  * @property {boolean} [follow] Move to each new version of the model that passes the gate
@@ -135,6 +156,10 @@
  * @property {Object<string, *>} [parameters] Values for the version's parameters; unset ones take their defaults
  * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
  * @property {number | null} [version] Defaults to the endpoint's default version
+ */
+
+/**
+ * @typedef {"run.started" | "run.succeeded" | "run.failed" | "run.canceled" | "deployment.promoted" | "deployment.held" | "trigger.skipped"} EventType
  */
 
 /**
@@ -353,6 +378,12 @@
  */
 
 /**
+ * @typedef {Object} RedeliveryAccepted
+ * @property {string} id
+ * @property {string} next_attempt_at
+ */
+
+/**
  * @typedef {Object} RerunRequest
  * @property {string | null} [experiment]
  * @property {Object<string, *>} [parameters] Overrides of the original run's parameter values
@@ -416,7 +447,7 @@
  */
 
 /**
- * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "admin"} Scope
+ * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
  */
 
 /**
@@ -506,6 +537,52 @@
  * @typedef {Object} VersionPage
  * @property {Array<VersionOut>} items
  * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} WebhookCreate
+ * @property {string | null} [description]
+ * @property {Array<EventType>} events The events to receive (at least one)
+ * @property {string} url The receiver: https (http only for allow-listed hosts)
+ */
+
+/**
+ * @typedef {Object} WebhookCreated
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string | null} disabled_reason Why the service disabled it (the receiver answered 410 Gone)
+ * @property {boolean} enabled
+ * @property {Array<EventType>} events
+ * @property {string} id
+ * @property {string} secret The signing secret (whsec_...): shown only in this answer; keep it
+ * @property {string} updated_at
+ * @property {string} url
+ */
+
+/**
+ * @typedef {Object} WebhookOut
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string | null} disabled_reason Why the service disabled it (the receiver answered 410 Gone)
+ * @property {boolean} enabled
+ * @property {Array<EventType>} events
+ * @property {string} id
+ * @property {string} updated_at
+ * @property {string} url
+ */
+
+/**
+ * @typedef {Object} WebhookPage
+ * @property {Array<WebhookOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} WebhookPatch
+ * @property {string | null} [description]
+ * @property {boolean | null} [enabled]
+ * @property {Array<EventType> | null} [events]
+ * @property {string | null} [url]
  */
 
 /**

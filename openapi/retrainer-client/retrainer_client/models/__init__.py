@@ -5,6 +5,8 @@ from .datastore_create import DatastoreCreate
 from .datastore_create_kind import DatastoreCreateKind
 from .datastore_out import DatastoreOut
 from .datastore_page import DatastorePage
+from .delivery_out import DeliveryOut
+from .delivery_page import DeliveryPage
 from .deployment_create import DeploymentCreate
 from .deployment_out import DeploymentOut
 from .deployment_page import DeploymentPage
@@ -18,6 +20,7 @@ from .endpoint_page import EndpointPage
 from .endpoint_patch import EndpointPatch
 from .endpoint_run_request import EndpointRunRequest
 from .endpoint_run_request_parameters import EndpointRunRequestParameters
+from .event_type import EventType
 from .file_out import FileOut
 from .file_page import FilePage
 from .file_uploaded import FileUploaded
@@ -62,6 +65,7 @@ from .predict_request import PredictRequest
 from .predict_request_rows_item import PredictRequestRowsItem
 from .problem_details import ProblemDetails
 from .problem_error import ProblemError
+from .redelivery_accepted import RedeliveryAccepted
 from .rerun_request import RerunRequest
 from .rerun_request_parameters import RerunRequestParameters
 from .revoke_token_body import RevokeTokenBody
@@ -92,6 +96,11 @@ from .version_out import VersionOut
 from .version_out_parameters import VersionOutParameters
 from .version_out_steps_type_0 import VersionOutStepsType0
 from .version_page import VersionPage
+from .webhook_create import WebhookCreate
+from .webhook_created import WebhookCreated
+from .webhook_out import WebhookOut
+from .webhook_page import WebhookPage
+from .webhook_patch import WebhookPatch
 from .worker_check_out import WorkerCheckOut
 
 __all__ = (
@@ -100,6 +109,8 @@ __all__ = (
     "DatastoreCreateKind",
     "DatastoreOut",
     "DatastorePage",
+    "DeliveryOut",
+    "DeliveryPage",
     "DeploymentCreate",
     "DeploymentOut",
     "DeploymentPage",
@@ -113,6 +124,7 @@ __all__ = (
     "EndpointPatch",
     "EndpointRunRequest",
     "EndpointRunRequestParameters",
+    "EventType",
     "FileOut",
     "FilePage",
     "FileUploaded",
@@ -157,6 +169,7 @@ __all__ = (
     "PredictRequestRowsItem",
     "ProblemDetails",
     "ProblemError",
+    "RedeliveryAccepted",
     "RerunRequest",
     "RerunRequestParameters",
     "RevokeTokenBody",
@@ -187,5 +200,10 @@ __all__ = (
     "VersionOutParameters",
     "VersionOutStepsType0",
     "VersionPage",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookOut",
+    "WebhookPage",
+    "WebhookPatch",
     "WorkerCheckOut",
 )
