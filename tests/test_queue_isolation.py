@@ -72,11 +72,15 @@ def _gauge(metrics: str, name: str) -> float:
     return float(found.group(1))
 
 
+# No resend by a worker's reconciler (after the claim timeout) may hide a blocked outbox.
+NO_RESEND = {"RETRAINER_CLAIM_TIMEOUT_SECONDS": "3600"}
+
+
 def test_a_queue_named_like_a_broker_key_stops_no_one(backend, make_user, tmp_path):
     """Before, {"queue": "_kombu.binding.<queue>"} made Redis refuse the run's message and
     the relay stopped there: every workspace's runs stayed queued and /readyz said ready."""
     default_queue = "iso-" + secrets.token_hex(3)
-    env = {"RETRAINER_QUEUE": default_queue}
+    env = {"RETRAINER_QUEUE": default_queue, **NO_RESEND}
     server = start_api(backend, tmp_path / "api.log", **env)
     plain = start_worker(backend, tmp_path / "worker.log", **env)
     client = redis.Redis.from_url(backend.settings().redis_url)
@@ -97,7 +101,7 @@ def test_a_queue_named_like_a_broker_key_stops_no_one(backend, make_user, tmp_pa
             victims = [_retrain(c, victim) for _ in range(2)]
             c.patch("/endpoints/small", json={"queue": None}, headers=hostile)
             own = _retrain(c, hostile)
-            assert [wait_for(c, victim, run_id)["status"] for run_id in victims] == ["succeeded"] * 2
+            assert [wait_for(c, victim, run_id, timeout=240)["status"] for run_id in victims] == ["succeeded"] * 2
             assert wait_for(c, hostile, own)["status"] == "succeeded"
             # Each parked run waits in its workspace's queue of that name, for a worker of it;
             # the broker's own keys are untouched; nothing is stuck in the outbox.
@@ -122,7 +126,7 @@ def test_a_message_the_broker_refuses_is_skipped_and_its_run_fails_after_the_bou
     naming the queue and the broker's answer, and the outbox is ready again."""
     default_queue = "refused-" + secrets.token_hex(3)
     env = {"RETRAINER_QUEUE": default_queue, "RETRAINER_OUTBOX_MAX_FAILURES": "5",
-           "RETRAINER_OUTBOX_RELAY_SECONDS": "1"}
+           "RETRAINER_OUTBOX_RELAY_SECONDS": "1", **NO_RESEND}
     server = start_api(backend, tmp_path / "api.log", **env)
     plain = start_worker(backend, tmp_path / "worker.log", **env)
     client = redis.Redis.from_url(backend.settings().redis_url)
