@@ -108,8 +108,12 @@ def api(
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="Worker child processes (default: cores)")] = None,
     queue: Annotated[str | None, typer.Option(
-        help="The Celery queue to serve [RETRAINER_QUEUE, retrainer]: an endpoint whose queue is NAME "
-             "(PATCH /endpoints/{id} {\"queue\": NAME}) runs only on workers started with --queue NAME")] = None,
+        help="The queue to serve [RETRAINER_QUEUE, retrainer]: alone, the service's queue; with --workspace, "
+             "that workspace's queue NAME, which its endpoints choose with "
+             "PATCH /endpoints/{id} {\"queue\": NAME}")] = None,
+    workspace: Annotated[str | None, typer.Option(
+        help="The workspace (name or id) whose queue --queue names [RETRAINER_QUEUE_WORKSPACE]: each workspace's "
+             "queues are its own (on the broker: retrainer.ws.<workspace id>.NAME)")] = None,
 ) -> None:
     """Run a Celery worker alone; start more on more machines to scale out."""
     overrides: dict[str, object] = {}
@@ -120,10 +124,35 @@ def worker(
             typer.secho("error: --queue takes letters, digits, '.', '_' and '-' (at most 100)", fg="red", err=True)
             raise typer.Exit(2)
         overrides["queue"] = queue
+    if workspace is not None:
+        overrides["queue_workspace"] = workspace
+    given = Settings().model_copy(update=overrides)
+    if given.queue_workspace is not None:
+        overrides["queue_workspace"] = _workspace_id(given, given.queue_workspace)
     settings = _settings(**overrides)
     from worker.celery_app import build_celery, worker_argv
 
     build_celery(settings).worker_main(worker_argv(settings))
+
+
+def _workspace_id(settings: Settings, ref: str) -> str:
+    """The id of the workspace named (or identified by) `ref`; exits naming it if none is."""
+    from sqlmodel import Session, or_, select
+
+    from app.db.engine import build_engine
+    from app.db.tables import Workspace
+
+    engine = build_engine(settings, pooled=False)
+    try:
+        with Session(engine) as session:
+            found = session.exec(select(Workspace.id).where(or_(Workspace.name == ref, Workspace.id == ref))).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        typer.secho(f"error: no workspace named {ref!r} (--workspace takes a workspace's name or id)",
+                    fg="red", err=True)
+        raise typer.Exit(2)
+    return found
 
 
 def openapi_document() -> str:

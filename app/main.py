@@ -26,6 +26,7 @@ from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
 from app.ops.router import router as ops_router
 from app.pipelines.router import router as pipelines_router
+from app.runs import service as runs_service
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
 from app.studio import router as studio
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
-        relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds)
+        relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
+                            undeliverable=runs_service.UNDELIVERABLE)
         relay.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()

@@ -10,7 +10,7 @@ import secrets
 import httpx
 import pytest
 
-from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.api import bearer, password_token, principal_headers, wait_for
 from tests.helpers.samples import EXAMPLE, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 
@@ -195,6 +195,35 @@ def test_idempotency_key_replays_and_refuses_a_different_body(client, admin_head
     assert other.status_code == 422 and other.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
     runs = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=admin_headers).json()["items"]
     assert [r["id"] for r in runs] == [first.json()["id"]]
+
+
+def test_idempotency_keys_are_each_principals_own(client, admin_headers):
+    """A CI job's predictable key cannot be squatted: another principal of the workspace
+    sending it (same body or another) gets a run of its own, never the first caller's run
+    (a replay) or a 422; each caller repeating its request still gets its own replay."""
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    key = "ci-nightly-" + secrets.token_hex(4)
+    scopes = ["runs:write", "runs:read", "endpoints:read", "data:read"]
+    callers = {"admin": admin_headers, "ci": principal_headers(client, admin_headers, scopes),
+               "squatter": principal_headers(client, admin_headers, scopes)}
+    bodies = {"admin": {"experiment": "idem-own"}, "ci": {"experiment": "idem-own"},
+              "squatter": {"experiment": "idem-squat"}}
+    url = f"/endpoints/{endpoint['id']}/runs"
+    firsts = {}
+    for name, headers in callers.items():
+        response = client.post(url, headers={**headers, "Idempotency-Key": key}, json=bodies[name])
+        assert response.status_code == 202, (name, response.text)
+        assert "idempotency-replayed" not in response.headers, name
+        firsts[name] = response.json()["id"]
+    assert len(set(firsts.values())) == 3
+    for name, headers in callers.items():
+        again = client.post(url, headers={**headers, "Idempotency-Key": key}, json=bodies[name])
+        assert (again.status_code, again.json()["id"], again.headers.get("idempotency-replayed")) == \
+            (202, firsts[name], "true"), name
+    runs = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=admin_headers).json()["items"]
+    assert sorted(r["id"] for r in runs) == sorted(firsts.values())
+    for run_id in firsts.values():  # nobody needs them run
+        client.post(f"/runs/{run_id}/cancel", headers=admin_headers)
 
 
 def test_concurrent_requests_with_one_key_create_exactly_one_run(api, client, admin_headers, worker):

@@ -45,7 +45,7 @@ def worker_concurrency(settings: Settings) -> int:
 def worker_argv(settings: Settings) -> list[str]:
     """The arguments of `celery worker` for these settings."""
     return ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip", "--without-mingle",
-            "--pool", "prefork", "--queues", settings.queue, "--concurrency", str(worker_concurrency(settings))]
+            "--pool", "prefork", "--queues", settings.broker_queue, "--concurrency", str(worker_concurrency(settings))]
 
 
 class HousekeepingStep(bootsteps.StartStopStep):
@@ -58,6 +58,7 @@ class HousekeepingStep(bootsteps.StartStopStep):
 
     def start(self, parent: Any) -> None:
         from app.db.outbox import OutboxRelay
+        from app.runs.service import UNDELIVERABLE
         from app.webhooks.delivery import DeliveryLoop
         from worker.forkguard import no_fork
         from worker.reconciler import Reconciler
@@ -65,7 +66,7 @@ class HousekeepingStep(bootsteps.StartStopStep):
         runtime = parent.app.runtime
         self.threads = [Reconciler(runtime),
                         OutboxRelay(runtime.engine, runtime.queue, runtime.settings.outbox_relay_seconds,
-                                    guard=lambda: no_fork),
+                                    guard=lambda: no_fork, undeliverable=UNDELIVERABLE),
                         DeliveryLoop(runtime.engine, runtime.settings, guard=lambda: no_fork)]
         for thread in self.threads:
             thread.start()
@@ -86,7 +87,7 @@ def build_celery(settings: Settings) -> RetrainerCelery:
     celery.runtime = Runtime.build(settings, pooled=False)
     concurrency = worker_concurrency(settings)
     celery.conf.update(
-        task_default_queue=settings.queue,
+        task_default_queue=settings.broker_queue,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

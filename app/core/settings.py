@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import re
 import secrets
 import tempfile
 from datetime import timedelta
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.queue_names import service_queue_problem, workspace_queue
 
 
 class ConfigurationError(RuntimeError):
@@ -91,10 +94,22 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
     # How often each worker's reconciler looks for runs the broker lost.
     reconcile_seconds: float = Field(default=30.0, gt=0, le=3600)
-    # The Celery queue that runs are sent to and that workers consume.
+    # The Celery queue that runs are sent to and that workers consume (the service's own,
+    # shared by the workspaces' endpoints that name no queue of theirs).
     queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
+    # A worker's only: RETRAINER_QUEUE is then the queue of this workspace (its id, or its
+    # name, which `retrainer worker --workspace W` turns into the id), whose endpoints set
+    # {"queue": NAME}: on the broker `retrainer.ws.<workspace id>.NAME` (app.core.queue).
+    queue_workspace: str | None = Field(default=None, max_length=100)
     # How often each API and worker process sends what the outbox still holds.
     outbox_relay_seconds: float = Field(default=1.0, gt=0, le=600)
+    # A message the broker refuses (not merely unreachable) is tried again after 1, 2, 4 ...
+    # relay intervals (at most 5 minutes); after this many refusals it is given up and its
+    # run fails, naming the broker's answer.
+    outbox_max_failures: int = Field(default=8, ge=1, le=1000)
+    # /readyz reports the outbox not draining when a message waits longer than this (or the
+    # broker refused one that is not given up yet).
+    outbox_stuck_seconds: float = Field(default=60.0, gt=0, le=86400)
     # A queued run that no worker claimed this long after it was sent is sent again (then
     # after twice as long, and so on): its message may have been lost by the broker.
     claim_timeout_seconds: float = Field(default=60.0, gt=0, le=86400)
@@ -194,6 +209,14 @@ class Settings(BaseSettings):
     # Derived values ---------------------------------------------------------------
 
     @property
+    def broker_queue(self) -> str:
+        """The broker queue this process serves: RETRAINER_QUEUE, or the workspace's queue
+        of that name when RETRAINER_QUEUE_WORKSPACE (an id once resolved) is set."""
+        if self.queue_workspace is None:
+            return self.queue
+        return workspace_queue(self.queue_workspace, self.queue)
+
+    @property
     def heartbeat_timeout(self) -> timedelta:
         """A running run whose heartbeat is older than this lost its worker (three
         missed beats): it may be taken over by another attempt."""
@@ -260,6 +283,13 @@ class Settings(BaseSettings):
 
     def validate_for_start(self) -> None:
         """Refuse configurations that would run but run unsafely."""
+        if self.queue_workspace is not None and not re.fullmatch(r"[A-Za-z0-9_\-]{1,40}", self.queue_workspace):
+            raise ConfigurationError("RETRAINER_QUEUE_WORKSPACE must be a workspace's id (`retrainer worker "
+                                     "--workspace W` takes its name too)")
+        problem = service_queue_problem(self.queue) if self.queue_workspace is None else None
+        if problem is not None:
+            raise ConfigurationError(f"RETRAINER_QUEUE {self.queue!r} cannot be the service's queue: {problem}. "
+                                     "Choose another name (a workspace's queue takes --workspace W).")
         if self.task_time_limit >= self.broker_visibility_timeout:
             raise ConfigurationError(
                 "RETRAINER_TASK_TIME_LIMIT must be below RETRAINER_BROKER_VISIBILITY_TIMEOUT, "

@@ -100,7 +100,7 @@ class OutboxMessage(SQLModel, table=True):
     task: str = Field(max_length=100)
     args: list[Any] = Field(default_factory=list, sa_column=_json_column(False))
     task_id: str | None = Field(default=None, max_length=40)
-    queue: str = Field(max_length=100)
+    queue: str = Field(max_length=200, description="the broker's queue (app.core.queue.workspace_queue)")
     # Which broker the message is for (app.core.queue.broker_id): a relay sends the messages
     # of its own broker, on every queue; null (older messages): any relay may.
     broker: str | None = Field(default=None, max_length=64)
@@ -108,7 +108,13 @@ class OutboxMessage(SQLModel, table=True):
     options: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
     sent_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # Times the broker refused this message (not counted while the broker is unreachable),
+    # its last answer, and when a relay may try again; after RETRAINER_OUTBOX_MAX_FAILURES
+    # refusals it is given up (its run fails, naming the answer).
     failures: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    retry_at: datetime | None = Field(default=None, sa_column=_time_column())
+    given_up_at: datetime | None = Field(default=None, sa_column=_time_column())
 
 
 class Endpoint(SQLModel, table=True):
@@ -125,7 +131,8 @@ class Endpoint(SQLModel, table=True):
     default_version: int | None = None
     # Over the service's RETRAINER_TASK_TIME_LIMIT default for this endpoint's runs.
     time_limit_seconds: int | None = None
-    # The Celery queue of its runs (workers started with `--queue NAME`); null: RETRAINER_QUEUE.
+    # The workspace's queue of its runs (on the broker: app.core.queue.workspace_queue; served by
+    # `retrainer worker --queue NAME --workspace W`); null: RETRAINER_QUEUE.
     queue: str | None = Field(default=None, max_length=100)
     # At most this many of its runs run at once; the others wait, queued, in order.
     max_concurrent_runs: int | None = None
@@ -154,10 +161,13 @@ class IdempotencyKey(SQLModel, table=True):
     """A claimed Idempotency-Key: the unique constraint lets exactly one request create."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_idempotency_keys_workspace_key"),)
+    # Per principal: another principal of the workspace cannot take (or replay) a key
+    # that a CI job uses predictably.
+    __table_args__ = (UniqueConstraint("principal_id", "key", name="uq_idempotency_keys_principal_key"),)
 
     id: str = Field(default_factory=lambda: new_id("idem"), primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=40)
+    principal_id: str = Field(max_length=40, description="the user or service principal that sent the key")
     key: str = Field(max_length=255)
     request_hash: str = Field(max_length=64)
     # Set in the transaction that creates the run: a claim whose request died after
@@ -223,7 +233,7 @@ class Run(SQLModel, table=True):
     endpoint_version: int | None = None
     experiment: str | None = Field(default=None, max_length=100, index=True)
     status: str = Field(default="queued", max_length=20)
-    queue: str = Field(default="retrainer", max_length=100, description="the Celery queue it was sent to")
+    queue: str = Field(default="retrainer", max_length=200, description="the broker queue it is sent to")
     definition: dict[str, Any] = Field(sa_column=_json_column(False))
     pipeline_digest: str = Field(max_length=64)
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))

@@ -25,11 +25,13 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
+from app.core.queue_names import queue_label, workspace_queue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
 from app.db.engine import read_session
-from app.db.tables import Run, RunOutput, RunStep
+from app.db.outbox import Undeliverable
+from app.db.tables import OutboxMessage, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import service as models
 from app.pipelines import service as pipelines
@@ -116,7 +118,7 @@ class RunOrigin:
     endpoint_id: str | None = None
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
-    queue: str | None = None  # the endpoint's Celery queue, over the service's RETRAINER_QUEUE
+    queue: str | None = None  # the endpoint's queue (a name of its workspace), over RETRAINER_QUEUE
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
@@ -127,7 +129,10 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     write lock only for the inserts."""
     with read_session(uow.engine) as reader:
         bound = check_submission(reader, settings, principal, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, queue=origin.queue or settings.queue, pipeline_id=origin.pipeline_id,
+    # An endpoint's queue is its workspace's: it meets neither another workspace's nor a
+    # key of the broker's own (app.core.queue_names).
+    queue = workspace_queue(principal.workspace_id, origin.queue) if origin.queue else settings.queue
+    run = Run(workspace_id=principal.workspace_id, queue=queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
@@ -157,6 +162,21 @@ def send_again(uow: UnitOfWork, run_id: str) -> bool:
         return False
     send(uow, run)
     return True
+
+
+def fail_undeliverable(session: Session, message: OutboxMessage) -> None:
+    """A run whose message the broker refused RETRAINER_OUTBOX_MAX_FAILURES times fails
+    (if still queued), naming the queue and the broker's answer."""
+    run_id = message.task_id or (str(message.args[0]) if message.args else "")
+    store.fail_queued(session, run_id, (
+        f"the broker refused this run's message {message.failures} times on queue "
+        f"{queue_label(message.queue)!r} ({message.last_error}); gave up after RETRAINER_OUTBOX_MAX_FAILURES. "
+        "Ask the operator to check the broker; run it again (on another queue: PATCH /endpoints/{id} "
+        "{\"queue\": ...})"))
+
+
+# What the outbox relay does with a message it gives up, by task (app.db.outbox.give_up).
+UNDELIVERABLE: dict[str, Undeliverable] = {EXECUTE_RUN_TASK: fail_undeliverable}
 
 
 def time_limits(seconds: int | None) -> dict[str, int]:

@@ -146,12 +146,15 @@ def _rowcount(result: Any) -> int:
 
 
 def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = None,
-         bump_attempt: bool = False, heartbeat_before: datetime | None = None, **fields: Any) -> bool:
+         bump_attempt: bool = False, heartbeat_before: datetime | None = None, only_from: RunStatus | None = None,
+         **fields: Any) -> bool:
     """Moves the run to `to` if the transition table allows it from its current state;
     True when it moved. `attempt` fences the write to that attempt; `heartbeat_before`
     also requires the last heartbeat to be older than that time. A run that finishes
-    closes its open steps (`STEPS_LEFT_OPEN_BECOME`)."""
+    closes its open steps (`STEPS_LEFT_OPEN_BECOME`). `only_from`: only from that state."""
     query = update(Run).where(col(Run.id) == run_id, col(Run.status).in_(run_sources(to)))
+    if only_from is not None:
+        query = query.where(col(Run.status) == only_from)
     if attempt is not None:
         query = query.where(col(Run.attempt) == attempt)
     if heartbeat_before is not None:
@@ -224,6 +227,12 @@ def fail_running(session: Session, run_id: str, message: str) -> bool:
     """running -> failed, whoever holds it, naming the step that was running."""
     step = running_step(session, run_id)
     return move(session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={"step": step, "message": message})
+
+
+def fail_queued(session: Session, run_id: str, message: str) -> bool:
+    """queued -> failed (its message could not be delivered); never a run a worker holds."""
+    return move(session, run_id, RunStatus.FAILED, only_from=RunStatus.QUEUED, finished_at=utcnow(),
+                error={"step": None, "message": message})
 
 
 def cancel(session: Session, run_id: str, by: str) -> bool:

@@ -1,7 +1,7 @@
 """webhook subscriptions, events and deliveries
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from app.db.types import UTCDateTime
 
 revision = '0014'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
