@@ -129,7 +129,7 @@
  * @property {number | null} latest_version
  * @property {number | null} [max_concurrent_runs] Runs that may run at once; null: no limit
  * @property {string} name
- * @property {string | null} [queue] The Celery queue of its runs; null: the service's default
+ * @property {string | null} [queue] The workspace's queue of its runs; null: the service's
  * @property {number | null} time_limit_seconds Time limit of its runs; null: the service's default
  * @property {string} updated_at
  */
@@ -146,7 +146,7 @@
  * @property {string | null} [description]
  * @property {boolean | null} [enabled]
  * @property {number | null} [max_concurrent_runs] At most this many of its runs run at once, across workers; the others wait, queued, and start in the order they were submitted. null: no limit
- * @property {string | null} [queue] The Celery queue of this endpoint's runs, served by workers started with `retrainer worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE
+ * @property {string | null} [queue] A queue of this workspace for this endpoint's runs (e.g. `gpu`), served by workers started with `retrainer worker --queue NAME --workspace WORKSPACE`; no other workspace's runs go there. null restores the service's queue (RETRAINER_QUEUE)
  * @property {number | null} [time_limit_seconds] Time limit of this endpoint's runs, over the service's default; null restores the default
  */
 
