@@ -36,6 +36,13 @@ def version(session: Session, workspace_id: str, name: str, number: int) -> Mode
                                                    ModelVersion.version == number)).first()
 
 
+def identical(session: Session, workspace_id: str, name: str, sha256: str) -> ModelVersion | None:
+    """The newest version of model `name` whose file has this sha256."""
+    return session.exec(select(ModelVersion).where(
+        ModelVersion.workspace_id == workspace_id, ModelVersion.name == name, ModelVersion.sha256 == sha256)
+        .order_by(col(ModelVersion.version).desc())).first()
+
+
 def latest_number(session: Session, workspace_id: str, name: str) -> int:
     value = session.exec(select(func.max(ModelVersion.version)).where(
         ModelVersion.workspace_id == workspace_id, ModelVersion.name == name)).one()

@@ -16,10 +16,17 @@ from app.models_registry.schemas import Lineage, ModelPage, ModelSummary, ModelV
 from app.storage import artifacts
 
 
-def register(session: Session, run: Run, fields: dict[str, Any]) -> ModelVersion:
+def register(session: Session, run: Run, fields: dict[str, Any], *, reused: bool = False) -> ModelVersion:
     """The next version of model `fields["name"]` in the run's workspace, in the caller's
-    transaction (a run's success and its model versions commit together)."""
+    transaction (a run's success and its model versions commit together). A model whose
+    train step was `reused` from an earlier run is the version that run registered (same
+    name and sha256): a new one would be a copy. Only when there is none (the earlier run
+    failed after training, or named its model otherwise) is a version registered."""
     name = fields["name"]
+    if reused:
+        found = repo.identical(session, run.workspace_id, name, fields["sha256"])
+        if found is not None:
+            return found
     return insert_next_number(
         session, lambda: repo.latest_number(session, run.workspace_id, name),
         lambda number: ModelVersion(workspace_id=run.workspace_id, version=number, run_id=run.id, **fields))
