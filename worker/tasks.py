@@ -79,28 +79,11 @@ def claim_and_execute(runtime: Runtime, run_id: str) -> str:
     A run that finished, or was canceled, is left alone. "busy" means the holding
     attempt may still be alive: the caller asks again later.
     """
-    engine, settings = runtime.engine, runtime.settings
-    try:
-        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
-    except OverLimit as exc:
-        log.info("run %s waits: %s", run_id, exc)
-        return "limited"
-    if claimed is None:
-        current = Attempt.current(engine, run_id)
-        if current is None or current.status != RunStatus.RUNNING:
-            log.info("run %s is not queued; nothing to do", run_id)
-            return "skipped"
-        if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
-            return "busy"
-        log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
-        try:
-            claimed = Attempt.claim(engine, run_id, settings.max_attempts)
-        except OverLimit:
-            return "limited"
-        if claimed is None:
-            return "skipped"
+    claimed = _claim(runtime, run_id)
+    if isinstance(claimed, str):
+        return claimed
     attempt, run = claimed
-    beat = _Heartbeat(attempt, settings.heartbeat_seconds)
+    beat = _Heartbeat(attempt, runtime.settings.heartbeat_seconds)
     beat.start()
     try:
         outcome = _execute(runtime, attempt, run)
@@ -119,6 +102,31 @@ def claim_and_execute(runtime: Runtime, run_id: str) -> str:
         beat.stop()
     log.info("run %s finished: %s", run_id, outcome)
     return outcome
+
+
+def _claim(runtime: Runtime, run_id: str) -> tuple[Attempt, Run] | str:
+    """The run, claimed (or taken over from a silent attempt); else why not: "limited",
+    "skipped" or "busy"."""
+    engine, settings = runtime.engine, runtime.settings
+    try:
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    except OverLimit as exc:
+        log.info("run %s waits: %s", run_id, exc)
+        return "limited"
+    if claimed is not None:
+        return claimed
+    current = Attempt.current(engine, run_id)
+    if current is None or current.status != RunStatus.RUNNING:
+        log.info("run %s is not queued; nothing to do", run_id)
+        return "skipped"
+    if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
+        return "busy"
+    log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
+    try:
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    except OverLimit:
+        return "limited"
+    return "skipped" if claimed is None else claimed
 
 
 def _execute(runtime: Runtime, attempt: Attempt, run: Run) -> Outcome:
