@@ -36,15 +36,18 @@ CORES = CoreShare()
 
 
 def register(celery: RetrainerCelery) -> None:
+    """The tasks of this app, bound to its runtime. Not shared (shared=False): a second app
+    built in the same process (tests build several) would otherwise take the first app's
+    tasks, and with them the first app's runtime."""
     runtime = celery.runtime
 
-    @celery.task(name=WORKER_CHECK_TASK)
+    @celery.task(name=WORKER_CHECK_TASK, shared=False)
     def worker_check(check_id: str) -> None:
         mark_worker_check(runtime, check_id)
 
     # The wire name stays EXECUTE_RUN_TASK ("retrainer.execute_run"): runs queued before an
     # upgrade, and outbox rows not yet sent, hold it.
-    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None, Request=RunRequest)
+    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None, Request=RunRequest, shared=False)
     def run_task(task: Any, run_id: str) -> str:
         outcome = claim_and_execute(runtime, run_id)
         if outcome == "busy":
