@@ -272,7 +272,7 @@ def test_reuse_hit_miss_and_regenerate(client, make_user, worker):
     assert second["status"] == "succeeded"
     assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
     assert second["metrics"] == first["metrics"]
-    assert second["model"]["version"] == first["model"]["version"] + 1  # a successful run registers a version
+    assert second["model"] == first["model"]  # its train step was reused: no new version
     log = client.get(f"/runs/{second['id']}/steps/train/logs", headers=headers).text
     assert f"reused the outputs of step 'train' of run {first['id']}" in log
 
@@ -291,6 +291,51 @@ def test_reuse_hit_miss_and_regenerate(client, make_user, worker):
     outputs = client.get(f"/runs/{second['id']}/outputs", headers=headers).json()["items"]
     model = next(o for o in outputs if o["port"] == "model")
     assert client.get(model["url"], headers=headers).status_code == 200
+
+
+def test_a_retrain_that_reuses_its_train_step_registers_no_new_version(client, make_user, worker):
+    """The same retrain twice: the second reuses every step, registers nothing (its model is
+    the first's version), and the gate of a deployment following the model is not run again."""
+    headers = bearer(password_token(client, make_user(workspace="reuse-model-" + secrets.token_hex(3), admin=True)))
+    endpoint, _ = _small_endpoint(client, headers)
+
+    def retrain() -> dict:
+        run = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={}).json()
+        done = wait_for(client, headers, run["id"])
+        assert done["status"] == "succeeded", done["error"]
+        return done
+
+    def versions() -> list[dict]:
+        response = client.get("/models/small/versions", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    def history() -> list[dict]:
+        return client.get("/deployments/small-follows/history", headers=headers).json()["items"]
+
+    first = retrain()
+    assert first["model"] == {"name": "small", "version": 1}
+    assert client.post("/deployments", headers=headers, json={"name": "small-follows", "model": "small",
+                                                              "follow": True}).status_code == 201
+    sha256 = versions()[0]["sha256"]
+
+    second = retrain()
+    assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
+    assert second["model"] == first["model"]  # the version it reused, not a copy of it
+    assert [(v["version"], v["sha256"], v["lineage"]["run_id"]) for v in versions()] == [(1, sha256, first["id"])]
+    assert client.get("/models", headers=headers).json()["items"][0]["versions"] == 1
+    # No new version, so no gate: the follower keeps version 1 and its history says nothing new.
+    assert second["deployments"] == []
+    assert [e["reason"] for e in history()] == ["created"]
+
+    # New data trains a new model: it is registered, and the follower's gate decides on it.
+    client.put("/datastores/default/files/small/train.csv", content=small_csv(rows=80), headers=headers)
+    third = retrain()
+    assert third["model"] == {"name": "small", "version": 2}
+    assert len(versions()) == 2
+    decided = history()[0]
+    assert decided["reason"] in ("promoted", "held") and decided["run_id"] == third["id"]
+    assert [e["deployment"] for e in third["deployments"]] == ["small-follows"]
 
 
 def test_rerun_resumes_a_failed_run_where_it_failed(client, make_user, worker):

@@ -11,7 +11,7 @@ overwrite the state of the attempt that replaced it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
@@ -381,13 +381,17 @@ class Attempt:
 
     @_retried
     def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None,
-                decide: Callable[[Session, list[ModelVersion]], None] | None = None) -> None:
+                decide: Callable[[Session, list[ModelVersion]], None] | None = None,
+                reused: Collection[str] = ()) -> None:
         """Registers the run's model versions and marks it succeeded in one fenced
         transaction: a run canceled meanwhile registers nothing. `decide` writes, in the
-        same transaction, what the new versions do to the deployments that follow them."""
+        same transaction, what the new versions do to the deployments that follow them.
+        The models named in `reused` (their train step was reused) are the versions already
+        registered for them, if any (models_registry.register)."""
         with UnitOfWork(self.engine) as uow:
             run = self._fence(uow.session)
-            registered = [models_registry.register(uow.session, run, fields) for fields in models]
+            registered = [models_registry.register(uow.session, run, fields, reused=fields["name"] in reused)
+                          for fields in models]
             if decide is not None:
                 decide(uow.session, registered)
             first = registered[0] if registered else None
