@@ -102,6 +102,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         "RETRAINER_TOKEN_FAILURES_PER_USERNAME": "3/minute",
         # One process per test API: the suite starts many of them.
         "RETRAINER_API_WORKERS": "1",
+        # Every worker delivers webhooks (whichever takes a delivery sends it), so all of
+        # the suite's workers share one webhook configuration, as a service's workers do:
+        # the receivers of tests/test_webhooks.py listen on 127.0.0.1 and retry quickly.
+        "RETRAINER_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "RETRAINER_WEBHOOK_RETRY_SECONDS": "0.2,0.2,0.2",
+        "RETRAINER_WEBHOOK_POLL_SECONDS": "0.2",
     }
     if database_url:
         env["RETRAINER_DATABASE_URL"] = database_url
