@@ -26,7 +26,8 @@ def _segments(subscription: Segment, resource_group: Segment, workspace: Segment
     """Azure's path segments, documented and bounded; their values choose nothing."""
 
 
-router = APIRouter(prefix=PREFIX, tags=["azure-ml"], dependencies=[Depends(_segments)])
+# Azure reads a body without a Content-Type as JSON (its Java example sends none), and so do we here.
+router = APIRouter(prefix=PREFIX, tags=["azure-ml"], dependencies=[Depends(_segments)], strict_content_type=False)
 
 SubmitBody = Annotated[AzureSubmitRequest | None, Body(
     description="Keys as Azure callers send them, matched without regard to case; all optional")]

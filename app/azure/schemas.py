@@ -37,7 +37,7 @@ class _AzureKeys(BaseModel):
             name = names.get(key.lower(), key) if isinstance(key, str) else key
             if name in out:
                 raise PydanticCustomError(
-                    "duplicate_key", "{key!r} repeats {name!r} (keys are matched without regard to case); "
+                    "duplicate_key", "'{key}' repeats '{name}' (keys are matched without regard to case); "
                                      "send it once", {"key": key, "name": name})
             out[name] = value
         return out
