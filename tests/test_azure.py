@@ -334,6 +334,11 @@ def test_the_scopes_are_those_of_our_routes(azure):
     assert client.post(f"{AZURE}/PipelineRuns/{run_id}/Cancel", headers=reader).status_code == 403
     anonymous = client.post(endpoint_submit(azure["endpoint"]["name"]), content=body_of("deploy-pipelines-python.json"))
     assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
+    # The Java example's "Token" scheme is not ours.
+    token = azure["headers"]["Authorization"].removeprefix("Bearer ")
+    other_scheme = client.post(endpoint_submit(azure["endpoint"]["name"]), headers={"Authorization": f"Token {token}"},
+                               content=body_of("deploy-pipelines-java.json"))
+    assert other_scheme.status_code == 401
 
 
 def test_a_disabled_endpoint_is_409(azure):
