@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from app import openapi as openapi_document
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
+from app.azure.router import router as azure_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router, deployments_router, webhooks_router):
+                   runs_router, models_router, deployments_router, webhooks_router, azure_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

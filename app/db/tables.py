@@ -5,6 +5,7 @@ This module imports nothing from the web layer, so the worker can use it.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -155,6 +156,10 @@ class EndpointVersion(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=5000)
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    # The version's id as an Azure ML caller names a published pipeline (a GUID), in
+    # POST .../PipelineRuns/PipelineSubmit/{published_pipeline_id}.
+    published_pipeline_id: str = Field(default_factory=lambda: str(uuid.uuid4()), max_length=36, unique=True,
+                                       index=True)
 
 
 class IdempotencyKey(SQLModel, table=True):
@@ -261,6 +266,12 @@ class Run(SQLModel, table=True):
     # Bumped by every change of what GET /runs/{id} shows (the run or a step): a long-poll
     # checks this number and renders the run again only when it moved.
     revision: int = 0
+    # What the caller said about the run (an Azure ML caller's Description, Tags, RunSource
+    # and ParentRunId), kept and shown, never interpreted.
+    description: str | None = Field(default=None, max_length=5000)
+    tags: dict[str, str] | None = Field(default=None, sa_column=_json_column())
+    run_source: str | None = Field(default=None, max_length=100)
+    parent_run_id: str | None = Field(default=None, max_length=255)
 
 
 class RunStep(SQLModel, table=True):

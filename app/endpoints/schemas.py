@@ -74,6 +74,9 @@ class VersionOut(BaseModel):
     endpoint_name: str
     version: int
     is_default: bool
+    published_pipeline_id: str = Field(
+        description="This version's id for Azure ML callers: "
+                    "POST /pipelines/v1.0/.../PipelineRuns/PipelineSubmit/{published_pipeline_id}")
     pipeline_id: str
     pipeline_digest: str
     description: str | None

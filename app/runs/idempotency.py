@@ -76,6 +76,9 @@ class _Wait:
 
 
 Create = Callable[[UnitOfWork], Accepted]
+# How a route answers with a run it created: a request that died after creating it is
+# answered, on its retry, in the shape the route answers (ours, or Azure ML's).
+Render = Callable[[Session, Run], Accepted]
 T = TypeVar("T")
 
 
@@ -85,7 +88,7 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
 
 
 async def respond_once(runtime: Runtime, workspace_id: str, principal_id: str, key: str | None, fingerprint: str,
-                       create: Create) -> tuple[Accepted, bool]:
+                       create: Create, render: Render = runs.accepted) -> tuple[Accepted, bool]:
     """Runs `create` in a unit of work once per key; (the response, whether it is a replay).
     Without a key, simply runs it."""
     if key is None:
@@ -93,7 +96,7 @@ async def respond_once(runtime: Runtime, workspace_id: str, principal_id: str, k
     check_key(key)
     deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
     while True:
-        outcome = await _in_thread(_claim_or_read, runtime, workspace_id, principal_id, key, fingerprint)
+        outcome = await _in_thread(_claim_or_read, runtime, workspace_id, principal_id, key, fingerprint, render)
         if isinstance(outcome, _Replay):
             return outcome.response, True
         if isinstance(outcome, _Claimed):
@@ -123,7 +126,7 @@ def _create(runtime: Runtime, claim_id: str | None, create: Create) -> Accepted:
 
 
 def _claim_or_read(runtime: Runtime, workspace_id: str, principal_id: str, key: str,
-                   fingerprint: str) -> _Claimed | _Replay | _Wait:
+                   fingerprint: str, render: Render) -> _Claimed | _Replay | _Wait:
     now = utcnow()
     with UnitOfWork(runtime.engine) as uow:
         uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) < now))
@@ -153,7 +156,7 @@ def _claim_or_read(runtime: Runtime, workspace_id: str, principal_id: str, key: 
         abandoned = utcnow() - existing.created_at > timedelta(seconds=LEASE_SECONDS)
         run = session.get(Run, existing.run_id) if abandoned and existing.run_id is not None else None
         if run is not None:
-            replay = runs.accepted(session, run)
+            replay = render(session, run)
     if replay is not None:
         # Its request died after creating the run: answer for it, and keep the answer.
         _complete(runtime, existing.id, replay)

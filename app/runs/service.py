@@ -121,8 +121,23 @@ class RunOrigin:
     queue: str | None = None  # the endpoint's queue (a name of its workspace), over RETRAINER_QUEUE
 
 
+@dataclass(frozen=True)
+class RunLabels:
+    """What a caller says about a run (e.g. an Azure ML caller's Description, Tags, RunSource
+    and ParentRunId): kept on the run and shown with it, never interpreted."""
+
+    description: str | None = None
+    tags: dict[str, str] | None = None
+    run_source: str | None = None
+    parent_run_id: str | None = None
+
+
+NO_LABELS = RunLabels()
+
+
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
-           parameters: dict[str, Any], experiment: str | None, regenerate: bool) -> Run:
+           parameters: dict[str, Any], experiment: str | None, regenerate: bool,
+           labels: RunLabels = NO_LABELS) -> Run:
     """Checks the request and records the run and its steps in `uow`, with its message
     (the outbox): the run is durable before it is announced, and announced once `uow`
     commits. The checks read in a session of their own, so `uow` takes the database's
@@ -136,7 +151,9 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
-              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1)
+              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
+              description=labels.description, tags=labels.tags, run_source=labels.run_source,
+              parent_run_id=labels.parent_run_id)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]

@@ -27,6 +27,7 @@ def run_out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffec
         metrics=run.metrics,
         model=ModelRef(name=run.model_name, version=run.model_version)
         if run.model_name and run.model_version else None,
+        description=run.description, tags=run.tags, run_source=run.run_source, parent_run_id=run.parent_run_id,
         deployments=(effects or []) if visible else None,
     )
 

@@ -3,6 +3,56 @@
 // The API's schemas as JSDoc types, and the enums the studio shows, read from the spec.
 
 /**
+ * A file in one of the workspace's datastores: datastore://DataStoreName/RelativePath.
+ * @typedef {Object} AzureDataPath
+ * @property {string} DataStoreName The datastore's name, e.g. `default`
+ * @property {string} RelativePath The file's path in the datastore
+ */
+
+/**
+ * A run as Azure ML answers a pipeline run (the fields Azure callers read).
+ * @typedef {Object} AzurePipelineRun
+ * @property {string} CreatedTime
+ * @property {Object<string, AzureDataPath>} DataPathAssignments The data paths the run used
+ * @property {string | null} Description
+ * @property {string | null} EndTime
+ * @property {string | null} ExperimentName
+ * @property {string} Id Our run id: GET /runs/{Id} shows the run in full
+ * @property {Object<string, *>} ParameterAssignments Every value the run used but data paths
+ * @property {string | null} ParentRunId
+ * @property {string | null} PipelineEndpointId Our endpoint id (null: a draft's run)
+ * @property {string | null} PipelineId The published_pipeline_id of the version run (null: a draft's run)
+ * @property {string | null} PipelineVersion Our version number, as a string
+ * @property {string | null} RunSource
+ * @property {string | null} StartTime
+ * @property {AzureRunStatus} Status
+ * @property {Object<string, string> | null} Tags
+ */
+
+/**
+ * @typedef {Object} AzureRunStatus
+ * @property {string} CreationTime
+ * @property {string | null} EndTime
+ * @property {"NotStarted" | "Running" | "Finished" | "Failed" | "Canceled"} StatusCode
+ * @property {string | null} StatusDetail Why it failed (the step and the cause), or null
+ */
+
+/**
+ * The body of a published pipeline's or pipeline endpoint's submit, as Azure ML's SDK, REST examples and Logic Apps send it. Every key is optional.
+ * @typedef {Object} AzureSubmitRequest
+ * @property {Object<string, AzureDataPath>} [DataPathAssignments] Values of data_path parameters: {"DataStoreName": "d", "RelativePath": "p"} is datastore://d/p
+ * @property {Object<string, *> | null} [DataSetDefinitionValueAssignments] Azure datasets: refused (422) unless empty; name the data with DataPathAssignments instead
+ * @property {string | null} [Description] Kept on the run
+ * @property {string | null} [ExperimentName] Our `experiment`
+ * @property {Object<string, *>} [ParameterAssignments] Our `parameters`; a string value is converted to its parameter's type ("20" for an integer, "true" for a boolean), as Azure does
+ * @property {string | null} [ParentRunId] Kept on the run, as given
+ * @property {string | number | null} [PipelineVersion] PipelineEndpointSubmit only: our version number (1, 2, ...; Azure counts from 0); defaults to the endpoint's default version
+ * @property {string | null} [RunSource] Kept on the run (e.g. `SDK`)
+ * @property {Object<string, string> | null} [Tags] Kept on the run
+ * @property {boolean | null} [continueOnStepFailure] Accepted and ignored: a run stops at its first failed step
+ */
+
+/**
  * @typedef {Object} DataInput
  * @property {string} path
  * @property {string} sha256
@@ -412,6 +462,7 @@
  * @property {number} attempt How many times a worker took the run (more than 1: a worker was lost)
  * @property {string} created_at
  * @property {Array<RunDeploymentEffect> | null} [deployments] What the run did to the deployments that follow the model it registered: promoted or held; null for a caller without deployments:read
+ * @property {string | null} [description] What its submitter said about it
  * @property {string | null} endpoint_id
  * @property {number | null} endpoint_version
  * @property {RunError | null} error
@@ -421,12 +472,15 @@
  * @property {Object<string, *> | null} metrics
  * @property {ModelRef | null} model
  * @property {Object<string, *>} parameters
+ * @property {string | null} [parent_run_id] The run its submitter says started it (an Azure ML caller's ParentRunId), as given
  * @property {string} pipeline_digest
  * @property {string | null} pipeline_id
  * @property {boolean} regenerate
+ * @property {string | null} [run_source] Where its submitter says it comes from (an Azure ML caller's RunSource, e.g. SDK)
  * @property {string | null} started_at
  * @property {string} status
  * @property {Array<StepOut>} steps
+ * @property {Object<string, string> | null} [tags] Its submitter's labels
  */
 
 /**
@@ -529,6 +583,7 @@
  * @property {Object<string, ParameterSpec>} parameters
  * @property {string} pipeline_digest
  * @property {string} pipeline_id
+ * @property {string} published_pipeline_id This version's id for Azure ML callers: POST /pipelines/v1.0/.../PipelineRuns/PipelineSubmit/{published_pipeline_id}
  * @property {Object<string, StepSpec> | null} steps The version's full step definitions; null unless the token has pipelines:read
  * @property {number} version
  */

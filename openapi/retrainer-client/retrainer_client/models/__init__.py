@@ -1,5 +1,19 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .azure_data_path import AzureDataPath
+from .azure_pipeline_run import AzurePipelineRun
+from .azure_pipeline_run_datapathassignments import AzurePipelineRunDatapathassignments
+from .azure_pipeline_run_parameterassignments import AzurePipelineRunParameterassignments
+from .azure_pipeline_run_tags_type_0 import AzurePipelineRunTagsType0
+from .azure_run_status import AzureRunStatus
+from .azure_run_status_statuscode import AzureRunStatusStatuscode
+from .azure_submit_request import AzureSubmitRequest
+from .azure_submit_request_data_set_definition_value_assignments_type_0 import (
+    AzureSubmitRequestDataSetDefinitionValueAssignmentsType0,
+)
+from .azure_submit_request_datapathassignments import AzureSubmitRequestDatapathassignments
+from .azure_submit_request_parameterassignments import AzureSubmitRequestParameterassignments
+from .azure_submit_request_tags_type_0 import AzureSubmitRequestTagsType0
 from .data_input import DataInput
 from .datastore_create import DatastoreCreate
 from .datastore_create_kind import DatastoreCreateKind
@@ -76,6 +90,7 @@ from .run_error import RunError
 from .run_out import RunOut
 from .run_out_metrics_type_0 import RunOutMetricsType0
 from .run_out_parameters import RunOutParameters
+from .run_out_tags_type_0 import RunOutTagsType0
 from .run_page import RunPage
 from .run_request import RunRequest
 from .run_request_parameters import RunRequestParameters
@@ -104,6 +119,18 @@ from .webhook_patch import WebhookPatch
 from .worker_check_out import WorkerCheckOut
 
 __all__ = (
+    "AzureDataPath",
+    "AzurePipelineRun",
+    "AzurePipelineRunDatapathassignments",
+    "AzurePipelineRunParameterassignments",
+    "AzurePipelineRunTagsType0",
+    "AzureRunStatus",
+    "AzureRunStatusStatuscode",
+    "AzureSubmitRequest",
+    "AzureSubmitRequestDatapathassignments",
+    "AzureSubmitRequestDataSetDefinitionValueAssignmentsType0",
+    "AzureSubmitRequestParameterassignments",
+    "AzureSubmitRequestTagsType0",
     "DataInput",
     "DatastoreCreate",
     "DatastoreCreateKind",
@@ -180,6 +207,7 @@ __all__ = (
     "RunOut",
     "RunOutMetricsType0",
     "RunOutParameters",
+    "RunOutTagsType0",
     "RunPage",
     "RunRequest",
     "RunRequestParameters",

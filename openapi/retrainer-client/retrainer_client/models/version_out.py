@@ -27,6 +27,8 @@ class VersionOut:
         parameters (VersionOutParameters):
         pipeline_digest (str):
         pipeline_id (str):
+        published_pipeline_id (str): This version's id for Azure ML callers: POST
+            /pipelines/v1.0/.../PipelineRuns/PipelineSubmit/{published_pipeline_id}
         steps (None | VersionOutStepsType0): The version's full step definitions; null unless the token has
             pipelines:read
         version (int):
@@ -40,6 +42,7 @@ class VersionOut:
     parameters: VersionOutParameters
     pipeline_digest: str
     pipeline_id: str
+    published_pipeline_id: str
     steps: None | VersionOutStepsType0
     version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -64,6 +67,8 @@ class VersionOut:
 
         pipeline_id = self.pipeline_id
 
+        published_pipeline_id = self.published_pipeline_id
+
         steps: dict[str, Any] | None
         if isinstance(self.steps, VersionOutStepsType0):
             steps = self.steps.to_dict()
@@ -84,6 +89,7 @@ class VersionOut:
                 "parameters": parameters,
                 "pipeline_digest": pipeline_digest,
                 "pipeline_id": pipeline_id,
+                "published_pipeline_id": published_pipeline_id,
                 "steps": steps,
                 "version": version,
             }
@@ -118,6 +124,8 @@ class VersionOut:
 
         pipeline_id = d.pop("pipeline_id")
 
+        published_pipeline_id = d.pop("published_pipeline_id")
+
         def _parse_steps(data: object) -> None | VersionOutStepsType0:
             if data is None:
                 return data
@@ -144,6 +152,7 @@ class VersionOut:
             parameters=parameters,
             pipeline_digest=pipeline_digest,
             pipeline_id=pipeline_id,
+            published_pipeline_id=published_pipeline_id,
             steps=steps,
             version=version,
         )
