@@ -7,8 +7,10 @@ generated module builds the request (path, query, headers, body, from the spec),
 command reads the raw answer. The raw answer, not the generated model: `--json` prints the
 API's answer as it was sent (the models would re-format its times), and a body that is not
 what the spec documents (an HTML 502 from a proxy) must still become a clear message; the
-generated parser would raise on it. The underlying httpx client is used directly in one
-place, `Session.stream`: the generated client reads a download whole into memory.
+generated parser would raise on it. The generated client's own httpx client is used directly
+in two places only: `Session.stream` (the generated operation reads a download whole into
+memory) and `Session.timeout` (the generated operations take no per-request timeout, and a
+long-poll needs a longer one).
 """
 
 from __future__ import annotations
