@@ -1,4 +1,9 @@
-"""The `retrainer` command: up, api, worker, migrate, users."""
+"""The `retrainer` command: the server's launcher (up, api, worker, migrate, users, openapi),
+with the client's commands (login, submit, runs, endpoints, models) added from retrainer_cli.
+
+The launcher imports the server lazily, in each command: `retrainer submit` in a CI job loads
+the client and typer, not the server's settings.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +15,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
-from app.console import register as register_console
-from app.core.settings import ConfigurationError, Settings, ensure_private_dir
-from app.submit import submit
+from retrainer_cli.main import register as register_client
+
+if TYPE_CHECKING:
+    from app.core.settings import Settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Retrainer: training pipelines as versioned REST endpoints.")
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
-cli.command("submit")(submit)
-register_console(cli)  # login, logout, runs, endpoints, models
+register_client(cli)  # login, logout, submit, runs, endpoints, models
 
 
 def _settings(**overrides: object) -> Settings:
     """The settings of this command: the environment (and .env), with `overrides`."""
+    from app.core.settings import ConfigurationError, Settings
     from app.storage.registry import check_configuration
 
     try:
@@ -159,6 +164,7 @@ def openapi_document() -> str:
     """The spec the service serves, as committed in openapi/openapi.json."""
     import json
 
+    from app.core.settings import Settings
     from app.main import create_app
 
     spec = create_app(Settings(data_dir=Path("/nonexistent/retrainer"))).openapi()
@@ -212,6 +218,8 @@ def users_create(
 
 
 def _wait_healthy(url: str, processes: list[subprocess.Popen], timeout: float = 60.0) -> bool:
+    import httpx
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
@@ -245,6 +253,7 @@ def up(
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
     (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    from app.core.settings import ensure_private_dir
     from app.embedded import EmbeddedRedis
 
     settings = _settings()
