@@ -51,10 +51,12 @@ from .output_out import OutputOut
 from .parameter_spec import ParameterSpec
 from .parameter_spec_type import ParameterSpecType
 from .pipeline_out import PipelineOut
+from .pipeline_out_layout_type_0 import PipelineOutLayoutType0
 from .pipeline_out_parameters import PipelineOutParameters
 from .pipeline_out_steps import PipelineOutSteps
 from .pipeline_page import PipelinePage
 from .pipeline_spec import PipelineSpec
+from .pipeline_spec_layout_type_0 import PipelineSpecLayoutType0
 from .pipeline_spec_parameters import PipelineSpecParameters
 from .pipeline_spec_steps import PipelineSpecSteps
 from .predict_out import PredictOut
@@ -83,12 +85,14 @@ from .service_principal_out import ServicePrincipalOut
 from .service_principal_page import ServicePrincipalPage
 from .step_out import StepOut
 from .step_out_metrics_type_0 import StepOutMetricsType0
+from .step_position import StepPosition
 from .step_spec import StepSpec
 from .step_spec_inputs import StepSpecInputs
 from .step_spec_settings import StepSpecSettings
 from .token_response import TokenResponse
 from .version_create import VersionCreate
 from .version_out import VersionOut
+from .version_out_layout_type_0 import VersionOutLayoutType0
 from .version_out_parameters import VersionOutParameters
 from .version_out_steps_type_0 import VersionOutStepsType0
 from .version_page import VersionPage
@@ -146,10 +150,12 @@ __all__ = (
     "ParameterSpec",
     "ParameterSpecType",
     "PipelineOut",
+    "PipelineOutLayoutType0",
     "PipelineOutParameters",
     "PipelineOutSteps",
     "PipelinePage",
     "PipelineSpec",
+    "PipelineSpecLayoutType0",
     "PipelineSpecParameters",
     "PipelineSpecSteps",
     "PredictOut",
@@ -178,12 +184,14 @@ __all__ = (
     "ServicePrincipalPage",
     "StepOut",
     "StepOutMetricsType0",
+    "StepPosition",
     "StepSpec",
     "StepSpecInputs",
     "StepSpecSettings",
     "TokenResponse",
     "VersionCreate",
     "VersionOut",
+    "VersionOutLayoutType0",
     "VersionOutParameters",
     "VersionOutStepsType0",
     "VersionPage",
