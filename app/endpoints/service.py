@@ -26,7 +26,7 @@ from app.endpoints.schemas import (
     VersionPage,
 )
 from app.pipelines import service as pipelines
-from app.pipelines.spec import PipelineSpec, pipeline_digest
+from app.pipelines.spec import PipelineSpec, pipeline_digest, runnable_problems
 from app.runs import service as runs
 
 
@@ -59,12 +59,14 @@ def version_out(principal: Principal, endpoint: Endpoint, version: EndpointVersi
     """A version: its parameters for whoever may retrain; its step definitions (settings,
     data paths) only for a token with pipelines:read."""
     spec = PipelineSpec.model_validate(version.definition)
-    steps = spec.steps if Scope.pipelines_read.value in principal.scopes else None
+    readable = Scope.pipelines_read.value in principal.scopes
+    steps = spec.steps if readable else None
     return VersionOut(endpoint_id=endpoint.id, endpoint_name=endpoint.name, version=version.version,
                       is_default=endpoint.default_version == version.version,
                       published_pipeline_id=version.published_pipeline_id, pipeline_id=version.pipeline_id,
                       pipeline_digest=version.digest, description=version.description,
-                      created_at=version.created_at, parameters=spec.parameters, steps=steps)
+                      created_at=version.created_at, parameters=spec.parameters, steps=steps,
+                      layout=spec.layout if readable else None)
 
 
 def versions_page(session: Session, settings: Settings, principal: Principal, ref: str,
@@ -125,6 +127,8 @@ def publish(session: Session, principal: Principal, ref: str, pipeline_id: str, 
     endpoint = get(session, principal, ref)
     draft = pipelines.get(session, principal, pipeline_id)
     spec = pipelines.spec_of(draft)
+    if empty := runnable_problems(spec, ("body", "pipeline_id")):
+        raise InvalidInput("a pipeline without steps cannot be published", errors=empty)
     version = insert_next_number(
         session, lambda: repo.latest_version(session, endpoint.id),
         lambda number: EndpointVersion(endpoint_id=endpoint.id, version=number, pipeline_id=draft.id,

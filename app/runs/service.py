@@ -43,6 +43,7 @@ from app.pipelines.spec import (
     data_refs_of,
     param_ref,
     pipeline_digest,
+    runnable_problems,
     topological_order,
 )
 from app.runs import store, views
@@ -67,6 +68,8 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     (data paths of well-typed parameters are checked even when others are wrong). A run
     acts with its submitter's rights: reading a data path needs data:read, writing one
     data:write (403 naming the scope)."""
+    if empty := runnable_problems(spec):
+        raise InvalidInput("the pipeline cannot run yet", errors=empty)
     bound, problems = bind(spec, given)
     refs = bound.data_refs if bound is not None else data_refs_of(spec, given)
     for ref in refs:
@@ -149,7 +152,7 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     queue = workspace_queue(principal.workspace_id, origin.queue) if origin.queue else settings.queue
     run = Run(workspace_id=principal.workspace_id, queue=queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
-              definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
+              definition=spec.model_dump(mode="json", exclude={"layout"}), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
               time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
               description=labels.description, tags=labels.tags, run_source=labels.run_source,

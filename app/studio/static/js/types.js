@@ -375,6 +375,7 @@
  * @property {string | null} description
  * @property {string} digest
  * @property {string} id
+ * @property {Object<string, StepPosition> | null} layout Where the studio draws each step; null: laid out automatically
  * @property {string} name
  * @property {Object<string, ParameterSpec>} parameters
  * @property {Object<string, StepSpec>} steps
@@ -388,12 +389,13 @@
  */
 
 /**
- * What a user writes: parameters and a graph of steps.
+ * What a user writes: parameters and a graph of steps. A draft may have no steps yet (the studio starts from an empty one); running or publishing it is refused.
  * @typedef {Object} PipelineSpec
  * @property {string | null} [description]
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio draws each step ({step: {x, y}}, pixels from the top left); only steps of this pipeline; ignored by execution and by the digest
  * @property {string} name
  * @property {Object<string, ParameterSpec>} [parameters]
- * @property {Object<string, StepSpec>} steps
+ * @property {Object<string, StepSpec>} [steps]
  */
 
 /**
@@ -551,6 +553,12 @@
  */
 
 /**
+ * @typedef {Object} StepPosition
+ * @property {number} x
+ * @property {number} y
+ */
+
+/**
  * @typedef {Object} StepSpec
  * @property {string} component
  * @property {string | null} [description]
@@ -580,6 +588,7 @@
  * @property {string} endpoint_id
  * @property {string} endpoint_name
  * @property {boolean} is_default
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio drew each step when it was published (with steps only)
  * @property {Object<string, ParameterSpec>} parameters
  * @property {string} pipeline_digest
  * @property {string} pipeline_id

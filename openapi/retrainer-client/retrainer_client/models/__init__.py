@@ -72,10 +72,12 @@ if TYPE_CHECKING:
     from .parameter_spec import ParameterSpec
     from .parameter_spec_type import ParameterSpecType
     from .pipeline_out import PipelineOut
+    from .pipeline_out_layout_type_0 import PipelineOutLayoutType0
     from .pipeline_out_parameters import PipelineOutParameters
     from .pipeline_out_steps import PipelineOutSteps
     from .pipeline_page import PipelinePage
     from .pipeline_spec import PipelineSpec
+    from .pipeline_spec_layout_type_0 import PipelineSpecLayoutType0
     from .pipeline_spec_parameters import PipelineSpecParameters
     from .pipeline_spec_steps import PipelineSpecSteps
     from .predict_out import PredictOut
@@ -106,12 +108,14 @@ if TYPE_CHECKING:
     from .service_principal_page import ServicePrincipalPage
     from .step_out import StepOut
     from .step_out_metrics_type_0 import StepOutMetricsType0
+    from .step_position import StepPosition
     from .step_spec import StepSpec
     from .step_spec_inputs import StepSpecInputs
     from .step_spec_settings import StepSpecSettings
     from .token_response import TokenResponse
     from .version_create import VersionCreate
     from .version_out import VersionOut
+    from .version_out_layout_type_0 import VersionOutLayoutType0
     from .version_out_parameters import VersionOutParameters
     from .version_out_steps_type_0 import VersionOutStepsType0
     from .version_page import VersionPage
@@ -189,10 +193,12 @@ _MODULES = {
     "ParameterSpec": ".parameter_spec",
     "ParameterSpecType": ".parameter_spec_type",
     "PipelineOut": ".pipeline_out",
+    "PipelineOutLayoutType0": ".pipeline_out_layout_type_0",
     "PipelineOutParameters": ".pipeline_out_parameters",
     "PipelineOutSteps": ".pipeline_out_steps",
     "PipelinePage": ".pipeline_page",
     "PipelineSpec": ".pipeline_spec",
+    "PipelineSpecLayoutType0": ".pipeline_spec_layout_type_0",
     "PipelineSpecParameters": ".pipeline_spec_parameters",
     "PipelineSpecSteps": ".pipeline_spec_steps",
     "PredictOut": ".predict_out",
@@ -223,12 +229,14 @@ _MODULES = {
     "ServicePrincipalPage": ".service_principal_page",
     "StepOut": ".step_out",
     "StepOutMetricsType0": ".step_out_metrics_type_0",
+    "StepPosition": ".step_position",
     "StepSpec": ".step_spec",
     "StepSpecInputs": ".step_spec_inputs",
     "StepSpecSettings": ".step_spec_settings",
     "TokenResponse": ".token_response",
     "VersionCreate": ".version_create",
     "VersionOut": ".version_out",
+    "VersionOutLayoutType0": ".version_out_layout_type_0",
     "VersionOutParameters": ".version_out_parameters",
     "VersionOutStepsType0": ".version_out_steps_type_0",
     "VersionPage": ".version_page",
@@ -320,10 +328,12 @@ __all__ = (
     "ParameterSpec",
     "ParameterSpecType",
     "PipelineOut",
+    "PipelineOutLayoutType0",
     "PipelineOutParameters",
     "PipelineOutSteps",
     "PipelinePage",
     "PipelineSpec",
+    "PipelineSpecLayoutType0",
     "PipelineSpecParameters",
     "PipelineSpecSteps",
     "PredictOut",
@@ -354,12 +364,14 @@ __all__ = (
     "ServicePrincipalPage",
     "StepOut",
     "StepOutMetricsType0",
+    "StepPosition",
     "StepSpec",
     "StepSpecInputs",
     "StepSpecSettings",
     "TokenResponse",
     "VersionCreate",
     "VersionOut",
+    "VersionOutLayoutType0",
     "VersionOutParameters",
     "VersionOutStepsType0",
     "VersionPage",
