@@ -1,5 +1,5 @@
 // @ts-check
-// Deployments (contract section 11): the list with "New deployment", and a deployment's
+// Deployments (model versions served for predictions): the list with "New deployment", and a deployment's
 // page: the version serving, follow and gate, enable or disable, pin a version or roll
 // back, "Try a prediction" (a form built from the model's input schema) and the history.
 // A service without the deployments API answers 404, which reads as "not available here".
