@@ -26,6 +26,10 @@ from .deployment_out import DeploymentOut
 from .deployment_page import DeploymentPage
 from .deployment_patch import DeploymentPatch
 from .download_run_output_response_200 import DownloadRunOutputResponse200
+from .drift_column import DriftColumn
+from .drift_column_kind import DriftColumnKind
+from .drift_column_metric import DriftColumnMetric
+from .drift_out import DriftOut
 from .dry_run_out import DryRunOut
 from .dry_run_out_parameters import DryRunOutParameters
 from .endpoint_create import EndpointCreate
@@ -61,7 +65,9 @@ from .model_version_out import ModelVersionOut
 from .model_version_out_hyperparameters_type_0 import ModelVersionOutHyperparametersType0
 from .model_version_out_library_versions import ModelVersionOutLibraryVersions
 from .model_version_out_metrics_type_0 import ModelVersionOutMetricsType0
+from .model_version_out_reference_profile_type_0 import ModelVersionOutReferenceProfileType0
 from .model_version_page import ModelVersionPage
+from .monitor import Monitor
 from .o_auth_error_body import OAuthErrorBody
 from .output_list import OutputList
 from .output_out import OutputOut
@@ -82,6 +88,8 @@ from .problem_error import ProblemError
 from .redelivery_accepted import RedeliveryAccepted
 from .rerun_request import RerunRequest
 from .rerun_request_parameters import RerunRequestParameters
+from .retrain import Retrain
+from .retrain_parameters import RetrainParameters
 from .revoke_token_body import RevokeTokenBody
 from .run_deployment_effect import RunDeploymentEffect
 from .run_deployment_effect_metrics_type_0 import RunDeploymentEffectMetricsType0
@@ -105,6 +113,7 @@ from .step_out_metrics_type_0 import StepOutMetricsType0
 from .step_spec import StepSpec
 from .step_spec_inputs import StepSpecInputs
 from .step_spec_settings import StepSpecSettings
+from .thresholds import Thresholds
 from .token_response import TokenResponse
 from .version_create import VersionCreate
 from .version_out import VersionOut
@@ -143,6 +152,10 @@ __all__ = (
     "DeploymentPage",
     "DeploymentPatch",
     "DownloadRunOutputResponse200",
+    "DriftColumn",
+    "DriftColumnKind",
+    "DriftColumnMetric",
+    "DriftOut",
     "DryRunOut",
     "DryRunOutParameters",
     "EndpointCreate",
@@ -178,7 +191,9 @@ __all__ = (
     "ModelVersionOutHyperparametersType0",
     "ModelVersionOutLibraryVersions",
     "ModelVersionOutMetricsType0",
+    "ModelVersionOutReferenceProfileType0",
     "ModelVersionPage",
+    "Monitor",
     "OAuthErrorBody",
     "OutputList",
     "OutputOut",
@@ -199,6 +214,8 @@ __all__ = (
     "RedeliveryAccepted",
     "RerunRequest",
     "RerunRequestParameters",
+    "Retrain",
+    "RetrainParameters",
     "RevokeTokenBody",
     "RunDeploymentEffect",
     "RunDeploymentEffectMetricsType0",
@@ -222,6 +239,7 @@ __all__ = (
     "StepSpec",
     "StepSpecInputs",
     "StepSpecSettings",
+    "Thresholds",
     "TokenResponse",
     "VersionCreate",
     "VersionOut",

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class DriftColumnMetric(StrEnum):
+    JS = "js"
+    PSI = "psi"
+
+    def __str__(self) -> str:
+        return str(self.value)
