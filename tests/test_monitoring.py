@@ -107,9 +107,11 @@ def test_drift_on_the_shifted_columns_only(trained):
     same_ids = _serve(client, admin, names["same"], rows)
     assert len(same_ids) == len(rows) and len(set(same_ids)) == len(rows)
     _serve(client, admin, names["shifted"], _shifted(rows))
-    sampled_ids = _serve(client, admin, names["sampled"], _shifted(rows))
+    # Served 3 times: 5 % of one pass (about 750 rows) leaves a JS distance of 14 categories
+    # within reach of 0.1 by chance alone (seen on occupation); about 2,250 do not.
+    sampled_ids = _serve(client, admin, names["sampled"], _shifted(rows) * 3)
     logged = [i for i in sampled_ids if i is not None]
-    assert len(sampled_ids) == len(rows) and 0.03 * len(rows) < len(logged) < 0.07 * len(rows)
+    assert len(sampled_ids) == 3 * len(rows) and 0.03 * 3 * len(rows) < len(logged) < 0.07 * 3 * len(rows)
 
     same = _drift_when(client, admin, names["same"], len(rows))
     assert same["rows"] == len(rows) and same["enough_rows"]
@@ -121,7 +123,7 @@ def test_drift_on_the_shifted_columns_only(trained):
         body = _drift_when(client, admin, names[key], expected_rows)
         assert body["rows"] == expected_rows
         drifted = {c["name"]: c for c in body["columns"] if c["drifted"]}
-        assert set(drifted) == {"age", "workclass"}, body["columns"]
+        assert set(drifted) == {"age", "workclass"}, (key, body["columns"])
         assert drifted["age"]["metric"] == "psi" and drifted["age"]["threshold"] == 0.2
         assert drifted["workclass"]["metric"] == "js" and drifted["workclass"]["threshold"] == 0.1
         assert body["drifted"] is True
