@@ -21,6 +21,7 @@ from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
 from app.db.outbox import OutboxRelay
 from app.deployments import service as deployments
+from app.deployments.predlog import PredictionLog
 from app.deployments.router import router as deployments_router
 from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
                             undeliverable=runs_service.UNDELIVERABLE)
         relay.start()
+        app.state.prediction_log.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()
         log.info("retrainer api started", extra={
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "broker": settings.celery_broker_url.split("://")[0],
         })
         yield
+        app.state.prediction_log.stop()  # the buffered predictions are written before the process ends
         relay.stop()
         runtime.close()
 
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.model_cache = ModelCache(settings.predict_cache_models)
+    app.state.prediction_log = PredictionLog(settings)
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
         settings.token_failures_per_username, settings.token_failures_per_account,

@@ -145,6 +145,19 @@ class Settings(BaseSettings):
     # classes would turn a small request into an answer of megabytes. Over it, a 422
     # says how many rows fit.
     predict_max_probabilities: int = Field(default=200_000, ge=1)
+    # Prediction logging (a deployment's monitor): rows wait in a bounded buffer of each API
+    # process, written to the artifact store as Parquet by a background thread every
+    # flush_seconds or flush_rows rows, and at shutdown. A full buffer drops the request's
+    # rows (retrainer_prediction_log_dropped_rows_total) rather than slowing predictions.
+    prediction_log_buffer_rows: int = Field(default=100_000, ge=1, le=10_000_000)
+    prediction_log_flush_seconds: float = Field(default=10.0, gt=0, le=3600)
+    prediction_log_flush_rows: int = Field(default=10_000, ge=1, le=10_000_000)
+    # Logged predictions older than this many days are deleted (whole days).
+    prediction_log_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Drift is measured on at least this many logged rows (fewer: the answer says so), and on
+    # at most drift_max_rows (the newest batches of the window).
+    drift_min_rows: int = Field(default=100, ge=1)
+    drift_max_rows: int = Field(default=500_000, ge=1)
 
     # Bounds on what one user can make the service do.
     max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)

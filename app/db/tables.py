@@ -356,6 +356,9 @@ class Deployment(SQLModel, table=True):
     follow: bool = False
     # {"metric": ..., "min_delta": ..., "holdout": "datastore://..." | None}; null: not following.
     gate: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    # {"log_predictions", "sample", "check_every_seconds", "thresholds": {"psi", "js"}, "retrain"};
+    # null: nothing logged (app.deployments.schemas.Monitor).
+    monitor: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
     enabled: bool = True
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))

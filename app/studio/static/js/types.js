@@ -119,6 +119,7 @@
  * @property {boolean} [follow] Move to each new version of the model that passes the gate
  * @property {Gate | null} [gate] With follow: true (default gate when left out)
  * @property {string} model A registered model's name
+ * @property {Monitor | null} [monitor] Log predictions and measure drift (null: not)
  * @property {string} name Unique in the workspace; the prediction route's name
  * @property {number | null} [version] The version to serve; with follow: the first champion (default: the latest)
  */
@@ -133,6 +134,7 @@
  * @property {Array<InputColumn>} input_schema The columns a row must hold, recorded at training
  * @property {string | null} label_column
  * @property {string} model
+ * @property {Monitor | null} monitor
  * @property {string} name
  * @property {string} predict_url
  * @property {string | null} task classification or regression
@@ -152,7 +154,34 @@
  * @property {boolean | null} [enabled]
  * @property {boolean | null} [follow]
  * @property {Gate | null} [gate]
+ * @property {Monitor | null} [monitor] null: stop logging predictions
  * @property {number | null} [version] Serve this version now (lower than the current one: a rollback)
+ */
+
+/**
+ * @typedef {Object} DriftColumn
+ * @property {boolean} drifted
+ * @property {"number" | "category"} kind
+ * @property {"psi" | "js"} metric
+ * @property {number | null} missing_rate Of the logged rows
+ * @property {string} name
+ * @property {number | null} reference_missing_rate Of the training rows
+ * @property {number} threshold
+ * @property {number} value
+ */
+
+/**
+ * @typedef {Object} DriftOut
+ * @property {Array<DriftColumn>} columns
+ * @property {boolean} drifted
+ * @property {boolean} enough_rows false: fewer rows than RETRAINER_DRIFT_MIN_ROWS; nothing is measured
+ * @property {string | null} [message]
+ * @property {DriftColumn | null} [prediction] The predictions of the serving version's logged rows against its predictions on its training rows
+ * @property {number} reference_rows Training rows of the serving version
+ * @property {number} rows Logged rows in the window
+ * @property {string} since
+ * @property {string} until
+ * @property {number} version The serving version, whose reference profile the rows are compared with
  */
 
 /**
@@ -325,6 +354,7 @@
  * @property {Lineage} lineage
  * @property {Object<string, *> | null} metrics
  * @property {string} name
+ * @property {Object<string, *> | null} [reference_profile] The training rows' distribution, which a deployment's drift is measured against: {rows, bins, top_categories, columns: {name: {kind, missing, edges and counts | values and other}}, prediction}; null for a model trained before profiles were recorded
  * @property {string} sha256
  * @property {number} size
  * @property {string | null} task
@@ -335,6 +365,16 @@
  * @typedef {Object} ModelVersionPage
  * @property {Array<ModelVersionOut>} items
  * @property {string | null} [next_cursor]
+ */
+
+/**
+ * What a deployment watches: its predictions logged (a sample of them) to measure drift.
+ * @typedef {Object} Monitor
+ * @property {number} [check_every_seconds] How often drift is to be checked (scheduled checks: to come)
+ * @property {boolean} [log_predictions] Log the rows scored and the answers, off the request path, to the artifact store
+ * @property {Retrain | null} [retrain] Reserved: the run started on drift (to come)
+ * @property {number} [sample] The share of the rows logged, drawn at random per row
+ * @property {Thresholds} [thresholds]
  */
 
 /**
@@ -402,6 +442,7 @@
  * @typedef {Object} PredictOut
  * @property {Array<*> | null} [classes] Classifiers: the order of each probabilities row
  * @property {ModelRef} model The model version that answered
+ * @property {(Array<string | null>) | null} [prediction_ids] With monitor.log_predictions: one per row, the id its feedback names; null for a row the sample left out
  * @property {Array<*>} predictions
  * @property {Array<Array<number>> | null} [probabilities]
  */
@@ -440,6 +481,13 @@
  * @property {string | null} [experiment]
  * @property {Object<string, *>} [parameters] Overrides of the original run's parameter values
  * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
+ */
+
+/**
+ * @typedef {Object} Retrain
+ * @property {number} [cooldown_seconds]
+ * @property {string} endpoint
+ * @property {Object<string, *>} [parameters]
  */
 
 /**
@@ -564,6 +612,12 @@
  * @property {string | null} [description]
  * @property {Object<string, string>} [inputs] input port -> "<step>.<port>" of an upstream step
  * @property {Object<string, *>} [settings]
+ */
+
+/**
+ * @typedef {Object} Thresholds
+ * @property {number} [js] A category column drifted when its Jensen-Shannon distance (base 2) is at least this
+ * @property {number} [psi] A number column drifted when its population stability index is at least this
  */
 
 /**

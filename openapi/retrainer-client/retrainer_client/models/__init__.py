@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from .deployment_page import DeploymentPage
     from .deployment_patch import DeploymentPatch
     from .download_run_output_response_200 import DownloadRunOutputResponse200
+    from .drift_column import DriftColumn
+    from .drift_column_kind import DriftColumnKind
+    from .drift_column_metric import DriftColumnMetric
+    from .drift_out import DriftOut
     from .dry_run_out import DryRunOut
     from .dry_run_out_parameters import DryRunOutParameters
     from .endpoint_create import EndpointCreate
@@ -65,7 +69,9 @@ if TYPE_CHECKING:
     from .model_version_out_hyperparameters_type_0 import ModelVersionOutHyperparametersType0
     from .model_version_out_library_versions import ModelVersionOutLibraryVersions
     from .model_version_out_metrics_type_0 import ModelVersionOutMetricsType0
+    from .model_version_out_reference_profile_type_0 import ModelVersionOutReferenceProfileType0
     from .model_version_page import ModelVersionPage
+    from .monitor import Monitor
     from .o_auth_error_body import OAuthErrorBody
     from .output_list import OutputList
     from .output_out import OutputOut
@@ -88,6 +94,8 @@ if TYPE_CHECKING:
     from .redelivery_accepted import RedeliveryAccepted
     from .rerun_request import RerunRequest
     from .rerun_request_parameters import RerunRequestParameters
+    from .retrain import Retrain
+    from .retrain_parameters import RetrainParameters
     from .revoke_token_body import RevokeTokenBody
     from .run_deployment_effect import RunDeploymentEffect
     from .run_deployment_effect_metrics_type_0 import RunDeploymentEffectMetricsType0
@@ -112,6 +120,7 @@ if TYPE_CHECKING:
     from .step_spec import StepSpec
     from .step_spec_inputs import StepSpecInputs
     from .step_spec_settings import StepSpecSettings
+    from .thresholds import Thresholds
     from .token_response import TokenResponse
     from .version_create import VersionCreate
     from .version_out import VersionOut
@@ -151,6 +160,10 @@ _MODULES = {
     "DeploymentPage": ".deployment_page",
     "DeploymentPatch": ".deployment_patch",
     "DownloadRunOutputResponse200": ".download_run_output_response_200",
+    "DriftColumn": ".drift_column",
+    "DriftColumnKind": ".drift_column_kind",
+    "DriftColumnMetric": ".drift_column_metric",
+    "DriftOut": ".drift_out",
     "DryRunOut": ".dry_run_out",
     "DryRunOutParameters": ".dry_run_out_parameters",
     "EndpointCreate": ".endpoint_create",
@@ -186,7 +199,9 @@ _MODULES = {
     "ModelVersionOutHyperparametersType0": ".model_version_out_hyperparameters_type_0",
     "ModelVersionOutLibraryVersions": ".model_version_out_library_versions",
     "ModelVersionOutMetricsType0": ".model_version_out_metrics_type_0",
+    "ModelVersionOutReferenceProfileType0": ".model_version_out_reference_profile_type_0",
     "ModelVersionPage": ".model_version_page",
+    "Monitor": ".monitor",
     "OAuthErrorBody": ".o_auth_error_body",
     "OutputList": ".output_list",
     "OutputOut": ".output_out",
@@ -209,6 +224,8 @@ _MODULES = {
     "RedeliveryAccepted": ".redelivery_accepted",
     "RerunRequest": ".rerun_request",
     "RerunRequestParameters": ".rerun_request_parameters",
+    "Retrain": ".retrain",
+    "RetrainParameters": ".retrain_parameters",
     "RevokeTokenBody": ".revoke_token_body",
     "RunDeploymentEffect": ".run_deployment_effect",
     "RunDeploymentEffectMetricsType0": ".run_deployment_effect_metrics_type_0",
@@ -233,6 +250,7 @@ _MODULES = {
     "StepSpec": ".step_spec",
     "StepSpecInputs": ".step_spec_inputs",
     "StepSpecSettings": ".step_spec_settings",
+    "Thresholds": ".thresholds",
     "TokenResponse": ".token_response",
     "VersionCreate": ".version_create",
     "VersionOut": ".version_out",
@@ -286,6 +304,10 @@ __all__ = (
     "DeploymentPage",
     "DeploymentPatch",
     "DownloadRunOutputResponse200",
+    "DriftColumn",
+    "DriftColumnKind",
+    "DriftColumnMetric",
+    "DriftOut",
     "DryRunOut",
     "DryRunOutParameters",
     "EndpointCreate",
@@ -321,7 +343,9 @@ __all__ = (
     "ModelVersionOutHyperparametersType0",
     "ModelVersionOutLibraryVersions",
     "ModelVersionOutMetricsType0",
+    "ModelVersionOutReferenceProfileType0",
     "ModelVersionPage",
+    "Monitor",
     "OAuthErrorBody",
     "OutputList",
     "OutputOut",
@@ -344,6 +368,8 @@ __all__ = (
     "RedeliveryAccepted",
     "RerunRequest",
     "RerunRequestParameters",
+    "Retrain",
+    "RetrainParameters",
     "RevokeTokenBody",
     "RunDeploymentEffect",
     "RunDeploymentEffectMetricsType0",
@@ -368,6 +394,7 @@ __all__ = (
     "StepSpec",
     "StepSpecInputs",
     "StepSpecSettings",
+    "Thresholds",
     "TokenResponse",
     "VersionCreate",
     "VersionOut",
