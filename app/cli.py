@@ -131,7 +131,7 @@ def worker(
         overrides["queue"] = queue
     if workspace is not None:
         overrides["queue_workspace"] = workspace
-    given = Settings().model_copy(update=overrides)
+    given = _settings(**overrides)
     if given.queue_workspace is not None:
         overrides["queue_workspace"] = _workspace_id(given, given.queue_workspace)
     settings = _settings(**overrides)
