@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .bin_ import Bin
+from .column_summary import ColumnSummary
+from .column_summary_kind import ColumnSummaryKind
 from .data_input import DataInput
 from .datastore_create import DatastoreCreate
 from .datastore_create_kind import DatastoreCreateKind
@@ -60,6 +63,8 @@ from .pipeline_spec_steps import PipelineSpecSteps
 from .predict_out import PredictOut
 from .predict_request import PredictRequest
 from .predict_request_rows_item import PredictRequestRowsItem
+from .preview import Preview
+from .preview_file_format_type_0 import PreviewFileFormatType0
 from .problem_details import ProblemDetails
 from .problem_error import ProblemError
 from .rerun_request import RerunRequest
@@ -87,6 +92,7 @@ from .step_spec import StepSpec
 from .step_spec_inputs import StepSpecInputs
 from .step_spec_settings import StepSpecSettings
 from .token_response import TokenResponse
+from .value_count import ValueCount
 from .version_create import VersionCreate
 from .version_out import VersionOut
 from .version_out_parameters import VersionOutParameters
@@ -95,6 +101,9 @@ from .version_page import VersionPage
 from .worker_check_out import WorkerCheckOut
 
 __all__ = (
+    "Bin",
+    "ColumnSummary",
+    "ColumnSummaryKind",
     "DataInput",
     "DatastoreCreate",
     "DatastoreCreateKind",
@@ -155,6 +164,8 @@ __all__ = (
     "PredictOut",
     "PredictRequest",
     "PredictRequestRowsItem",
+    "Preview",
+    "PreviewFileFormatType0",
     "ProblemDetails",
     "ProblemError",
     "RerunRequest",
@@ -182,6 +193,7 @@ __all__ = (
     "StepSpecInputs",
     "StepSpecSettings",
     "TokenResponse",
+    "ValueCount",
     "VersionCreate",
     "VersionOut",
     "VersionOutParameters",
