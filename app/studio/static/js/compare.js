@@ -19,6 +19,7 @@ const MAX_RUNS = 8;
  * @property {Array<RunOut>} runs in the order chosen
  * @property {Array<ModelVersionOut | null>} models each run's model version (null: none, or not readable)
  * @property {Array<string>} missing ids that could not be read
+ * @property {Record<string, string>} endpoints endpoint id -> name
  */
 
 /** A row's cells are "the same" when their values are, as JSON. @param {Array<any>} values */
@@ -27,23 +28,26 @@ function differs(values) {
   return seen.size > 1;
 }
 
-/** A table with a column per run and a row per [name, values, show?], differing rows marked.
- * @param {string} caption @param {CompareState} state @param {Array<[string, Array<any>, ((v: any) => any)?]>} rows */
+/** A table with a column per run and a row per [name, values, show?, unmarked?], differing rows
+ * marked (unless `unmarked`: times always differ).
+ * @param {string} caption @param {CompareState} state
+ * @param {Array<[string, Array<any>, ((v: any) => any)?, boolean?]>} rows */
 function compareTable(caption, state, rows) {
   if (!rows.length) return empty(`No ${caption.toLowerCase().replace(/ compared$/, "")} in these runs.`);
   const heads = ["", ...state.runs.map((r) => link(`#/runs/${seg(r.id)}`, r.id, { class: "mono" }))];
   return table(caption, heads.map((x, i) => (i === 0 ? h("span", { class: "visually-hidden" }, "Name") : x)),
-    rows.map(([name, values, show]) => {
-      const marked = differs(values);
+    rows.map(([name, values, show, unmarked]) => {
+      const marked = !unmarked && differs(values);
       return h("tr", { class: marked ? "differs" : "" },
         h("th", { scope: "row" }, name, marked ? [" ", h("span", { class: "badge differs-badge" }, "differs")] : null),
         values.map((v) => h("td", { class: "wrap-anywhere" }, v === undefined || v === null ? "–" : (show ? show(v) : showValue(v)))));
-    }), { hideCaption: false });
+    }));
 }
 
-/** @param {RunOut} run */
-function source(run) {
-  return run.endpoint_id ? `endpoint ${run.endpoint_id} version ${run.endpoint_version}` : `draft ${run.pipeline_id}`;
+/** @param {CompareState} state @param {RunOut} run */
+function source(state, run) {
+  if (!run.endpoint_id) return `draft ${run.pipeline_id}`;
+  return `${state.endpoints[run.endpoint_id] || run.endpoint_id} version ${run.endpoint_version}`;
 }
 
 /** What ran, and how it went. @param {CompareState} state */
@@ -51,11 +55,11 @@ function overviewPart(state) {
   const { runs } = state;
   return compareTable("Runs compared", state, [
     ["Status", runs.map((r) => r.status), (v) => badge(v)],
-    ["Source", runs.map(source)],
+    ["Source", runs.map((r) => source(state, r))],
     ["Pipeline digest", runs.map((r) => r.pipeline_digest), (v) => h("code", { class: "sha" }, String(v).slice(0, 12))],
     ["Experiment", runs.map((r) => r.experiment)],
-    ["Created", runs.map((r) => r.created_at), time],
-    ["Duration", runs.map((r) => duration(r.started_at, r.finished_at))],
+    ["Created", runs.map((r) => r.created_at), time, true],
+    ["Duration", runs.map((r) => duration(r.started_at, r.finished_at)), undefined, true],
   ]);
 }
 
@@ -100,8 +104,12 @@ async function loadCompare(ids, signal) {
   const runs = /** @type {Array<RunOut>} */ (read.filter(Boolean));
   const models = await Promise.all(runs.map((r) => (r.model
     ? get(`/models/${seg(r.model.name)}/versions/${r.model.version}`, { signal }).catch(() => null) : null)));
+  const endpointIds = [...new Set(runs.map((r) => r.endpoint_id).filter(Boolean))];
+  const names = await Promise.all(endpointIds.map((id) => get(`/endpoints/${seg(id)}`, { signal })
+    .then((e) => e.name, () => id)));
   /** @type {CompareState} */
-  const state = { runs, models, missing: ids.filter((_, i) => !read[i]) };
+  const state = { runs, models, missing: ids.filter((_, i) => !read[i]),
+    endpoints: Object.fromEntries(endpointIds.map((id, i) => [id, names[i]])) };
   return state;
 }
 

@@ -57,23 +57,34 @@ export function previewPart(p, what) {
   ];
 }
 
-/** Opens the dialog "Preview of <what>" and fills it from `url`.
- * @param {string} url built by the caller from known parts (never taken from an answer) @param {string} what */
-export async function openPreview(url, what) {
-  const body = h("div", { class: "preview-body" }, h("p", { class: "loading" }, "Loading preview…"));
+/** Opens the dialog "Preview of <what>" and fills it from `url`; with `csv`, a checkbox
+ * says whether the first row is a header (a CSV file does not say so itself).
+ * @param {string} url built by the caller from known parts (never taken from an answer) @param {string} what
+ * @param {{csv?: boolean}} [options] */
+export function openPreview(url, what, { csv = false } = {}) {
+  const content = h("div", {}, h("p", { class: "loading" }, "Loading preview…"));
+  const header = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: "preview-header", checked: true }));
+  const body = h("div", { class: "preview-body" },
+    csv ? h("div", { class: "field checkbox" }, header, h("label", { for: "preview-header" }, "First row is a header")) : null,
+    content);
   const el = dialog(`Preview of ${what}`, body);
   el.classList.add("wide");
-  try {
-    const p = /** @type {Preview} */ (await get(url));
-    replace(body, previewPart(p, what));
-  } catch (error) {
-    replace(body);
-    showProblem(body, error);
-  }
+  const load = async () => {
+    try {
+      const p = /** @type {Preview} */ (await get(csv && !header.checked ? `${url}&has_header=false` : url));
+      replace(content, previewPart(p, what));
+    } catch (error) {
+      replace(content);
+      showProblem(content, error);
+    }
+  };
+  header.addEventListener("change", load);
+  load();
 }
 
-/** A "Preview" button for a table named `what`. @param {string} url @param {string} what */
-export function previewButton(url, what) {
+/** A "Preview" button for a table named `what`. @param {string} url @param {string} what
+ * @param {{csv?: boolean}} [options] */
+export function previewButton(url, what, options = {}) {
   return h("button", { type: "button", class: "secondary small", "aria-label": `Preview ${what}`,
-    onclick: () => openPreview(url, what) }, "Preview");
+    onclick: () => openPreview(url, what, options) }, "Preview");
 }

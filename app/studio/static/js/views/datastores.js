@@ -41,7 +41,8 @@ async function renderStore(main, name, { signal }) {
           h("td", { class: "wrap-anywhere" }, f.path), h("td", { class: "num" }, bytes(f.size)),
           h("td", { class: "time" }, time(f.modified_at)), h("td", {}, h("code", { class: "wrap-anywhere" }, f.uri)),
           h("td", { class: "actions" }, button, TABLE_FILE.test(f.path)
-            ? previewButton(`/datastores/${seg(name)}/preview?path=${encodeURIComponent(f.path)}`, f.path) : null));
+            ? previewButton(`/datastores/${seg(name)}/preview?path=${encodeURIComponent(f.path)}`, f.path,
+              { csv: !/\.(parquet|pq)$/i.test(f.path) }) : null));
       }))
       : empty(prefix ? `No files under ${prefix}.` : "No files yet: upload one above."));
   };
