@@ -53,10 +53,7 @@ def _evaluation_and_output_preview(studio, run_id: str) -> None:
     expect(grid.get_by_role("row")).to_have_count(3)  # the header and one row per class
     expect(grid).to_contain_text("Predicted >50K")
     studio.check("evaluation")
-    page.set_viewport_size(PHONE)
-    print("overflow run", _overflow(page))
-    studio.check("evaluation-phone")
-    page.set_viewport_size(LAPTOP)
+    _fits_the_phone(studio, "evaluation-phone")
 
     steps.get_by_role("button", name="split", exact=True).click()
     page.get_by_role("button", name="Preview split.test").click()
@@ -70,12 +67,13 @@ def _evaluation_and_output_preview(studio, run_id: str) -> None:
     dialog.get_by_role("button", name="Close").click()
 
 
-def _overflow(page) -> list[str]:
-    """Elements wider than the phone's screen outside a frame that scrolls (diagnostic)."""
-    return page.evaluate("""() => [...document.querySelectorAll('body *')]
-      .filter(e => e.getBoundingClientRect().right > innerWidth + 1
-        && !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1))
-      .slice(0, 8).map(e => `${e.tagName}.${e.className}`)""")
+def _fits_the_phone(studio, name: str) -> None:
+    """The page at phone width: nothing wider than the screen (wide tables scroll in their frame)."""
+    page = studio.page
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    studio.check(name)
+    page.set_viewport_size(LAPTOP)
 
 
 def _datastore_preview(studio) -> None:
@@ -92,10 +90,7 @@ def _datastore_preview(studio) -> None:
     expect(dialog.get_by_role("table", name="Columns").get_by_role("row", name=re.compile("^column_15"))).to_contain_text(
         re.compile(r"<=50K \(\d+\), +>50K"))  # values as read: the file separates with ", "
     studio.check("datastore-preview")
-    page.set_viewport_size(PHONE)
-    print("overflow datastore", _overflow(page))
-    studio.check("datastore-preview-phone")
-    page.set_viewport_size(LAPTOP)
+    _fits_the_phone(studio, "datastore-preview-phone")
     dialog.get_by_role("button", name="Close").click()
 
 
@@ -118,9 +113,7 @@ def _compare(studio, first: dict, second: dict) -> None:
     expect(models.get_by_role("row", name=re.compile("^Model"))).to_contain_text(
         f"version {second['model']['version']}")
     studio.check("compare")
-    page.set_viewport_size(PHONE)
-    studio.check("compare-phone")
-    page.set_viewport_size(LAPTOP)
+    _fits_the_phone(studio, "compare-phone")
 
 
 def _consume_with_curl(studio, client, headers, endpoint: str) -> None:
@@ -135,9 +128,7 @@ def _consume_with_curl(studio, client, headers, endpoint: str) -> None:
     secret = page.get_by_role("textbox", name="Client secret")
     expect(secret).not_to_have_value("")
     studio.check("consume")
-    page.set_viewport_size(PHONE)
-    studio.check("consume-phone")
-    page.set_viewport_size(LAPTOP)
+    _fits_the_phone(studio, "consume-phone")
     python = page.get_by_role("figure", name="Python", exact=True).locator("code").inner_text()
     ast.parse(python)  # the Python example is Python (tests/test_generated_client.py runs the client itself)
     assert "retrainer_client" in python and "RETRAINER_CLIENT_SECRET" in python
