@@ -5,7 +5,7 @@ and the features the learner weighed most.
 Everything here is bounded: the metrics are kept in the run, its step, its model
 version and every listing of runs, so a curve keeps at most MAX_CURVE_POINTS points,
 residuals are a fixed-size histogram and a few quantiles, importances the top
-MAX_IMPORTANCES. Numbers are rounded to DIGITS decimals (a chart needs no more).
+MAX_IMPORTANCES. Numbers are rounded (a chart needs no more).
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ MAX_IMPORTANCES = 50
 RESIDUAL_BINS = 20
 RESIDUAL_QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 DIGITS = 6
+# Rates and thresholds lie in [0, 1]: 4 decimals are finer than any chart draws them, and
+# halve what every listing of runs carries.
+CURVE_DIGITS = 4
 
 
-def _rounded(values: Any) -> list[float | None]:
+def _rounded(values: Any, digits: int = DIGITS) -> list[float | None]:
     """JSON numbers: a value that is not finite (the ROC curve's first threshold is
     infinite) becomes null."""
-    return [round(float(v), DIGITS) if math.isfinite(float(v)) else None for v in values]
+    return [round(float(v), digits) if math.isfinite(float(v)) else None for v in values]
 
 
 def kept_points(count: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
@@ -40,7 +43,8 @@ def kept_points(count: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
 def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> dict[str, list[float | None]]:
     fpr, tpr, thresholds = skm.roc_curve(is_positive, scores)
     keep = kept_points(len(fpr))
-    return {"fpr": _rounded(fpr[keep]), "tpr": _rounded(tpr[keep]), "thresholds": _rounded(thresholds[keep])}
+    return {"fpr": _rounded(fpr[keep], CURVE_DIGITS), "tpr": _rounded(tpr[keep], CURVE_DIGITS),
+            "thresholds": _rounded(thresholds[keep], CURVE_DIGITS)}
 
 
 def pr_curve(is_positive: np.ndarray, scores: np.ndarray) -> dict[str, list[float | None]]:
@@ -48,8 +52,8 @@ def pr_curve(is_positive: np.ndarray, scores: np.ndarray) -> dict[str, list[floa
     # The last point (recall 0, precision 1) has no threshold: null keeps the lists aligned.
     thresholds = np.append(thresholds, np.inf)
     keep = kept_points(len(precision))
-    return {"precision": _rounded(precision[keep]), "recall": _rounded(recall[keep]),
-            "thresholds": _rounded(thresholds[keep])}
+    return {"precision": _rounded(precision[keep], CURVE_DIGITS), "recall": _rounded(recall[keep], CURVE_DIGITS),
+            "thresholds": _rounded(thresholds[keep], CURVE_DIGITS)}
 
 
 def residuals(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
