@@ -170,6 +170,10 @@ class Settings(BaseSettings):
     # Columns one data file (import_data, a gate's holdout) may have: each costs the
     # parser dearly, so a header over it is refused before the file is parsed.
     max_data_columns: int = Field(default=10_000, ge=1, le=1_000_000)
+    # A preview (GET .../preview) reads at most this many rows and bytes of a file for its
+    # column summaries: its cost in the API process is bounded whatever the file.
+    preview_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)
+    preview_max_bytes: int = Field(default=16 * 1024**2, ge=1024, le=1024**3)
     # A page of a list holds at most about this much JSON (and always one item).
     max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 

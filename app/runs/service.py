@@ -21,12 +21,14 @@ from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
 from app.components.settings import MODEL_REF
+from app.core import preview
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.queue_names import queue_label, workspace_queue
 from app.core.settings import Settings
+from app.core.tabular import TableRefused
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
 from app.db.engine import read_session
@@ -354,3 +356,21 @@ def output_file(session: Session, settings: Settings, principal: Principal, run_
     if needed is not None:
         require(principal.scopes, needed, f"Downloading a {out.type} output")
     return out, artifacts.verified(settings, out.path, out.sha256)
+
+
+def output_preview(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
+                   port: str, rows: int) -> preview.Preview:
+    """A dataset output's first rows and column summaries, read from the artifact after
+    its sha256 check and with the scopes of its download (runs:read and data:read)."""
+    out, found = output_file(session, settings, principal, run_id, step, port)
+    if out.type != "dataset":
+        message = f"{step}.{port} is a {out.type}: only dataset outputs have a preview; download it instead"
+        raise InvalidInput(message, errors=[{"loc": ["path", "port"], "msg": message}])
+    limits = preview.PreviewLimits(rows=rows, max_rows=settings.preview_max_rows, max_bytes=settings.preview_max_bytes,
+                                   max_columns=settings.max_data_columns)
+    what = f"output {step}.{port}"
+    try:
+        with found.open() as handle:
+            return preview.preview_parquet(handle, what, limits)
+    except (TableRefused, preview.PreviewFailed) as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["path", "port"], "msg": str(exc)}]) from None

@@ -53,6 +53,28 @@
  */
 
 /**
+ * @typedef {Object} Bin
+ * @property {number} count
+ * @property {number} high
+ * @property {number} low
+ */
+
+/**
+ * @typedef {Object} ColumnSummary
+ * @property {number} distinct Distinct values among the rows read
+ * @property {string} dtype The column's type as read (pandas dtype)
+ * @property {Array<Bin> | null} [histogram] Numbers: counts in equal-width bins
+ * @property {"number" | "boolean" | "datetime" | "text" | "empty"} kind
+ * @property {number | null} [max]
+ * @property {number | null} [mean]
+ * @property {number | null} [min]
+ * @property {number} missing Missing values among the rows read
+ * @property {string} name
+ * @property {number | null} [others] Non-missing values not among `top`
+ * @property {Array<ValueCount> | null} [top] Other kinds: the most frequent values
+ */
+
+/**
  * @typedef {Object} DataInput
  * @property {string} path
  * @property {string} sha256
@@ -454,6 +476,16 @@
  */
 
 /**
+ * @typedef {Object} Preview
+ * @property {Array<ColumnSummary>} columns At most 100 columns, in the file's order
+ * @property {number} columns_total
+ * @property {boolean} complete Whether the summaries cover every row of the file
+ * @property {string} format
+ * @property {Array<Array<*>>} rows The first rows, one value per column of `columns` (text cut at 200 characters)
+ * @property {number} rows_read Rows the column summaries cover
+ */
+
+/**
  * RFC 9457 problem details, as every error of the API is answered.
  * @typedef {Object} ProblemDetails
  * @property {string} detail
@@ -626,6 +658,12 @@
  * @property {number} expires_in
  * @property {string} scope
  * @property {string} [token_type]
+ */
+
+/**
+ * @typedef {Object} ValueCount
+ * @property {number} count
+ * @property {string} value
  */
 
 /**

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .azure_submit_request_datapathassignments import AzureSubmitRequestDatapathassignments
     from .azure_submit_request_parameterassignments import AzureSubmitRequestParameterassignments
     from .azure_submit_request_tags_type_0 import AzureSubmitRequestTagsType0
+    from .bin_ import Bin
+    from .column_summary import ColumnSummary
+    from .column_summary_kind import ColumnSummaryKind
     from .data_input import DataInput
     from .datastore_create import DatastoreCreate
     from .datastore_create_kind import DatastoreCreateKind
@@ -89,6 +92,8 @@ if TYPE_CHECKING:
     from .predict_out import PredictOut
     from .predict_request import PredictRequest
     from .predict_request_rows_item import PredictRequestRowsItem
+    from .preview import Preview
+    from .preview_file_format_type_0 import PreviewFileFormatType0
     from .problem_details import ProblemDetails
     from .problem_error import ProblemError
     from .redelivery_accepted import RedeliveryAccepted
@@ -122,6 +127,7 @@ if TYPE_CHECKING:
     from .step_spec_settings import StepSpecSettings
     from .thresholds import Thresholds
     from .token_response import TokenResponse
+    from .value_count import ValueCount
     from .version_create import VersionCreate
     from .version_out import VersionOut
     from .version_out_layout_type_0 import VersionOutLayoutType0
@@ -148,6 +154,9 @@ _MODULES = {
     "AzureSubmitRequestDatapathassignments": ".azure_submit_request_datapathassignments",
     "AzureSubmitRequestParameterassignments": ".azure_submit_request_parameterassignments",
     "AzureSubmitRequestTagsType0": ".azure_submit_request_tags_type_0",
+    "Bin": ".bin_",
+    "ColumnSummary": ".column_summary",
+    "ColumnSummaryKind": ".column_summary_kind",
     "DataInput": ".data_input",
     "DatastoreCreate": ".datastore_create",
     "DatastoreCreateKind": ".datastore_create_kind",
@@ -219,6 +228,8 @@ _MODULES = {
     "PredictOut": ".predict_out",
     "PredictRequest": ".predict_request",
     "PredictRequestRowsItem": ".predict_request_rows_item",
+    "Preview": ".preview",
+    "PreviewFileFormatType0": ".preview_file_format_type_0",
     "ProblemDetails": ".problem_details",
     "ProblemError": ".problem_error",
     "RedeliveryAccepted": ".redelivery_accepted",
@@ -252,6 +263,7 @@ _MODULES = {
     "StepSpecSettings": ".step_spec_settings",
     "Thresholds": ".thresholds",
     "TokenResponse": ".token_response",
+    "ValueCount": ".value_count",
     "VersionCreate": ".version_create",
     "VersionOut": ".version_out",
     "VersionOutLayoutType0": ".version_out_layout_type_0",
@@ -292,6 +304,9 @@ __all__ = (
     "AzureSubmitRequestDataSetDefinitionValueAssignmentsType0",
     "AzureSubmitRequestParameterassignments",
     "AzureSubmitRequestTagsType0",
+    "Bin",
+    "ColumnSummary",
+    "ColumnSummaryKind",
     "DataInput",
     "DatastoreCreate",
     "DatastoreCreateKind",
@@ -363,6 +378,8 @@ __all__ = (
     "PredictOut",
     "PredictRequest",
     "PredictRequestRowsItem",
+    "Preview",
+    "PreviewFileFormatType0",
     "ProblemDetails",
     "ProblemError",
     "RedeliveryAccepted",
@@ -396,6 +413,7 @@ __all__ = (
     "StepSpecSettings",
     "Thresholds",
     "TokenResponse",
+    "ValueCount",
     "VersionCreate",
     "VersionOut",
     "VersionOutLayoutType0",

@@ -1,10 +1,11 @@
 // @ts-check
 // Endpoints: the list, and an endpoint's page with the tabs "Published pipelines"
-// (every version, the default marked, set default, enable or disable, Submit) and
-// "Runs".
+// (every version, the default marked, set default, enable or disable, Submit), "Runs"
+// and "Consume" (the retrain URL and examples, consume.js).
 
 import { api, get, seg } from "../api.js";
 import { announce, h, replace } from "../dom.js";
+import { consumePanel } from "../consume.js";
 import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
@@ -116,9 +117,11 @@ function endpointTabs(state, tabBox) {
       filter: { endpoint_id: state.endpoint.id }, signal, caption: `Runs of ${state.endpoint.name}`,
       emptyText: "No runs yet: submit one from the Published pipelines tab.",
     }).catch((e) => showProblem(panel, e)) },
+    { id: "consume", label: "Consume", render: (/** @type {HTMLElement} */ panel) => consumePanel(state.endpoint, panel, signal)
+      .catch((e) => showProblem(panel, e)) },
   ];
   const showTab = (/** @type {string} */ which, /** @type {{focus?: boolean}} */ { focus } = {}) => {
-    const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "runs" ? "/runs" : ""}`;
+    const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "versions" ? "" : `/${which}`}`;
     if (location.hash !== hash) history.replaceState(null, "", hash);
     replace(tabBox, tabs(`${state.endpoint.name} sections`, panels, which, showTab));
     if (focus) /** @type {HTMLElement} */ (tabBox.querySelector("[role=tab][aria-selected=true]")).focus();
@@ -161,5 +164,5 @@ async function renderEndpoint(main, id, tab, { signal }) {
     disabledNote,
     tabBox);
   showState();
-  endpointTabs(state, tabBox)(tab === "runs" ? "runs" : "versions");
+  endpointTabs(state, tabBox)(tab === "runs" || tab === "consume" ? tab : "versions");
 }
