@@ -1,4 +1,4 @@
-"""The `retrainer` command: up, api, worker, migrate, users."""
+"""The `retrainer` command: up, api, worker, scheduler, migrate, users."""
 
 from __future__ import annotations
 
@@ -124,6 +124,27 @@ def worker(
     build_celery(settings).worker_main(worker_argv(settings))
 
 
+@cli.command()
+def scheduler() -> None:
+    """Run the trigger scheduler alone: it fires schedules and watches data triggers.
+    Several may run at once (on several machines): none fires anything twice."""
+    import threading
+
+    from app.core.logging import configure_logging
+    from app.triggers.scheduler import run
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    stop = threading.Event()
+
+    def _request_stop(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    run(settings, stop)
+
+
 def openapi_document() -> str:
     """The spec the service serves, as committed in openapi/openapi.json."""
     import json
@@ -213,7 +234,8 @@ def up(
         help="Worker child processes (default: RETRAINER_WORKER_CONCURRENCY, or the number of cores)")] = None,
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
-    (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    (unless RETRAINER_BROKER_URL is set), the API, a worker and the trigger scheduler.
+    Ctrl-C stops all."""
     from app.embedded import EmbeddedRedis
 
     settings = _settings()
@@ -243,6 +265,7 @@ def up(
         worker_args = ["--concurrency", str(concurrency)] if concurrency is not None else []
         children.append(subprocess.Popen(exe + ["worker", *worker_args],
                                          start_new_session=True))
+        children.append(subprocess.Popen(exe + ["scheduler"], start_new_session=True))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         if not _wait_healthy(url, children):
             typer.secho("error: the API did not start; see the log above", fg="red", err=True)
@@ -255,7 +278,7 @@ def up(
             raise typer.Exit(1)
     finally:
         typer.echo("stopping retrainer...")
-        for child, timeout in zip(children, (15.0, 60.0), strict=False):
+        for child, timeout in zip(children, (15.0, 60.0, 15.0), strict=False):
             _stop(child, timeout)
         if broker is not None:
             broker.stop()

@@ -47,7 +47,16 @@ from app.pipelines.spec import (
     topological_order,
 )
 from app.runs import store
-from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
+from app.runs.schemas import (
+    ModelRef,
+    RerunRequest,
+    RunError,
+    RunOut,
+    RunPage,
+    RunRequest,
+    RunTrigger,
+    StepOut,
+)
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
 from app.storage import artifacts
@@ -120,6 +129,8 @@ class RunOrigin:
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
     queue: str | None = None  # the endpoint's Celery queue, over the service's RETRAINER_QUEUE
+    # The trigger that started it: {"id", "name", "kind", "slot" | "path"}.
+    trigger: dict[str, Any] | None = None
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
@@ -134,7 +145,8 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
               definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
-              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1)
+              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
+              trigger_id=origin.trigger["id"] if origin.trigger else None, trigger=origin.trigger)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
@@ -199,6 +211,11 @@ def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str
 # Reading and rendering ---------------------------------------------------------------------
 
 
+def statuses(session: Session, workspace_id: str, run_ids: Sequence[str]) -> dict[str, str]:
+    """The status of each run (a trigger's overlap policy asks whether its last run ended)."""
+    return store.statuses(session, workspace_id, run_ids)
+
+
 def get_run(session: Session, principal: Principal, run_id: str) -> Run:
     run = store.get(session, principal.workspace_id, run_id)
     if run is None:
@@ -221,6 +238,7 @@ def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] 
         model=ModelRef(name=run.model_name, version=run.model_version)
         if run.model_name and run.model_version else None,
         deployments=(effects or []) if visible else None,
+        trigger=RunTrigger(**run.trigger) if run.trigger else None,
     )
 
 
