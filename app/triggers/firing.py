@@ -38,8 +38,8 @@ from app.triggers.service import schedule_of
 
 log = logging.getLogger("retrainer.triggers")
 
-# A slot this late is still fired as on time (a busy scheduler); later, it was missed
-# (the scheduler was down) and the catch-up policy decides.
+# A slot this late (and less than half-way to the next one) is still fired as on time (a
+# busy scheduler); later, it was missed (the scheduler was down): the catch-up policy decides.
 ON_TIME = timedelta(seconds=60)
 BATCH = 100
 ACTIVE = ("queued", "running")
@@ -70,7 +70,8 @@ def plan(schedule: slots.Schedule, catchup: str, next_fire_at: datetime, now: da
     following = slots.next_after(schedule, now)
     if due.newest is None:
         return Plan(None, None, following)
-    if now - due.newest <= ON_TIME or catchup == "latest":
+    grace = min(ON_TIME, (following - due.newest) / 2)
+    if now - due.newest <= grace or catchup == "latest":
         return Plan(due.newest, None, following)
     return Plan(due.newest, f"caught up: the scheduler was not running at this slot ({due.count} slot(s) "
                             "missed); catchup 'skip' runs none of them", following)
