@@ -77,31 +77,29 @@ def _instant(wall: datetime, zone: ZoneInfo) -> datetime:
     return high.replace(microsecond=0)
 
 
-def next_after(schedule: Schedule, after: datetime) -> datetime:
-    """The schedule's first slot strictly after `after` (UTC)."""
+def slots(schedule: Schedule, after: datetime) -> Iterator[datetime]:
+    """The schedule's slots strictly after `after` (UTC), in order, each instant once."""
     after = after.astimezone(UTC)
     if schedule.every_seconds is not None:
         step = timedelta(seconds=schedule.every_seconds)
         anchor = schedule.anchor.astimezone(UTC)
-        if after < anchor:
-            return anchor
-        return anchor + step * ((after - anchor) // step + 1)
+        current = anchor if after < anchor else anchor + step * ((after - anchor) // step + 1)
+        while True:
+            yield current
+            current += step
     assert schedule.cron is not None
     zone = ZoneInfo(schedule.timezone)
-    start = (after - _WIDEST_SHIFT).astimezone(zone).replace(tzinfo=None)
-    for wall in CronSim(schedule.cron, start):
+    last = after
+    for wall in CronSim(schedule.cron, (after - _WIDEST_SHIFT).astimezone(zone).replace(tzinfo=None)):
         instant = _instant(wall, zone)
-        if instant > after:
-            return instant
-    raise ValueError("the cron expression has no next slot")  # pragma: no cover - cronsim iterates forever
+        if instant > last:  # skips the second pass of an overlap and the gap's duplicates
+            last = instant
+            yield instant
 
 
-def slots(schedule: Schedule, after: datetime) -> Iterator[datetime]:
-    """The slots after `after`, in order (each instant once)."""
-    current = after
-    while True:
-        current = next_after(schedule, current)
-        yield current
+def next_after(schedule: Schedule, after: datetime) -> datetime:
+    """The schedule's first slot strictly after `after` (UTC)."""
+    return next(slots(schedule, after))
 
 
 @dataclass(frozen=True)
@@ -115,12 +113,16 @@ class Due:
 def due(schedule: Schedule, after: datetime, now: datetime) -> Due:
     newest: datetime | None = None
     count = 0
-    current = after
-    while True:
-        slot = next_after(schedule, current)
+    for slot in slots(schedule, after):
         if slot > now:
             return Due(newest, count)
-        newest, current, count = slot, slot, count + 1
+        newest, count = slot, count + 1
         if count >= MAX_STEPS:
-            # A long downtime: jump to a day before now and count on (the count is a floor).
-            current = max(current, now - timedelta(days=1))
+            break
+    # A long downtime of a frequent schedule: only the newest slot matters; look for it
+    # from a day before now (the count is then a floor).
+    for slot in slots(schedule, max(after, now - timedelta(days=1))):
+        if slot > now:
+            break
+        newest, count = slot, count + 1
+    return Due(newest, count)
