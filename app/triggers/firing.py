@@ -178,11 +178,11 @@ def fire_schedules(runtime: Runtime, now: datetime) -> int:
     """Fires every schedule whose slot is due; returns how many firings it recorded."""
     with runtime.read_session() as session:
         due = repo.due(session, "schedule", now, BATCH)
-    return sum(retrying(lambda trigger_id=trigger_id: _fire_schedule(runtime, trigger_id, now),  # type: ignore[misc]
+    return sum(retrying(lambda trigger_id=trigger_id: fire_schedule(runtime, trigger_id, now),  # type: ignore[misc]
                         what="trigger firing") for trigger_id in due)
 
 
-def _fire_schedule(runtime: Runtime, trigger_id: str, now: datetime) -> int:
+def fire_schedule(runtime: Runtime, trigger_id: str, now: datetime) -> int:
     with runtime.unit_of_work() as uow:
         trigger = repo.by_id(uow.session, trigger_id)
         if trigger is None or not trigger.enabled or trigger.next_fire_at is None or trigger.next_fire_at > now:
