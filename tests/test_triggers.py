@@ -340,3 +340,148 @@ def test_a_revoked_creator_a_disabled_endpoint_and_a_refused_request_skip_with_t
     disabled = _trigger(c, h, endpoint, kind="schedule", every_seconds=2)
     skipped = _until(c, h, disabled, lambda f: len(f) >= 1)
     assert skipped[0]["outcome"] == "skipped" and skipped[0]["reason"].startswith("endpoint disabled")
+
+
+# Data triggers -----------------------------------------------------------------------------------
+
+
+def _put(c: httpx.Client, h: dict[str, str], store: str, path: str, data: bytes) -> None:
+    response = c.put(f"/datastores/{store}/files/{path}", content=data, headers=h)
+    assert response.status_code in (200, 201), response.text
+
+
+def _watch_story(c: httpx.Client, h: dict[str, str], store: str, endpoint: Json) -> None:
+    """A burst of three files, a re-upload of the same bytes, a new file and a changed one,
+    watched by a trigger that runs the newest file and one that runs each."""
+    folder = f"in-{secrets.token_hex(3)}/"
+    _put(c, h, store, folder + "before.csv", small_csv(40))  # there before: the baseline
+    body = {"kind": "data", "watch": f"datastore://{store}/{folder}", "parameter": "data_path",
+            "debounce_seconds": 2, "overlap": "allow"}
+    newest = _trigger(c, h, endpoint, **body)
+    each = _trigger(c, h, endpoint, each=True, **body)
+    assert newest["next_fire_at"] is None and newest["debounce_seconds"] == 2
+    time.sleep(1.5)  # the baseline is recorded on the first look (within a poll)
+    uri = f"datastore://{store}/{folder}"
+    for n, name in enumerate(("a.csv", "b.csv", "c.csv")):
+        _put(c, h, store, folder + name, small_csv(50 + n))
+    [one] = _until(c, h, newest, lambda f: len(f) >= 1)
+    assert one["path"] == uri + "c.csv" and one["outcome"] == "submitted", one
+    burst = _until(c, h, each, lambda f: len(f) >= 3)
+    assert sorted(f["path"] for f in burst) == [uri + "a.csv", uri + "b.csv", uri + "c.csv"]
+    assert all(f["outcome"] == "submitted" for f in burst)
+    run = c.get(f"/runs/{one['run_id']}", headers=h).json()
+    assert run["parameters"]["data_path"] == uri + "c.csv"
+    assert run["trigger"] == {"id": newest["id"], "name": newest["name"], "kind": "data", "slot": None,
+                              "path": uri + "c.csv"}
+
+    _put(c, h, store, folder + "a.csv", small_csv(50))  # the same bytes again: nothing
+    _put(c, h, store, folder + "d.csv", small_csv(70))
+    after = _until(c, h, each, lambda f: len(f) >= 4)
+    time.sleep(3)  # more passes of the schedulers over the same files
+    after = _firings(c, h, each)
+    assert [f["path"] for f in after[3:]] == [uri + "d.csv"], "the re-uploaded file fired again"
+    _put(c, h, store, folder + "b.csv", small_csv(80))  # changed bytes: fires again
+    changed = _until(c, h, each, lambda f: len(f) >= 5)
+    assert changed[4]["path"] == uri + "b.csv" and changed[4]["sha256"] != changed[1]["sha256"]
+    assert len(_firings(c, h, newest)) == 3  # d.csv, then b.csv (each its own burst)
+    assert not any(f["path"].endswith("before.csv") for f in changed)
+
+
+def test_a_data_trigger_on_a_local_datastore_runs_the_new_file(c, h):
+    endpoint = _endpoint(c, h)
+    _watch_story(c, h, "default", endpoint)
+
+
+def test_a_data_trigger_on_an_s3_datastore(c, h, seaweed):
+    lake = c.post("/datastores", headers=h, json={
+        "name": "lake", "kind": "s3", "url": f"s3://{BUCKET}/ws-{secrets.token_hex(3)}",
+        "endpoint_url": seaweed.endpoint, "access_key_id": seaweed.access_key,
+        "secret_access_key": seaweed.secret_key})
+    assert lake.status_code == 201, lake.text
+    _watch_story(c, h, "lake", _endpoint(c, h))
+
+
+def test_a_triggered_data_run_succeeds_on_a_worker(c, h):
+    endpoint = _endpoint(c, h, parked=False)
+    folder = f"fresh-{secrets.token_hex(3)}/"
+    trigger = _trigger(c, h, endpoint, kind="data", watch=f"datastore://default/{folder}", parameter="data_path",
+                       debounce_seconds=1)
+    time.sleep(1.5)
+    _put(c, h, "default", folder + "train.csv", small_csv(90))
+    [fired] = _until(c, h, trigger, lambda f: len(f) >= 1)
+    run = wait_for(c, h, fired["run_id"])
+    assert run["status"] == "succeeded", run["error"]
+    assert run["parameters"]["data_path"] == f"datastore://default/{folder}train.csv"
+
+
+# Bad input and scopes ---------------------------------------------------------------------------
+
+
+def _problems(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    return {".".join(map(str, p["loc"])): p["msg"] for p in response.json()["errors"]}
+
+
+def test_every_problem_of_a_trigger_is_named_at_once(client, admin_headers):
+    c, h = client, admin_headers  # the service's default RETRAINER_MIN_TRIGGER_SECONDS (60)
+    endpoint = _endpoint(c, h, algorithm="logistic_regression")
+    post = lambda body: c.post(f"/endpoints/{endpoint['id']}/triggers", json={"name": "bad", **body}, headers=h)  # noqa: E731
+    found = _problems(post({"kind": "schedule", "cron": "61 * * * *", "timezone": "Mars/Olympus",
+                            "parameters": {"nope": 1, "data_path": "datastore://default/missing.csv"}}))
+    assert set(found) == {"body.cron", "body.timezone", "body.parameters.nope", "body.parameters.data_path"}, found
+    assert "IANA" in found["body.timezone"] and "does not exist" in found["body.parameters.data_path"]
+    found = _problems(post({"kind": "schedule", "every_seconds": 5, "version": 9}))
+    assert set(found) == {"body.every_seconds", "body.version"}
+    assert "RETRAINER_MIN_TRIGGER_SECONDS" in found["body.every_seconds"] and "60" in found["body.every_seconds"]
+    found = _problems(post({"kind": "schedule", "cron": "0 2 * * *", "every_seconds": 3600}))
+    assert "exactly one" in found["body.cron"]
+    found = _problems(post({"kind": "data", "watch": "datastore://nowhere/x/", "parameter": "rows",
+                            "debounce_seconds": 10}))
+    assert set(found) == {"body.watch", "body.parameter", "body.debounce_seconds"}
+    assert "nowhere" in found["body.watch"] and "no parameter 'rows'" in found["body.parameter"]
+    for watch in ("datastore://default/../up/", "file:///etc/", "datastore://default/no-slash"):
+        assert "body.watch" in _problems(post({"kind": "data", "watch": watch, "parameter": "data_path"}))
+    found = _problems(post({"kind": "data", "watch": "datastore://default/x/", "parameter": "data_path",
+                            "cron": "0 2 * * *"}))
+    assert set(found) == {"body.cron"}
+    missing = _problems(post({"kind": "data"}))
+    assert set(missing) == {"body.watch", "body.parameter"}
+
+
+def test_a_parameter_that_is_not_a_data_path_is_refused(client, admin_headers):
+    c, h = client, admin_headers
+    endpoint = _endpoint(c, h)
+    draft = small_pipeline()
+    draft["parameters"]["note"] = {"type": "string", "default": "x"}
+    pipeline = c.post("/pipelines", json=draft, headers=h).json()
+    assert c.post(f"/endpoints/{endpoint['id']}/versions", json={"pipeline_id": pipeline["id"],
+                                                                 "make_default": True}, headers=h).status_code == 201
+    found = _problems(c.post(f"/endpoints/{endpoint['id']}/triggers", headers=h, json={
+        "name": "n", "kind": "data", "watch": "datastore://default/x/", "parameter": "note"}))
+    assert "not a data_path" in found["body.parameter"]
+
+
+def test_trigger_scopes(client, admin_headers, make_user):
+    from tests.helpers.api import principal_headers
+
+    c, h = client, admin_headers
+    endpoint = _endpoint(c, h)
+    trigger = _trigger(c, h, endpoint, kind="schedule", cron="0 3 * * *")
+    reader = principal_headers(c, h, ["triggers:read"])
+    assert c.get(f"/triggers/{trigger['id']}", headers=reader).status_code == 200
+    assert c.get(f"/triggers/{trigger['id']}/firings", headers=reader).status_code == 200
+    for response in (c.post(f"/endpoints/{endpoint['id']}/triggers", headers=reader,
+                            json={"name": "x", "kind": "schedule", "cron": "0 3 * * *"}),
+                     c.patch(f"/triggers/{trigger['id']}", headers=reader, json={"enabled": False}),
+                     c.delete(f"/triggers/{trigger['id']}", headers=reader)):
+        assert response.status_code == 403 and "triggers:write" in response.text
+    no_runs = principal_headers(c, h, ["triggers:write", "endpoints:read"])
+    refused = c.post(f"/endpoints/{endpoint['id']}/triggers", headers=no_runs,
+                     json={"name": "x", "kind": "schedule", "cron": "0 3 * * *"})
+    assert refused.status_code == 403 and "runs:write" in refused.text
+    assert c.get(f"/triggers/{trigger['id']}", headers=principal_headers(c, h, ["runs:read"])).status_code == 403
+    user = bearer(password_token(c, make_user(workspace=c.get("/me", headers=h).json()["workspace"])))
+    assert c.get(f"/triggers/{trigger['id']}", headers=user).status_code == 200
+    outsider = bearer(password_token(c, make_user(workspace="other-" + secrets.token_hex(3))))
+    assert c.get(f"/triggers/{trigger['id']}", headers=outsider).status_code == 404
+    assert c.delete(f"/triggers/{trigger['id']}", headers=h).status_code == 204
