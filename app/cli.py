@@ -24,7 +24,7 @@ cli = typer.Typer(no_args_is_help=True, add_completion=False,
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
 cli.command("submit")(submit)
-register_console(cli)  # login, logout, runs, endpoints, models
+register_console(cli)  # login, logout, runs, endpoints, models, triggers
 
 
 def _settings(**overrides: object) -> Settings:

@@ -7,7 +7,10 @@ the clock given to `fire_schedule`, against the same database."""
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +23,7 @@ import pytest
 
 from tests.helpers.api import bearer, password_token, wait_for
 from tests.helpers.backends import Backend
-from tests.helpers.processes import Server, Worker, start_api, start_scheduler, stop_process
+from tests.helpers.processes import CLI, ROOT, Server, Worker, start_api, start_scheduler, stop_process
 from tests.helpers.samples import small_csv, small_pipeline
 from tests.helpers.seaweed import SeaweedFS
 
@@ -485,3 +488,43 @@ def test_trigger_scopes(client, admin_headers, make_user):
     outsider = bearer(password_token(c, make_user(workspace="other-" + secrets.token_hex(3))))
     assert c.get(f"/triggers/{trigger['id']}", headers=outsider).status_code == 404
     assert c.delete(f"/triggers/{trigger['id']}", headers=h).status_code == 204
+
+
+# The terminal commands ---------------------------------------------------------------------------
+
+
+def _cli(url: str, h: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETRAINER_")}
+    env.update({"RETRAINER_URL": url, "RETRAINER_TOKEN": h["Authorization"].split()[1], "COLUMNS": "250"})
+    return subprocess.run(CLI + ["triggers", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_triggers_commands(c, h, stack):
+    url = stack[0].url
+    endpoint = _endpoint(c, h)
+    made = _cli(url, h, "create", endpoint["name"], "every-two", "--every", "2", "--overlap", "allow",
+                "-p", "data_path=datastore://default/small/train.csv")
+    assert made.returncode == 0, made.stderr
+    assert "created trigger every-two" in made.stdout and "every 2 s" in made.stdout
+    listed = _cli(url, h, "list", endpoint["name"], "--json")
+    [trigger] = json.loads(listed.stdout)
+    assert trigger["name"] == "every-two" and trigger["parameters"] == {"data_path": "datastore://default/small/train.csv"}
+    _until(c, h, trigger, lambda f: len(_submitted(f)) >= 1)
+    paused = _cli(url, h, "disable", trigger["id"])
+    assert paused.returncode == 0 and "paused" in paused.stdout
+    table_out = _cli(url, h, "list", endpoint["name"]).stdout
+    assert "every-two" in table_out and "paused" in table_out and "submitted" in table_out
+    firings = _cli(url, h, "firings", trigger["id"])
+    assert firings.returncode == 0 and "submitted" in firings.stdout and "run_" in firings.stdout
+    as_json = json.loads(_cli(url, h, "firings", trigger["id"], "--json").stdout)
+    assert as_json == _firings(c, h, trigger)[::-1][:20]
+    resumed = _cli(url, h, "enable", trigger["id"], "--json")
+    assert json.loads(resumed.stdout)["enabled"] is True
+    assert _cli(url, h, "disable", trigger["id"]).returncode == 0
+    # Refusals: the API's problems, each field named, exit 2.
+    bad = _cli(url, h, "create", endpoint["name"], "bad", "--cron", "61 * * * *", "--timezone", "Mars/Olympus")
+    assert bad.returncode == 2 and "cron:" in bad.stderr and "timezone:" in bad.stderr
+    assert _cli(url, h, "create", endpoint["name"], "none").returncode == 2
+    missing = _cli(url, h, "firings", "trg_nope")
+    assert missing.returncode == 2 and "trg_nope" in missing.stderr

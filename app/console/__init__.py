@@ -1,4 +1,4 @@
-"""The commands a person at a terminal expects: login, runs, endpoints, models.
+"""The commands a person at a terminal expects: login, runs, endpoints, models, triggers.
 
 Thin HTTP clients of the public API, like `retrainer submit` (whose client, error
 rendering and exit codes they share): 0 ok, 1 the run failed or was canceled,
@@ -17,6 +17,7 @@ import typer
 from app.console.login import login, logout
 from app.console.registry import endpoints_cli, models_cli
 from app.console.runs import runs_cli
+from app.console.triggers import triggers_cli
 
 
 def register(cli: typer.Typer) -> None:
@@ -26,3 +27,4 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(runs_cli, name="runs")
     cli.add_typer(endpoints_cli, name="endpoints")
     cli.add_typer(models_cli, name="models")
+    cli.add_typer(triggers_cli, name="triggers")
