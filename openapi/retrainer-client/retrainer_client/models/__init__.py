@@ -20,6 +20,9 @@ from .endpoint_run_request_parameters import EndpointRunRequestParameters
 from .file_out import FileOut
 from .file_page import FilePage
 from .file_uploaded import FileUploaded
+from .firing_out import FiringOut
+from .firing_out_outcome import FiringOutOutcome
+from .firing_page import FiringPage
 from .gate import Gate
 from .gate_metric_type_0 import GateMetricType0
 from .get_health_response_get_health import GetHealthResponseGetHealth
@@ -74,6 +77,7 @@ from .run_page import RunPage
 from .run_request import RunRequest
 from .run_request_parameters import RunRequestParameters
 from .run_status import RunStatus
+from .run_trigger import RunTrigger
 from .scope import Scope
 from .service_principal_create import ServicePrincipalCreate
 from .service_principal_created import ServicePrincipalCreated
@@ -85,6 +89,18 @@ from .step_spec import StepSpec
 from .step_spec_inputs import StepSpecInputs
 from .step_spec_settings import StepSpecSettings
 from .token_response import TokenResponse
+from .trigger_create import TriggerCreate
+from .trigger_create_catchup import TriggerCreateCatchup
+from .trigger_create_kind import TriggerCreateKind
+from .trigger_create_overlap import TriggerCreateOverlap
+from .trigger_create_parameters import TriggerCreateParameters
+from .trigger_out import TriggerOut
+from .trigger_out_parameters import TriggerOutParameters
+from .trigger_page import TriggerPage
+from .trigger_patch import TriggerPatch
+from .trigger_patch_catchup_type_0 import TriggerPatchCatchupType0
+from .trigger_patch_overlap_type_0 import TriggerPatchOverlapType0
+from .trigger_patch_parameters_type_0 import TriggerPatchParametersType0
 from .version_create import VersionCreate
 from .version_out import VersionOut
 from .version_out_parameters import VersionOutParameters
@@ -113,6 +129,9 @@ __all__ = (
     "FileOut",
     "FilePage",
     "FileUploaded",
+    "FiringOut",
+    "FiringOutOutcome",
+    "FiringPage",
     "Gate",
     "GateMetricType0",
     "GetHealthResponseGetHealth",
@@ -167,6 +186,7 @@ __all__ = (
     "RunRequest",
     "RunRequestParameters",
     "RunStatus",
+    "RunTrigger",
     "Scope",
     "ServicePrincipalCreate",
     "ServicePrincipalCreated",
@@ -178,6 +198,18 @@ __all__ = (
     "StepSpecInputs",
     "StepSpecSettings",
     "TokenResponse",
+    "TriggerCreate",
+    "TriggerCreateCatchup",
+    "TriggerCreateKind",
+    "TriggerCreateOverlap",
+    "TriggerCreateParameters",
+    "TriggerOut",
+    "TriggerOutParameters",
+    "TriggerPage",
+    "TriggerPatch",
+    "TriggerPatchCatchupType0",
+    "TriggerPatchOverlapType0",
+    "TriggerPatchParametersType0",
     "VersionCreate",
     "VersionOut",
     "VersionOutParameters",

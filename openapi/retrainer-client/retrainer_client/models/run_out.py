@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..models.run_error import RunError
     from ..models.run_out_metrics_type_0 import RunOutMetricsType0
     from ..models.run_out_parameters import RunOutParameters
+    from ..models.run_trigger import RunTrigger
     from ..models.step_out import StepOut
 
 
@@ -44,6 +45,7 @@ class RunOut:
         steps (list[StepOut]):
         deployments (list[RunDeploymentEffect] | None | Unset): What the run did to the deployments that follow the
             model it registered: promoted or held; null for a caller without deployments:read
+        trigger (None | RunTrigger | Unset): The trigger that started it; null otherwise
     """
 
     attempt: int
@@ -64,12 +66,14 @@ class RunOut:
     status: str
     steps: list[StepOut]
     deployments: list[RunDeploymentEffect] | None | Unset = UNSET
+    trigger: None | RunTrigger | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_ref import ModelRef  # noqa: PLC0415
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
+        from ..models.run_trigger import RunTrigger  # noqa: PLC0415
 
         attempt = self.attempt
 
@@ -144,6 +148,14 @@ class RunOut:
         else:
             deployments = self.deployments
 
+        trigger: dict[str, Any] | None | Unset
+        if isinstance(self.trigger, Unset):
+            trigger = UNSET
+        elif isinstance(self.trigger, RunTrigger):
+            trigger = self.trigger.to_dict()
+        else:
+            trigger = self.trigger
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -169,6 +181,8 @@ class RunOut:
         )
         if deployments is not UNSET:
             field_dict["deployments"] = deployments
+        if trigger is not UNSET:
+            field_dict["trigger"] = trigger
 
         return field_dict
 
@@ -179,6 +193,7 @@ class RunOut:
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
         from ..models.run_out_parameters import RunOutParameters  # noqa: PLC0415
+        from ..models.run_trigger import RunTrigger  # noqa: PLC0415
         from ..models.step_out import StepOut  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -328,6 +343,23 @@ class RunOut:
 
         deployments = _parse_deployments(d.pop("deployments", UNSET))
 
+        def _parse_trigger(data: object) -> None | RunTrigger | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_0 = RunTrigger.from_dict(data)
+
+                return trigger_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunTrigger | Unset, data)
+
+        trigger = _parse_trigger(d.pop("trigger", UNSET))
+
         run_out = cls(
             attempt=attempt,
             created_at=created_at,
@@ -347,6 +379,7 @@ class RunOut:
             status=status,
             steps=steps,
             deployments=deployments,
+            trigger=trigger,
         )
 
         run_out.additional_properties = d

@@ -15,6 +15,8 @@ class Scope(StrEnum):
     PREDICT = "predict"
     RUNSREAD = "runs:read"
     RUNSWRITE = "runs:write"
+    TRIGGERSREAD = "triggers:read"
+    TRIGGERSWRITE = "triggers:write"
 
     def __str__(self) -> str:
         return str(self.value)

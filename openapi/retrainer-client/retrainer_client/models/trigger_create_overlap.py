@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class TriggerCreateOverlap(StrEnum):
+    ALLOW = "allow"
+    QUEUE = "queue"
+    SKIP = "skip"
+
+    def __str__(self) -> str:
+        return str(self.value)
