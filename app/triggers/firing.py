@@ -178,8 +178,14 @@ def fire_schedules(runtime: Runtime, now: datetime) -> int:
     """Fires every schedule whose slot is due; returns how many firings it recorded."""
     with runtime.read_session() as session:
         due = repo.due(session, "schedule", now, BATCH)
-    return sum(retrying(lambda trigger_id=trigger_id: fire_schedule(runtime, trigger_id, now),  # type: ignore[misc]
-                        what="trigger firing") for trigger_id in due)
+    fired = 0
+    for trigger_id in due:
+        try:
+            fired += retrying(lambda trigger_id=trigger_id: fire_schedule(runtime, trigger_id, now),  # type: ignore[misc]
+                              what="trigger firing")
+        except Exception:  # one trigger that fails does not hold the others back
+            log.warning("trigger %s could not fire", trigger_id, exc_info=True)
+    return fired
 
 
 def fire_schedule(runtime: Runtime, trigger_id: str, now: datetime) -> int:

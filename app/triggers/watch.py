@@ -88,6 +88,9 @@ def scan_due(runtime: Runtime, now: datetime) -> int:
         except StorageError as exc:
             log.warning("data trigger %s could not look at its folder: %s", trigger_id, exc)
             _later(runtime, trigger_id, now)
+        except Exception:  # one trigger that fails does not hold the others back
+            log.warning("data trigger %s could not look at its folder", trigger_id, exc_info=True)
+            _later(runtime, trigger_id, now)
     return total
 
 
