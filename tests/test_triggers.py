@@ -358,12 +358,13 @@ def _watch_story(c: httpx.Client, h: dict[str, str], store: str, endpoint: Json)
     watched by a trigger that runs the newest file and one that runs each."""
     folder = f"in-{secrets.token_hex(3)}/"
     _put(c, h, store, folder + "before.csv", small_csv(40))  # there before: the baseline
+    time.sleep(1.1)  # a bucket's times are whole seconds: before.csv is older than the trigger
     body = {"kind": "data", "watch": f"datastore://{store}/{folder}", "parameter": "data_path",
             "debounce_seconds": 2, "overlap": "allow"}
     newest = _trigger(c, h, endpoint, **body)
     each = _trigger(c, h, endpoint, each=True, **body)
     assert newest["next_fire_at"] is None and newest["debounce_seconds"] == 2
-    time.sleep(1.5)  # the baseline is recorded on the first look (within a poll)
+    # Written at once (before the schedulers' first look): new, not part of the baseline.
     uri = f"datastore://{store}/{folder}"
     for n, name in enumerate(("a.csv", "b.csv", "c.csv")):
         _put(c, h, store, folder + name, small_csv(50 + n))
@@ -412,7 +413,6 @@ def test_a_triggered_data_run_succeeds_on_a_worker(c, h):
     folder = f"fresh-{secrets.token_hex(3)}/"
     trigger = _trigger(c, h, endpoint, kind="data", watch=f"datastore://default/{folder}", parameter="data_path",
                        debounce_seconds=1)
-    time.sleep(1.5)
     _put(c, h, "default", folder + "train.csv", small_csv(90))
     [fired] = _until(c, h, trigger, lambda f: len(f) >= 1)
     run = wait_for(c, h, fired["run_id"])
@@ -490,6 +490,14 @@ def test_trigger_scopes(client, admin_headers, make_user):
     assert c.get(f"/triggers/{trigger['id']}", headers=user).status_code == 200
     outsider = bearer(password_token(c, make_user(workspace="other-" + secrets.token_hex(3))))
     assert c.get(f"/triggers/{trigger['id']}", headers=outsider).status_code == 404
+    # Changing a trigger makes its runs act with the changer's rights: one who could not run
+    # it cannot take it over (the version reads a data path: data:read).
+    no_data = principal_headers(c, h, ["triggers:write", "endpoints:read", "runs:write"])
+    taken = c.patch(f"/triggers/{trigger['id']}", headers=no_data, json={"enabled": False})
+    assert taken.status_code == 403 and "data:read" in taken.text
+    operator = principal_headers(c, h, ["triggers:write", "endpoints:read", "runs:write", "data:read"])
+    paused = c.patch(f"/triggers/{trigger['id']}", headers=operator, json={"enabled": False})
+    assert paused.status_code == 200 and paused.json()["created_by"] == c.get("/me", headers=operator).json()["id"]
     assert c.delete(f"/triggers/{trigger['id']}", headers=h).status_code == 204
 
 

@@ -100,7 +100,8 @@ class TriggerOut(BaseModel):
     experiment: str | None
     enabled: bool
     overlap: str
-    created_by: str
+    created_by: str = Field(description="Who created it or last changed it: its runs act with this "
+                                        "principal's rights, checked at each firing")
     created_at: datetime
     updated_at: datetime
     next_fire_at: datetime | None = Field(description="schedule: its next slot (UTC); null for data triggers "

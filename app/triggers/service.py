@@ -217,6 +217,9 @@ def patch(session: Session, settings: Settings, principal: Principal, trigger_id
         trigger.cron = None
     endpoint = endpoints.get(session, principal, trigger.endpoint_id)
     _check(session, settings, principal, endpoint, trigger, given)
+    # Whoever changes a trigger answers for its runs from now on: they act with that
+    # principal's rights (a user with fewer rights cannot borrow the creator's).
+    trigger.created_by = principal.id
     now = utcnow()
     # Resuming starts from now (the pause's slots never fire); so does a new schedule.
     if not trigger.enabled:

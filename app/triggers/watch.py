@@ -6,7 +6,7 @@ bucket alike), hashes what is new or whose size, ETag or time changed (outside a
 transaction: hashing takes time), then, in one transaction guarded by a compare-and-set
 on the trigger's `next_fire_at`, updates the cursor and records the firings. A file
 written again with the same bytes keeps its hash: nothing fires. The files present when
-the trigger is created are its baseline: they fire nothing.
+the trigger is created (written before it) are its baseline: they fire nothing.
 """
 
 from __future__ import annotations
@@ -128,8 +128,14 @@ def _record(runtime: Runtime, trigger_id: str, expected: datetime, datastore: st
             if item.sha256 is None:
                 continue
             if row is None:
+                # The first look records the files that were there before the trigger (they
+                # fire nothing); a file written since its creation is new, even on that look.
+                # Compared in whole seconds (a bucket's times have no fraction): a file of the
+                # trigger's own second is new; it fires rather than being lost.
+                before = (item.info.modified_at is not None
+                          and item.info.modified_at < trigger.created_at.replace(microsecond=0))
                 row = TriggerFile(trigger_id=trigger_id, path=item.info.key, size=item.info.size,
-                                  sha256=item.sha256, changed_at=now, fired=not trigger.baselined)
+                                  sha256=item.sha256, changed_at=now, fired=not trigger.baselined and before)
                 cursor[row.path] = row
             elif row.sha256 != item.sha256:
                 row.sha256, row.changed_at, row.fired = item.sha256, now, False
