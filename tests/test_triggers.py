@@ -23,7 +23,16 @@ import pytest
 
 from tests.helpers.api import bearer, password_token, wait_for
 from tests.helpers.backends import Backend
-from tests.helpers.processes import CLI, ROOT, Server, Worker, start_api, start_scheduler, stop_process
+from tests.helpers.processes import (
+    CLI,
+    ROOT,
+    Server,
+    Worker,
+    start_api,
+    start_scheduler,
+    start_worker,
+    stop_process,
+)
 from tests.helpers.samples import small_csv, small_pipeline
 from tests.helpers.seaweed import SeaweedFS
 
@@ -310,6 +319,45 @@ def test_a_scheduler_killed_before_its_commit_loses_and_duplicates_nothing(c, h,
     [fired] = _firings(c, h, trigger)
     assert fired["outcome"] == "submitted"
     assert [r["id"] for r in _runs_of(c, h, trigger)] == [fired["run_id"]]
+
+
+def test_a_broker_outage_delays_a_triggered_run_and_never_drops_it(c, h, backend, tmp_path):
+    """The scheduler fires while the broker is down: the firing, its run and the run's
+    message commit together (the outbox); once the broker is back, a worker's relay sends
+    the run, and it runs once."""
+    from sqlmodel import select
+
+    from app.core.settings import Settings
+    from app.db.tables import OutboxMessage
+    from app.embedded import EmbeddedRedis
+    from app.runtime import Runtime
+    from app.triggers.firing import fire_schedule
+
+    broker = EmbeddedRedis(Settings(data_dir=tmp_path / "broker"))
+    broker.start()
+    url = f"redis+socket://{broker.socket_path}"
+    endpoint = _endpoint(c, h, parked=False)
+    trigger = _trigger(c, h, endpoint, kind="schedule", cron="0 12 29 2 *", timezone="UTC")
+    runtime = Runtime.build(backend.settings(broker_url=url))
+    worker = None
+    try:
+        broker.stop()
+        fire_schedule(runtime, trigger["id"], datetime(2028, 2, 29, 12, 0, 1, tzinfo=UTC))
+        [fired] = _firings(c, h, trigger)
+        assert fired["outcome"] == "submitted"
+        assert c.get(f"/runs/{fired['run_id']}", headers=h).json()["status"] == "queued"
+        with runtime.read_session() as session:  # kept in the outbox, unsent
+            held = session.exec(select(OutboxMessage).where(OutboxMessage.task_id == fired["run_id"])).all()
+        assert [m.sent_at for m in held] == [None]
+        broker.start()
+        worker = start_worker(backend, tmp_path / "worker.log", RETRAINER_BROKER_URL=url)
+        run = wait_for(c, h, fired["run_id"], timeout=240)
+        assert run["status"] == "succeeded" and run["attempt"] == 1, run["error"]
+    finally:
+        if worker is not None:
+            stop_process(worker.process, timeout=30)
+        runtime.close()
+        broker.stop()
 
 
 # Reasons for skipping ----------------------------------------------------------------------------
