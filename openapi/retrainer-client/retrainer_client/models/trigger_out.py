@@ -21,7 +21,8 @@ class TriggerOut:
     Attributes:
         catchup (str):
         created_at (datetime.datetime):
-        created_by (str):
+        created_by (str): Who created it or last changed it: its runs act with this principal's rights, checked at each
+            firing
         cron (None | str):
         debounce_seconds (int | None):
         each (bool):
