@@ -155,6 +155,7 @@ def test_two_schedulers_fire_each_slot_once_and_a_cron_on_time_in_its_zone(c, h,
     assert _at(daily["next_fire_at"]) == target
     every = _trigger(c, h, endpoint, kind="schedule", every_seconds=3, overlap="allow")
     _until(c, h, daily, lambda f: len(f) >= 1)
+    _until(c, h, every, lambda f: len(f) >= 8)  # the daily slot may come within 15 s
     assert c.patch(f"/triggers/{every['id']}", json={"enabled": False}, headers=h).status_code == 200
     assert all(s.process.poll() is None for s in stack[1]), "both schedulers ran throughout"
 
@@ -170,7 +171,7 @@ def test_two_schedulers_fire_each_slot_once_and_a_cron_on_time_in_its_zone(c, h,
 
     firings = _firings(c, h, every)
     slots = [_at(f["slot"]) for f in firings]
-    assert len(firings) >= 10 and len(set(slots)) == len(slots), "each slot fired once"
+    assert len(firings) >= 8 and len(set(slots)) == len(slots), "each slot fired once"
     anchor = _at(every["created_at"])
     assert all((slot - anchor).total_seconds() % 3 == 0 for slot in slots)
     submitted = _submitted(firings)
