@@ -1,5 +1,6 @@
-"""The `retrainer` command: the server's launcher (up, api, worker, migrate, users, openapi),
-with the client's commands (login, submit, runs, endpoints, models) added from retrainer_cli.
+"""The `retrainer` command: the server's launcher (up, api, worker, scheduler, migrate, users,
+openapi), with the client's commands (login, submit, runs, endpoints, models, webhooks,
+triggers) added from retrainer_cli.
 
 The launcher imports the server lazily, in each command: `retrainer submit` in a CI job loads
 the client and typer, not the server's settings.
@@ -158,6 +159,25 @@ def _workspace_id(settings: Settings, ref: str) -> str:
                     fg="red", err=True)
         raise typer.Exit(2)
     return found
+@cli.command()
+def scheduler() -> None:
+    """Run the trigger scheduler alone: it fires schedules and watches data triggers.
+    Several may run at once (on several machines): none fires anything twice."""
+    import threading
+
+    from app.core.logging import configure_logging
+    from app.triggers.scheduler import run
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    stop = threading.Event()
+
+    def _request_stop(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    run(settings, stop)
 
 
 def openapi_document() -> str:
@@ -252,7 +272,8 @@ def up(
         help="Worker child processes (default: RETRAINER_WORKER_CONCURRENCY, or the number of cores)")] = None,
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
-    (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    (unless RETRAINER_BROKER_URL is set), the API, a worker and the trigger scheduler.
+    Ctrl-C stops all."""
     from app.core.settings import ensure_private_dir
     from app.embedded import EmbeddedRedis
 
@@ -283,6 +304,7 @@ def up(
         worker_args = ["--concurrency", str(concurrency)] if concurrency is not None else []
         children.append(subprocess.Popen(exe + ["worker", *worker_args],
                                          start_new_session=True))
+        children.append(subprocess.Popen(exe + ["scheduler"], start_new_session=True))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         if not _wait_healthy(url, children):
             typer.secho("error: the API did not start; see the log above", fg="red", err=True)
@@ -295,7 +317,7 @@ def up(
             raise typer.Exit(1)
     finally:
         typer.echo("stopping retrainer...")
-        for child, timeout in zip(children, (15.0, 60.0), strict=False):
+        for child, timeout in zip(children, (15.0, 60.0, 15.0), strict=False):
             _stop(child, timeout)
         if broker is not None:
             broker.stop()

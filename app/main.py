@@ -32,6 +32,7 @@ from app.runs import service as runs_service
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
 from app.studio import router as studio
+from app.triggers.router import router as triggers_router
 from app.web.middleware import RequestContextMiddleware
 from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
 from app.webhooks.router import router as webhooks_router
@@ -112,7 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router, deployments_router, webhooks_router, azure_router):
+                   runs_router, models_router, deployments_router, webhooks_router, azure_router,
+                   triggers_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

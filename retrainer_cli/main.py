@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from retrainer_cli import endpoints, login, models, runs, submit, webhooks
+from retrainer_cli import endpoints, login, models, runs, submit, triggers, webhooks
 
 
 def register(cli: typer.Typer) -> None:
@@ -21,6 +21,7 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(endpoints.cli, name="endpoints")
     cli.add_typer(models.cli, name="models")
     cli.add_typer(webhooks.cli, name="webhooks")
+    cli.add_typer(triggers.cli, name="triggers")
 
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,

@@ -46,6 +46,8 @@ CASES: dict[str, tuple[str, str, str]] = {
     "runs-layers": ("app/runs/store.py", "import app.runs.service", "app.runs.store -> app.runs.service"),
     "webhooks-layers": ("app/webhooks/delivery.py", "import app.webhooks.service",
                         "app.webhooks.delivery -> app.webhooks.service"),
+    "triggers-layers": ("app/triggers/slots.py", "import app.triggers.firing",
+                        "app.triggers.slots -> app.triggers.firing"),
     "domains-independent": ("app/ops/service.py", "import app.runs.service", "app.ops.service -> app.runs.service"),
     "repositories-call-no-service": ("app/runs/store.py", "from app.models_registry import service",
                                      "app.runs.store -> app.models_registry.service"),

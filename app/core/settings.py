@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     # looks again after this long.
     concurrency_retry_seconds: float = Field(default=3.0, gt=0, le=3600)
 
+    # Triggers: the shortest every_seconds and debounce_seconds a trigger may ask for, and
+    # how often the scheduler looks for new files under data triggers' watched prefixes.
+    min_trigger_seconds: int = Field(default=60, ge=1, le=86400)
+    trigger_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+
     # Deployments: rows one prediction request may hold, and the models each API process
     # keeps loaded (the least recently used is dropped first).
     predict_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -35,6 +37,11 @@ def get(session: Session, principal: Principal, ref: str) -> Endpoint:
     if endpoint is None:
         raise NotFound(f"no endpoint {ref!r} in this workspace")
     return endpoint
+
+
+def find(session: Session, workspace_id: str, ref: str) -> Endpoint | None:
+    """The endpoint, for work done without a request (a trigger's firing)."""
+    return repo.by_id_or_name(session, workspace_id, ref)
 
 
 def to_out(session: Session, endpoint: Endpoint) -> EndpointOut:
@@ -195,11 +202,13 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
 
 
 def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest,
-            labels: runs.RunLabels = runs.NO_LABELS) -> Run:
+            labels: runs.RunLabels = runs.NO_LABELS, trigger: dict[str, Any] | None = None) -> Run:
+    """Submits a run of the endpoint (POST /endpoints/{id}/runs, an Azure ML caller's submit,
+    and a trigger's firing, which names itself in `trigger`)."""
     with read_session(uow.engine) as reader:
         endpoint, version = target(reader, principal, ref, body.version)
     return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
                        runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds,
-                                      endpoint.queue),
+                                      endpoint.queue, trigger),
                        parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
                        labels=labels)

@@ -36,9 +36,11 @@ def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: 
               status: RunStatus | None = None,
               pipeline_id: Annotated[str | None, Query(max_length=40)] = None,
               endpoint_id: Annotated[str | None, Query(max_length=40)] = None,
-              experiment: Annotated[str | None, Query(max_length=100)] = None) -> RunPage:
+              experiment: Annotated[str | None, Query(max_length=100)] = None,
+              trigger_id: Annotated[str | None, Query(max_length=40, description="Runs this trigger started")] = None,
+              ) -> RunPage:
     filters = service.RunFilters(status=status, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
-                                 experiment=experiment)
+                                 experiment=experiment, trigger_id=trigger_id)
     return service.render_page(session, settings, principal, filters, page)
 
 

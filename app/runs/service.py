@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,8 @@ class RunOrigin:
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
     queue: str | None = None  # the endpoint's queue (a name of its workspace), over RETRAINER_QUEUE
+    # The trigger that started it: {"id", "name", "kind", "slot" | "path"}.
+    trigger: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,8 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
               time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
               description=labels.description, tags=labels.tags, run_source=labels.run_source,
-              parent_run_id=labels.parent_run_id)
+              parent_run_id=labels.parent_run_id,
+              trigger_id=origin.trigger["id"] if origin.trigger else None, trigger=origin.trigger)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
@@ -236,6 +240,11 @@ def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str
 
 
 # Reading and rendering ---------------------------------------------------------------------
+
+
+def statuses(session: Session, workspace_id: str, run_ids: Sequence[str]) -> dict[str, str]:
+    """The status of each run (a trigger's overlap policy asks whether its last run ended)."""
+    return store.statuses(session, workspace_id, run_ids)
 
 
 def get_run(session: Session, principal: Principal, run_id: str) -> Run:

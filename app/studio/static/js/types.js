@@ -286,6 +286,24 @@
  */
 
 /**
+ * @typedef {Object} FiringOut
+ * @property {string} at When it was recorded
+ * @property {string} id
+ * @property {"submitted" | "skipped" | "waiting"} outcome `waiting`: overlap `queue`, submitted when the previous run ends
+ * @property {string | null} path data: the new or changed file
+ * @property {string | null} reason Why it was skipped
+ * @property {string | null} run_id
+ * @property {string | null} sha256 data: its content hash
+ * @property {string | null} slot schedule: the slot (UTC)
+ */
+
+/**
+ * @typedef {Object} FiringPage
+ * @property {Array<FiringOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
  * When a followed model registers a new version, champion and challenger are scored on the same rows; the challenger serves only if its metric >= the champion's + min_delta.
  * @typedef {Object} Gate
  * @property {string | null} [holdout] datastore:// path of a CSV (with a header) or Parquet file holding the features and the label; without it, the test split recorded by the champion's own run (never the challenger's). A champion scoring below chance, or more than 0.2 below its recorded score, on these rows holds the gate
@@ -563,6 +581,7 @@
  * @property {string} status
  * @property {Array<StepOut>} steps
  * @property {Object<string, string> | null} [tags] Its submitter's labels
+ * @property {RunTrigger | null} [trigger] The trigger that started it; null otherwise
  */
 
 /**
@@ -583,7 +602,17 @@
  */
 
 /**
- * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
+ * Why a trigger started the run: its schedule slot, or the file that arrived.
+ * @typedef {Object} RunTrigger
+ * @property {string} id
+ * @property {string} kind schedule | data
+ * @property {string} name
+ * @property {string | null} [path] The new or changed file (datastore://...)
+ * @property {string | null} [slot] The schedule's slot (UTC)
+ */
+
+/**
+ * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "triggers:read" | "triggers:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
  */
 
 /**
@@ -658,6 +687,69 @@
  * @property {number} expires_in
  * @property {string} scope
  * @property {string} [token_type]
+ */
+
+/**
+ * @typedef {Object} TriggerCreate
+ * @property {"skip" | "latest"} [catchup] After the scheduler was down: `latest` fires the newest missed slot once, `skip` none (recorded as skipped, caught up)
+ * @property {string | null} [cron] schedule: five-field cron expression, read in `timezone`
+ * @property {number | null} [debounce_seconds] data: wait this long after the last new file (a burst settles); default and minimum RETRAINER_MIN_TRIGGER_SECONDS
+ * @property {boolean} [each] data: one run per new file instead of one for the newest
+ * @property {boolean} [enabled]
+ * @property {number | null} [every_seconds] schedule: instead of `cron`; at least RETRAINER_MIN_TRIGGER_SECONDS
+ * @property {string | null} [experiment]
+ * @property {"schedule" | "data"} kind
+ * @property {string} name Unique among the endpoint's triggers
+ * @property {"skip" | "queue" | "allow"} [overlap] What a firing does while the trigger's previous run is still queued or running: `skip` it (recorded with the reason), `queue` it (submitted when that run ends; one waits at most), or `allow` it (runs side by side)
+ * @property {string | null} [parameter] data: the `data_path` parameter that receives the new file's URI
+ * @property {Object<string, *>} [parameters] The runs' parameters, as in a run request
+ * @property {string} [timezone] schedule: IANA time zone of `cron`
+ * @property {number | null} [version] The endpoint version to run; default: its default version then
+ * @property {string | null} [watch] data: the folder to watch, `datastore://NAME/prefix/`
+ */
+
+/**
+ * @typedef {Object} TriggerOut
+ * @property {string} catchup
+ * @property {string} created_at
+ * @property {string} created_by Who created it or last changed it: its runs act with this principal's rights, checked at each firing
+ * @property {string | null} cron
+ * @property {number | null} debounce_seconds
+ * @property {boolean} each
+ * @property {boolean} enabled
+ * @property {string} endpoint_id
+ * @property {number | null} every_seconds
+ * @property {string | null} experiment
+ * @property {string} id
+ * @property {string} kind
+ * @property {FiringOut | null} last_firing
+ * @property {string} name
+ * @property {string | null} next_fire_at schedule: its next slot (UTC); null for data triggers and paused schedules
+ * @property {string} overlap
+ * @property {string | null} parameter
+ * @property {Object<string, *>} parameters
+ * @property {string} timezone
+ * @property {string} updated_at
+ * @property {number | null} version
+ * @property {string | null} watch
+ */
+
+/**
+ * @typedef {Object} TriggerPage
+ * @property {Array<TriggerOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} TriggerPatch
+ * @property {("skip" | "latest") | null} [catchup]
+ * @property {string | null} [cron]
+ * @property {number | null} [debounce_seconds]
+ * @property {boolean | null} [enabled] false pauses it; resuming never fires the slots of the pause
+ * @property {number | null} [every_seconds]
+ * @property {("skip" | "queue" | "allow") | null} [overlap]
+ * @property {Object<string, *> | null} [parameters]
+ * @property {string | null} [timezone]
  */
 
 /**

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from .file_out import FileOut
     from .file_page import FilePage
     from .file_uploaded import FileUploaded
+    from .firing_out import FiringOut
+    from .firing_out_outcome import FiringOutOutcome
+    from .firing_page import FiringPage
     from .gate import Gate
     from .gate_metric_type_0 import GateMetricType0
     from .get_health_response_get_health import GetHealthResponseGetHealth
@@ -114,6 +117,7 @@ if TYPE_CHECKING:
     from .run_request import RunRequest
     from .run_request_parameters import RunRequestParameters
     from .run_status import RunStatus
+    from .run_trigger import RunTrigger
     from .scope import Scope
     from .service_principal_create import ServicePrincipalCreate
     from .service_principal_created import ServicePrincipalCreated
@@ -127,6 +131,18 @@ if TYPE_CHECKING:
     from .step_spec_settings import StepSpecSettings
     from .thresholds import Thresholds
     from .token_response import TokenResponse
+    from .trigger_create import TriggerCreate
+    from .trigger_create_catchup import TriggerCreateCatchup
+    from .trigger_create_kind import TriggerCreateKind
+    from .trigger_create_overlap import TriggerCreateOverlap
+    from .trigger_create_parameters import TriggerCreateParameters
+    from .trigger_out import TriggerOut
+    from .trigger_out_parameters import TriggerOutParameters
+    from .trigger_page import TriggerPage
+    from .trigger_patch import TriggerPatch
+    from .trigger_patch_catchup_type_0 import TriggerPatchCatchupType0
+    from .trigger_patch_overlap_type_0 import TriggerPatchOverlapType0
+    from .trigger_patch_parameters_type_0 import TriggerPatchParametersType0
     from .value_count import ValueCount
     from .version_create import VersionCreate
     from .version_out import VersionOut
@@ -185,6 +201,9 @@ _MODULES = {
     "FileOut": ".file_out",
     "FilePage": ".file_page",
     "FileUploaded": ".file_uploaded",
+    "FiringOut": ".firing_out",
+    "FiringOutOutcome": ".firing_out_outcome",
+    "FiringPage": ".firing_page",
     "Gate": ".gate",
     "GateMetricType0": ".gate_metric_type_0",
     "GetHealthResponseGetHealth": ".get_health_response_get_health",
@@ -250,6 +269,7 @@ _MODULES = {
     "RunRequest": ".run_request",
     "RunRequestParameters": ".run_request_parameters",
     "RunStatus": ".run_status",
+    "RunTrigger": ".run_trigger",
     "Scope": ".scope",
     "ServicePrincipalCreate": ".service_principal_create",
     "ServicePrincipalCreated": ".service_principal_created",
@@ -263,6 +283,18 @@ _MODULES = {
     "StepSpecSettings": ".step_spec_settings",
     "Thresholds": ".thresholds",
     "TokenResponse": ".token_response",
+    "TriggerCreate": ".trigger_create",
+    "TriggerCreateCatchup": ".trigger_create_catchup",
+    "TriggerCreateKind": ".trigger_create_kind",
+    "TriggerCreateOverlap": ".trigger_create_overlap",
+    "TriggerCreateParameters": ".trigger_create_parameters",
+    "TriggerOut": ".trigger_out",
+    "TriggerOutParameters": ".trigger_out_parameters",
+    "TriggerPage": ".trigger_page",
+    "TriggerPatch": ".trigger_patch",
+    "TriggerPatchCatchupType0": ".trigger_patch_catchup_type_0",
+    "TriggerPatchOverlapType0": ".trigger_patch_overlap_type_0",
+    "TriggerPatchParametersType0": ".trigger_patch_parameters_type_0",
     "ValueCount": ".value_count",
     "VersionCreate": ".version_create",
     "VersionOut": ".version_out",
@@ -335,6 +367,9 @@ __all__ = (
     "FileOut",
     "FilePage",
     "FileUploaded",
+    "FiringOut",
+    "FiringOutOutcome",
+    "FiringPage",
     "Gate",
     "GateMetricType0",
     "GetHealthResponseGetHealth",
@@ -400,6 +435,7 @@ __all__ = (
     "RunRequest",
     "RunRequestParameters",
     "RunStatus",
+    "RunTrigger",
     "Scope",
     "ServicePrincipalCreate",
     "ServicePrincipalCreated",
@@ -413,6 +449,18 @@ __all__ = (
     "StepSpecSettings",
     "Thresholds",
     "TokenResponse",
+    "TriggerCreate",
+    "TriggerCreateCatchup",
+    "TriggerCreateKind",
+    "TriggerCreateOverlap",
+    "TriggerCreateParameters",
+    "TriggerOut",
+    "TriggerOutParameters",
+    "TriggerPage",
+    "TriggerPatch",
+    "TriggerPatchCatchupType0",
+    "TriggerPatchOverlapType0",
+    "TriggerPatchParametersType0",
     "ValueCount",
     "VersionCreate",
     "VersionOut",

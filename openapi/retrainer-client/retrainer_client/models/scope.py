@@ -13,6 +13,8 @@ class Scope(StrEnum):
     DATAWRITE = "data:write"
     DEPLOYMENTSREAD = "deployments:read"
     DEPLOYMENTSWRITE = "deployments:write"
+    TRIGGERSREAD = "triggers:read"
+    TRIGGERSWRITE = "triggers:write"
     PREDICT = "predict"
     WEBHOOKSREAD = "webhooks:read"
     WEBHOOKSWRITE = "webhooks:write"
