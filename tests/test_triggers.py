@@ -394,6 +394,30 @@ def test_a_revoked_creator_a_disabled_endpoint_and_a_refused_request_skip_with_t
     assert skipped[0]["outcome"] == "skipped" and skipped[0]["reason"].startswith("endpoint disabled")
 
 
+def test_a_skipped_firing_is_a_signed_trigger_skipped_webhook(c, h):
+    """The firing and its event are written together; a worker delivers it, signed."""
+    from contextlib import contextmanager
+
+    from standardwebhooks import Webhook
+
+    from tests.helpers.receiver import running_receiver
+
+    with contextmanager(running_receiver)() as receiver:
+        hook = c.post("/webhooks", headers=h, json={"url": receiver.url("/skipped"),
+                                                    "events": ["trigger.skipped"]})
+        assert hook.status_code == 201, hook.text
+        endpoint = _endpoint(c, h)
+        assert c.patch(f"/endpoints/{endpoint['id']}", json={"enabled": False}, headers=h).status_code == 200
+        trigger = _trigger(c, h, endpoint, kind="schedule", every_seconds=2)
+        skipped = _until(c, h, trigger, lambda f: len(f) >= 1)
+        assert skipped[0]["outcome"] == "skipped"
+        got = receiver.wait(lambda rs: any(r.path == "/skipped" for r in rs))
+        body = Webhook(hook.json()["secret"]).verify(got[0].body, got[0].headers)
+        assert body["type"] == "trigger.skipped"
+        assert body["data"]["trigger"]["id"] == trigger["id"] and body["data"]["trigger"]["slot"]
+        assert body["data"]["reason"].startswith("endpoint disabled")
+
+
 # Data triggers -----------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from app.runtime import Runtime
 from app.triggers import repository as repo
 from app.triggers import slots
 from app.triggers.service import schedule_of
+from app.webhooks import events
 
 log = logging.getLogger("retrainer.triggers")
 
@@ -167,8 +168,18 @@ def fire(uow: UnitOfWork, settings: Settings, trigger: Trigger, firing: TriggerF
         skip(firing, skip_reason)
     else:
         decide(uow, settings, trigger, firing, check_overlap)
-    uow.session.add(firing)
+    record(uow, trigger, firing)
     return True
+
+
+def record(uow: UnitOfWork, trigger: Trigger, firing: TriggerFiring) -> None:
+    """Writes the decided firing; a skipped one is the `trigger.skipped` event, in the same
+    transaction (webhooks hear of it once it is committed, and only then)."""
+    uow.session.add(firing)
+    if firing.outcome == "skipped":
+        events.emit(uow, trigger.workspace_id, "trigger.skipped", lambda: {
+            "trigger": _info(trigger, firing), "endpoint_id": trigger.endpoint_id, "reason": firing.reason,
+            "at": firing.at})
 
 
 # The scheduler's passes -------------------------------------------------------------------
@@ -231,5 +242,5 @@ def _release(runtime: Runtime, firing_id: str) -> int:
             skip(firing, "trigger disabled: it was paused while this firing waited for the previous run")
         else:
             submit(uow, runtime.settings, trigger, firing)
-        uow.session.add(firing)
+        record(uow, trigger, firing)
         return 1
