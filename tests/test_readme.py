@@ -42,7 +42,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
     received: list[tuple[dict[str, str], bytes]]
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:  # the name http.server calls
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
         self.send_response(204)
