@@ -7,9 +7,12 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+from standardwebhooks import Webhook
 
 from tests.helpers.processes import ROOT, free_port
 
@@ -34,6 +37,21 @@ def _json_objects(text: str) -> list[dict]:
     return objects
 
 
+class _Receiver(BaseHTTPRequestHandler):
+    """The reader's webhook receiver: keeps every POST (headers and body), answers 204."""
+
+    received: list[tuple[dict[str, str], bytes]]
+
+    def do_POST(self) -> None:  # the name http.server calls
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def test_readme_names_the_two_commands():
     commands = re.search(r"## Two commands.*?```bash\n(.*?)```", README, flags=re.DOTALL).group(1)
     lines = [line.split("#")[0].strip() for line in commands.splitlines() if line.strip()]
@@ -51,6 +69,14 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
     data_dir = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RETRAINER_")}
     env.update(RETRAINER_DATA_DIR=str(data_dir), RETRAINER_PORT=str(port), PYTHONUNBUFFERED="1")
+    # The reader's receiver runs on this machine: allowed by name, as the README says. A
+    # one-second floor and poll keep the data trigger's step short (the README's defaults:
+    # 60 s and 30 s; it takes DEBOUNCE from the environment).
+    env.update(RETRAINER_WEBHOOK_ALLOWED_HOSTS="127.0.0.1", RETRAINER_MIN_TRIGGER_SECONDS="1",
+               RETRAINER_TRIGGER_POLL_SECONDS="1")
+    _Receiver.received = []
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
     log_path = tmp_path / "up.log"
     with open(log_path, "wb") as log:
         up = subprocess.Popen([str(ROOT / "scripts" / "up")], cwd=tmp_path, env=env,
@@ -75,8 +101,12 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
             (workdir / name).symlink_to(ROOT / name)
         runtime = tmp_path / "runtime"  # the login session's runtime directory ($XDG_RUNTIME_DIR)
         runtime.mkdir(mode=0o700)
+        tmp = tmp_path / "tmp"  # where its `mktemp -d` folder goes: the webhook's secret is read there
+        tmp.mkdir()
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=workdir,
-                                env={**env, "RETRAINER_URL": url, "XDG_RUNTIME_DIR": str(runtime)},
+                                env={**env, "RETRAINER_URL": url, "XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp),
+                                     "WEBHOOK_URL": f"http://127.0.0.1:{receiver.server_port}/hook",
+                                     "DEBOUNCE": "2"},
                                 capture_output=True, text=True, timeout=300, check=False)
         assert result.returncode == 0, result.stderr + result.stdout
         assert sorted(p.name for p in workdir.iterdir()) == [".venv", "examples"]
@@ -124,9 +154,7 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert lineage["parameters"]["data_path"] == "datastore://default/census/non-us.data"
 
         # The retrained model is deployed and answers a prediction.
-        models = httpx.get(url + "/models/income-prediction/versions", headers=headers_).json()["items"]
-        latest = models[0]["version"]
-        assert latest == cli_run["model"]["version"]
+        latest = cli_run["model"]["version"]
         assert re.search(rf"^deployment income serves version {latest}; input columns: age, workclass, ", out,
                          flags=re.MULTILINE), out
         prediction = next(a for a in answers if "predictions" in a)
@@ -134,6 +162,29 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         assert prediction["classes"] == ["<=50K", ">50K"]
         assert prediction["predictions"] == [">50K"]  # a capital gain of 15,024 says so
         assert len(prediction["probabilities"]) == 1 and abs(sum(prediction["probabilities"][0]) - 1) < 1e-9
+
+        # A file landing in census/incoming/ started a run through the trigger, whose model
+        # the deployment's gate promoted, and the webhook posted that, signed.
+        trigger_id = re.search(r"^trigger (\S+) watches census/incoming/; webhook (\S+) posts to ", out,
+                               flags=re.MULTILINE).group(1)
+        triggered = httpx.get(url + f"/runs?trigger_id={trigger_id}", headers=headers_).json()["items"]
+        assert len(triggered) == 1 and triggered[0]["trigger"]["id"] == trigger_id
+        assert triggered[0]["experiment"] == "incoming"
+        new = triggered[0]["model"]["version"]
+        assert new == latest + 1
+        assert (f"triggered run {triggered[0]['id']} succeeded on datastore://default/census/incoming/adult-2.data: "
+                f"model version {new}") in out, out
+        assert re.search(rf"^deployment income promoted version {new} of run {triggered[0]['id']}: ", out,
+                         flags=re.MULTILINE), out
+        assert httpx.get(url + "/deployments/income", headers=headers_).json()["version"] == new
+        assert "webhook deployment.promoted: delivered True, HTTP 204, attempt 1" in out, out
+        [webhook_dir] = tmp.iterdir()
+        secret = json.loads((webhook_dir / "webhook.json").read_text())["secret"]
+        assert len(_Receiver.received) == 1, _Receiver.received
+        received_headers, body = _Receiver.received[0]
+        event = Webhook(secret).verify(body, received_headers)
+        assert event["type"] == "deployment.promoted"
+        assert event["data"]["name"] == "income" and event["data"]["version"] == new
 
         # The studio is served, and named by the banner.
         assert f"studio:   {url}/studio/" in banner
@@ -151,6 +202,7 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
             check = httpx.get(f"{url}/worker-checks/{check['id']}", headers=headers).json()
         assert check["status"] == "succeeded"
     finally:
+        receiver.shutdown()
         os.killpg(up.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         code = up.wait(90)
     output = log_path.read_text()
