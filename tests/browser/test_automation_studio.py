@@ -95,6 +95,8 @@ def test_webhooks_page_secret_delivery_log_and_redeliver(studio, workspace_user,
     studio.check("delivery-log-redelivered")
     page.set_viewport_size(PHONE)
     studio.check("delivery-log-phone")
+    # Only the log's frame scrolls sideways, not the page (its hidden column header too).
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(LAPTOP)
 
     # Disabled, Redeliver is refused and the page says why; then delete.

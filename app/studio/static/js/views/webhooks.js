@@ -5,14 +5,14 @@
 // A webhook's page keeps what it shows in one state object (WebhookState); each part is
 // rendered by a function of it.
 
-import { api, get, seg } from "../api.js";
+import { api, ApiError, get, seg } from "../api.js";
 import { announce, h, replace, uid } from "../dom.js";
 import { sleep } from "../follow.js";
 import { time } from "../format.js";
 import { WEBHOOK_EVENTS } from "../types.js";
 import {
-  badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, showFieldErrors,
-  showProblem, table,
+  badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, problem,
+  showFieldErrors, showProblem, table,
 } from "../ui.js";
 
 /** @typedef {import("../types.js").WebhookOut} WebhookOut */
@@ -221,6 +221,17 @@ async function followLog(state) {
   }
 }
 
+/** The server's answer to a refused action (a 4xx is an answer, not a defect: not logged).
+ * @param {HTMLElement} container @param {any} error */
+function refused(container, error) {
+  if (!(error instanceof ApiError) || error.status >= 500) {
+    showProblem(container, error);
+    return;
+  }
+  container.querySelector(":scope > .problem")?.remove();
+  container.prepend(problem(error));
+}
+
 /** @param {WebhookState} state @param {DeliveryOut} d @param {HTMLButtonElement} button */
 async function redeliverOne(state, d, button) {
   button.disabled = true;
@@ -230,7 +241,7 @@ async function redeliverOne(state, d, button) {
     await loadDeliveries(state);
   } catch (error) {
     button.disabled = false;
-    showProblem(state.logBox, error);
+    refused(state.logBox, error);
   }
 }
 
@@ -247,7 +258,7 @@ function headerActions(state) {
       renderSummary(state);
       announce(state.webhook.enabled ? "Webhook enabled" : "Webhook disabled");
     } catch (error) {
-      showProblem(state.main, error);
+      refused(state.main, error);
     } finally {
       toggle.disabled = false;
     }
@@ -274,7 +285,7 @@ function confirmDelete(state) {
       announce("Webhook deleted");
       location.hash = "#/webhooks";
     } catch (error) {
-      showProblem(body, error);
+      refused(body, error);
     }
   });
   no.focus();
