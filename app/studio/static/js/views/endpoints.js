@@ -8,6 +8,7 @@ import { announce, h, replace } from "../dom.js";
 import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
+import { triggersPanel } from "./triggers.js";
 import { badge, empty, link, moreButton, pageHeader, showProblem, table, tabs } from "../ui.js";
 
 /** @typedef {import("../types.js").EndpointOut} EndpointOut */
@@ -114,9 +115,12 @@ function endpointTabs(state, tabBox) {
       filter: { endpoint_id: state.endpoint.id }, signal, caption: `Runs of ${state.endpoint.name}`,
       emptyText: "No runs yet: submit one from the Published pipelines tab.",
     }).catch((e) => showProblem(panel, e)) },
+    { id: "triggers", label: "Triggers", render: (/** @type {HTMLElement} */ panel) => triggersPanel(panel, {
+      endpoint: state.endpoint, signal,
+    }).catch((e) => showProblem(panel, e)) },
   ];
   const showTab = (/** @type {string} */ which, /** @type {{focus?: boolean}} */ { focus } = {}) => {
-    const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "runs" ? "/runs" : ""}`;
+    const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "versions" ? "" : `/${which}`}`;
     if (location.hash !== hash) history.replaceState(null, "", hash);
     replace(tabBox, tabs(`${state.endpoint.name} sections`, panels, which, showTab));
     if (focus) /** @type {HTMLElement} */ (tabBox.querySelector("[role=tab][aria-selected=true]")).focus();
@@ -159,5 +163,5 @@ async function renderEndpoint(main, id, tab, { signal }) {
     disabledNote,
     tabBox);
   showState();
-  endpointTabs(state, tabBox)(tab === "runs" ? "runs" : "versions");
+  endpointTabs(state, tabBox)(["runs", "triggers"].includes(tab) ? tab : "versions");
 }

@@ -14,6 +14,7 @@ import { follow, loadRun } from "../follow.js";
 import { drawGraph } from "../graph.js";
 import { runTable } from "../runtable.js";
 import { badge, details, empty, link, pageHeader, showProblem, table } from "../ui.js";
+import { startedBy } from "./triggers.js";
 
 /** @typedef {import("../types.js").ModelRef} ModelRef */
 /** @typedef {import("../types.js").OutputOut} OutputOut */
@@ -116,6 +117,7 @@ function summaryPart(state, onProblem) {
   const { run } = state;
   return details([
     sourcePair(state),
+    startedBy(run, state.version ? state.version.endpoint_name : run.endpoint_id),
     ["Experiment", run.experiment || "–"],
     ["Created", time(run.created_at)],
     ["Started", time(run.started_at)],

@@ -1,7 +1,6 @@
-"""The studio's automation pages in a real browser: the Webhooks page (create, the secret
-shown once, the delivery log, Redeliver, disable, delete) against a real receiver on
-127.0.0.1 (the suite's workers allow it: tests/conftest.py), with a real run as the
-events' source."""
+"""The Webhooks page in a real browser: create, the secret shown once, the delivery log,
+Redeliver, disable, delete, against a real receiver on 127.0.0.1 (the suite's workers
+allow it: tests/conftest.py), with a real run as the events' source."""
 
 from __future__ import annotations
 
@@ -109,3 +108,4 @@ def test_webhooks_page_secret_delivery_log_and_redeliver(studio, workspace_user,
     page.get_by_role("dialog", name="Delete this webhook?").get_by_role("button", name="Delete").click()
     expect(page.get_by_text("No webhooks yet")).to_be_visible()
     assert client.get(f"/webhooks/{hook_id}", headers=headers).status_code == 404
+
