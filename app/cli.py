@@ -1,4 +1,10 @@
-"""The `retrainer` command: up, api, worker, migrate, users."""
+"""The `retrainer` command: the server's launcher (up, api, worker, scheduler, migrate, users,
+openapi), with the client's commands (login, submit, runs, endpoints, models, webhooks,
+triggers) added from retrainer_cli.
+
+The launcher imports the server lazily, in each command: `retrainer submit` in a CI job loads
+the client and typer, not the server's settings.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +16,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
-from app.console import register as register_console
-from app.core.settings import ConfigurationError, Settings, ensure_private_dir
-from app.submit import submit
+from retrainer_cli.main import register as register_client
+
+if TYPE_CHECKING:
+    from app.core.settings import Settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Retrainer: training pipelines as versioned REST endpoints.")
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
-cli.command("submit")(submit)
-register_console(cli)  # login, logout, runs, endpoints, models
+register_client(cli)  # login, logout, submit, runs, endpoints, models
 
 
 def _settings(**overrides: object) -> Settings:
     """The settings of this command: the environment (and .env), with `overrides`."""
+    from app.core.settings import ConfigurationError, Settings
     from app.storage.registry import check_configuration
 
     try:
@@ -126,7 +132,7 @@ def worker(
         overrides["queue"] = queue
     if workspace is not None:
         overrides["queue_workspace"] = workspace
-    given = Settings().model_copy(update=overrides)
+    given = _settings(**overrides)
     if given.queue_workspace is not None:
         overrides["queue_workspace"] = _workspace_id(given, given.queue_workspace)
     settings = _settings(**overrides)
@@ -153,12 +159,32 @@ def _workspace_id(settings: Settings, ref: str) -> str:
                     fg="red", err=True)
         raise typer.Exit(2)
     return found
+@cli.command()
+def scheduler() -> None:
+    """Run the trigger scheduler alone: it fires schedules and watches data triggers.
+    Several may run at once (on several machines): none fires anything twice."""
+    import threading
+
+    from app.core.logging import configure_logging
+    from app.triggers.scheduler import run
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    stop = threading.Event()
+
+    def _request_stop(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    run(settings, stop)
 
 
 def openapi_document() -> str:
     """The spec the service serves, as committed in openapi/openapi.json."""
     import json
 
+    from app.core.settings import Settings
     from app.main import create_app
 
     spec = create_app(Settings(data_dir=Path("/nonexistent/retrainer"))).openapi()
@@ -212,6 +238,8 @@ def users_create(
 
 
 def _wait_healthy(url: str, processes: list[subprocess.Popen], timeout: float = 60.0) -> bool:
+    import httpx
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
@@ -244,7 +272,9 @@ def up(
         help="Worker child processes (default: RETRAINER_WORKER_CONCURRENCY, or the number of cores)")] = None,
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
-    (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    (unless RETRAINER_BROKER_URL is set), the API, a worker and the trigger scheduler.
+    Ctrl-C stops all."""
+    from app.core.settings import ensure_private_dir
     from app.embedded import EmbeddedRedis
 
     settings = _settings()
@@ -274,6 +304,7 @@ def up(
         worker_args = ["--concurrency", str(concurrency)] if concurrency is not None else []
         children.append(subprocess.Popen(exe + ["worker", *worker_args],
                                          start_new_session=True))
+        children.append(subprocess.Popen(exe + ["scheduler"], start_new_session=True))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         if not _wait_healthy(url, children):
             typer.secho("error: the API did not start; see the log above", fg="red", err=True)
@@ -286,7 +317,7 @@ def up(
             raise typer.Exit(1)
     finally:
         typer.echo("stopping retrainer...")
-        for child, timeout in zip(children, (15.0, 60.0), strict=False):
+        for child, timeout in zip(children, (15.0, 60.0, 15.0), strict=False):
             _stop(child, timeout)
         if broker is not None:
             broker.stop()

@@ -21,6 +21,7 @@ from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
 from app.db.outbox import OutboxRelay
 from app.deployments import service as deployments
+from app.deployments.predlog import PredictionLog
 from app.deployments.router import router as deployments_router
 from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
@@ -31,6 +32,7 @@ from app.runs import service as runs_service
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
 from app.studio import router as studio
+from app.triggers.router import router as triggers_router
 from app.web.middleware import RequestContextMiddleware
 from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
 from app.webhooks.router import router as webhooks_router
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
                             undeliverable=runs_service.UNDELIVERABLE)
         relay.start()
+        app.state.prediction_log.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()
         log.info("retrainer api started", extra={
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "broker": settings.celery_broker_url.split("://")[0],
         })
         yield
+        app.state.prediction_log.stop()  # the buffered predictions are written before the process ends
         relay.stop()
         runtime.close()
 
@@ -96,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.model_cache = ModelCache(settings.predict_cache_models)
+    app.state.prediction_log = PredictionLog(settings)
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,
         settings.token_failures_per_username, settings.token_failures_per_account,
@@ -108,7 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router, deployments_router, webhooks_router, azure_router):
+                   runs_router, models_router, deployments_router, webhooks_router, azure_router,
+                   triggers_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

@@ -43,14 +43,15 @@ def audited_errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErrorAu
         httpx.Client.send = send  # type: ignore[method-assign]
 
 
-# Tests that do not depend on the pass's database and broker: the components run in
+# Tests that do not depend on the database and broker under test: the components run in
 # process; the README test starts its own `retrainer up` on the embedded default; the
 # multi-host test its own PostgreSQL database and bucket; the studio's browser tests drive
-# the same API that every other test drives on both passes; the compose file, the
+# the same API that every other test drives on both databases; the compose file, the
 # OpenAPI document (and the studio's types generated from it) and the import contracts
-# are files. `./scripts/test` runs them in its first pass only (-m "not once").
+# are files; the client package is what it imports. `./scripts/test` runs them in its first database run only
+# (the next run has -m "not once").
 ONCE = ("components", "browser", "test_readme.py", "test_multihost.py", "test_compose.py", "test_openapi.py",
-        "test_import_contracts.py", "test_studio_types.py")
+        "test_import_contracts.py", "test_studio_types.py", "test_cli_client.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -410,7 +410,7 @@ def test_a_draft_run_is_shown_without_a_published_pipeline(azure):
 
 
 def test_migration_gives_every_existing_version_its_own_published_id(tmp_path: Path):
-    """Versions published before 0016 get a published pipeline id each (on the pass's database)."""
+    """Versions published before 0016 get a published pipeline id each (on the database under test)."""
     from alembic import command
 
     from app.core.settings import Settings

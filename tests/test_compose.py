@@ -25,7 +25,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-IMAGE_SERVICES = ("migrate", "api", "worker")
+IMAGE_SERVICES = ("migrate", "api", "worker", "scheduler")
 STORE_SERVICES = ("objectstore", "bucket")
 ALL_SERVICES = {"postgres", "redis", *STORE_SERVICES, *IMAGE_SERVICES}
 THREAD_VARS = {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
@@ -207,7 +207,8 @@ def ignored(path: str) -> bool:
 def test_dockerignore_keeps_what_pip_install_needs():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     needed = ["pyproject.toml", "app/cli.py", "worker/celery_app.py", "migrations/env.py",
-              "migrations/script.py.mako"]
+              "migrations/script.py.mako", "retrainer_cli/main.py",
+              "openapi/retrainer-client/retrainer_client/client.py"]
     needed += [p.relative_to(ROOT).as_posix() for p in (ROOT / "migrations" / "versions").glob("*.py")]
     readme = project.get("readme")
     if isinstance(readme, str):
@@ -278,7 +279,7 @@ def test_migrate_runs_once_after_postgres_is_healthy():
     assert service_argv("migrate")[:2] == ["retrainer", "migrate"]
 
 
-@pytest.mark.parametrize("name", ["api", "worker"])
+@pytest.mark.parametrize("name", ["api", "worker", "scheduler"])
 def test_api_and_worker_wait_for_migrations_and_redis(name):
     depends = service(name)["depends_on"]
     assert depends["migrate"]["condition"] == "service_completed_successfully"
@@ -291,6 +292,11 @@ def test_worker_is_scalable():
     assert "ports" not in worker
     assert "hostname" not in worker
     assert service_argv("worker")[:2] == ["retrainer", "worker"]
+
+
+def test_scheduler_runs_the_trigger_loop():
+    assert service_argv("scheduler")[:2] == ["retrainer", "scheduler"]
+    assert "ports" not in service("scheduler")
 
 
 def test_api_publishes_its_port_and_probes_readyz():
@@ -306,7 +312,7 @@ def test_api_publishes_its_port_and_probes_readyz():
     assert f"127.0.0.1:{port}/readyz" in " ".join(test)
 
 
-@pytest.mark.parametrize("name", ["migrate", "worker"])
+@pytest.mark.parametrize("name", ["migrate", "worker", "scheduler"])
 def test_services_without_http_disable_the_image_healthcheck(name):
     """The image's HEALTHCHECK probes the API port; a worker would always look unhealthy."""
     check = service(name).get("healthcheck") or {}

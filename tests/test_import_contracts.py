@@ -46,10 +46,13 @@ CASES: dict[str, tuple[str, str, str]] = {
     "runs-layers": ("app/runs/store.py", "import app.runs.service", "app.runs.store -> app.runs.service"),
     "webhooks-layers": ("app/webhooks/delivery.py", "import app.webhooks.service",
                         "app.webhooks.delivery -> app.webhooks.service"),
+    "triggers-layers": ("app/triggers/slots.py", "import app.triggers.firing",
+                        "app.triggers.slots -> app.triggers.firing"),
     "domains-independent": ("app/ops/service.py", "import app.runs.service", "app.ops.service -> app.runs.service"),
     "repositories-call-no-service": ("app/runs/store.py", "from app.models_registry import service",
                                      "app.runs.store -> app.models_registry.service"),
-    "cli-client-has-no-server": ("app/submit.py", "import app.main", "app.submit -> app.main"),
+    "cli-client-has-no-server": ("retrainer_cli/submit.py", "import app.runs.metrics",
+                                 "retrainer_cli.submit -> app.runs.metrics"),
     "components-get-their-context": ("worker/components/data.py", "from app.runs import store",
                                      "worker.components.data -> app.runs.store"),
     "worker-reaches-no-repository": ("worker/gate.py", "from app.models_registry import repository",
@@ -75,7 +78,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     restores the file it changed); the copy as it is keeps every contract."""
     copy = tmp_path_factory.mktemp("contracts")
     skip = shutil.ignore_patterns("__pycache__", "static", "*.pyc")
-    for package in ("app", "worker"):
+    for package in ("app", "worker", "retrainer_cli"):
         shutil.copytree(ROOT / package, copy / package, ignore=skip)
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     kept = lint_imports(copy)

@@ -9,11 +9,13 @@ own bucket is no datastore whatever the spelling of its endpoint."""
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
@@ -170,6 +172,18 @@ def test_a_run_reads_csv_straight_from_the_bucket(c, headers, seaweed, stack):
     lineage = c.get(f"/models/{body['name']}/versions/1", headers=headers).json()["lineage"]
     assert lineage["data"][0] == {"step": "import", "path": "datastore://lake/small/train.csv",
                                   "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    # A preview reads the file in the bucket (CSV as a stream, Parquet by ranged reads).
+    preview = c.get("/datastores/lake/preview", params={"path": "small/train.csv", "rows": 3}, headers=headers)
+    assert preview.status_code == 200, preview.text
+    assert [col["name"] for col in preview.json()["columns"]] == ["x1", "x2", "color", "y"]
+    assert preview.json()["rows_read"] == 200 and len(preview.json()["rows"]) == 3
+    frame = pd.read_csv(io.BytesIO(data))
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    assert c.put("/datastores/lake/files/small/train.parquet", content=buffer.getvalue(),
+                 headers=headers).status_code == 201
+    parquet = c.get("/datastores/lake/preview", params={"path": "small/train.parquet", "rows": 3}, headers=headers)
+    assert parquet.status_code == 200 and parquet.json()["rows"] == preview.json()["rows"]
     # A missing file is named before the run starts.
     missing = c.post(f"/pipelines/{pipeline['id']}/runs", headers=headers,
                      json={"parameters": {"data_path": "datastore://lake/small/nope.csv"}})

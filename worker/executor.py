@@ -396,7 +396,9 @@ class RunExecution:
                         "feature_columns": list(trained.feature_columns), "classes": trained.classes,
                         "numeric_columns": trained.numeric_columns,
                         "categorical_columns": trained.categorical_columns,
-                        "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows},
+                        "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows,
+                        # What drift is measured against (bounded: app.core.profile).
+                        "reference_profile": trained.reference_profile},
             "library_versions": versions, "artifact_path": record["path"], "size": record["size"],
             "sha256": record["sha256"]}
 

@@ -52,6 +52,18 @@ def token_holder(session: Session, subject: str, workspace_id: str,
     return holder, workspace_name, bool(is_revoked)
 
 
+def holder(session: Session, principal_id: str) -> tuple[User | ServicePrincipal, str] | None:
+    """The user or service principal with this id, and its workspace's name."""
+    table: type[User] | type[ServicePrincipal] = User if principal_id.startswith("usr_") else ServicePrincipal
+    row = session.exec(select(table, Workspace.name).join(Workspace, col(Workspace.id) == col(table.workspace_id))
+                       .where(col(table.id) == principal_id)).first()
+    if row is None:
+        return None
+    found, workspace_name = row
+    assert isinstance(found, User | ServicePrincipal)
+    return found, workspace_name
+
+
 def purge_expired_revocations(session: Session, now: datetime) -> None:
     session.execute(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
 

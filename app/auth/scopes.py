@@ -17,6 +17,8 @@ class Scope(StrEnum):
     data_write = "data:write"
     deployments_read = "deployments:read"
     deployments_write = "deployments:write"
+    triggers_read = "triggers:read"
+    triggers_write = "triggers:write"
     predict = "predict"
     webhooks_read = "webhooks:read"
     webhooks_write = "webhooks:write"

@@ -189,6 +189,23 @@ def resolve_token(session: Session, settings: Settings, token: str) -> Principal
                      workspace_name=found[1], scopes=claims.scopes & held, token_jti=claims.jti)
 
 
+def acting_principal(session: Session, principal_id: str) -> Principal | None:
+    """The principal with this id and the scopes it holds now, as it acts when no request
+    carries its token (a trigger firing for its creator); None once it was disabled,
+    revoked or deleted."""
+    found = repo.holder(session, principal_id)
+    if found is None:
+        return None
+    holder, workspace_name = found
+    if isinstance(holder, User) and not holder.disabled:
+        return Principal(kind="user", id=holder.id, name=holder.username, workspace_id=holder.workspace_id,
+                         workspace_name=workspace_name, scopes=scopes_of_user(holder.is_admin))
+    if isinstance(holder, ServicePrincipal) and holder.revoked_at is None:
+        return Principal(kind="service_principal", id=holder.id, name=holder.name, workspace_id=holder.workspace_id,
+                         workspace_name=workspace_name, scopes=frozenset(holder.scopes.split()))
+    return None
+
+
 def revoke_token(session: Session, settings: Settings, caller: Principal, token: str) -> None:
     """RFC 7009: revoking an invalid, unknown or expired token is not an error. A token is
     revoked only by the principal it was issued to, or by an admin of its workspace

@@ -178,7 +178,9 @@ _COMPONENTS = [
     ),
     ComponentDef(
         name="score_model",
-        version="1.0.0",
+        # 1.1.0: its scored rows record the model's feature importances (steps of 1.0.0
+        # are not reused: their outputs lack them).
+        version="1.1.0",
         description=(
             "Predict with a trained model. Adds scored_label and, for classification, one "
             "scored_probability_<class> column per class. Categories unseen in training are "
@@ -195,7 +197,8 @@ _COMPONENTS = [
     ),
     ComponentDef(
         name="score_registered_model",
-        version="1.0.0",
+        # 1.1.0: as score_model 1.1.0.
+        version="1.1.0",
         description=(
             "Batch scoring: predict with a registered model named by its setting model "
             "(model://NAME/VERSION or model://NAME/latest), loaded after its sha256 check. Adds the "
@@ -209,11 +212,15 @@ _COMPONENTS = [
     ),
     ComponentDef(
         name="evaluate_model",
-        version="1.0.0",
+        # 1.1.0: ROC and precision-recall curves, residuals, feature importances (steps
+        # of 1.0.0 are not reused: their metrics lack them).
+        version="1.1.0",
         description=(
             "Compute metrics from a scored dataset. Classification: accuracy, precision, recall, "
             "f1 (binary: for the positive class; multiclass: macro average), roc_auc, log_loss, "
-            "confusion_matrix. Regression: mae, rmse, r2. Both: rows."
+            "confusion_matrix; binary: average_precision, roc_curve and pr_curve (at most 200 points each). "
+            "Regression: mae, rmse, r2, residuals (histogram and quantiles). Both: rows, and "
+            "feature_importances (top 50) when the learner gives them."
         ),
         inputs=(_dataset("scored", "Output of score_model, with the true label column."),),
         outputs=(Port(name="metrics", type="metrics", description="The metrics, a JSON object."),),

@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     # looks again after this long.
     concurrency_retry_seconds: float = Field(default=3.0, gt=0, le=3600)
 
+    # Triggers: the shortest every_seconds and debounce_seconds a trigger may ask for, and
+    # how often the scheduler looks for new files under data triggers' watched prefixes.
+    min_trigger_seconds: int = Field(default=60, ge=1, le=86400)
+    trigger_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+
     # Deployments: rows one prediction request may hold, and the models each API process
     # keeps loaded (the least recently used is dropped first).
     predict_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)
@@ -145,6 +150,19 @@ class Settings(BaseSettings):
     # classes would turn a small request into an answer of megabytes. Over it, a 422
     # says how many rows fit.
     predict_max_probabilities: int = Field(default=200_000, ge=1)
+    # Prediction logging (a deployment's monitor): rows wait in a bounded buffer of each API
+    # process, written to the artifact store as Parquet by a background thread every
+    # flush_seconds or flush_rows rows, and at shutdown. A full buffer drops the request's
+    # rows (retrainer_prediction_log_dropped_rows_total) rather than slowing predictions.
+    prediction_log_buffer_rows: int = Field(default=100_000, ge=1, le=10_000_000)
+    prediction_log_flush_seconds: float = Field(default=10.0, gt=0, le=3600)
+    prediction_log_flush_rows: int = Field(default=10_000, ge=1, le=10_000_000)
+    # Logged predictions older than this many days are deleted (whole days).
+    prediction_log_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Drift is measured on at least this many logged rows (fewer: the answer says so), and on
+    # at most drift_max_rows (the newest batches of the window).
+    drift_min_rows: int = Field(default=100, ge=1)
+    drift_max_rows: int = Field(default=500_000, ge=1)
 
     # Bounds on what one user can make the service do.
     max_pipeline_steps: int = Field(default=200, ge=1, le=100_000)
@@ -157,6 +175,10 @@ class Settings(BaseSettings):
     # Columns one data file (import_data, a gate's holdout) may have: each costs the
     # parser dearly, so a header over it is refused before the file is parsed.
     max_data_columns: int = Field(default=10_000, ge=1, le=1_000_000)
+    # A preview (GET .../preview) reads at most this many rows and bytes of a file for its
+    # column summaries: its cost in the API process is bounded whatever the file.
+    preview_max_rows: int = Field(default=10_000, ge=1, le=1_000_000)
+    preview_max_bytes: int = Field(default=16 * 1024**2, ge=1024, le=1024**3)
     # A page of a list holds at most about this much JSON (and always one item).
     max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 

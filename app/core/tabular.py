@@ -167,11 +167,26 @@ def csv_header(source: BinaryIO, what: str, limits: TableLimits, *, sep: str = "
     return names, io.BufferedReader(_Replay(bytes(recorder.kept), source))
 
 
+def head_bytes(source: BinaryIO, what: str, max_bytes: int) -> tuple[BinaryIO, bool]:
+    """At most `max_bytes` of a (decompressed) text stream, cut after its last complete
+    line when there was more; and whether it was cut. For a preview: a file of any size
+    (or one endless line) costs at most `max_bytes`."""
+    data = source.read(max_bytes + 1)
+    if len(data) <= max_bytes:
+        return io.BytesIO(data), False
+    end = data.rfind(b"\n", 0, max_bytes)
+    if end < 0:
+        raise TableRefused(f"{what} has a line longer than {max_bytes} bytes "
+                           "(RETRAINER_PREVIEW_MAX_BYTES); check the separator and the line endings")
+    return io.BytesIO(data[:end + 1]), True
+
+
 def read_csv(source: BinaryIO, what: str, limits: TableLimits, *, sep: str = ",", encoding: str = "utf-8",
              skip_rows: int = 0, has_header: bool = True, skipinitialspace: bool = False,
-             **options: Any) -> pd.DataFrame:
+             head: bool = False, **options: Any) -> pd.DataFrame:
     """A CSV stream as a frame: its header checked first, at most limits.max_rows rows
-    (one more is refused naming the setting)."""
+    (one more is refused naming the setting; with `head`, the first max_rows rows are
+    the answer)."""
     import re
 
     import pandas as pd
@@ -186,13 +201,17 @@ def read_csv(source: BinaryIO, what: str, limits: TableLimits, *, sep: str = ","
     frame = pd.read_csv(stream, compression=None, nrows=limits.max_rows + 1, header=0 if has_header else None,
                         skipinitialspace=skipinitialspace, encoding=encoding, skiprows=skip_rows, **options)
     if len(frame) > limits.max_rows:
+        if head:
+            return frame.iloc[:limits.max_rows]
         raise TableRefused(f"{what} has more than {limits.max_rows} rows ({limits.rows_setting})")
     return frame
 
 
-def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFrame:
+def read_parquet(handle: BinaryIO, what: str, limits: TableLimits, *, head: bool = False) -> pd.DataFrame:
     """A Parquet file as a frame, refused as soon as its rows or decoded bytes pass the
-    limits: the footer is checked first, then every batch as it is decoded."""
+    limits: the footer is checked first, then every batch as it is decoded. With `head`,
+    the first limits.max_rows rows are the answer (read batch by batch, the decoded
+    bytes still capped) however many the file holds."""
     import json
 
     import pyarrow as pa
@@ -201,10 +220,10 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
     file = pq.ParquetFile(handle)  # the footer only: one ranged read in a bucket
     meta, schema = file.metadata, file.schema_arrow
     check_names(schema.names, what, limits)
-    if meta.num_rows > limits.max_rows:
+    if meta.num_rows > limits.max_rows and not head:
         raise TableRefused(f"{what} has {meta.num_rows} rows, more than {limits.max_rows} ({limits.rows_setting})")
     declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if declared > limits.max_bytes:
+    if declared > limits.max_bytes and not head:
         raise TableRefused(f"{what} decompresses to {declared} bytes, more than {limits.max_bytes} "
                            f"({limits.bytes_setting})")
     # Strings are read as dictionaries (what the file holds, not each value repeated per
@@ -214,7 +233,10 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
     if plain:
         file = pq.ParquetFile(handle, read_dictionary=plain)
     batches, rows, decoded = [], 0, 0
-    for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_pandas_metadata=True):
+    size = min(PARQUET_BATCH_ROWS, limits.max_rows) if head else PARQUET_BATCH_ROWS
+    for batch in file.iter_batches(batch_size=size, use_pandas_metadata=True):
+        if head and rows + batch.num_rows > limits.max_rows:
+            batch = batch.slice(0, limits.max_rows - rows)
         rows += batch.num_rows
         if rows > limits.max_rows:
             raise TableRefused(f"{what} has more than {limits.max_rows} rows ({limits.rows_setting})")
@@ -223,6 +245,8 @@ def read_parquet(handle: BinaryIO, what: str, limits: TableLimits) -> pd.DataFra
             raise TableRefused(f"{what} decodes to more than {limits.max_bytes} bytes "
                                f"({limits.bytes_setting}); split it or raise the limit")
         batches.append(batch)
+        if head and rows >= limits.max_rows:
+            break
     table = pa.Table.from_batches(batches) if batches else file.schema_arrow.empty_table()
     for name in plain:
         index = table.schema.get_field_index(name)

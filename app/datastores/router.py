@@ -10,8 +10,18 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 
 from app.auth.deps import AdminPrincipal, DataRead, DataWrite
+from app.components.settings import FileFormat
+from app.core.preview import Preview
 from app.datastores import service
-from app.datastores.schemas import DatastoreCreate, DatastoreOut, DatastorePage, FileOut, FilePage, FileUploaded
+from app.datastores.schemas import (
+    DatastoreCreate,
+    DatastoreOut,
+    DatastorePage,
+    FileOut,
+    FilePage,
+    FileUploaded,
+    PreviewOptions,
+)
 from app.web.deps import PageDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 
 router = APIRouter(tags=["datastores"])
@@ -72,6 +82,22 @@ def list_files(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: Set
     return FilePage.of(files, page, lambda f: FileOut(path=f.path, size=f.size, modified_at=f.modified_at,
                                                       uri=f"datastore://{name}/{f.path}"),
                        key=lambda f: f.path)
+
+
+@router.get("/datastores/{name}/preview", operation_id="preview_file", response_model=Preview,
+            summary="A file's first rows and, per column, its kind, missing values and distribution",
+            description="Read on the server within RETRAINER_PREVIEW_MAX_ROWS and RETRAINER_PREVIEW_MAX_BYTES "
+                        "(a longer file is previewed by its head, `complete: false`), not downloaded. "
+                        "The format is inferred from the extension unless given.")
+def preview_file(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: SettingsDep,
+                 path: Annotated[str, Query(min_length=1, max_length=1000, description="The file's path in the datastore")],
+                 format: Annotated[FileFormat | None, Query(description="csv, csv.gz, csv.bz2 or parquet")] = None,
+                 separator: Annotated[str, Query(min_length=1, max_length=5)] = ",",
+                 has_header: bool = True,
+                 rows: Annotated[int, Query(ge=1, le=100, description="Rows to show")] = 20) -> Preview:
+    row = service.get(uow.session, principal.workspace_id, name)
+    options = PreviewOptions(format=format, separator=separator, has_header=has_header, rows=rows)
+    return service.preview_file(settings, row, principal.workspace_name, path, options)
 
 
 @router.get("/datastores/{name}/files/{path:path}", operation_id="download_file",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from app.components.settings import FileFormat
 from app.core.paging import Page
 
 
@@ -64,3 +66,13 @@ class FileOut(BaseModel):
 
 class FilePage(Page[FileOut]):
     pass
+
+
+@dataclass(frozen=True)
+class PreviewOptions:
+    """How to read a file for its preview (the query of GET /datastores/{name}/preview)."""
+
+    format: FileFormat | None = None
+    separator: str = ","
+    has_header: bool = True
+    rows: int = 20

@@ -11,14 +11,16 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from sqlmodel import Session
 
-from app.core import secretbox
+from app.components.settings import COMPRESSED_CSV, infer_format
+from app.core import preview, secretbox
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, ServiceUnavailable
 from app.core.paging import PageRequest
 from app.core.settings import Settings
+from app.core.tabular import TableRefused
 from app.datastores import access
 from app.datastores import repository as repo
 from app.datastores.paths import DataPathError, DataRef, resolve
-from app.datastores.schemas import DatastoreCreate, DatastoreOut
+from app.datastores.schemas import DatastoreCreate, DatastoreOut, PreviewOptions
 from app.db.tables import Datastore
 from app.runtime import Runtime
 from app.storage import registry
@@ -199,13 +201,14 @@ def stores_of(session: Session, settings: Settings, workspace_id: str) -> dict[s
 # Files ------------------------------------------------------------------------------------------
 
 
-def file_ref(settings: Settings, row: Datastore, workspace: str, path: str, mode: str) -> DataRef:
+def file_ref(settings: Settings, row: Datastore, workspace: str, path: str, mode: str,
+             loc: tuple[str, str] = ("path", "path")) -> DataRef:
     try:
         return resolve({row.name: store_of(settings, row, workspace)}, f"datastore://{row.name}/{path}", mode=mode)
     except DataPathError as exc:
         if mode == "read" and "does not exist" in str(exc):
             raise NotFound(f"no file {path!r} in datastore {row.name!r}") from exc
-        raise InvalidInput(str(exc), errors=[{"loc": ["path", "path"], "msg": str(exc)}]) from exc
+        raise InvalidInput(str(exc), errors=[{"loc": list(loc), "msg": str(exc)}]) from exc
 
 
 @dataclass
@@ -253,3 +256,33 @@ def download(settings: Settings, row: Datastore, workspace: str, path: str) -> t
     if info is None:
         raise NotFound(f"no file {path!r} in datastore {row.name!r}")
     return ref, info
+
+
+def preview_file(settings: Settings, row: Datastore, workspace: str, path: str, options: PreviewOptions) -> preview.Preview:
+    """A file's first rows and column summaries, read from the version looked at within
+    RETRAINER_PREVIEW_MAX_ROWS and _BYTES (never the whole file)."""
+    ref = file_ref(settings, row, workspace, path, mode="read", loc=("query", "path"))
+    fmt = options.format or infer_format(path)
+    if fmt is None:
+        message = (f"cannot infer the format of {path!r} from its extension; set format to 'csv', "
+                   "'csv.gz', 'csv.bz2' or 'parquet'")
+        raise InvalidInput(message, errors=[{"loc": ["query", "format"], "msg": message}])
+    info = ref.store.stat(ref.key)
+    if info is None:
+        raise NotFound(f"no file {path!r} in datastore {row.name!r}")
+    limits = preview.PreviewLimits(rows=options.rows, max_rows=settings.preview_max_rows,
+                                   max_bytes=settings.preview_max_bytes, max_columns=settings.max_data_columns)
+    what = f"datastore://{row.name}/{path}"
+    try:
+        if fmt == "parquet":
+            with ref.store.open_random(ref.key, info) as handle:
+                return preview.preview_parquet(handle, what, limits)
+        with ref.store.open_stream(ref.key, info) as raw:
+            return preview.preview_csv(raw, what, limits, compression=COMPRESSED_CSV.get(fmt), sep=options.separator,
+                                       has_header=options.has_header, fmt=fmt)
+    except TableRefused as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["query", "path"], "msg": str(exc)}]) from None
+    except preview.PreviewFailed as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["query", "format"], "msg": str(exc)}]) from None
+    except StorageError as exc:
+        raise ServiceUnavailable(str(exc)) from None

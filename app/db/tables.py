@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -272,6 +272,9 @@ class Run(SQLModel, table=True):
     tags: dict[str, str] | None = Field(default=None, sa_column=_json_column())
     run_source: str | None = Field(default=None, max_length=100)
     parent_run_id: str | None = Field(default=None, max_length=255)
+    # The trigger that started it, and why: {"id", "name", "kind", "slot" | "path"}.
+    trigger_id: str | None = Field(default=None, max_length=40, index=True)
+    trigger: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
 
 
 class RunStep(SQLModel, table=True):
@@ -356,6 +359,9 @@ class Deployment(SQLModel, table=True):
     follow: bool = False
     # {"metric": ..., "min_delta": ..., "holdout": "datastore://..." | None}; null: not following.
     gate: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    # {"log_predictions", "sample", "check_every_seconds", "thresholds": {"psi", "js"}, "retrain"};
+    # null: nothing logged (app.deployments.schemas.Monitor).
+    monitor: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
     enabled: bool = True
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
@@ -382,6 +388,84 @@ class DeploymentEvent(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=40)
 
 
+class Trigger(SQLModel, table=True):
+    """Starts runs of an endpoint: on a schedule (`cron` in a time zone, or `every_seconds`)
+    or when files appear or change under a datastore prefix (`data`)."""
+
+    __tablename__ = "triggers"
+    __table_args__ = (UniqueConstraint("endpoint_id", "name", name="uq_triggers_endpoint_name"),
+                      Index("ix_triggers_next_fire_at", "next_fire_at"))
+
+    id: str = Field(default_factory=lambda: new_id("trg"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    endpoint_id: str = Field(foreign_key="endpoints.id", index=True, max_length=40)
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=20)
+    cron: str | None = Field(default=None, max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    every_seconds: int | None = None
+    catchup: str = Field(default="skip", max_length=20)
+    watch: str | None = Field(default=None, max_length=1100)
+    parameter: str | None = Field(default=None, max_length=64)
+    debounce_seconds: int | None = None
+    each: bool = False
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    version: int | None = None
+    experiment: str | None = Field(default=None, max_length=100)
+    enabled: bool = True
+    overlap: str = Field(default="skip", max_length=20)
+    # Who created it: its runs act with this principal's rights, checked at each firing.
+    created_by: str = Field(max_length=40)
+    # Schedules: the slots counted from here (every_seconds), and the first slot not yet
+    # handled. Data triggers: when the datastore is looked at next.
+    anchor_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    next_fire_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # Data triggers: whether the files already there were recorded (they fire nothing).
+    baselined: bool = False
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class TriggerFiring(SQLModel, table=True):
+    """One firing of a trigger: a schedule slot or a data change, submitted or skipped
+    (with the reason). The unique key makes it happen once, whatever the schedulers."""
+
+    __tablename__ = "trigger_firings"
+    __table_args__ = (UniqueConstraint("trigger_id", "key", name="uq_trigger_firings_trigger_key"),
+                      Index("ix_trigger_firings_trigger_id_id", "trigger_id", "id"))
+
+    id: str = Field(default_factory=lambda: new_id("trf"), primary_key=True, max_length=40)
+    trigger_id: str = Field(foreign_key="triggers.id", max_length=40)
+    # The slot's instant (UTC, ISO) or the sha256 of the file's path and content hash.
+    key: str = Field(max_length=64)
+    at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    slot: datetime | None = Field(default=None, sa_column=_time_column())
+    path: str | None = Field(default=None, max_length=1100)
+    sha256: str | None = Field(default=None, max_length=64)
+    # submitted | skipped | waiting (overlap "queue": submitted once the previous run ends)
+    outcome: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=2000)
+    run_id: str | None = Field(default=None, max_length=40)
+
+
+class TriggerFile(SQLModel, table=True):
+    """A data trigger's cursor: each watched file's last seen version and content hash."""
+
+    __tablename__ = "trigger_files"
+    __table_args__ = (UniqueConstraint("trigger_id", "path", name="uq_trigger_files_trigger_path"),)
+
+    id: str = Field(default_factory=lambda: new_id("trfile"), primary_key=True, max_length=40)
+    trigger_id: str = Field(foreign_key="triggers.id", index=True, max_length=40)
+    path: str = Field(max_length=1100)
+    size: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    etag: str | None = Field(default=None, max_length=200)
+    modified_at: datetime | None = Field(default=None, sa_column=_time_column())
+    sha256: str = Field(max_length=64)
+    # When this content was first seen (the burst settles `debounce_seconds` after the last).
+    changed_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    fired: bool = False
+
+
 __all__ = [
     "Datastore",
     "Deployment",
@@ -398,6 +482,9 @@ __all__ = [
     "RunStep",
     "ServicePrincipal",
     "SQLModel",
+    "Trigger",
+    "TriggerFile",
+    "TriggerFiring",
     "User",
     "WorkerCheck",
     "Workspace",

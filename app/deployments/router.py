@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.auth.deps import DeploymentsRead, DeploymentsWrite, Predictor
 from app.deployments import service
+from app.deployments.predlog import PredictionLog
 from app.deployments.schemas import (
     DeploymentCreate,
     DeploymentOut,
     DeploymentPage,
     DeploymentPatch,
+    DriftOut,
     HistoryPage,
     PredictOut,
 )
@@ -30,6 +33,13 @@ def model_cache(request: Request) -> ModelCache:
 
 
 ModelCacheDep = Annotated[ModelCache, Depends(model_cache)]
+
+
+def prediction_log(request: Request) -> PredictionLog | None:
+    return getattr(request.app.state, "prediction_log", None)
+
+
+PredictionLogDep = Annotated[PredictionLog | None, Depends(prediction_log)]
 
 _PREDICT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
@@ -86,11 +96,24 @@ def deployment_history(name: str, principal: DeploymentsRead, session: ReaderDep
                         422: {"model": ProblemDetails, "description": "Bad rows; each error's loc is "
                                                                       "[\"body\", \"rows\", row, column]"}})
 async def predict(name: str, request: Request, principal: Predictor, session: ReaderDep, settings: SettingsDep,
-                  cache: ModelCacheDep) -> Response:
+                  cache: ModelCacheDep, plog: PredictionLogDep) -> Response:
     body = await request.body()
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     out = await run_in_threadpool(service.predict_body, session, settings, cache, principal.workspace_id,
-                                  name, media_type, body)
+                                  name, media_type, body, plog)
     # Serialised once, here (the response model is the documentation): a batch's thousands
     # of probabilities are not validated again on the way out.
     return Response(out.model_dump_json().encode(), media_type="application/json")
+
+
+@router.get("/deployments/{name}/drift", operation_id="deployment_drift", response_model=DriftOut,
+            summary="Drift of the rows logged in a window from the serving version's training rows",
+            responses={409: {"model": ProblemDetails, "description": "The serving version has no reference profile"}})
+def deployment_drift(
+    name: str, principal: DeploymentsRead, session: ReaderDep, settings: SettingsDep,
+    window: Annotated[str | None, Query(max_length=40, description="An ISO 8601 duration ending now (or at until), "
+                                                                    "e.g. PT24H (the default) or P7D")] = None,
+    since: Annotated[datetime | None, Query(description="The window's start, with a time zone (instead of window)")] = None,
+    until: Annotated[datetime | None, Query(description="The window's end (default: now)")] = None,
+) -> DriftOut:
+    return service.drift(session, settings, principal.workspace_id, name, window, since, until)

@@ -44,6 +44,39 @@ class Gate(BaseModel):
         return value
 
 
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    psi: float = Field(default=0.2, gt=0, le=100, allow_inf_nan=False,
+                       description="A number column drifted when its population stability index is at least this")
+    js: float = Field(default=0.1, gt=0, le=1, allow_inf_nan=False,
+                      description="A category column drifted when its Jensen-Shannon distance (base 2) is at "
+                                  "least this")
+
+
+class Retrain(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    endpoint: str = Field(min_length=1, max_length=200)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    cooldown_seconds: int = Field(default=86_400, ge=60, le=365 * 86_400)
+
+
+class Monitor(BaseModel):
+    """What a deployment watches: its predictions logged (a sample of them) to measure drift."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    log_predictions: bool = Field(default=True, description="Log the rows scored and the answers, off the "
+                                                            "request path, to the artifact store")
+    sample: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False,
+                          description="The share of the rows logged, drawn at random per row")
+    check_every_seconds: int = Field(default=3600, ge=60, le=30 * 86_400,
+                                     description="How often drift is to be checked (scheduled checks: to come)")
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    retrain: Retrain | None = Field(default=None, description="Reserved: the run started on drift (to come)")
+
+
 class DeploymentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
@@ -54,6 +87,7 @@ class DeploymentCreate(BaseModel):
                                             "(default: the latest)")
     follow: bool = Field(default=False, description="Move to each new version of the model that passes the gate")
     gate: Gate | None = Field(default=None, description="With follow: true (default gate when left out)")
+    monitor: Monitor | None = Field(default=None, description="Log predictions and measure drift (null: not)")
     enabled: bool = True
 
 
@@ -66,6 +100,7 @@ class DeploymentPatch(BaseModel):
                                 description="Serve this version now (lower than the current one: a rollback)")
     follow: bool | None = None
     gate: Gate | None = None
+    monitor: Monitor | None = Field(default=None, description="null: stop logging predictions")
     enabled: bool | None = None
 
 
@@ -89,6 +124,7 @@ class DeploymentOut(BaseModel):
     version: int = Field(description="The version serving now")
     follow: bool
     gate: Gate | None
+    monitor: Monitor | None
     enabled: bool
     task: str | None = Field(description="classification or regression")
     label_column: str | None
@@ -133,6 +169,35 @@ class PredictOut(BaseModel):
     predictions: list[Any]
     classes: list[Any] | None = Field(default=None, description="Classifiers: the order of each probabilities row")
     probabilities: list[list[float]] | None = None
+    prediction_ids: list[str | None] | None = Field(
+        default=None, description="With monitor.log_predictions: one per row, the id its feedback names; null "
+                                  "for a row the sample left out")
+
+
+class DriftColumn(BaseModel):
+    name: str
+    kind: Literal["number", "category"]
+    metric: Literal["psi", "js"]
+    value: float
+    threshold: float
+    drifted: bool
+    missing_rate: float | None = Field(description="Of the logged rows")
+    reference_missing_rate: float | None = Field(description="Of the training rows")
+
+
+class DriftOut(BaseModel):
+    rows: int = Field(description="Logged rows in the window")
+    reference_rows: int = Field(description="Training rows of the serving version")
+    version: int = Field(description="The serving version, whose reference profile the rows are compared with")
+    since: datetime
+    until: datetime
+    enough_rows: bool = Field(description="false: fewer rows than RETRAINER_DRIFT_MIN_ROWS; nothing is measured")
+    message: str | None = None
+    drifted: bool
+    columns: list[DriftColumn]
+    prediction: DriftColumn | None = Field(
+        default=None, description="The predictions of the serving version's logged rows against its predictions "
+                                  "on its training rows")
 
 
 class RunDeploymentEffect(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,19 +18,22 @@ from app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaTy
 from app.core.paging import PageRequest
 from app.core.settings import Settings
 from app.db.tables import Deployment, DeploymentEvent, ModelVersion
+from app.deployments import drift as drifts
 from app.deployments import gate as gates
+from app.deployments import predlog, serving
 from app.deployments import repository as repo
-from app.deployments import serving
 from app.deployments.schemas import (
     DeploymentCreate,
     DeploymentPage,
     DeploymentPatch,
+    DriftOut,
     Gate,
     HistoryEntry,
     HistoryPage,
     ModelRef,
     PredictOut,
     PredictRequest,
+    Thresholds,
 )
 from app.deployments.views import to_out
 from app.models_registry import service as models
@@ -90,6 +94,7 @@ def create(session: Session, principal: Principal, body: DeploymentCreate) -> De
     mv = _version(session, ws, body.model, number)
     deployment = Deployment(workspace_id=ws, name=body.name, model=body.model, version=number,
                             follow=body.follow, gate=_checked_gate(principal, body.gate, mv) if body.follow else None,
+                            monitor=body.monitor.model_dump() if body.monitor else None,
                             enabled=body.enabled, created_by=principal.id)
     try:
         with session.begin_nested():
@@ -129,6 +134,11 @@ def patch(session: Session, principal: Principal, name: str, body: DeploymentPat
         if new_gate != deployment.gate:
             deployment.gate = new_gate
             changes.append(f"gate set to {new_gate}" if new_gate else "gate removed")
+    if "monitor" in fields:
+        new_monitor = body.monitor.model_dump() if body.monitor else None
+        if new_monitor != deployment.monitor:
+            deployment.monitor = new_monitor
+            changes.append(f"monitor set to {new_monitor}" if new_monitor else "monitor removed")
     if body.enabled is not None and body.enabled != deployment.enabled:
         deployment.enabled = body.enabled
         changes.append("enabled" if body.enabled else "disabled")
@@ -162,9 +172,9 @@ def history_page(session: Session, workspace_id: str, name: str, page: PageReque
 
 
 def serving_model(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str,
-                  name: str) -> serving.LoadedModel:
+                  name: str, deployment: Deployment | None = None) -> serving.LoadedModel:
     """The model the deployment serves now, loaded (once per process)."""
-    deployment = get(session, workspace_id, name)
+    deployment = deployment or get(session, workspace_id, name)
     if not deployment.enabled:
         raise Conflict(f"deployment {name!r} is disabled; PATCH it with enabled: true to serve predictions")
     key = (workspace_id, deployment.model, deployment.version)
@@ -198,9 +208,13 @@ def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
 
 
 def predict_body(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str, name: str,
-                 media_type: str, body: bytes) -> PredictOut:
-    """Scores a request's rows: JSON `{"rows": [...]}` or a text/csv body."""
-    model = serving_model(session, settings, cache, workspace_id, name)
+                 media_type: str, body: bytes, plog: predlog.PredictionLog | None = None) -> PredictOut:
+    """Scores a request's rows: JSON `{"rows": [...]}` or a text/csv body; a monitored
+    deployment's rows are appended to the prediction log (written later, off this path)."""
+    deployment = get(session, workspace_id, name)
+    model = serving_model(session, settings, cache, workspace_id, name, deployment)
+    monitor = deployment.monitor if plog is not None and (deployment.monitor or {}).get("log_predictions") else None
+    deployment_id = deployment.id
     session.rollback()  # the rest needs no database: the connection goes back to the pool now
     if media_type == "text/csv":
         frame = serving.frame_from_csv(body, model.schema, settings.predict_max_rows)
@@ -215,4 +229,48 @@ def predict_body(session: Session, settings: Settings, cache: serving.ModelCache
         raise UnsupportedMediaType(f"Content-Type {media_type[:100]!r} is not accepted; send application/json "
                                    '({"rows": [...]}) or text/csv (a header line, then one line per row)')
     serving.check_answer_size(model, frame, settings.predict_max_probabilities)
-    return predict(model, frame)
+    out = predict(model, frame)
+    if monitor is not None and plog is not None:
+        out.prediction_ids = _log(plog, workspace_id, deployment_id, model, frame, out, float(monitor["sample"]))
+    return out
+
+
+def _log(plog: predlog.PredictionLog, workspace_id: str, deployment_id: str, model: serving.LoadedModel,
+         frame: Any, out: PredictOut, sample: float) -> list[str | None] | None:
+    """Appends the sampled rows to the log; their ids (None for a row left out), or None
+    when the buffer was full (nothing logged)."""
+    import numpy as np
+
+    rows = len(out.predictions)
+    keep = np.ones(rows, dtype=bool) if sample >= 1.0 else np.random.default_rng().random(rows) < sample
+    positions = np.flatnonzero(keep)
+    ids = predlog.new_ids(len(positions))
+    kept = positions.tolist()
+    batch = predlog.Batch(workspace_id=workspace_id, deployment_id=deployment_id, version=model.version,
+                          at=utcnow(), ids=ids,
+                          columns={c["name"]: np.asarray(frame[c["name"]])[positions] for c in model.schema},
+                          kinds={c["name"]: c["kind"] for c in model.schema},
+                          predictions=[out.predictions[i] for i in kept])
+    if not plog.append(batch):
+        return None
+    if len(kept) == rows:
+        return list(ids)
+    answer: list[str | None] = [None] * rows
+    for position, row_id in zip(kept, ids, strict=True):
+        answer[position] = row_id
+    return answer
+
+
+def drift(session: Session, settings: Settings, workspace_id: str, name: str, window_text: str | None,
+          since: datetime | None, until: datetime | None) -> DriftOut:
+    deployment = get(session, workspace_id, name)
+    start, end = drifts.window(settings, window_text, since, until)
+    mv = models.version(session, workspace_id, deployment.model, deployment.version)
+    reference = ((mv.details if mv else None) or {}).get("reference_profile")
+    if not reference:
+        raise Conflict(f"version {deployment.version} of model {deployment.model!r} has no reference profile "
+                       "(trained before profiles were recorded): retrain it to measure drift")
+    thresholds = Thresholds.model_validate(((deployment.monitor or {}).get("thresholds")) or {})
+    deployment_id, version = deployment.id, deployment.version
+    session.rollback()  # reading the log needs no database
+    return drifts.measure(settings, workspace_id, deployment_id, version, reference, thresholds, start, end)

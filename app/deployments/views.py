@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.db.tables import Deployment
 from app.deployments import serving
-from app.deployments.schemas import DeploymentOut, Gate, InputColumn
+from app.deployments.schemas import DeploymentOut, Gate, InputColumn, Monitor
 from app.models_registry import service as models
 
 
@@ -17,6 +17,7 @@ def to_out(session: Session, deployment: Deployment) -> DeploymentOut:
     return DeploymentOut(
         name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
         gate=Gate.model_validate(deployment.gate) if deployment.gate is not None else None,
+        monitor=Monitor.model_validate(deployment.monitor) if deployment.monitor is not None else None,
         enabled=deployment.enabled, task=details.get("task"), label_column=details.get("label_column"),
         classes=details.get("classes"),
         input_schema=[InputColumn.model_validate(c) for c in serving.input_schema(details)],

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.paging import Page
-from app.pipelines.spec import ParameterSpec, StepSpec
+from app.pipelines.spec import ParameterSpec, StepPosition, StepSpec
 from app.runs.schemas import Experiment, Regenerate
 
 ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
@@ -84,6 +84,8 @@ class VersionOut(BaseModel):
     parameters: dict[str, ParameterSpec]
     steps: dict[str, StepSpec] | None = Field(
         description="The version's full step definitions; null unless the token has pipelines:read")
+    layout: dict[str, StepPosition] | None = Field(
+        default=None, description="Where the studio drew each step when it was published (with steps only)")
 
 
 class VersionPage(Page[VersionOut]):

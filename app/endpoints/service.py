@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -26,7 +28,7 @@ from app.endpoints.schemas import (
     VersionPage,
 )
 from app.pipelines import service as pipelines
-from app.pipelines.spec import PipelineSpec, pipeline_digest
+from app.pipelines.spec import PipelineSpec, pipeline_digest, runnable_problems
 from app.runs import service as runs
 
 
@@ -35,6 +37,11 @@ def get(session: Session, principal: Principal, ref: str) -> Endpoint:
     if endpoint is None:
         raise NotFound(f"no endpoint {ref!r} in this workspace")
     return endpoint
+
+
+def find(session: Session, workspace_id: str, ref: str) -> Endpoint | None:
+    """The endpoint, for work done without a request (a trigger's firing)."""
+    return repo.by_id_or_name(session, workspace_id, ref)
 
 
 def to_out(session: Session, endpoint: Endpoint) -> EndpointOut:
@@ -59,12 +66,14 @@ def version_out(principal: Principal, endpoint: Endpoint, version: EndpointVersi
     """A version: its parameters for whoever may retrain; its step definitions (settings,
     data paths) only for a token with pipelines:read."""
     spec = PipelineSpec.model_validate(version.definition)
-    steps = spec.steps if Scope.pipelines_read.value in principal.scopes else None
+    readable = Scope.pipelines_read.value in principal.scopes
+    steps = spec.steps if readable else None
     return VersionOut(endpoint_id=endpoint.id, endpoint_name=endpoint.name, version=version.version,
                       is_default=endpoint.default_version == version.version,
                       published_pipeline_id=version.published_pipeline_id, pipeline_id=version.pipeline_id,
                       pipeline_digest=version.digest, description=version.description,
-                      created_at=version.created_at, parameters=spec.parameters, steps=steps)
+                      created_at=version.created_at, parameters=spec.parameters, steps=steps,
+                      layout=spec.layout if readable else None)
 
 
 def versions_page(session: Session, settings: Settings, principal: Principal, ref: str,
@@ -125,6 +134,8 @@ def publish(session: Session, principal: Principal, ref: str, pipeline_id: str, 
     endpoint = get(session, principal, ref)
     draft = pipelines.get(session, principal, pipeline_id)
     spec = pipelines.spec_of(draft)
+    if empty := runnable_problems(spec, ("body", "pipeline_id")):
+        raise InvalidInput("a pipeline without steps cannot be published", errors=empty)
     version = insert_next_number(
         session, lambda: repo.latest_version(session, endpoint.id),
         lambda number: EndpointVersion(endpoint_id=endpoint.id, version=number, pipeline_id=draft.id,
@@ -191,11 +202,13 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
 
 
 def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest,
-            labels: runs.RunLabels = runs.NO_LABELS) -> Run:
+            labels: runs.RunLabels = runs.NO_LABELS, trigger: dict[str, Any] | None = None) -> Run:
+    """Submits a run of the endpoint (POST /endpoints/{id}/runs, an Azure ML caller's submit,
+    and a trigger's firing, which names itself in `trigger`)."""
     with read_session(uow.engine) as reader:
         endpoint, version = target(reader, principal, ref, body.version)
     return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
                        runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds,
-                                      endpoint.queue),
+                                      endpoint.queue, trigger),
                        parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
                        labels=labels)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.core.paging import Page
 
@@ -50,6 +50,11 @@ class ModelVersionOut(BaseModel):
     classes: list[Any] | None
     hyperparameters: dict[str, Any] | None
     metrics: dict[str, Any] | None
+    reference_profile: dict[str, Any] | None = Field(
+        default=None, description="The training rows' distribution, which a deployment's drift is measured "
+                                  "against: {rows, bins, top_categories, columns: {name: {kind, missing, edges "
+                                  "and counts | values and other}}, prediction}; null for a model trained before "
+                                  "profiles were recorded")
     lineage: Lineage
     library_versions: dict[str, str]
     size: int

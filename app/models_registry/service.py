@@ -45,6 +45,7 @@ def to_out(mv: ModelVersion) -> ModelVersionOut:
         name=mv.name, version=mv.version, created_at=mv.created_at, algorithm=d.get("algorithm"),
         task=d.get("task"), label_column=d.get("label_column"), feature_columns=d.get("feature_columns"),
         classes=d.get("classes"), hyperparameters=d.get("hyperparameters"), metrics=mv.metrics,
+        reference_profile=d.get("reference_profile"),
         lineage=Lineage(run_id=mv.run_id, step=mv.step, pipeline_id=mv.pipeline_id,
                         pipeline_digest=mv.pipeline_digest, endpoint_id=mv.endpoint_id,
                         endpoint_version=mv.endpoint_version, parameters=mv.parameters, data=mv.data),

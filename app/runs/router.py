@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 
 from app.auth.deps import RunsRead, RunsWrite
+from app.core.preview import Preview
 from app.runs import service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
@@ -35,9 +36,11 @@ def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: 
               status: RunStatus | None = None,
               pipeline_id: Annotated[str | None, Query(max_length=40)] = None,
               endpoint_id: Annotated[str | None, Query(max_length=40)] = None,
-              experiment: Annotated[str | None, Query(max_length=100)] = None) -> RunPage:
+              experiment: Annotated[str | None, Query(max_length=100)] = None,
+              trigger_id: Annotated[str | None, Query(max_length=40, description="Runs this trigger started")] = None,
+              ) -> RunPage:
     filters = service.RunFilters(status=status, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
-                                 experiment=experiment)
+                                 experiment=experiment, trigger_id=trigger_id)
     return service.render_page(session, settings, principal, filters, page)
 
 
@@ -131,3 +134,13 @@ def download_run_output(run_id: str, step: str, port: str, principal: RunsRead, 
     out, found = service.output_file(session, settings, principal, run_id, step, port)
     suffix = "." + out.path.rpartition(".")[2] if "." in out.path.rpartition("/")[2] else ""
     return verified_file(found, out.media_type, f"{run_id}-{step}-{port}{suffix}", out.sha256)
+
+
+@router.get("/runs/{run_id}/outputs/{step}/{port}/preview", operation_id="preview_run_output",
+            response_model=Preview, summary="A dataset output's first rows and column summaries",
+            description="Read on the server after the file's sha256 check, within RETRAINER_PREVIEW_MAX_ROWS and "
+                        "RETRAINER_PREVIEW_MAX_BYTES; needs the scopes of the download (runs:read, data:read).")
+def preview_run_output(run_id: str, step: str, port: str, principal: RunsRead, session: ReaderDep,
+                       settings: SettingsDep,
+                       rows: Annotated[int, Query(ge=1, le=100, description="Rows to show")] = 20) -> Preview:
+    return service.output_preview(session, settings, principal, run_id, step, port, rows)

@@ -55,6 +55,16 @@ class StepOut(BaseModel):
     reused_from: str | None
 
 
+class RunTrigger(BaseModel):
+    """Why a trigger started the run: its schedule slot, or the file that arrived."""
+
+    id: str
+    name: str
+    kind: str = Field(description="schedule | data")
+    slot: datetime | None = Field(default=None, description="The schedule's slot (UTC)")
+    path: str | None = Field(default=None, description="The new or changed file (datastore://...)")
+
+
 class RunOut(BaseModel):
     id: str
     status: str
@@ -83,6 +93,7 @@ class RunOut(BaseModel):
         default_factory=list,
         description="What the run did to the deployments that follow the model it registered: promoted or "
                     "held; null for a caller without deployments:read")
+    trigger: RunTrigger | None = Field(default=None, description="The trigger that started it; null otherwise")
 
 
 class RunPage(Page[RunOut]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +22,14 @@ from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.components.catalog import get_component
 from app.components.settings import MODEL_REF
+from app.core import preview
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
 from app.core.queue_names import queue_label, workspace_queue
 from app.core.settings import Settings
+from app.core.tabular import TableRefused
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
 from app.db.engine import read_session
@@ -43,6 +46,7 @@ from app.pipelines.spec import (
     data_refs_of,
     param_ref,
     pipeline_digest,
+    runnable_problems,
     topological_order,
 )
 from app.runs import store, views
@@ -67,6 +71,8 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     (data paths of well-typed parameters are checked even when others are wrong). A run
     acts with its submitter's rights: reading a data path needs data:read, writing one
     data:write (403 naming the scope)."""
+    if empty := runnable_problems(spec):
+        raise InvalidInput("the pipeline cannot run yet", errors=empty)
     bound, problems = bind(spec, given)
     refs = bound.data_refs if bound is not None else data_refs_of(spec, given)
     for ref in refs:
@@ -119,6 +125,8 @@ class RunOrigin:
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
     queue: str | None = None  # the endpoint's queue (a name of its workspace), over RETRAINER_QUEUE
+    # The trigger that started it: {"id", "name", "kind", "slot" | "path"}.
+    trigger: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,11 +157,12 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     queue = workspace_queue(principal.workspace_id, origin.queue) if origin.queue else settings.queue
     run = Run(workspace_id=principal.workspace_id, queue=queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
-              definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
+              definition=spec.model_dump(mode="json", exclude={"layout"}), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
               time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
               description=labels.description, tags=labels.tags, run_source=labels.run_source,
-              parent_run_id=labels.parent_run_id)
+              parent_run_id=labels.parent_run_id,
+              trigger_id=origin.trigger["id"] if origin.trigger else None, trigger=origin.trigger)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
@@ -231,6 +240,11 @@ def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str
 
 
 # Reading and rendering ---------------------------------------------------------------------
+
+
+def statuses(session: Session, workspace_id: str, run_ids: Sequence[str]) -> dict[str, str]:
+    """The status of each run (a trigger's overlap policy asks whether its last run ended)."""
+    return store.statuses(session, workspace_id, run_ids)
 
 
 def get_run(session: Session, principal: Principal, run_id: str) -> Run:
@@ -351,3 +365,21 @@ def output_file(session: Session, settings: Settings, principal: Principal, run_
     if needed is not None:
         require(principal.scopes, needed, f"Downloading a {out.type} output")
     return out, artifacts.verified(settings, out.path, out.sha256)
+
+
+def output_preview(session: Session, settings: Settings, principal: Principal, run_id: str, step: str,
+                   port: str, rows: int) -> preview.Preview:
+    """A dataset output's first rows and column summaries, read from the artifact after
+    its sha256 check and with the scopes of its download (runs:read and data:read)."""
+    out, found = output_file(session, settings, principal, run_id, step, port)
+    if out.type != "dataset":
+        message = f"{step}.{port} is a {out.type}: only dataset outputs have a preview; download it instead"
+        raise InvalidInput(message, errors=[{"loc": ["path", "port"], "msg": message}])
+    limits = preview.PreviewLimits(rows=rows, max_rows=settings.preview_max_rows, max_bytes=settings.preview_max_bytes,
+                                   max_columns=settings.max_data_columns)
+    what = f"output {step}.{port}"
+    try:
+        with found.open() as handle:
+            return preview.preview_parquet(handle, what, limits)
+    except (TableRefused, preview.PreviewFailed) as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["path", "port"], "msg": str(exc)}]) from None

@@ -57,6 +57,14 @@ class RunFilters:
     pipeline_id: str | None = None
     endpoint_id: str | None = None
     experiment: str | None = None
+    trigger_id: str | None = None
+
+
+def statuses(session: Session, workspace_id: str, run_ids: Sequence[str]) -> dict[str, str]:
+    if not run_ids:
+        return {}
+    rows = session.exec(select(Run.id, Run.status).where(col(Run.id).in_(run_ids), Run.workspace_id == workspace_id))
+    return {run_id: status for run_id, status in rows}
 
 
 def revision(session: Session, workspace_id: str, run_id: str) -> int | None:
@@ -97,6 +105,8 @@ def page(session: Session, workspace_id: str, filters: RunFilters, request: Page
         query = query.where(Run.endpoint_id == filters.endpoint_id)
     if filters.experiment:
         query = query.where(Run.experiment == filters.experiment)
+    if filters.trigger_id:
+        query = query.where(Run.trigger_id == filters.trigger_id)
     if request.after:
         query = query.where(col(Run.id) < request.after)
     return list(session.exec(query.order_by(col(Run.id).desc()).limit(request.limit + 1)))

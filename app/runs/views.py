@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.db.tables import Run, RunStep
 from app.deployments import repository as deployments
 from app.deployments.schemas import RunDeploymentEffect
-from app.runs.schemas import ModelRef, RunError, RunOut, StepOut
+from app.runs.schemas import ModelRef, RunError, RunOut, RunTrigger, StepOut
 
 
 def run_out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
@@ -29,6 +29,7 @@ def run_out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffec
         if run.model_name and run.model_version else None,
         description=run.description, tags=run.tags, run_source=run.run_source, parent_run_id=run.parent_run_id,
         deployments=(effects or []) if visible else None,
+        trigger=RunTrigger(**run.trigger) if run.trigger else None,
     )
 
 

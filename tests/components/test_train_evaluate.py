@@ -84,7 +84,8 @@ def test_every_regressor_trains_scores_and_evaluates(ctx, algorithm):
     assert "scored_probability_" not in " ".join(scored.columns)
     metrics = evaluate(ctx, scored)
     json.dumps(metrics, allow_nan=False)
-    assert set(metrics) == {"task", "label_column", "rows", "mae", "rmse", "r2"}
+    assert set(metrics) - {"feature_importances"} == {"task", "label_column", "rows", "mae", "rmse", "r2", "residuals"}
+    assert ("feature_importances" in metrics) == (algorithm != "boosted_decision_tree")
     assert metrics["r2"] > 0.5, metrics
 
 
@@ -246,7 +247,9 @@ def test_score_without_features_and_without_label(ctx, adult_split):
     model = train(ctx, train_df, label_column="income", algorithm="decision_tree")
     scored = score(ctx, model, test_df, include_features=False)
     assert list(scored.columns) == ["income", "scored_label", "scored_probability_<=50K", "scored_probability_>50K"]
+    importances = scored.attrs.pop("feature_importances")
     assert scored.attrs == {"label_column": "income", "task": "classification", "classes": ["<=50K", ">50K"]}
+    assert importances["kind"] == "impurity decrease" and importances["top"]
     unlabeled = score(ctx, model, test_df.drop(columns="income"), include_features=False)
     assert list(unlabeled.columns) == ["scored_label", "scored_probability_<=50K", "scored_probability_>50K"]
     rescored = score(ctx, model, scored.join(test_df.drop(columns="income")))
@@ -341,6 +344,8 @@ def test_evaluate_without_attrs_after_csv_round_trip(ctx, tmp_path):
     assert back.attrs == {}
     with pytest.raises(StepFailed, match="set label_column"):
         evaluate(ctx, back)
+    # The importances travel in the attrs, which CSV drops: the rest is the same.
+    expected.pop("feature_importances")
     assert evaluate(ctx, back, label_column="grade") == expected
 
 
@@ -352,6 +357,7 @@ def test_evaluate_after_parquet_round_trip_with_attrs_dropped(ctx, adult_split, 
     scored.to_parquet(tmp_path / "s.parquet")
     back = pd.read_parquet(tmp_path / "s.parquet")
     back.attrs = {}
+    expected.pop("feature_importances")  # travels in the attrs
     assert evaluate(ctx, back, label_column="income") == expected
 
 

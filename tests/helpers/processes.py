@@ -1,5 +1,5 @@
-"""Starting and stopping the real processes the tests talk to: `retrainer api` and
-`retrainer worker`, with the environment of the suite's backend."""
+"""Starting and stopping the real processes the tests talk to: `retrainer api`,
+`retrainer worker` and `retrainer scheduler`, with the environment of the suite's backend."""
 
 from __future__ import annotations
 
@@ -86,6 +86,20 @@ def start_worker(backend: Backend, log_path: Path, concurrency: int = 1, **extra
     time.sleep(0.5)
     if process.poll() is not None:
         raise RuntimeError(f"worker exited early:\n{log_path.read_text()}")
+    return Worker(process=process, log_path=log_path)
+
+
+def start_scheduler(backend: Backend, log_path: Path, **extra_env: str) -> Worker:
+    """`retrainer scheduler`, once it says it started."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(CLI + ["scheduler"], env=process_env(backend, **extra_env), cwd=ROOT, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while "scheduler started" not in log_path.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"scheduler did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
     return Worker(process=process, log_path=log_path)
 
 

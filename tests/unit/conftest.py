@@ -1,6 +1,6 @@
 """Fixtures of the in-process unit tests: a database of their own, no servers.
 
-On the PostgreSQL pass (RETRAINER_TEST_DATABASE_URL set) the database is a fresh
+In the suite's run on PostgreSQL (RETRAINER_TEST_DATABASE_URL set) the database is a fresh
 PostgreSQL one, so that row locks and constraints are PostgreSQL's; otherwise a
 SQLite file configured as the service configures it (WAL, BEGIN IMMEDIATE).
 """

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn import metrics as skm
 
 from app.components.settings import EvaluateModelSettings, ScoreModelSettings, ScoreRegisteredModelSettings
+from worker.components import insights
 from worker.components._common import (
     dtype_name,
     examples,
@@ -89,6 +90,8 @@ def score_model(ctx: StepContext, settings: ScoreModelSettings, inputs: dict[str
     out.attrs["label_column"] = model.label_column
     out.attrs["task"] = model.task
     out.attrs["classes"] = None if model.classes is None else list(model.classes)
+    # Read by evaluate_model, which sees only the scored rows, not the model.
+    out.attrs["feature_importances"] = insights.feature_importances(model.pipeline)
 
     ctx.log.info("scored %d rows with %s (%s)", len(out), model.algorithm, model.task)
     if model.task == "classification":
@@ -215,8 +218,11 @@ def _classification_metrics(
                     "all" if is_positive.all() else "never", positive,
                 )
             else:
-                positive_index = classes.index(positive)
-                metrics["roc_auc"] = float(skm.roc_auc_score(is_positive, probabilities[:, positive_index]))
+                scores = probabilities[:, classes.index(positive)]
+                metrics["roc_auc"] = float(skm.roc_auc_score(is_positive, scores))
+                metrics["average_precision"] = float(skm.average_precision_score(is_positive, scores))
+                metrics["roc_curve"] = insights.roc_curve(is_positive, scores)
+                metrics["pr_curve"] = insights.pr_curve(is_positive, scores)
     else:
         metrics["average"] = "macro"
         metrics["precision"] = float(skm.precision_score(y_true, y_pred, average="macro", zero_division=0))
@@ -287,6 +293,7 @@ def _regression_metrics(ctx: StepContext, df: pd.DataFrame, y_series: pd.Series)
             ctx.log.warning("r2 is left out: it is not defined here")
         else:
             metrics["r2"] = r2
+    metrics["residuals"] = insights.residuals(y_true, y_pred)
     return metrics
 
 
@@ -330,6 +337,9 @@ def evaluate_model(ctx: StepContext, settings: EvaluateModelSettings, inputs: di
         metrics = _classification_metrics(ctx, settings, df, y_series, probability_columns)
     else:
         metrics = _regression_metrics(ctx, df, y_series)
+    importances = df.attrs.get("feature_importances")
+    if isinstance(importances, dict):
+        metrics["feature_importances"] = importances
     for key, value in list(metrics.items()):
         if isinstance(value, float) and not math.isfinite(value):
             ctx.log.warning("%s is left out: it is not a finite number here", key)

@@ -32,6 +32,7 @@ from app.components.settings import (
     TrainModelSettings,
     validate_hyperparameters,
 )
+from app.core import profile as profiles
 from worker.components._common import (
     check_columns,
     dtype_name,
@@ -66,6 +67,8 @@ class TrainedModel:
     classes: list[Any] | None  # Python scalars, in the order of predict_proba's columns
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     training_rows: int = 0
+    # app.core.profile: the training rows' distribution, which drift is measured against.
+    reference_profile: dict[str, Any] | None = None
 
     @property
     def numeric_columns(self) -> list[str]:
@@ -88,6 +91,7 @@ class TrainedModel:
             "classes": None if self.classes is None else list(self.classes),
             "hyperparameters": dict(self.hyperparameters),
             "training_rows": self.training_rows,
+            "reference_profile": self.reference_profile,
         }
 
 
@@ -436,5 +440,24 @@ def train_model(ctx: StepContext, settings: TrainModelSettings, inputs: dict[str
         classes=classes,
         hyperparameters=hyperparameters,
         training_rows=len(df),
+        reference_profile=reference_profile(pipeline, X, numeric, categorical, task),
     )
     return {"model": model}
+
+
+#: Rows the prediction profile is computed on (predicting every training row of a large
+#: set would cost as much as a fit of a linear model).
+MAX_PROFILED_PREDICTIONS = 20_000
+
+
+def reference_profile(pipeline: Pipeline, X: pd.DataFrame, numeric: list[str], categorical: list[str],
+                      task: str) -> dict[str, Any]:
+    """The training rows' profile (app.core.profile), and that of the model's predictions on
+    them (a sample of at most MAX_PROFILED_PREDICTIONS rows)."""
+    kinds = {c: "number" if c in set(numeric) else "category" for c in X.columns if c in set(numeric) | set(categorical)}
+    columns = {c: (X[c].to_numpy(dtype="float64", na_value=np.nan) if kinds[c] == "number"
+                   else X[c].astype(object).to_numpy()) for c in kinds}
+    sample = X if len(X) <= MAX_PROFILED_PREDICTIONS else X.sample(MAX_PROFILED_PREDICTIONS, random_state=0)
+    predictions = pipeline.predict(sample)
+    return profiles.build(columns, kinds, [python_scalar(p) for p in predictions],
+                          "number" if task == "regression" else "category")

@@ -29,6 +29,8 @@ const IDLE_REFRESH_MS = 20_000;
  * @property {string | null} cursor of the next page, null at the end
  * @property {number} limit how many runs a refresh reads again (the rows shown)
  * @property {AbortSignal} signal
+ * @property {Set<string> | null} selected the runs chosen to compare (null: the table has no checkboxes)
+ * @property {() => void} onSelect called when the choice changes
  */
 
 /** @param {RunTableState} state @param {RunOut} run */
@@ -57,6 +59,7 @@ function newRow(state, run) {
   const took = h("td", { class: "num time" }, c.duration);
   const model = h("td", {}, c.model);
   const row = h("tr", {},
+    state.selected ? h("td", { class: "select" }, selectBox(state, run.id)) : null,
     h("td", {}, link(`#/runs/${seg(run.id)}`, run.id, { class: "mono" })),
     status,
     h("td", {}, sourceCell(state, run)),
@@ -65,6 +68,38 @@ function newRow(state, run) {
     took,
     model);
   return { run, row, status, duration: took, model };
+}
+
+/** The checkbox "Select <run id>". @param {RunTableState} state @param {string} id */
+function selectBox(state, id) {
+  const box = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", "aria-label": `Select ${id}`,
+    checked: state.selected && state.selected.has(id) }));
+  box.addEventListener("change", () => {
+    if (!state.selected) return;
+    if (box.checked) state.selected.add(id);
+    else state.selected.delete(id);
+    state.onSelect();
+  });
+  return box;
+}
+
+/** "Compare" (at least two runs chosen) and how many are chosen.
+ * @param {RunTableState} state @returns {{element: HTMLElement, update: () => void}} */
+function compareBar(state) {
+  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary" }, "Compare"));
+  const count = h("span", { class: "muted", role: "status" });
+  button.addEventListener("click", () => {
+    if (state.selected && state.selected.size >= 2) {
+      location.hash = `#/runs/compare?ids=${[...state.selected].map(encodeURIComponent).join(",")}`;
+    }
+  });
+  const update = () => {
+    const n = state.selected ? state.selected.size : 0;
+    button.disabled = n < 2;
+    count.textContent = n ? `${n} selected` : "Select two or more runs to compare them.";
+  };
+  update();
+  return { element: h("div", { class: "buttons compare-bar" }, button, count), update };
 }
 
 /** Updates a known run's row in place, or adds one: returns the new row (null when known).
@@ -88,7 +123,8 @@ function upsert(state, run) {
  * @param {RunTableState} state @param {{caption: string, emptyText: string}} text @param {() => void} onMore */
 function tablePart(state, { caption, emptyText }, onMore) {
   return [state.rows.size
-    ? table(caption, ["Run", "Status", "Pipeline or endpoint", "Experiment", "Created", "Duration", "Model"], state.order)
+    ? table(caption, [state.selected ? h("span", { class: "visually-hidden" }, "Select") : null, "Run", "Status",
+      "Pipeline or endpoint", "Experiment", "Created", "Duration", "Model"].filter(Boolean), state.order)
     : empty(emptyText),
   state.cursor ? moreButton(onMore) : null];
 }
@@ -142,9 +178,9 @@ async function nextCue(state) {
   signal.removeEventListener("abort", stop);
 }
 
-/** @param {HTMLElement} container
- * @param {{filter?: Record<string, string>, emptyText: string, signal: AbortSignal, caption?: string}} options */
-export async function runTable(container, { filter = {}, emptyText, signal, caption = "Runs" }) {
+/** @param {HTMLElement} container @param {{filter?: Record<string, string>, emptyText: string,
+ * signal: AbortSignal, caption?: string, selectable?: boolean}} options (selectable: checkboxes and Compare) */
+export async function runTable(container, { filter = {}, emptyText, signal, caption = "Runs", selectable = false }) {
   const [endpoints, pipelines] = await Promise.all([
     getAll("/endpoints", { signal }).catch(() => []),
     getAll("/pipelines", { signal }).catch(() => []),
@@ -155,8 +191,14 @@ export async function runTable(container, { filter = {}, emptyText, signal, capt
     endpointName: Object.fromEntries(endpoints.map((e) => [e.id, e.name])),
     pipelineName: Object.fromEntries(pipelines.map((p) => [p.id, p.name])),
     rows: new Map(), order: [], cursor: null, limit: 50, signal,
+    selected: selectable ? new Set() : null, onSelect: () => {},
   };
   const body = h("div", {});
+  if (selectable) {
+    const bar = compareBar(state);
+    state.onSelect = bar.update;
+    container.append(bar.element);
+  }
   container.append(body);
   const render = () => replace(body, tablePart(state, { caption, emptyText }, async () => {
     try {

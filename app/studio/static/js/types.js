@@ -53,6 +53,28 @@
  */
 
 /**
+ * @typedef {Object} Bin
+ * @property {number} count
+ * @property {number} high
+ * @property {number} low
+ */
+
+/**
+ * @typedef {Object} ColumnSummary
+ * @property {number} distinct Distinct values among the rows read
+ * @property {string} dtype The column's type as read (pandas dtype)
+ * @property {Array<Bin> | null} [histogram] Numbers: counts in equal-width bins
+ * @property {"number" | "boolean" | "datetime" | "text" | "empty"} kind
+ * @property {number | null} [max]
+ * @property {number | null} [mean]
+ * @property {number | null} [min]
+ * @property {number} missing Missing values among the rows read
+ * @property {string} name
+ * @property {number | null} [others] Non-missing values not among `top`
+ * @property {Array<ValueCount> | null} [top] Other kinds: the most frequent values
+ */
+
+/**
  * @typedef {Object} DataInput
  * @property {string} path
  * @property {string} sha256
@@ -119,6 +141,7 @@
  * @property {boolean} [follow] Move to each new version of the model that passes the gate
  * @property {Gate | null} [gate] With follow: true (default gate when left out)
  * @property {string} model A registered model's name
+ * @property {Monitor | null} [monitor] Log predictions and measure drift (null: not)
  * @property {string} name Unique in the workspace; the prediction route's name
  * @property {number | null} [version] The version to serve; with follow: the first champion (default: the latest)
  */
@@ -133,6 +156,7 @@
  * @property {Array<InputColumn>} input_schema The columns a row must hold, recorded at training
  * @property {string | null} label_column
  * @property {string} model
+ * @property {Monitor | null} monitor
  * @property {string} name
  * @property {string} predict_url
  * @property {string | null} task classification or regression
@@ -152,7 +176,34 @@
  * @property {boolean | null} [enabled]
  * @property {boolean | null} [follow]
  * @property {Gate | null} [gate]
+ * @property {Monitor | null} [monitor] null: stop logging predictions
  * @property {number | null} [version] Serve this version now (lower than the current one: a rollback)
+ */
+
+/**
+ * @typedef {Object} DriftColumn
+ * @property {boolean} drifted
+ * @property {"number" | "category"} kind
+ * @property {"psi" | "js"} metric
+ * @property {number | null} missing_rate Of the logged rows
+ * @property {string} name
+ * @property {number | null} reference_missing_rate Of the training rows
+ * @property {number} threshold
+ * @property {number} value
+ */
+
+/**
+ * @typedef {Object} DriftOut
+ * @property {Array<DriftColumn>} columns
+ * @property {boolean} drifted
+ * @property {boolean} enough_rows false: fewer rows than RETRAINER_DRIFT_MIN_ROWS; nothing is measured
+ * @property {string | null} [message]
+ * @property {DriftColumn | null} [prediction] The predictions of the serving version's logged rows against its predictions on its training rows
+ * @property {number} reference_rows Training rows of the serving version
+ * @property {number} rows Logged rows in the window
+ * @property {string} since
+ * @property {string} until
+ * @property {number} version The serving version, whose reference profile the rows are compared with
  */
 
 /**
@@ -232,6 +283,24 @@
  * @property {string} sha256
  * @property {number} size
  * @property {string} uri the data path to use in pipelines
+ */
+
+/**
+ * @typedef {Object} FiringOut
+ * @property {string} at When it was recorded
+ * @property {string} id
+ * @property {"submitted" | "skipped" | "waiting"} outcome `waiting`: overlap `queue`, submitted when the previous run ends
+ * @property {string | null} path data: the new or changed file
+ * @property {string | null} reason Why it was skipped
+ * @property {string | null} run_id
+ * @property {string | null} sha256 data: its content hash
+ * @property {string | null} slot schedule: the slot (UTC)
+ */
+
+/**
+ * @typedef {Object} FiringPage
+ * @property {Array<FiringOut>} items
+ * @property {string | null} [next_cursor]
  */
 
 /**
@@ -325,6 +394,7 @@
  * @property {Lineage} lineage
  * @property {Object<string, *> | null} metrics
  * @property {string} name
+ * @property {Object<string, *> | null} [reference_profile] The training rows' distribution, which a deployment's drift is measured against: {rows, bins, top_categories, columns: {name: {kind, missing, edges and counts | values and other}}, prediction}; null for a model trained before profiles were recorded
  * @property {string} sha256
  * @property {number} size
  * @property {string | null} task
@@ -335,6 +405,16 @@
  * @typedef {Object} ModelVersionPage
  * @property {Array<ModelVersionOut>} items
  * @property {string | null} [next_cursor]
+ */
+
+/**
+ * What a deployment watches: its predictions logged (a sample of them) to measure drift.
+ * @typedef {Object} Monitor
+ * @property {number} [check_every_seconds] How often drift is to be checked (scheduled checks: to come)
+ * @property {boolean} [log_predictions] Log the rows scored and the answers, off the request path, to the artifact store
+ * @property {Retrain | null} [retrain] Reserved: the run started on drift (to come)
+ * @property {number} [sample] The share of the rows logged, drawn at random per row
+ * @property {Thresholds} [thresholds]
  */
 
 /**
@@ -375,6 +455,7 @@
  * @property {string | null} description
  * @property {string} digest
  * @property {string} id
+ * @property {Object<string, StepPosition> | null} layout Where the studio draws each step; null: laid out automatically
  * @property {string} name
  * @property {Object<string, ParameterSpec>} parameters
  * @property {Object<string, StepSpec>} steps
@@ -388,18 +469,20 @@
  */
 
 /**
- * What a user writes: parameters and a graph of steps.
+ * What a user writes: parameters and a graph of steps. A draft may have no steps yet (the studio starts from an empty one); running or publishing it is refused.
  * @typedef {Object} PipelineSpec
  * @property {string | null} [description]
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio draws each step ({step: {x, y}}, pixels from the top left); only steps of this pipeline; ignored by execution and by the digest
  * @property {string} name
  * @property {Object<string, ParameterSpec>} [parameters]
- * @property {Object<string, StepSpec>} steps
+ * @property {Object<string, StepSpec>} [steps]
  */
 
 /**
  * @typedef {Object} PredictOut
  * @property {Array<*> | null} [classes] Classifiers: the order of each probabilities row
  * @property {ModelRef} model The model version that answered
+ * @property {(Array<string | null>) | null} [prediction_ids] With monitor.log_predictions: one per row, the id its feedback names; null for a row the sample left out
  * @property {Array<*>} predictions
  * @property {Array<Array<number>> | null} [probabilities]
  */
@@ -408,6 +491,16 @@
  * Or a text/csv body whose first line names the columns.
  * @typedef {Object} PredictRequest
  * @property {Array<Object<string, *>>} rows One object per row: column -> value
+ */
+
+/**
+ * @typedef {Object} Preview
+ * @property {Array<ColumnSummary>} columns At most 100 columns, in the file's order
+ * @property {number} columns_total
+ * @property {boolean} complete Whether the summaries cover every row of the file
+ * @property {string} format
+ * @property {Array<Array<*>>} rows The first rows, one value per column of `columns` (text cut at 200 characters)
+ * @property {number} rows_read Rows the column summaries cover
  */
 
 /**
@@ -438,6 +531,13 @@
  * @property {string | null} [experiment]
  * @property {Object<string, *>} [parameters] Overrides of the original run's parameter values
  * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
+ */
+
+/**
+ * @typedef {Object} Retrain
+ * @property {number} [cooldown_seconds]
+ * @property {string} endpoint
+ * @property {Object<string, *>} [parameters]
  */
 
 /**
@@ -481,6 +581,7 @@
  * @property {string} status
  * @property {Array<StepOut>} steps
  * @property {Object<string, string> | null} [tags] Its submitter's labels
+ * @property {RunTrigger | null} [trigger] The trigger that started it; null otherwise
  */
 
 /**
@@ -501,7 +602,17 @@
  */
 
 /**
- * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
+ * Why a trigger started the run: its schedule slot, or the file that arrived.
+ * @typedef {Object} RunTrigger
+ * @property {string} id
+ * @property {string} kind schedule | data
+ * @property {string} name
+ * @property {string | null} [path] The new or changed file (datastore://...)
+ * @property {string | null} [slot] The schedule's slot (UTC)
+ */
+
+/**
+ * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "triggers:read" | "triggers:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
  */
 
 /**
@@ -551,6 +662,12 @@
  */
 
 /**
+ * @typedef {Object} StepPosition
+ * @property {number} x
+ * @property {number} y
+ */
+
+/**
  * @typedef {Object} StepSpec
  * @property {string} component
  * @property {string | null} [description]
@@ -559,11 +676,86 @@
  */
 
 /**
+ * @typedef {Object} Thresholds
+ * @property {number} [js] A category column drifted when its Jensen-Shannon distance (base 2) is at least this
+ * @property {number} [psi] A number column drifted when its population stability index is at least this
+ */
+
+/**
  * @typedef {Object} TokenResponse
  * @property {string} access_token
  * @property {number} expires_in
  * @property {string} scope
  * @property {string} [token_type]
+ */
+
+/**
+ * @typedef {Object} TriggerCreate
+ * @property {"skip" | "latest"} [catchup] After the scheduler was down: `latest` fires the newest missed slot once, `skip` none (recorded as skipped, caught up)
+ * @property {string | null} [cron] schedule: five-field cron expression, read in `timezone`
+ * @property {number | null} [debounce_seconds] data: wait this long after the last new file (a burst settles); default and minimum RETRAINER_MIN_TRIGGER_SECONDS
+ * @property {boolean} [each] data: one run per new file instead of one for the newest
+ * @property {boolean} [enabled]
+ * @property {number | null} [every_seconds] schedule: instead of `cron`; at least RETRAINER_MIN_TRIGGER_SECONDS
+ * @property {string | null} [experiment]
+ * @property {"schedule" | "data"} kind
+ * @property {string} name Unique among the endpoint's triggers
+ * @property {"skip" | "queue" | "allow"} [overlap] What a firing does while the trigger's previous run is still queued or running: `skip` it (recorded with the reason), `queue` it (submitted when that run ends; one waits at most), or `allow` it (runs side by side)
+ * @property {string | null} [parameter] data: the `data_path` parameter that receives the new file's URI
+ * @property {Object<string, *>} [parameters] The runs' parameters, as in a run request
+ * @property {string} [timezone] schedule: IANA time zone of `cron`
+ * @property {number | null} [version] The endpoint version to run; default: its default version then
+ * @property {string | null} [watch] data: the folder to watch, `datastore://NAME/prefix/`
+ */
+
+/**
+ * @typedef {Object} TriggerOut
+ * @property {string} catchup
+ * @property {string} created_at
+ * @property {string} created_by Who created it or last changed it: its runs act with this principal's rights, checked at each firing
+ * @property {string | null} cron
+ * @property {number | null} debounce_seconds
+ * @property {boolean} each
+ * @property {boolean} enabled
+ * @property {string} endpoint_id
+ * @property {number | null} every_seconds
+ * @property {string | null} experiment
+ * @property {string} id
+ * @property {string} kind
+ * @property {FiringOut | null} last_firing
+ * @property {string} name
+ * @property {string | null} next_fire_at schedule: its next slot (UTC); null for data triggers and paused schedules
+ * @property {string} overlap
+ * @property {string | null} parameter
+ * @property {Object<string, *>} parameters
+ * @property {string} timezone
+ * @property {string} updated_at
+ * @property {number | null} version
+ * @property {string | null} watch
+ */
+
+/**
+ * @typedef {Object} TriggerPage
+ * @property {Array<TriggerOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} TriggerPatch
+ * @property {("skip" | "latest") | null} [catchup]
+ * @property {string | null} [cron]
+ * @property {number | null} [debounce_seconds]
+ * @property {boolean | null} [enabled] false pauses it; resuming never fires the slots of the pause
+ * @property {number | null} [every_seconds]
+ * @property {("skip" | "queue" | "allow") | null} [overlap]
+ * @property {Object<string, *> | null} [parameters]
+ * @property {string | null} [timezone]
+ */
+
+/**
+ * @typedef {Object} ValueCount
+ * @property {number} count
+ * @property {string} value
  */
 
 /**
@@ -580,6 +772,7 @@
  * @property {string} endpoint_id
  * @property {string} endpoint_name
  * @property {boolean} is_default
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio drew each step when it was published (with steps only)
  * @property {Object<string, ParameterSpec>} parameters
  * @property {string} pipeline_digest
  * @property {string} pipeline_id

@@ -2,11 +2,11 @@ from enum import StrEnum
 
 
 class AzureRunStatusStatuscode(StrEnum):
-    CANCELED = "Canceled"
-    FAILED = "Failed"
-    FINISHED = "Finished"
     NOTSTARTED = "NotStarted"
     RUNNING = "Running"
+    FINISHED = "Finished"
+    FAILED = "Failed"
+    CANCELED = "Canceled"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.gate import Gate
+    from ..models.monitor import Monitor
 
 
 T = TypeVar("T", bound="DeploymentCreate")
@@ -23,6 +24,7 @@ class DeploymentCreate:
         enabled (bool | Unset):  Default: True.
         follow (bool | Unset): Move to each new version of the model that passes the gate Default: False.
         gate (Gate | None | Unset): With follow: true (default gate when left out)
+        monitor (Monitor | None | Unset): Log predictions and measure drift (null: not)
         version (int | None | Unset): The version to serve; with follow: the first champion (default: the latest)
     """
 
@@ -31,10 +33,12 @@ class DeploymentCreate:
     enabled: bool | Unset = True
     follow: bool | Unset = False
     gate: Gate | None | Unset = UNSET
+    monitor: Monitor | None | Unset = UNSET
     version: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.gate import Gate  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         model = self.model
 
@@ -51,6 +55,14 @@ class DeploymentCreate:
             gate = self.gate.to_dict()
         else:
             gate = self.gate
+
+        monitor: dict[str, Any] | None | Unset
+        if isinstance(self.monitor, Unset):
+            monitor = UNSET
+        elif isinstance(self.monitor, Monitor):
+            monitor = self.monitor.to_dict()
+        else:
+            monitor = self.monitor
 
         version: int | None | Unset
         if isinstance(self.version, Unset):
@@ -72,6 +84,8 @@ class DeploymentCreate:
             field_dict["follow"] = follow
         if gate is not UNSET:
             field_dict["gate"] = gate
+        if monitor is not UNSET:
+            field_dict["monitor"] = monitor
         if version is not UNSET:
             field_dict["version"] = version
 
@@ -80,6 +94,7 @@ class DeploymentCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.gate import Gate  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         d = dict(src_dict)
         model = d.pop("model")
@@ -107,6 +122,23 @@ class DeploymentCreate:
 
         gate = _parse_gate(d.pop("gate", UNSET))
 
+        def _parse_monitor(data: object) -> Monitor | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_type_0 = Monitor.from_dict(data)
+
+                return monitor_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Monitor | None | Unset, data)
+
+        monitor = _parse_monitor(d.pop("monitor", UNSET))
+
         def _parse_version(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -122,6 +154,7 @@ class DeploymentCreate:
             enabled=enabled,
             follow=follow,
             gate=gate,
+            monitor=monitor,
             version=version,
         )
 

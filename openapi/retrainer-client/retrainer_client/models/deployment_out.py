@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.gate import Gate
     from ..models.input_column import InputColumn
+    from ..models.monitor import Monitor
 
 
 T = TypeVar("T", bound="DeploymentOut")
@@ -27,6 +28,7 @@ class DeploymentOut:
         input_schema (list[InputColumn]): The columns a row must hold, recorded at training
         label_column (None | str):
         model (str):
+        monitor (Monitor | None):
         name (str):
         predict_url (str):
         task (None | str): classification or regression
@@ -42,6 +44,7 @@ class DeploymentOut:
     input_schema: list[InputColumn]
     label_column: None | str
     model: str
+    monitor: Monitor | None
     name: str
     predict_url: str
     task: None | str
@@ -51,6 +54,7 @@ class DeploymentOut:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.gate import Gate  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         classes: list[Any] | None
         if isinstance(self.classes, list):
@@ -81,6 +85,12 @@ class DeploymentOut:
 
         model = self.model
 
+        monitor: dict[str, Any] | None
+        if isinstance(self.monitor, Monitor):
+            monitor = self.monitor.to_dict()
+        else:
+            monitor = self.monitor
+
         name = self.name
 
         predict_url = self.predict_url
@@ -104,6 +114,7 @@ class DeploymentOut:
                 "input_schema": input_schema,
                 "label_column": label_column,
                 "model": model,
+                "monitor": monitor,
                 "name": name,
                 "predict_url": predict_url,
                 "task": task,
@@ -118,6 +129,7 @@ class DeploymentOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.gate import Gate  # noqa: PLC0415
         from ..models.input_column import InputColumn  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -173,6 +185,21 @@ class DeploymentOut:
 
         model = d.pop("model")
 
+        def _parse_monitor(data: object) -> Monitor | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_type_0 = Monitor.from_dict(data)
+
+                return monitor_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Monitor | None, data)
+
+        monitor = _parse_monitor(d.pop("monitor"))
+
         name = d.pop("name")
 
         predict_url = d.pop("predict_url")
@@ -197,6 +224,7 @@ class DeploymentOut:
             input_schema=input_schema,
             label_column=label_column,
             model=model,
+            monitor=monitor,
             name=name,
             predict_url=predict_url,
             task=task,

@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.gate import Gate
+    from ..models.monitor import Monitor
 
 
 T = TypeVar("T", bound="DeploymentPatch")
@@ -22,16 +23,19 @@ class DeploymentPatch:
         enabled (bool | None | Unset):
         follow (bool | None | Unset):
         gate (Gate | None | Unset):
+        monitor (Monitor | None | Unset): null: stop logging predictions
         version (int | None | Unset): Serve this version now (lower than the current one: a rollback)
     """
 
     enabled: bool | None | Unset = UNSET
     follow: bool | None | Unset = UNSET
     gate: Gate | None | Unset = UNSET
+    monitor: Monitor | None | Unset = UNSET
     version: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.gate import Gate  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         enabled: bool | None | Unset
         if isinstance(self.enabled, Unset):
@@ -53,6 +57,14 @@ class DeploymentPatch:
         else:
             gate = self.gate
 
+        monitor: dict[str, Any] | None | Unset
+        if isinstance(self.monitor, Unset):
+            monitor = UNSET
+        elif isinstance(self.monitor, Monitor):
+            monitor = self.monitor.to_dict()
+        else:
+            monitor = self.monitor
+
         version: int | None | Unset
         if isinstance(self.version, Unset):
             version = UNSET
@@ -68,6 +80,8 @@ class DeploymentPatch:
             field_dict["follow"] = follow
         if gate is not UNSET:
             field_dict["gate"] = gate
+        if monitor is not UNSET:
+            field_dict["monitor"] = monitor
         if version is not UNSET:
             field_dict["version"] = version
 
@@ -76,6 +90,7 @@ class DeploymentPatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.gate import Gate  # noqa: PLC0415
+        from ..models.monitor import Monitor  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -114,6 +129,23 @@ class DeploymentPatch:
 
         gate = _parse_gate(d.pop("gate", UNSET))
 
+        def _parse_monitor(data: object) -> Monitor | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_type_0 = Monitor.from_dict(data)
+
+                return monitor_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Monitor | None | Unset, data)
+
+        monitor = _parse_monitor(d.pop("monitor", UNSET))
+
         def _parse_version(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -127,6 +159,7 @@ class DeploymentPatch:
             enabled=enabled,
             follow=follow,
             gate=gate,
+            monitor=monitor,
             version=version,
         )
 

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.lineage import Lineage
     from ..models.model_version_out_hyperparameters_type_0 import ModelVersionOutHyperparametersType0
     from ..models.model_version_out_library_versions import ModelVersionOutLibraryVersions
     from ..models.model_version_out_metrics_type_0 import ModelVersionOutMetricsType0
+    from ..models.model_version_out_reference_profile_type_0 import ModelVersionOutReferenceProfileType0
 
 
 T = TypeVar("T", bound="ModelVersionOut")
@@ -36,6 +39,9 @@ class ModelVersionOut:
         size (int):
         task (None | str):
         version (int):
+        reference_profile (ModelVersionOutReferenceProfileType0 | None | Unset): The training rows' distribution, which
+            a deployment's drift is measured against: {rows, bins, top_categories, columns: {name: {kind, missing, edges and
+            counts | values and other}}, prediction}; null for a model trained before profiles were recorded
     """
 
     algorithm: None | str
@@ -53,11 +59,13 @@ class ModelVersionOut:
     size: int
     task: None | str
     version: int
+    reference_profile: ModelVersionOutReferenceProfileType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_version_out_hyperparameters_type_0 import ModelVersionOutHyperparametersType0  # noqa: PLC0415
         from ..models.model_version_out_metrics_type_0 import ModelVersionOutMetricsType0  # noqa: PLC0415
+        from ..models.model_version_out_reference_profile_type_0 import ModelVersionOutReferenceProfileType0  # noqa: PLC0415
 
         algorithm: None | str
         algorithm = self.algorithm
@@ -110,6 +118,14 @@ class ModelVersionOut:
 
         version = self.version
 
+        reference_profile: dict[str, Any] | None | Unset
+        if isinstance(self.reference_profile, Unset):
+            reference_profile = UNSET
+        elif isinstance(self.reference_profile, ModelVersionOutReferenceProfileType0):
+            reference_profile = self.reference_profile.to_dict()
+        else:
+            reference_profile = self.reference_profile
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -131,6 +147,8 @@ class ModelVersionOut:
                 "version": version,
             }
         )
+        if reference_profile is not UNSET:
+            field_dict["reference_profile"] = reference_profile
 
         return field_dict
 
@@ -140,6 +158,7 @@ class ModelVersionOut:
         from ..models.model_version_out_hyperparameters_type_0 import ModelVersionOutHyperparametersType0  # noqa: PLC0415
         from ..models.model_version_out_library_versions import ModelVersionOutLibraryVersions  # noqa: PLC0415
         from ..models.model_version_out_metrics_type_0 import ModelVersionOutMetricsType0  # noqa: PLC0415
+        from ..models.model_version_out_reference_profile_type_0 import ModelVersionOutReferenceProfileType0  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -240,6 +259,23 @@ class ModelVersionOut:
 
         version = d.pop("version")
 
+        def _parse_reference_profile(data: object) -> ModelVersionOutReferenceProfileType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                reference_profile_type_0 = ModelVersionOutReferenceProfileType0.from_dict(data)
+
+                return reference_profile_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ModelVersionOutReferenceProfileType0 | None | Unset, data)
+
+        reference_profile = _parse_reference_profile(d.pop("reference_profile", UNSET))
+
         model_version_out = cls(
             algorithm=algorithm,
             classes=classes,
@@ -256,6 +292,7 @@ class ModelVersionOut:
             size=size,
             task=task,
             version=version,
+            reference_profile=reference_profile,
         )
 
         model_version_out.additional_properties = d

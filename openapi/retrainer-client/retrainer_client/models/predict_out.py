@@ -22,12 +22,15 @@ class PredictOut:
         model (ModelRef):
         predictions (list[Any]):
         classes (list[Any] | None | Unset): Classifiers: the order of each probabilities row
+        prediction_ids (list[None | str] | None | Unset): With monitor.log_predictions: one per row, the id its feedback
+            names; null for a row the sample left out
         probabilities (list[list[float]] | None | Unset):
     """
 
     model: ModelRef
     predictions: list[Any]
     classes: list[Any] | None | Unset = UNSET
+    prediction_ids: list[None | str] | None | Unset = UNSET
     probabilities: list[list[float]] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -44,6 +47,19 @@ class PredictOut:
 
         else:
             classes = self.classes
+
+        prediction_ids: list[None | str] | None | Unset
+        if isinstance(self.prediction_ids, Unset):
+            prediction_ids = UNSET
+        elif isinstance(self.prediction_ids, list):
+            prediction_ids = []
+            for prediction_ids_type_0_item_data in self.prediction_ids:
+                prediction_ids_type_0_item: None | str
+                prediction_ids_type_0_item = prediction_ids_type_0_item_data
+                prediction_ids.append(prediction_ids_type_0_item)
+
+        else:
+            prediction_ids = self.prediction_ids
 
         probabilities: list[list[float]] | None | Unset
         if isinstance(self.probabilities, Unset):
@@ -68,6 +84,8 @@ class PredictOut:
         )
         if classes is not UNSET:
             field_dict["classes"] = classes
+        if prediction_ids is not UNSET:
+            field_dict["prediction_ids"] = prediction_ids
         if probabilities is not UNSET:
             field_dict["probabilities"] = probabilities
 
@@ -99,6 +117,34 @@ class PredictOut:
 
         classes = _parse_classes(d.pop("classes", UNSET))
 
+        def _parse_prediction_ids(data: object) -> list[None | str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                prediction_ids_type_0 = []
+                _prediction_ids_type_0 = data
+                for prediction_ids_type_0_item_data in _prediction_ids_type_0:
+
+                    def _parse_prediction_ids_type_0_item(data: object) -> None | str:
+                        if data is None:
+                            return data
+                        return cast(None | str, data)
+
+                    prediction_ids_type_0_item = _parse_prediction_ids_type_0_item(prediction_ids_type_0_item_data)
+
+                    prediction_ids_type_0.append(prediction_ids_type_0_item)
+
+                return prediction_ids_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[None | str] | None | Unset, data)
+
+        prediction_ids = _parse_prediction_ids(d.pop("prediction_ids", UNSET))
+
         def _parse_probabilities(data: object) -> list[list[float]] | None | Unset:
             if data is None:
                 return data
@@ -125,6 +171,7 @@ class PredictOut:
             model=model,
             predictions=predictions,
             classes=classes,
+            prediction_ids=prediction_ids,
             probabilities=probabilities,
         )
 

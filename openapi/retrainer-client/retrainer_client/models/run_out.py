@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.run_out_metrics_type_0 import RunOutMetricsType0
     from ..models.run_out_parameters import RunOutParameters
     from ..models.run_out_tags_type_0 import RunOutTagsType0
+    from ..models.run_trigger import RunTrigger
     from ..models.step_out import StepOut
 
 
@@ -51,6 +52,7 @@ class RunOut:
         run_source (None | str | Unset): Where its submitter says it comes from (an Azure ML caller's RunSource, e.g.
             SDK)
         tags (None | RunOutTagsType0 | Unset): Its submitter's labels
+        trigger (None | RunTrigger | Unset): The trigger that started it; null otherwise
     """
 
     attempt: int
@@ -75,6 +77,7 @@ class RunOut:
     parent_run_id: None | str | Unset = UNSET
     run_source: None | str | Unset = UNSET
     tags: None | RunOutTagsType0 | Unset = UNSET
+    trigger: None | RunTrigger | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class RunOut:
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
         from ..models.run_out_tags_type_0 import RunOutTagsType0  # noqa: PLC0415
+        from ..models.run_trigger import RunTrigger  # noqa: PLC0415
 
         attempt = self.attempt
 
@@ -182,6 +186,14 @@ class RunOut:
         else:
             tags = self.tags
 
+        trigger: dict[str, Any] | None | Unset
+        if isinstance(self.trigger, Unset):
+            trigger = UNSET
+        elif isinstance(self.trigger, RunTrigger):
+            trigger = self.trigger.to_dict()
+        else:
+            trigger = self.trigger
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -215,6 +227,8 @@ class RunOut:
             field_dict["run_source"] = run_source
         if tags is not UNSET:
             field_dict["tags"] = tags
+        if trigger is not UNSET:
+            field_dict["trigger"] = trigger
 
         return field_dict
 
@@ -226,6 +240,7 @@ class RunOut:
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
         from ..models.run_out_parameters import RunOutParameters  # noqa: PLC0415
         from ..models.run_out_tags_type_0 import RunOutTagsType0  # noqa: PLC0415
+        from ..models.run_trigger import RunTrigger  # noqa: PLC0415
         from ..models.step_out import StepOut  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -419,6 +434,23 @@ class RunOut:
 
         tags = _parse_tags(d.pop("tags", UNSET))
 
+        def _parse_trigger(data: object) -> None | RunTrigger | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_0 = RunTrigger.from_dict(data)
+
+                return trigger_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunTrigger | Unset, data)
+
+        trigger = _parse_trigger(d.pop("trigger", UNSET))
+
         run_out = cls(
             attempt=attempt,
             created_at=created_at,
@@ -442,6 +474,7 @@ class RunOut:
             parent_run_id=parent_run_id,
             run_source=run_source,
             tags=tags,
+            trigger=trigger,
         )
 
         run_out.additional_properties = d

@@ -4,8 +4,12 @@
 
 import { ApiError, download, filePath, get, getAll, seg, upload } from "../api.js";
 import { announce, h, replace } from "../dom.js";
-import { bytes, time } from "../format.js";
+import { breakable, bytes, time } from "../format.js";
+import { previewButton } from "../preview.js";
 import { empty, field, link, pageHeader, showFieldErrors, showProblem, table } from "../ui.js";
+
+// The files the API can preview (app.components.settings.infer_format): CSV, compressed CSV, Parquet.
+const TABLE_FILE = /\.(csv|txt|data|test)(\.gz|\.bz2)?$|\.(parquet|pq)$/i;
 
 export async function render(main, [name], ctx) {
   if (name) return renderStore(main, name, ctx);
@@ -29,14 +33,16 @@ async function renderStore(main, name, { signal }) {
     const prefix = filter.value.trim();
     const files = await getAll(`/datastores/${seg(name)}/files${prefix ? `?prefix=${encodeURIComponent(prefix)}` : ""}`, { signal });
     replace(filesBox, files.length
-      ? table(`Files in ${name}`, ["Path", "Size", "Modified", "URI", h("span", { class: "visually-hidden" }, "Download")], files.map((f) => {
+      ? table(`Files in ${name}`, ["Path", "Size", "Modified", "URI", h("span", { class: "visually-hidden" }, "Actions")], files.map((f) => {
         const button = h("button", { type: "button", class: "secondary small", "aria-label": `Download ${f.path}` }, "Download");
         button.addEventListener("click", () => download(`/datastores/${seg(name)}/files/${filePath(f.path)}`, f.path.split("/").pop())
           .catch((e) => showProblem(filesBox, e)));
         return h("tr", {},
-          h("td", { class: "wrap-anywhere" }, f.path), h("td", { class: "num" }, bytes(f.size)),
-          h("td", { class: "time" }, time(f.modified_at)), h("td", {}, h("code", { class: "wrap-anywhere" }, f.uri)),
-          h("td", {}, button));
+          h("td", { class: "wrap-anywhere" }, breakable(f.path)), h("td", { class: "num" }, bytes(f.size)),
+          h("td", { class: "time" }, time(f.modified_at)), h("td", {}, h("code", { class: "wrap-anywhere" }, breakable(f.uri))),
+          h("td", { class: "actions" }, button, TABLE_FILE.test(f.path)
+            ? previewButton(`/datastores/${seg(name)}/preview?path=${encodeURIComponent(f.path)}`, f.path,
+              { csv: !/\.(parquet|pq)$/i.test(f.path) }) : null));
       }))
       : empty(prefix ? `No files under ${prefix}.` : "No files yet: upload one above."));
   };

@@ -1,20 +1,24 @@
 // @ts-check
 // Endpoints: the list, and an endpoint's page with the tabs "Published pipelines"
-// (every version, the default marked, set default, enable or disable, Submit) and
-// "Runs".
+// (every version, the default marked, set default, enable or disable, Submit), "Runs",
+// "Triggers" (schedules and data triggers, triggers.js) and "Consume" (the retrain URL and
+// examples, consume.js).
 
 import { api, get, seg } from "../api.js";
 import { announce, h, replace } from "../dom.js";
+import { consumePanel } from "../consume.js";
 import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
-import { triggersPanel } from "./triggers.js";
 import { badge, empty, link, moreButton, pageHeader, showProblem, table, tabs } from "../ui.js";
+import { triggersPanel } from "./triggers.js";
+import { renderVersion } from "./version.js";
 
 /** @typedef {import("../types.js").EndpointOut} EndpointOut */
 /** @typedef {import("../types.js").VersionOut} VersionOut */
 
-export async function render(main, [id, tab], ctx) {
+export async function render(main, [id, tab, number], ctx) {
+  if (id && tab === "versions" && number) return renderVersion(main, id, number, ctx);
   if (id) return renderEndpoint(main, id, tab || "versions", ctx);
   replace(main, pageHeader("Endpoints"),
     h("p", { class: "lead" }, "Pipeline endpoints: published, versioned pipelines that retrain with one call (POST /endpoints/{name}/runs) or with Submit here."));
@@ -74,7 +78,7 @@ async function versionsPanel(state, panel) {
       });
     }
     return h("tr", {},
-      h("th", { scope: "row" }, `Version ${v.version}`, v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
+      h("th", { scope: "row" }, link(`#/endpoints/${seg(state.endpoint.name)}/versions/${v.version}`, `Version ${v.version}`), v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
       h("td", {}, v.description || ""),
       h("td", {}, Object.keys(v.parameters || {}).join(", ") || "–"),
       h("td", {}, link(`#/pipelines/${seg(v.pipeline_id)}`, "draft", { "aria-label": `Draft of version ${v.version}` })),
@@ -118,6 +122,8 @@ function endpointTabs(state, tabBox) {
     { id: "triggers", label: "Triggers", render: (/** @type {HTMLElement} */ panel) => triggersPanel(panel, {
       endpoint: state.endpoint, signal,
     }).catch((e) => showProblem(panel, e)) },
+    { id: "consume", label: "Consume", render: (/** @type {HTMLElement} */ panel) => consumePanel(state.endpoint, panel, signal)
+      .catch((e) => showProblem(panel, e)) },
   ];
   const showTab = (/** @type {string} */ which, /** @type {{focus?: boolean}} */ { focus } = {}) => {
     const hash = `#/endpoints/${seg(state.endpoint.name)}${which === "versions" ? "" : `/${which}`}`;
@@ -163,5 +169,5 @@ async function renderEndpoint(main, id, tab, { signal }) {
     disabledNote,
     tabBox);
   showState();
-  endpointTabs(state, tabBox)(["runs", "triggers"].includes(tab) ? tab : "versions");
+  endpointTabs(state, tabBox)(["runs", "triggers", "consume"].includes(tab) ? tab : "versions");
 }

@@ -7,11 +7,14 @@
 // graph, step panel, log follower) is rendered by a function of that state.
 
 import { api, ApiError, download, get, seg } from "../api.js";
+import { evaluationPart } from "../charts.js";
 import { components as loadComponents } from "../components.js";
 import { announce, h, replace } from "../dom.js";
 import { bytes, duration, gateScore, metricPairs, number, TERMINAL, time, value as showValue, versionChange } from "../format.js";
 import { follow, loadRun } from "../follow.js";
+import { renderCompare } from "../compare.js";
 import { drawGraph } from "../graph.js";
+import { previewButton } from "../preview.js";
 import { runTable } from "../runtable.js";
 import { badge, details, empty, link, pageHeader, showProblem, table } from "../ui.js";
 import { startedBy } from "./triggers.js";
@@ -26,6 +29,7 @@ import { startedBy } from "./triggers.js";
 const LOG_FOLLOW_MS = 2000;
 
 export async function render(main, [id], ctx) {
+  if (id === "compare") return renderCompare(main, ctx);
   if (id) return renderRun(main, id, ctx);
   /** @type {Record<string, string>} */
   const filter = {};
@@ -37,7 +41,8 @@ export async function render(main, [id], ctx) {
     h("p", { class: "lead" }, filtered
       ? ["Runs where ", Object.entries(filter).map(([k, v]) => `${k} is ${v}`).join(" and "), ". ", link("#/runs", "All runs")]
       : "Every run of a draft or of an endpoint, newest first. Statuses update live."));
-  await runTable(main, { filter, signal: ctx.signal, emptyText: "No runs yet: submit one from an endpoint (or from a pipeline's page)." });
+  await runTable(main, { filter, signal: ctx.signal, selectable: true,
+    emptyText: "No runs yet: submit one from an endpoint (or from a pipeline's page)." });
 }
 
 function metricsTable(caption, metrics) {
@@ -178,6 +183,7 @@ function stepPart(step, logPre, outputsBox) {
       step.reused_from ? ["Reused from", link(`#/runs/${seg(step.reused_from)}`, step.reused_from)] : null,
       step.error ? ["Error", h("span", { class: "error-text" }, step.error)] : null,
     ]),
+    step.component === "evaluate_model" ? evaluationPart(step.metrics) : null,
     h("section", { class: "outputs-logs", "aria-labelledby": "outputs-logs-title" },
       h("h3", { id: "outputs-logs-title" }, "Outputs + logs"),
       h("h4", {}, "Log"), logPre,
@@ -190,7 +196,7 @@ function stepPart(step, logPre, outputsBox) {
 function outputsPart(id, step, outputs, onProblem) {
   const mine = outputs.filter((o) => o.step === step.name);
   if (!mine.length) return empty(step.status === "succeeded" ? "This step wrote no outputs." : "Outputs appear when the step has succeeded.");
-  return table(`Outputs of step ${step.name}`, ["Port", "Type", "Size", "sha256", h("span", { class: "visually-hidden" }, "Download")],
+  return table(`Outputs of step ${step.name}`, ["Port", "Type", "Size", "sha256", h("span", { class: "visually-hidden" }, "Actions")],
     mine.map((o) => {
       const ext = o.type === "model" ? "joblib" : (o.type === "metrics" ? "json" : "parquet");
       const filename = `${id}-${o.step}-${o.port}.${ext}`;
@@ -199,7 +205,9 @@ function outputsPart(id, step, outputs, onProblem) {
       button.addEventListener("click", () => download(`/runs/${seg(id)}/outputs/${seg(o.step)}/${seg(o.port)}`, filename).catch(onProblem));
       return h("tr", {},
         h("th", { scope: "row" }, o.port), h("td", {}, o.type), h("td", { class: "num" }, bytes(o.size)),
-        h("td", {}, h("code", { class: "sha" }, o.sha256)), h("td", {}, button));
+        h("td", {}, h("code", { class: "sha" }, o.sha256)),
+        h("td", { class: "actions" }, button, o.type === "dataset"
+          ? previewButton(`/runs/${seg(id)}/outputs/${seg(o.step)}/${seg(o.port)}/preview`, `${o.step}.${o.port}`) : null));
     }));
 }
 

@@ -17,6 +17,7 @@ def _get_kwargs(
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
+    trigger_id: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -52,6 +53,13 @@ def _get_kwargs(
     else:
         json_experiment = experiment
     params["experiment"] = json_experiment
+
+    json_trigger_id: None | str | Unset
+    if isinstance(trigger_id, Unset):
+        json_trigger_id = UNSET
+    else:
+        json_trigger_id = trigger_id
+    params["trigger_id"] = json_trigger_id
 
     params["limit"] = limit
 
@@ -115,6 +123,7 @@ def sync_detailed(
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
+    trigger_id: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ProblemDetails | RunPage]:
@@ -125,6 +134,7 @@ def sync_detailed(
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
+        trigger_id (None | str | Unset): Runs this trigger started
         limit (int | Unset): Items per page Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page
 
@@ -141,6 +151,7 @@ def sync_detailed(
         pipeline_id=pipeline_id,
         endpoint_id=endpoint_id,
         experiment=experiment,
+        trigger_id=trigger_id,
         limit=limit,
         cursor=cursor,
     )
@@ -159,6 +170,7 @@ def sync(
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
+    trigger_id: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> ProblemDetails | RunPage | None:
@@ -169,6 +181,7 @@ def sync(
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
+        trigger_id (None | str | Unset): Runs this trigger started
         limit (int | Unset): Items per page Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page
 
@@ -186,6 +199,7 @@ def sync(
         pipeline_id=pipeline_id,
         endpoint_id=endpoint_id,
         experiment=experiment,
+        trigger_id=trigger_id,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -198,6 +212,7 @@ async def asyncio_detailed(
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
+    trigger_id: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ProblemDetails | RunPage]:
@@ -208,6 +223,7 @@ async def asyncio_detailed(
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
+        trigger_id (None | str | Unset): Runs this trigger started
         limit (int | Unset): Items per page Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page
 
@@ -224,6 +240,7 @@ async def asyncio_detailed(
         pipeline_id=pipeline_id,
         endpoint_id=endpoint_id,
         experiment=experiment,
+        trigger_id=trigger_id,
         limit=limit,
         cursor=cursor,
     )
@@ -240,6 +257,7 @@ async def asyncio(
     pipeline_id: None | str | Unset = UNSET,
     endpoint_id: None | str | Unset = UNSET,
     experiment: None | str | Unset = UNSET,
+    trigger_id: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> ProblemDetails | RunPage | None:
@@ -250,6 +268,7 @@ async def asyncio(
         pipeline_id (None | str | Unset):
         endpoint_id (None | str | Unset):
         experiment (None | str | Unset):
+        trigger_id (None | str | Unset): Runs this trigger started
         limit (int | Unset): Items per page Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page
 
@@ -268,6 +287,7 @@ async def asyncio(
             pipeline_id=pipeline_id,
             endpoint_id=endpoint_id,
             experiment=experiment,
+            trigger_id=trigger_id,
             limit=limit,
             cursor=cursor,
         )

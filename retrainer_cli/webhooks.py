@@ -5,22 +5,31 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from retrainer_client.api.webhooks import create_webhook, list_webhook_deliveries, list_webhooks
+from retrainer_client.models import EventType, WebhookCreate
 
-from app.console.client import JsonOption, UrlOption, get_all, seg, session
-from app.console.output import print_json, table, when
-from app.submit import _json, out, refused
+from retrainer_cli.client import get_all, session
+from retrainer_cli.errors import EXIT_REFUSED, Stop, json_body, refused
+from retrainer_cli.options import JsonOption, UrlOption
+from retrainer_cli.output import out, print_json, table, when
 
-webhooks_cli = typer.Typer(no_args_is_help=True, help="List and create webhooks, and read their delivery logs.")
+cli = typer.Typer(no_args_is_help=True, help="List and create webhooks, and read their delivery logs.")
 
-EVENTS = ("run.started", "run.succeeded", "run.failed", "run.canceled", "deployment.promoted", "deployment.held",
-          "trigger.skipped")
+EVENTS = tuple(e.value for e in EventType)  # the spec's, in its order
 
 
-@webhooks_cli.command("list")
+def _event(value: str) -> EventType:
+    try:
+        return EventType(value)
+    except ValueError:
+        raise Stop(EXIT_REFUSED, f"error: --event {value!r} is not one of {', '.join(EVENTS)}") from None
+
+
+@cli.command("list")
 def webhooks_list(as_json: JsonOption = False, url: UrlOption = None) -> None:
     """Every webhook of the workspace with its events (secrets are never shown again)."""
     with session(url) as client:
-        hooks = get_all(client, "/webhooks", "could not list webhooks", 5000)
+        hooks = get_all(client, list_webhooks, what="could not list webhooks", limit=5000)
         if as_json:
             print_json(hooks)
             return
@@ -32,7 +41,7 @@ def webhooks_list(as_json: JsonOption = False, url: UrlOption = None) -> None:
         ] for h in hooks])
 
 
-@webhooks_cli.command("create")
+@cli.command("create")
 def webhooks_create(
     target: Annotated[str, typer.Argument(metavar="URL", help="The receiver (https).")],
     events: Annotated[list[str], typer.Option("--event", "-e", help=f"An event to receive (repeat): {', '.join(EVENTS)}.",
@@ -42,13 +51,13 @@ def webhooks_create(
 ) -> None:
     """Subscribe URL to events; prints the signing secret, which is shown only now."""
     with session(url) as client:
-        body: dict = {"url": target, "events": events}
+        body = WebhookCreate(url=target, events=[_event(e) for e in events])
         if description is not None:
-            body["description"] = description
-        response = client.call("POST", "/webhooks", json=body)
+            body.description = description
+        response = client.call(create_webhook, body=body)
         if response.status_code != 201:
             raise refused(response, "could not create the webhook")
-        created = _json(response) or {}
+        created = json_body(response) or {}
         if as_json:
             print_json(created)
             return
@@ -56,7 +65,7 @@ def webhooks_create(
         out(f"signing secret (shown only now; verify deliveries with it): {created.get('secret')}")
 
 
-@webhooks_cli.command("deliveries")
+@cli.command("deliveries")
 def webhooks_deliveries(
     webhook_id: Annotated[str, typer.Argument(metavar="WEBHOOK", help="The webhook's id.")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=5000, help="At most this many, newest first.")] = 50,
@@ -64,7 +73,7 @@ def webhooks_deliveries(
 ) -> None:
     """A webhook's delivery log, newest first: event, attempts, answer, duration, next attempt."""
     with session(url) as client:
-        items = get_all(client, f"/webhooks/{seg(webhook_id)}/deliveries", f"webhook {webhook_id!r}", limit)
+        items = get_all(client, list_webhook_deliveries, webhook_id, what=f"webhook {webhook_id!r}", limit=limit)
         if as_json:
             print_json(items)
             return

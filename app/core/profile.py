@@ -1,0 +1,135 @@
+"""Reference profiles of training rows, and how far other rows have drifted from one.
+
+A profile is small and JSON (it is stored with the model version): per column its kind,
+its missing rate and either the inner edges of its quantile bins with each bin's count
+(numbers) or the counts of its most frequent values and of the rest, "other"
+(categories). Comparing rows with it needs nothing but the profile:
+
+- numbers: the population stability index (PSI) over the reference's bins, missing values
+  a bin of their own;
+- categories: the Jensen-Shannon distance (base 2, so within [0, 1]) over the reference's
+  values, "other" and missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+BINS = 10                 # quantile bins of a number
+TOP_CATEGORIES = 10       # categories kept by name; the rest are "other" (fewer: less noise on few rows)
+MAX_COLUMNS = 200         # columns profiled (a wider model is profiled on its first 200)
+MAX_VALUE_CHARS = 100     # a category longer than this is cut (keys of the profile stay small)
+# A bin with no row in one of the two sides would make PSI infinite: its share is taken as this.
+EPSILON = 1e-4
+
+
+def _category_key(value: Any) -> str:
+    text = str(value)
+    return text[:MAX_VALUE_CHARS]
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number_profile(values: Sequence[Any]) -> dict[str, Any]:
+    array = np.asarray(values, dtype=np.float64)
+    present = array[np.isfinite(array)]
+    missing = int(len(array) - len(present))
+    edges: list[float] = []
+    if len(present):
+        quantiles = np.quantile(present, np.linspace(0, 1, BINS + 1)[1:-1])
+        edges = sorted({float(q) for q in quantiles})
+    counts = np.bincount(np.searchsorted(edges, present, side="right"), minlength=len(edges) + 1)
+    return {"kind": "number", "missing": missing, "edges": edges, "counts": [int(c) for c in counts]}
+
+
+def category_profile(values: Iterable[Any]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    missing = 0
+    for value in values:
+        if _is_missing(value):
+            missing += 1
+            continue
+        key = _category_key(value)
+        counts[key] = counts.get(key, 0) + 1
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CATEGORIES]
+    kept = dict(top)
+    other = sum(n for k, n in counts.items() if k not in kept)
+    return {"kind": "category", "missing": missing, "values": kept, "other": other}
+
+
+def build(columns: dict[str, Sequence[Any]], kinds: dict[str, str], prediction: Sequence[Any] | None = None,
+          prediction_kind: str | None = None) -> dict[str, Any]:
+    """The profile of `columns` (name -> values), each of kind "number" or "category"."""
+    rows = len(next(iter(columns.values()))) if columns else 0
+    out: dict[str, Any] = {"rows": rows, "bins": BINS, "top_categories": TOP_CATEGORIES, "columns": {}}
+    for name in list(kinds)[:MAX_COLUMNS]:
+        values = columns[name]
+        out["columns"][name] = number_profile(values) if kinds[name] == "number" else category_profile(values)
+    if prediction is not None and prediction_kind is not None:
+        out["prediction"] = number_profile(prediction) if prediction_kind == "number" else category_profile(prediction)
+    return out
+
+
+def _shares(counts: Sequence[float]) -> np.ndarray:
+    array = np.asarray(counts, dtype=np.float64)
+    total = array.sum()
+    return array / total if total > 0 else array
+
+
+def _number_counts(reference: dict[str, Any], values: Sequence[Any]) -> tuple[list[float], list[float]]:
+    """(reference, current) counts over the reference's bins, missing last."""
+    array = np.asarray(values, dtype=np.float64)
+    present = array[np.isfinite(array)]
+    edges = reference["edges"]
+    current = np.bincount(np.searchsorted(edges, present, side="right"), minlength=len(edges) + 1)
+    return ([*reference["counts"], reference["missing"]],
+            [*(float(c) for c in current), float(len(array) - len(present))])
+
+
+def _category_counts(reference: dict[str, Any], values: Iterable[Any]) -> tuple[list[float], list[float]]:
+    """(reference, current) counts over the reference's values, then other, then missing."""
+    names = list(reference["values"])
+    index = {name: i for i, name in enumerate(names)}
+    current = [0.0] * (len(names) + 2)
+    for value in values:
+        if _is_missing(value):
+            current[-1] += 1
+        else:
+            current[index.get(_category_key(value), len(names))] += 1
+    return [*(float(reference["values"][n]) for n in names), float(reference["other"]),
+            float(reference["missing"])], current
+
+
+def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
+    e = np.maximum(_shares(expected), EPSILON)
+    a = np.maximum(_shares(actual), EPSILON)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def js(expected: Sequence[float], actual: Sequence[float]) -> float:
+    from scipy.spatial.distance import jensenshannon
+
+    value = float(jensenshannon(_shares(expected), _shares(actual), base=2))
+    return 0.0 if math.isnan(value) else value
+
+
+def compare(reference: dict[str, Any], values: Sequence[Any]) -> dict[str, Any]:
+    """{metric, value, missing, reference_missing} of `values` against one column's profile."""
+    ref_rows = sum(reference["counts"]) + reference["missing"] if reference["kind"] == "number" \
+        else sum(reference["values"].values()) + reference["other"] + reference["missing"]
+    if reference["kind"] == "number":
+        expected, actual = _number_counts(reference, values)
+        metric, value = "psi", psi(expected, actual)
+    else:
+        expected, actual = _category_counts(reference, values)
+        metric, value = "js", js(expected, actual)
+    rows = sum(actual)
+    return {"metric": metric, "value": round(value, 6),
+            "missing_rate": round(actual[-1] / rows, 6) if rows else None,
+            "reference_missing_rate": round(reference["missing"] / ref_rows, 6) if ref_rows else None}
