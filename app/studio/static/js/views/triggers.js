@@ -12,22 +12,9 @@ import {
   badge, clearFieldErrors, dialog, empty, field, link, moreButton, problem, showFieldErrors, showProblem, table,
 } from "../ui.js";
 
-// Until the triggers API (branch t18-triggers) is merged and types.js regenerated, the
-// shapes it answers are written here; then these become imports from types.js.
-/**
- * @typedef {Object} FiringOut
- * @property {string} id @property {string} at @property {string | null} slot @property {string | null} path
- * @property {string | null} sha256 @property {"submitted" | "skipped" | "waiting"} outcome
- * @property {string | null} reason @property {string | null} run_id
- */
-/**
- * @typedef {Object} TriggerOut
- * @property {string} id @property {string} name @property {string} kind @property {string | null} cron
- * @property {string} timezone @property {number | null} every_seconds @property {string | null} watch
- * @property {number | null} debounce_seconds @property {boolean} each @property {boolean} enabled
- * @property {string | null} next_fire_at @property {FiringOut | null} last_firing
- */
-/** @typedef {{id: string, name: string, kind: string, slot?: string | null, path?: string | null}} RunTrigger */
+/** @typedef {import("../types.js").FiringOut} FiringOut */
+/** @typedef {import("../types.js").RunOut} RunOut */
+/** @typedef {import("../types.js").TriggerOut} TriggerOut */
 
 /**
  * @typedef {Object} TriggersState
@@ -59,10 +46,10 @@ export function when(t) {
 }
 
 /** "Started by" on a run's page, for a run a trigger started (null otherwise).
- * @param {import("../types.js").RunOut} run @param {string} endpoint the endpoint's name (or id)
+ * @param {RunOut} run @param {string} endpoint the endpoint's name (or id)
  * @returns {[string, Array<any>] | null} */
 export function startedBy(run, endpoint) {
-  const t = /** @type {{trigger?: RunTrigger | null}} */ (run).trigger;
+  const t = run.trigger;
   if (!t) return null;
   const why = t.kind === "data" ? [", new file ", h("code", { class: "wrap-anywhere" }, t.path || "–")]
     : (t.slot ? `, the slot of ${time(t.slot)}` : "");
