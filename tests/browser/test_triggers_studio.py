@@ -121,6 +121,7 @@ def test_triggers_tab_schedule_firings_and_the_run_it_started(open_tab, fast_api
     expect(firings.get_by_role("row", name=re.compile("skipped")).first).to_contain_text("still")
     submitted = firings.get_by_role("row", name=re.compile("submitted"))
     expect(submitted).to_have_count(1)
+    expect(submitted.get_by_role("link")).to_be_in_viewport()  # not scrolled out of the dialog's frame
     studio.check("firings")
     submitted.get_by_role("link").click()
 

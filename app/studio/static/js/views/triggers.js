@@ -158,7 +158,8 @@ function firingsDialog(state, t) {
       : empty("It has not fired yet."),
     cursor ? moreButton(() => load().catch((e) => showProblem(box, e))) : null);
   };
-  dialog(`Firings of ${t.name}`, box);
+  // wide: five columns, the reason a sentence; in the default width the Run column was scrolled out of view
+  dialog(`Firings of ${t.name}`, box).classList.add("wide");
   load().catch((e) => showProblem(box, e));
 }
 
