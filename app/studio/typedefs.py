@@ -1,6 +1,6 @@
 """Writes the studio's `types.js` from the OpenAPI document: a JSDoc `@typedef` per schema
 (so that `// @ts-check` and ESLint-aware editors check the studio against the API it calls)
-and the enums the studio shows (gate metrics, headline metrics) as frozen arrays.
+and the enums the studio shows (gate metrics, headline metrics, webhook events) as frozen arrays.
 
 Generated, not fetched at start: types only help a checker if they are in a file, the
 studio starts without waiting for a 100 KB document, and there is one source either way
@@ -97,6 +97,7 @@ def render(spec: dict[str, Any]) -> str:
     enums = {
         "GATE_METRICS": ("The metrics a deployment's gate can compare (Gate.metric).", _gate_metrics(schemas)),
         "HEADLINE_METRICS": ("Metrics shown first, in this order (HeadlineMetric).", schemas["HeadlineMetric"]["enum"]),
+        "WEBHOOK_EVENTS": ("The events a webhook can subscribe to (EventType).", schemas["EventType"]["enum"]),
     }
     for const, (doc, values) in enums.items():
         out.append(f"/** {doc} */")

@@ -14,8 +14,9 @@ import * as endpoints from "./views/endpoints.js";
 import * as models from "./views/models.js";
 import * as pipelines from "./views/pipelines.js";
 import * as runs from "./views/runs.js";
+import * as webhooks from "./views/webhooks.js";
 
-const SECTIONS = { pipelines, runs, endpoints, models, datastores, deployments };
+const SECTIONS = { pipelines, runs, endpoints, models, datastores, deployments, webhooks };
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");

@@ -846,3 +846,5 @@
 export const GATE_METRICS = Object.freeze(["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2"]);
 /** Metrics shown first, in this order (HeadlineMetric). */
 export const HEADLINE_METRICS = Object.freeze(["roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae"]);
+/** The events a webhook can subscribe to (EventType). */
+export const WEBHOOK_EVENTS = Object.freeze(["run.started", "run.succeeded", "run.failed", "run.canceled", "deployment.promoted", "deployment.held", "trigger.skipped"]);

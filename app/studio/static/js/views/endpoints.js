@@ -1,7 +1,8 @@
 // @ts-check
 // Endpoints: the list, and an endpoint's page with the tabs "Published pipelines"
-// (every version, the default marked, set default, enable or disable, Submit), "Runs"
-// and "Consume" (the retrain URL and examples, consume.js).
+// (every version, the default marked, set default, enable or disable, Submit), "Runs",
+// "Triggers" (schedules and data triggers, triggers.js) and "Consume" (the retrain URL and
+// examples, consume.js).
 
 import { api, get, seg } from "../api.js";
 import { announce, h, replace } from "../dom.js";
@@ -10,6 +11,7 @@ import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
 import { badge, empty, link, moreButton, pageHeader, showProblem, table, tabs } from "../ui.js";
+import { triggersPanel } from "./triggers.js";
 import { renderVersion } from "./version.js";
 
 /** @typedef {import("../types.js").EndpointOut} EndpointOut */
@@ -117,6 +119,9 @@ function endpointTabs(state, tabBox) {
       filter: { endpoint_id: state.endpoint.id }, signal, caption: `Runs of ${state.endpoint.name}`,
       emptyText: "No runs yet: submit one from the Published pipelines tab.",
     }).catch((e) => showProblem(panel, e)) },
+    { id: "triggers", label: "Triggers", render: (/** @type {HTMLElement} */ panel) => triggersPanel(panel, {
+      endpoint: state.endpoint, signal,
+    }).catch((e) => showProblem(panel, e)) },
     { id: "consume", label: "Consume", render: (/** @type {HTMLElement} */ panel) => consumePanel(state.endpoint, panel, signal)
       .catch((e) => showProblem(panel, e)) },
   ];
@@ -164,5 +169,5 @@ async function renderEndpoint(main, id, tab, { signal }) {
     disabledNote,
     tabBox);
   showState();
-  endpointTabs(state, tabBox)(tab === "runs" || tab === "consume" ? tab : "versions");
+  endpointTabs(state, tabBox)(["runs", "triggers", "consume"].includes(tab) ? tab : "versions");
 }

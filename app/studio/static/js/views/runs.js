@@ -17,6 +17,7 @@ import { drawGraph } from "../graph.js";
 import { previewButton } from "../preview.js";
 import { runTable } from "../runtable.js";
 import { badge, details, empty, link, pageHeader, showProblem, table } from "../ui.js";
+import { startedBy } from "./triggers.js";
 
 /** @typedef {import("../types.js").ModelRef} ModelRef */
 /** @typedef {import("../types.js").OutputOut} OutputOut */
@@ -121,6 +122,7 @@ function summaryPart(state, onProblem) {
   const { run } = state;
   return details([
     sourcePair(state),
+    startedBy(run, state.version ? state.version.endpoint_name : run.endpoint_id),
     ["Experiment", run.experiment || "–"],
     ["Created", time(run.created_at)],
     ["Started", time(run.started_at)],
