@@ -19,8 +19,8 @@ from tests.helpers.browser import LAPTOP, PHONE
 from tests.helpers.samples import small_csv, small_pipeline
 
 
-def _train(client: httpx.Client, headers: dict[str, str], pipeline_id: str) -> dict:
-    run = client.post(f"/pipelines/{pipeline_id}/runs", json={}, headers=headers)
+def _train(client: httpx.Client, headers: dict[str, str], pipeline_id: str, regenerate: bool = False) -> dict:
+    run = client.post(f"/pipelines/{pipeline_id}/runs", json={"regenerate": regenerate}, headers=headers)
     assert run.status_code == 202, run.text
     done = wait_for(client, headers, run.json()["id"], timeout=120)
     assert done["status"] == "succeeded", done["error"]
@@ -102,8 +102,9 @@ def test_deploy_predict_and_follow_in_the_studio(studio, workspace_user, worker,
     expect(answer).to_have_count(0)
     studio.check("prediction-422")
 
-    # A retrain registers version 2; the deployment follows it through the gate.
-    retrain = _train(client, headers, pipeline["id"])
+    # A retrain that trains again (one that reused its train step would register nothing)
+    # registers version 2; the deployment follows it through the gate.
+    retrain = _train(client, headers, pipeline["id"], regenerate=True)
     assert retrain["model"] == {"name": "small", "version": 2}
     assert [e["deployment"] for e in retrain["deployments"]] == ["small-live"]
     outcome = retrain["deployments"][0]["reason"]

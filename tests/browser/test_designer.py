@@ -80,7 +80,7 @@ def _build(studio, person: Person, name: str) -> str:
     expect(canvas).to_contain_text("An empty draft")
     palette = page.get_by_role("region", name="Components")
     if person.keyboard:
-        person.type(palette.get_by_label("Search components"), "import")
+        person.type(palette.get_by_label("Search components"), "import_data")
         expect(palette.get_by_role("button", name=re.compile("^Add "))).to_have_count(1)
         person.activate(palette.get_by_role("button", name="Add import_data"))
         person.type(palette.get_by_label("Search components"), "")
