@@ -193,6 +193,8 @@ def warm(session: Session, settings: Settings, cache: serving.ModelCache) -> int
     a process's first predictions do not pay for importing scikit-learn and loading them."""
     loaded = 0
     for deployment in repo.enabled(session, cache.size):
+        if not cache.has_room():  # requests came first and use the places: they keep them
+            break
         try:
             serving_model(session, settings, cache, deployment.workspace_id, deployment.name)
             loaded += 1

@@ -119,6 +119,12 @@ class ModelCache:
                 self._loading.pop(key, None)
             return found
 
+    def has_room(self) -> bool:
+        """Whether a model can be loaded without pushing one out (loading in advance asks:
+        a process warming up never evicts a model that requests are using)."""
+        with self._lock:
+            return len(self._models) < self.size
+
     def keys(self) -> list[ModelKey]:
         """What is loaded, least recently used first."""
         with self._lock:
