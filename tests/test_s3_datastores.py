@@ -24,14 +24,10 @@ from tests.helpers.seaweed import SeaweedFS
 BUCKET = "lake"
 
 
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
-    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
-    try:
-        store.create_bucket(BUCKET)
-        yield store
-    finally:
-        store.stop()
+@pytest.fixture(scope="module", autouse=True)
+def lake(seaweed: SeaweedFS) -> None:
+    """This module's bucket, on the session's SeaweedFS (tests/conftest.py)."""
+    seaweed.create_bucket(BUCKET)
 
 
 @pytest.fixture(scope="module")
