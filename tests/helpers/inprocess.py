@@ -4,10 +4,13 @@ unit of work a request gets (committed when the block ends, rolled back on an er
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 from app.auth.service import Principal, create_user, resolve_token, token_for
+from app.db.tables import Pipeline
 from app.runtime import Runtime
+from tests.helpers.aio import run_async
 
 
 def signed_in(runtime: Runtime, *, admin: bool = True, scopes: Iterable[str] | None = None,
@@ -24,3 +27,23 @@ def signed_in(runtime: Runtime, *, admin: bool = True, scopes: Iterable[str] | N
     token, _ = token_for(runtime.settings, subject=user.id, workspace_id=user.workspace_id, scopes=held)
     with runtime.read_session() as session:
         return resolve_token(session, runtime.settings, token)
+
+
+def draft(runtime: Runtime, principal: Principal, body: dict[str, Any]) -> Pipeline:
+    """A draft pipeline, checked and stored as POST /pipelines does."""
+    from app.pipelines import service as pipelines
+
+    with runtime.unit_of_work() as uow:
+        return pipelines.create(uow.session, principal, pipelines.parse_pipeline(body, runtime.settings))
+
+
+def upload(runtime: Runtime, principal: Principal, path: str, content: bytes, store: str = "default") -> None:
+    """A file in a datastore of the principal's workspace, written as PUT /datastores/... does."""
+    from app.datastores import service as datastores
+
+    ref = datastores.upload_target(runtime, principal.workspace_id, store, path)
+
+    async def body() -> AsyncIterator[bytes]:
+        yield content
+
+    run_async(datastores.write_stream(ref, body(), runtime.settings.max_upload_bytes))
