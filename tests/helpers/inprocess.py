@@ -4,7 +4,7 @@ unit of work a request gets (committed when the block ends, rolled back on an er
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from app.auth.service import Principal, create_user, resolve_token, token_for
@@ -47,3 +47,47 @@ def upload(runtime: Runtime, principal: Principal, path: str, content: bytes, st
         yield content
 
     run_async(datastores.write_stream(ref, body(), runtime.settings.max_upload_bytes))
+
+
+def submit(runtime: Runtime, principal: Principal, pipeline_id: str, **parameters: Any) -> str:
+    """A run of the draft, recorded as POST /pipelines/{id}/runs records it (its message
+    stays in the outbox: in-process tests have no broker)."""
+    from app.runs import service as runs
+    from app.runs.schemas import RunRequest
+
+    with runtime.unit_of_work() as uow:
+        return runs.submit_draft(uow, runtime.settings, principal, pipeline_id,
+                                 RunRequest(parameters=parameters)).id
+
+
+class Registry:
+    """Registered model versions for steps that name one, as the worker finds them."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def find(self, workspace_id: str, name: str, version: int | None) -> Any:
+        from app.models_registry import service as models
+
+        with self.runtime.read_session() as session:
+            number = version if version is not None else models.latest_number(session, workspace_id, name)
+            found = models.version(session, workspace_id, name, number)
+            if found is not None:
+                session.expunge(found)
+            return found
+
+
+def execute(runtime: Runtime, run_id: str, attempt_of: Callable[[Any], Any] = lambda attempt: attempt) -> str:
+    """The run claimed and executed in this process, as a worker child does but without
+    Celery, its heartbeat thread and its limits: the outcome. `attempt_of` may wrap the
+    claimed attempt (the run's fenced writes) to act between them."""
+    from app.datastores.service import stores_of
+    from app.runs.store import Attempt
+    from worker import executor
+
+    claimed = Attempt.claim(runtime.engine, run_id, runtime.settings.max_attempts)
+    assert claimed is not None, f"run {run_id} was not queued"
+    attempt, run = claimed
+    with runtime.read_session() as session:
+        stores = stores_of(session, runtime.settings, run.workspace_id)
+    return executor.execute_run(runtime.settings, attempt_of(attempt), run, stores, registry=Registry(runtime))
