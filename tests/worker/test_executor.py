@@ -99,6 +99,14 @@ def test_a_missing_data_file_fails_the_import_naming_the_file(runtime: Runtime) 
     assert error is not None and error.step == "import" and "vanishing/train.csv" in error.message
 
 
+def test_an_empty_file_fails_the_import(runtime: Runtime) -> None:
+    me = signed_in(runtime)
+    run_id = submit(runtime, me, _small(runtime, me, b"", name="empty"))
+    assert execute(runtime, run_id) == "failed"
+    error = _run(runtime, me, run_id).error
+    assert error is not None and error.step == "import" and "empty" in error.message
+
+
 class CanceledWhenStarting:
     """The claimed attempt, but the run is canceled (as POST /runs/{id}/cancel does) just
     before step `step` starts: every later write of the attempt is refused."""
