@@ -5,9 +5,7 @@ percent-encoded paths, scopes); tests/test_s3_datastores.py the S3 kind."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +18,7 @@ from app.datastores import service
 from app.datastores.schemas import DatastoreCreate
 from app.db.tables import Datastore
 from app.runtime import Runtime
-from tests.helpers.aio import run_async
-from tests.helpers.inprocess import signed_in
-
-
-def _upload(runtime: Runtime, me: Principal, path: str, content: bytes, store: str = "default") -> tuple[int, str]:
-    ref = service.upload_target(runtime, me.workspace_id, store, path)
-
-    async def body() -> AsyncIterator[bytes]:
-        yield content
-
-    return run_async(service.write_stream(ref, body(), runtime.settings.max_upload_bytes))
+from tests.helpers.inprocess import signed_in, upload
 
 
 def _read(runtime: Runtime, me: Principal, path: str, store: str = "default") -> bytes:
@@ -63,10 +51,13 @@ def test_default_datastore_exists_for_every_workspace(runtime: Runtime) -> None:
 def test_upload_list_download_round_trip(runtime: Runtime) -> None:
     me = signed_in(runtime)
     body = b"a,b\n1,2\n" * 1000
-    assert _upload(runtime, me, "round/trip.csv", body) == (len(body), hashlib.sha256(body).hexdigest())
-    assert _files(runtime, me, "round/") == ["round/trip.csv"]
+    upload(runtime, me, "round/trip.csv", body)
+    with runtime.unit_of_work() as uow:
+        row = service.get(uow.session, me.workspace_id, "default")
+    (listed,) = service.list_files(runtime.settings, row, "round/", PageRequest())
+    assert (listed.path, listed.size) == ("round/trip.csv", len(body))
     assert _read(runtime, me, "round/trip.csv") == body
-    _upload(runtime, me, "round/trip.csv", b"x\n")  # an upload replaces the file
+    upload(runtime, me, "round/trip.csv", b"x\n")  # an upload replaces the file
     assert _read(runtime, me, "round/trip.csv") == b"x\n"
 
 
@@ -74,7 +65,7 @@ def test_file_names_in_any_script_round_trip(runtime: Runtime) -> None:
     me = signed_in(runtime)
     names = ["\U000fff66", "données/été 2026.csv", "数据/训练.csv", "emoji-\U0001f600.csv"]
     for name in names:
-        _upload(runtime, me, f"unicode/{name}", name.encode())
+        upload(runtime, me, f"unicode/{name}", name.encode())
         assert _read(runtime, me, f"unicode/{name}") == name.encode()
     assert sorted(_files(runtime, me, "unicode/")) == sorted(f"unicode/{n}" for n in names)
 
@@ -89,7 +80,7 @@ def test_unknown_datastore_and_file_are_not_found(runtime: Runtime) -> None:
 
 def test_another_workspace_cannot_read_my_files(runtime: Runtime) -> None:
     me, spy = signed_in(runtime), signed_in(runtime)
-    _upload(runtime, me, "private.csv", b"mine")
+    upload(runtime, me, "private.csv", b"mine")
     with pytest.raises(NotFound):
         _read(runtime, spy, "private.csv")
     assert _files(runtime, spy) == []
@@ -102,7 +93,7 @@ def test_paths_that_escape_are_refused(runtime: Runtime, bad: str) -> None:
 
 def test_symlink_escape_is_refused(runtime: Runtime, tmp_path: Path) -> None:
     me = signed_in(runtime)
-    _upload(runtime, me, "inside.csv", b"a\n1\n")
+    upload(runtime, me, "inside.csv", b"a\n1\n")
     root = runtime.settings.data_dir / "datastores" / me.workspace_id / "default"
     assert (root / "inside.csv").is_file()  # where the default datastore keeps its files
     secret = tmp_path / "secret.txt"
@@ -119,7 +110,7 @@ def test_hostile_names_are_refused_not_crashed(runtime: Runtime) -> None:
     """Names too long for the file system, a file used as a folder, control characters."""
     me = signed_in(runtime)
     assert "too long" in _refused_path(runtime, me, "a" * 300 + ".csv").detail
-    _upload(runtime, me, "plain/file.csv", b"x\n")
+    upload(runtime, me, "plain/file.csv", b"x\n")
     assert "is a file" in _refused_path(runtime, me, "plain/file.csv/child.csv").detail
     assert "control characters" in _refused_path(runtime, me, "tmp/a\rb.csv").detail
 
@@ -130,21 +121,19 @@ def test_create_a_local_datastore_and_its_refusals(runtime: Runtime) -> None:
 
     def create(**fields: object) -> Datastore:
         body = DatastoreCreate.model_validate({"name": name, **fields})
-        with runtime.unit_of_work() as uow:
-            location = service.s3_location(runtime.settings, body)
-            return service.create(uow.session, runtime.settings, me.workspace_id, body, location)
+        with runtime.unit_of_work() as uow:  # as the route does: the S3 checks first
+            return service.create(uow.session, runtime.settings, me.workspace_id, body,
+                                  service.s3_location(runtime.settings, body))
 
     created = service.out(create(description="raw"))
     assert (created.name, created.kind, created.description) == (name, "local", "raw")
     with pytest.raises(Conflict, match="already exists"):
         create()
     with pytest.raises(InvalidInput) as bad_name:
-        body = DatastoreCreate(name="../x")
-        with runtime.unit_of_work() as uow:
-            service.create(uow.session, runtime.settings, me.workspace_id, body, None)
+        create(name="../x")
     assert bad_name.value.errors is not None and bad_name.value.errors[0]["loc"] == ["body", "name"]
     with pytest.raises(InvalidInput) as s3_fields:
-        service.s3_location(runtime.settings, DatastoreCreate(name="x", url="s3://lake/x"))
+        create(name="x", url="s3://lake/x")
     assert s3_fields.value.errors == [{"loc": ["body", "url"], "msg": "only a datastore of kind 's3' takes it"}]
     with runtime.read_session() as session:
         rows = session.exec(select(Datastore.name).where(Datastore.workspace_id == me.workspace_id)).all()
