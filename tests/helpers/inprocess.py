@@ -3,26 +3,41 @@ unit of work a request gets (committed when the block ends, rolled back on an er
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
-from app.auth.service import Principal, create_user, resolve_token, token_for
+from app.auth.service import Principal, resolve_token, token_for
 from app.db.tables import Pipeline
 from app.runtime import Runtime
 from tests.helpers.aio import run_async
 
 
+@functools.cache
+def _unusable_password_hash() -> str:
+    """One hash of a secret nobody knows, for every signed-in user: hashing costs half a
+    second, and these users get their tokens issued directly, never by password."""
+    from app.core.security import hash_secret
+
+    return hash_secret(secrets.token_urlsafe(24))
+
+
 def signed_in(runtime: Runtime, *, admin: bool = True, scopes: Iterable[str] | None = None,
               workspace: str | None = None) -> Principal:
     """The principal a request of a new user carries (a workspace of its own by default):
-    the user is created, a token issued with `scopes` (all the user holds by default) and
-    resolved as `current_principal` resolves it."""
+    the user is stored, a token issued with `scopes` (all the user holds by default) and
+    resolved as `current_principal` resolves it. (tests/auth/ creates users through the
+    service and signs in with their passwords.)"""
     from app.auth.scopes import scopes_of_user
+    from app.auth.service import ensure_workspace
+    from app.db.tables import User
 
     with runtime.unit_of_work() as uow:
-        user = create_user(uow.session, username="u-" + secrets.token_hex(5), password="pw-" + secrets.token_hex(8),
-                           workspace=workspace or "ws-" + secrets.token_hex(5), admin=admin)
+        ws = ensure_workspace(uow.session, workspace or "ws-" + secrets.token_hex(5))
+        user = User(workspace_id=ws.id, username="u-" + secrets.token_hex(5), password_hash=_unusable_password_hash(),
+                    is_admin=admin)
+        uow.session.add(user)
     held = sorted(scopes if scopes is not None else scopes_of_user(admin))
     token, _ = token_for(runtime.settings, subject=user.id, workspace_id=user.workspace_id, scopes=held)
     with runtime.read_session() as session:
