@@ -205,40 +205,6 @@ def test_failed_request_releases_the_key(client, admin_headers):
     assert fixed.status_code == 202
 
 
-# Reuse ----------------------------------------------------------------------------------------------
-
-
-def test_reuse_hit_miss_and_regenerate(client, make_user, worker):
-    headers = bearer(password_token(client, make_user(workspace="reuse-" + secrets.token_hex(3))))
-    endpoint, _ = _small_endpoint(client, headers)
-    first = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                  json={}).json()["id"])
-    assert first["status"] == "succeeded" and all(s["reused_from"] is None for s in first["steps"])
-
-    second = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                   json={}).json()["id"])
-    assert second["status"] == "succeeded"
-    assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
-    assert second["metrics"] == first["metrics"]
-    assert second["model"]["version"] == first["model"]["version"] + 1  # a successful run registers a version
-    log = client.get(f"/runs/{second['id']}/steps/train/logs", headers=headers).text
-    assert f"reused the outputs of step 'train' of run {first['id']}" in log
-
-    # Same path, changed content: never reused.
-    client.put("/datastores/default/files/small/train.csv", content=small_csv(rows=80), headers=headers)
-    third = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                  json={}).json()["id"])
-    assert third["status"] == "succeeded"
-    assert all(s["reused_from"] is None for s in third["steps"])
-    assert third["metrics"]["rows"] == 40 and first["metrics"]["rows"] == 30
-
-    regenerated = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                        json={"regenerate": True}).json()["id"])
-    assert regenerated["regenerate"] is True
-    assert all(s["reused_from"] is None for s in regenerated["steps"])
-    outputs = client.get(f"/runs/{second['id']}/outputs", headers=headers).json()["items"]
-    model = next(o for o in outputs if o["port"] == "model")
-    assert client.get(model["url"], headers=headers).status_code == 200
 
 
 def test_rerun_resumes_a_failed_run_where_it_failed(client, make_user, worker):

@@ -64,7 +64,8 @@ def upload(runtime: Runtime, principal: Principal, path: str, content: bytes, st
     run_async(datastores.write_stream(ref, body(), runtime.settings.max_upload_bytes))
 
 
-def submit(runtime: Runtime, principal: Principal, pipeline_id: str, **parameters: Any) -> str:
+def submit(runtime: Runtime, principal: Principal, pipeline_id: str, *, regenerate: bool = False,
+           **parameters: Any) -> str:
     """A run of the draft, recorded as POST /pipelines/{id}/runs records it (its message
     stays in the outbox: in-process tests have no broker)."""
     from app.runs import service as runs
@@ -72,7 +73,7 @@ def submit(runtime: Runtime, principal: Principal, pipeline_id: str, **parameter
 
     with runtime.unit_of_work() as uow:
         return runs.submit_draft(uow, runtime.settings, principal, pipeline_id,
-                                 RunRequest(parameters=parameters)).id
+                                 RunRequest(parameters=parameters, regenerate=regenerate)).id
 
 
 class Registry:

@@ -55,21 +55,30 @@ def test_a_run_records_every_step_its_outputs_and_its_model(runtime: Runtime) ->
                                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}]
 
 
-def test_the_same_data_again_reuses_every_step(runtime: Runtime) -> None:
+def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runtime) -> None:
     me = signed_in(runtime)
     pipeline = _small(runtime, me, small_csv())
     first = submit(runtime, me, pipeline)
     assert execute(runtime, first) == "succeeded"
+    assert all(s.reused_from is None for s in _run(runtime, me, first).steps)
     second = submit(runtime, me, pipeline)
     assert execute(runtime, second) == "succeeded"
     again = _run(runtime, me, second)
     assert {s.name: s.reused_from for s in again.steps} == {s.name: first for s in again.steps}
     assert again.metrics == _run(runtime, me, first).metrics
-    assert again.model is not None and again.model.version == 2  # a reused model is still a new version
-    upload(runtime, me, "small/train.csv", small_csv(90))  # new data: nothing is reused
+    assert again.model is not None and again.model.version == 2  # a successful run registers a version
+    with runtime.read_session() as session:
+        log = runs.step_log(session, runtime.settings, me, second, "train")
+    assert f"reused the outputs of step 'train' of run {first}" in log
+    regenerated = submit(runtime, me, pipeline, regenerate=True)
+    assert execute(runtime, regenerated) == "succeeded"
+    assert all(s.reused_from is None for s in _run(runtime, me, regenerated).steps)
+    upload(runtime, me, "small/train.csv", small_csv(80))  # the same path, new content: never reused
     third = submit(runtime, me, pipeline)
     assert execute(runtime, third) == "succeeded"
-    assert all(s.reused_from is None for s in _run(runtime, me, third).steps)
+    changed = _run(runtime, me, third)
+    assert all(s.reused_from is None for s in changed.steps)
+    assert changed.metrics is not None and changed.metrics["rows"] == 40  # the test half of 80 rows
 
 
 def test_a_failed_step_names_itself_and_the_cause_and_later_steps_do_not_run(runtime: Runtime) -> None:
