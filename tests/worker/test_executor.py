@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import pytest
+
 from app.auth.service import Principal
 from app.core.paging import PageRequest
 from app.db.unit_of_work import UnitOfWork
@@ -53,6 +55,18 @@ def test_a_run_records_every_step_its_outputs_and_its_model(runtime: Runtime) ->
     assert version.lineage.run_id == run_id and version.metrics == run.metrics
     assert [d.model_dump() for d in version.lineage.data] == [{"step": "import", "path": "datastore://default/small/train.csv",
                                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}]
+
+
+@pytest.mark.parametrize("algorithm", ["boosted_decision_tree", "random_forest", "decision_tree"])
+def test_every_algorithm_trains_and_registers_its_model(runtime: Runtime, algorithm: str) -> None:
+    me = signed_in(runtime)
+    upload(runtime, me, "small/train.csv", small_csv())
+    run_id = submit(runtime, me, draft(runtime, me, small_pipeline(algorithm=algorithm)).id)
+    assert execute(runtime, run_id) == "succeeded"
+    run = _run(runtime, me, run_id)
+    assert run.metrics is not None and 0 <= run.metrics["accuracy"] <= 1
+    with runtime.read_session() as session:
+        assert models.to_out(models.get_version(session, me.workspace_id, "small", 1)).algorithm == algorithm
 
 
 def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runtime) -> None:
