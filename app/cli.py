@@ -1,4 +1,9 @@
-"""The `retrainer` command: up, api, worker, migrate, users."""
+"""The `retrainer` command: the server's launcher (up, api, worker, migrate, users, openapi),
+with the client's commands (login, submit, runs, endpoints, models) added from retrainer_cli.
+
+The launcher imports the server lazily, in each command: `retrainer submit` in a CI job loads
+the client and typer, not the server's settings.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +15,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
-from app.console import register as register_console
-from app.core.settings import ConfigurationError, Settings, ensure_private_dir
-from app.submit import submit
+from retrainer_cli.main import register as register_client
+
+if TYPE_CHECKING:
+    from app.core.settings import Settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Retrainer: training pipelines as versioned REST endpoints.")
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
-cli.command("submit")(submit)
-register_console(cli)  # login, logout, runs, endpoints, models
+register_client(cli)  # login, logout, submit, runs, endpoints, models
 
 
 def _settings(**overrides: object) -> Settings:
     """The settings of this command: the environment (and .env), with `overrides`."""
+    from app.core.settings import ConfigurationError, Settings
     from app.storage.registry import check_configuration
 
     try:
@@ -108,8 +113,12 @@ def api(
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="Worker child processes (default: cores)")] = None,
     queue: Annotated[str | None, typer.Option(
-        help="The Celery queue to serve [RETRAINER_QUEUE, retrainer]: an endpoint whose queue is NAME "
-             "(PATCH /endpoints/{id} {\"queue\": NAME}) runs only on workers started with --queue NAME")] = None,
+        help="The queue to serve [RETRAINER_QUEUE, retrainer]: alone, the service's queue; with --workspace, "
+             "that workspace's queue NAME, which its endpoints choose with "
+             "PATCH /endpoints/{id} {\"queue\": NAME}")] = None,
+    workspace: Annotated[str | None, typer.Option(
+        help="The workspace (name or id) whose queue --queue names [RETRAINER_QUEUE_WORKSPACE]: each workspace's "
+             "queues are its own (on the broker: retrainer.ws.<workspace id>.NAME)")] = None,
 ) -> None:
     """Run a Celery worker alone; start more on more machines to scale out."""
     overrides: dict[str, object] = {}
@@ -120,16 +129,42 @@ def worker(
             typer.secho("error: --queue takes letters, digits, '.', '_' and '-' (at most 100)", fg="red", err=True)
             raise typer.Exit(2)
         overrides["queue"] = queue
+    if workspace is not None:
+        overrides["queue_workspace"] = workspace
+    given = Settings().model_copy(update=overrides)
+    if given.queue_workspace is not None:
+        overrides["queue_workspace"] = _workspace_id(given, given.queue_workspace)
     settings = _settings(**overrides)
     from worker.celery_app import build_celery, worker_argv
 
     build_celery(settings).worker_main(worker_argv(settings))
 
 
+def _workspace_id(settings: Settings, ref: str) -> str:
+    """The id of the workspace named (or identified by) `ref`; exits naming it if none is."""
+    from sqlmodel import Session, or_, select
+
+    from app.db.engine import build_engine
+    from app.db.tables import Workspace
+
+    engine = build_engine(settings, pooled=False)
+    try:
+        with Session(engine) as session:
+            found = session.exec(select(Workspace.id).where(or_(Workspace.name == ref, Workspace.id == ref))).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        typer.secho(f"error: no workspace named {ref!r} (--workspace takes a workspace's name or id)",
+                    fg="red", err=True)
+        raise typer.Exit(2)
+    return found
+
+
 def openapi_document() -> str:
     """The spec the service serves, as committed in openapi/openapi.json."""
     import json
 
+    from app.core.settings import Settings
     from app.main import create_app
 
     spec = create_app(Settings(data_dir=Path("/nonexistent/retrainer"))).openapi()
@@ -183,6 +218,8 @@ def users_create(
 
 
 def _wait_healthy(url: str, processes: list[subprocess.Popen], timeout: float = 60.0) -> bool:
+    import httpx
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
@@ -216,6 +253,7 @@ def up(
 ) -> None:
     """Run everything in one command: database migrations, the bundled Redis
     (unless RETRAINER_BROKER_URL is set), the API and a worker. Ctrl-C stops all."""
+    from app.core.settings import ensure_private_dir
     from app.embedded import EmbeddedRedis
 
     settings = _settings()

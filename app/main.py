@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from app import openapi as openapi_document
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
+from app.azure.router import router as azure_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
@@ -26,11 +27,13 @@ from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
 from app.ops.router import router as ops_router
 from app.pipelines.router import router as pipelines_router
+from app.runs import service as runs_service
 from app.runs.router import router as runs_router
 from app.runtime import Runtime
 from app.studio import router as studio
 from app.web.middleware import RequestContextMiddleware
 from app.web.problems import PROBLEM_RESPONSES, install_error_handlers
+from app.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("retrainer")
 
@@ -69,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
-        relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds)
+        relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
+                            undeliverable=runs_service.UNDELIVERABLE)
         relay.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()
@@ -104,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # middleware, which renders their 413 as problem details; counted as the body streams
     # in. A route that takes uploads sets a limit of its own.
     for router in (ops_router, auth_router, datastores_router, pipelines_router, endpoints_router,
-                   runs_router, models_router, deployments_router):
+                   runs_router, models_router, deployments_router, webhooks_router, azure_router):
         app.include_router(router, max_body_size=settings.max_body_bytes, responses=PROBLEM_RESPONSES)
     app.include_router(upload_router, max_body_size=settings.max_upload_bytes, responses=PROBLEM_RESPONSES)
     studio.install(app)

@@ -79,7 +79,7 @@ def _ratio(a: dict | None, b: dict | None) -> float | None:
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of the issue: the measured value (from medians), the goal, met or not."""
+    """Each target of docs/benchmarks.md (M1-M6): the measured value (from medians), the goal, met or not."""
     r = results
     out: list[dict[str, Any]] = []
     # The all-cores script slower than one thread: other work took a core and its OpenMP threads

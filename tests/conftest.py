@@ -53,14 +53,15 @@ def audited_errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErrorAu
         httpx.Client.send = send  # type: ignore[method-assign]
 
 
-# Tests that do not depend on the pass's database and broker: the components run in
+# Tests that do not depend on the database and broker under test: the components run in
 # process; the README test starts its own `retrainer up` on the embedded default; the
 # multi-host test its own PostgreSQL database and bucket; the studio's browser tests drive
-# the same API that every other test drives on both passes; the compose file, the
+# the same API that every other test drives on both databases; the compose file, the
 # OpenAPI document (and the studio's types generated from it) and the import contracts
-# are files. `./scripts/test` runs them in its first pass only (-m "not once").
+# are files; the client package is what it imports. `./scripts/test` runs them in its first database run only
+# (the next run has -m "not once").
 ONCE = ("components", "browser", "test_readme.py", "test_multihost.py", "test_compose.py", "test_openapi.py",
-        "test_import_contracts.py", "test_studio_types.py")
+        "test_import_contracts.py", "test_studio_types.py", "test_cli_client.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -112,6 +113,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         "RETRAINER_TOKEN_FAILURES_PER_USERNAME": "3/minute",
         # One process per test API: the suite starts many of them.
         "RETRAINER_API_WORKERS": "1",
+        # Every worker delivers webhooks (whichever takes a delivery sends it), so all of
+        # the suite's workers share one webhook configuration, as a service's workers do:
+        # the receivers of tests/test_webhooks.py listen on 127.0.0.1 and retry quickly.
+        "RETRAINER_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "RETRAINER_WEBHOOK_RETRY_SECONDS": "0.2,0.2,0.2",
+        "RETRAINER_WEBHOOK_POLL_SECONDS": "0.2",
     }
     if database_url:
         env["RETRAINER_DATABASE_URL"] = database_url
@@ -186,7 +193,7 @@ def admin_headers(client: httpx.Client, admin: Account) -> dict[str, str]:
 
 
 # In process: no server, no worker -------------------------------------------------------
-# On the PostgreSQL pass (RETRAINER_TEST_DATABASE_URL set) the database is a fresh
+# In the suite's run on PostgreSQL (RETRAINER_TEST_DATABASE_URL set) the database is a fresh
 # PostgreSQL one, so that row locks and constraints are PostgreSQL's; otherwise a SQLite
 # file configured as the service configures it (WAL, BEGIN IMMEDIATE). Not the `backend`
 # database: no `migrate` process, no API needed.

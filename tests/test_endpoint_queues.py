@@ -1,5 +1,6 @@
 """Per-endpoint queues and concurrency, through the API and real workers: an endpoint's
-runs go to its queue (only `retrainer worker --queue NAME` runs them), and with
+runs go to its workspace's queue (only `retrainer worker --queue NAME --workspace W` runs
+them), and with
 max_concurrent_runs 1 two workers run them one at a time, in submission order."""
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from tests.helpers.processes import CLI, ROOT, Worker, process_env, start_api, s
 from tests.helpers.samples import small_csv, small_pipeline
 
 
-def _worker(backend, log_path, queue: str, **env: str) -> Worker:
+def _worker(backend, log_path, queue: str, *workspace: str, **env: str) -> Worker:
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(CLI + ["worker", "--concurrency", "1", "--queue", queue],
+        process = subprocess.Popen(CLI + ["worker", "--concurrency", "1", "--queue", queue, *workspace],
                                    env=process_env(backend, **env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     return Worker(process=process, log_path=log_path)
 
@@ -26,12 +27,14 @@ def test_an_endpoints_runs_go_to_its_queue_and_respect_its_limit(backend, make_u
     default_queue = "dq-" + secrets.token_hex(3)
     gpu = "gpu-" + secrets.token_hex(3)
     env = {"RETRAINER_QUEUE": default_queue, "RETRAINER_CONCURRENCY_RETRY_SECONDS": "0.5"}
+    workspace = "queues-" + secrets.token_hex(3)
+    account = make_user(workspace=workspace)
     server = start_api(backend, tmp_path / "api.log", **env)
-    workers = [_worker(backend, tmp_path / f"gpu{i}.log", gpu, **env) for i in (1, 2)]
+    workers = [_worker(backend, tmp_path / f"gpu{i}.log", gpu, "--workspace", workspace, **env) for i in (1, 2)]
     plain = _worker(backend, tmp_path / "plain.log", default_queue, **env)
     try:
         with httpx.Client(base_url=server.url, timeout=60) as c:
-            headers = bearer(password_token(c, make_user(workspace="queues-" + secrets.token_hex(3))))
+            headers = bearer(password_token(c, account))
             c.put("/datastores/default/files/small/train.csv", content=small_csv(400), headers=headers)
             pipeline = c.post("/pipelines", json=small_pipeline(), headers=headers).json()
             assert c.post("/endpoints", json={"name": "limited"}, headers=headers).status_code == 201

@@ -12,7 +12,7 @@ import secrets
 import httpx
 import pytest
 
-from tests.helpers.api import bearer, password_token, wait_for
+from tests.helpers.api import bearer, password_token, principal_headers, wait_for
 from tests.helpers.samples import EXAMPLE, adult_bytes, income_pipeline, small_csv, small_pipeline
 
 
@@ -174,6 +174,35 @@ def test_idempotency_key_replays_and_refuses_a_different_body(client, admin_head
     assert [r["id"] for r in runs] == [first.json()["id"]]
 
 
+def test_idempotency_keys_are_each_principals_own(client, admin_headers):
+    """A CI job's predictable key cannot be squatted: another principal of the workspace
+    sending it (same body or another) gets a run of its own, never the first caller's run
+    (a replay) or a 422; each caller repeating its request still gets its own replay."""
+    endpoint, _ = _small_endpoint(client, admin_headers)
+    key = "ci-nightly-" + secrets.token_hex(4)
+    scopes = ["runs:write", "runs:read", "endpoints:read", "data:read"]
+    callers = {"admin": admin_headers, "ci": principal_headers(client, admin_headers, scopes),
+               "squatter": principal_headers(client, admin_headers, scopes)}
+    bodies = {"admin": {"experiment": "idem-own"}, "ci": {"experiment": "idem-own"},
+              "squatter": {"experiment": "idem-squat"}}
+    url = f"/endpoints/{endpoint['id']}/runs"
+    firsts = {}
+    for name, headers in callers.items():
+        response = client.post(url, headers={**headers, "Idempotency-Key": key}, json=bodies[name])
+        assert response.status_code == 202, (name, response.text)
+        assert "idempotency-replayed" not in response.headers, name
+        firsts[name] = response.json()["id"]
+    assert len(set(firsts.values())) == 3
+    for name, headers in callers.items():
+        again = client.post(url, headers={**headers, "Idempotency-Key": key}, json=bodies[name])
+        assert (again.status_code, again.json()["id"], again.headers.get("idempotency-replayed")) == \
+            (202, firsts[name], "true"), name
+    runs = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=admin_headers).json()["items"]
+    assert sorted(r["id"] for r in runs) == sorted(firsts.values())
+    for run_id in firsts.values():  # nobody needs them run
+        client.post(f"/runs/{run_id}/cancel", headers=admin_headers)
+
+
 def test_concurrent_requests_with_one_key_create_exactly_one_run(api, client, admin_headers, worker):
     endpoint, _ = _small_endpoint(client, admin_headers)
     headers = {**admin_headers, "Idempotency-Key": "burst-" + secrets.token_hex(8)}
@@ -205,6 +234,51 @@ def test_failed_request_releases_the_key(client, admin_headers):
     assert fixed.status_code == 202
 
 
+
+
+def test_a_retrain_that_reuses_its_train_step_registers_no_new_version(client, make_user, worker):
+    """The same retrain twice: the second reuses every step, registers nothing (its model is
+    the first's version), and the gate of a deployment following the model is not run again."""
+    headers = bearer(password_token(client, make_user(workspace="reuse-model-" + secrets.token_hex(3), admin=True)))
+    endpoint, _ = _small_endpoint(client, headers)
+
+    def retrain() -> dict:
+        run = client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers, json={}).json()
+        done = wait_for(client, headers, run["id"])
+        assert done["status"] == "succeeded", done["error"]
+        return done
+
+    def versions() -> list[dict]:
+        response = client.get("/models/small/versions", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    def history() -> list[dict]:
+        return client.get("/deployments/small-follows/history", headers=headers).json()["items"]
+
+    first = retrain()
+    assert first["model"] == {"name": "small", "version": 1}
+    assert client.post("/deployments", headers=headers, json={"name": "small-follows", "model": "small",
+                                                              "follow": True}).status_code == 201
+    sha256 = versions()[0]["sha256"]
+
+    second = retrain()
+    assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
+    assert second["model"] == first["model"]  # the version it reused, not a copy of it
+    assert [(v["version"], v["sha256"], v["lineage"]["run_id"]) for v in versions()] == [(1, sha256, first["id"])]
+    assert client.get("/models", headers=headers).json()["items"][0]["versions"] == 1
+    # No new version, so no gate: the follower keeps version 1 and its history says nothing new.
+    assert second["deployments"] == []
+    assert [e["reason"] for e in history()] == ["created"]
+
+    # New data trains a new model: it is registered, and the follower's gate decides on it.
+    client.put("/datastores/default/files/small/train.csv", content=small_csv(rows=80), headers=headers)
+    third = retrain()
+    assert third["model"] == {"name": "small", "version": 2}
+    assert len(versions()) == 2
+    decided = history()[0]
+    assert decided["reason"] in ("promoted", "held") and decided["run_id"] == third["id"]
+    assert [e["deployment"] for e in third["deployments"]] == ["small-follows"]
 
 
 def test_rerun_resumes_a_failed_run_where_it_failed(client, make_user, worker):

@@ -297,7 +297,9 @@ def test_sigterm_finishes_the_run_in_hand_and_another_worker_takes_the_next(stac
         held = c.post(f"/pipelines/{pipeline['id']}/runs", json={}, headers=headers).json()["id"]
         _wait_step(c, headers, held, "train", "running", timeout=180)
         first_worker.process.send_signal(signal.SIGTERM)
-        waiting = c.post(f"/pipelines/{pipeline['id']}/runs", json={}, headers=headers).json()["id"]
+        # regenerate: were the held run done when this one trains, a reused train step would
+        # register no version of its own, and "each ran once" could not be read off the registry.
+        waiting = c.post(f"/pipelines/{pipeline['id']}/runs", json={"regenerate": True}, headers=headers).json()["id"]
         s.start_worker()
         finished = wait_for(c, headers, held, timeout=240)
         assert finished["status"] == "succeeded", finished["error"]

@@ -78,6 +78,7 @@ def test_committed_client_is_what_the_generator_makes_of_the_committed_spec(tmp_
         [sys.executable, "-m", "openapi_python_client", "generate",
          "--path", str(ROOT / "openapi" / "openapi.json"),
          "--config", str(ROOT / "openapi" / "client-config.yaml"),
+         "--custom-template-path", str(ROOT / "openapi" / "templates"),
          "--meta", "pdm", "--output-path", str(output), "--fail-on-warning"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr

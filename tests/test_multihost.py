@@ -5,9 +5,9 @@ from an S3 datastore's Parquet file); the worker holding the retrain is SIGKILLe
 its children (the machine is gone) and the other finishes it; no run output, log or
 model lands on any local disk, and everything is in the bucket.
 
-The issue requires PostgreSQL: the test makes a database of its own on the server of
-RETRAINER_TEST_DATABASE_URL (else 127.0.0.1:5432, as the PostgreSQL pass uses), so it
-runs the same on both passes of the suite.
+Hosts that share a database need PostgreSQL (a SQLite file is one machine's): the test makes a
+database of its own on the server of RETRAINER_TEST_DATABASE_URL (else 127.0.0.1:5432, as the
+suite's PostgreSQL run uses), so it runs the same whether the suite runs on PostgreSQL or SQLite.
 """
 
 from __future__ import annotations

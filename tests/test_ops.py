@@ -14,7 +14,8 @@ def test_healthz_needs_no_token(client):
 def test_readyz_checks_database_and_broker(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok", "storage": "ok"}}
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok", "storage": "ok",
+                                                                 "outbox": "ok"}}
 
 
 

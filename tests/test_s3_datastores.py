@@ -1,7 +1,10 @@
 """Datastores of kind s3 and a service whose storage is a bucket, against a real SeaweedFS:
 registration (every refusal named at its field), credentials sealed and never shown,
 path containment on keys, streamed uploads and downloads, a run reading CSV straight
-from the bucket, and a missing bucket reported by /readyz and by what needed it."""
+from the bucket, a missing bucket reported by /readyz and by what needed it, and one
+workspace kept out of the others' data: a prefix belongs to one workspace, the
+service's credentials serve only the prefixes the operator lists, and the service's
+own bucket is no datastore whatever the spelling of its endpoint."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.db.tables import Datastore
+from app.db.tables import Datastore, Workspace
 from tests.helpers.api import bearer, password_token, wait_for
 from tests.helpers.backends import Backend
 from tests.helpers.processes import Server, Worker, start_api, start_worker, stop_process
@@ -22,12 +25,16 @@ from tests.helpers.samples import small_csv, small_pipeline
 from tests.helpers.seaweed import SeaweedFS
 
 BUCKET = "lake"
+SERVICE_BUCKET = "service"  # the guarded API's own storage (RETRAINER_ARTIFACT_URL)
+# Workspaces named in the guarded API's RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS.
+SHARING_WS = "s3-sharing-" + secrets.token_hex(3)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def lake(seaweed: SeaweedFS) -> None:
-    """This module's bucket, on the session's SeaweedFS (tests/conftest.py)."""
+def buckets(seaweed: SeaweedFS) -> None:
+    """This module's buckets, on the session's SeaweedFS (tests/conftest.py)."""
     seaweed.create_bucket(BUCKET)
+    seaweed.create_bucket(SERVICE_BUCKET)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +51,37 @@ def stack(backend: Backend, seaweed: SeaweedFS, tmp_path_factory: pytest.TempPat
     finally:
         stop_process(worker.process, timeout=30)
         stop_process(server.process)
+
+
+def _spellings(endpoint: str) -> list[str]:
+    """Other names of the same SeaweedFS endpoint (http://127.0.0.1:P)."""
+    port = endpoint.rsplit(":", 1)[1]
+    return [f"http://localhost:{port}", f"http://0.0.0.0:{port}", f"http://[::ffff:127.0.0.1]:{port}",
+            f"http://2130706433:{port}", f"http://127.1:{port}", f"http://LocalHost:{port}"]
+
+
+@pytest.fixture(scope="module")
+def guarded(backend: Backend, seaweed: SeaweedFS, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """An API whose own storage is a bucket of the same SeaweedFS, with the service's
+    credentials in its environment, every other spelling of the endpoint allowed for
+    datastores (an operator may list the names their network uses), and two prefixes
+    that may use the service's credentials: one for any workspace, one for SHARING_WS."""
+    logs = tmp_path_factory.mktemp("s3-guarded-logs")
+    shared = f"s3://{BUCKET}/shared,{SHARING_WS}=s3://{BUCKET}/one-workspace"
+    server = start_api(backend, logs / "api.log", RETRAINER_ARTIFACT_URL=f"s3://{SERVICE_BUCKET}/svc",
+                       RETRAINER_S3_ENDPOINT_URL=seaweed.endpoint,
+                       RETRAINER_S3_DATASTORE_ENDPOINTS=",".join(_spellings(seaweed.endpoint)),
+                       RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS=shared, **seaweed.env())
+    try:
+        yield server
+    finally:
+        stop_process(server.process)
+
+
+@pytest.fixture
+def g(guarded: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=guarded.url, timeout=60) as client:
+        yield client
 
 
 @pytest.fixture
@@ -155,3 +193,89 @@ def test_no_secret_reaches_a_log(stack, seaweed, tmp_path: Path):
     server, worker = stack
     for text in (server.log(), worker.log()):
         assert seaweed.secret_key not in text
+
+
+# One workspace cannot reach another's data ---------------------------------------------------
+
+
+def _admin(c: httpx.Client, make_user, workspace: str | None = None) -> dict[str, str]:
+    return bearer(password_token(c, make_user(workspace=workspace or "s3-" + secrets.token_hex(3), admin=True)))
+
+
+def test_a_prefix_belongs_to_one_workspace(g, make_user, seaweed):
+    a, b = _admin(g, make_user), _admin(g, make_user)
+    top = f"p-{secrets.token_hex(3)}"
+    assert _register(g, a, seaweed, url=f"s3://{BUCKET}/{top}/team").status_code == 201
+    assert g.put("/datastores/lake/files/secret.csv", content=b"a\n1\n", headers=a).status_code == 201
+    # The same prefix, a parent, a child, the whole bucket: another workspace's, even with
+    # valid credentials of its own and whatever the spelling of the endpoint.
+    for url, endpoint in [(f"s3://{BUCKET}/{top}/team", seaweed.endpoint), (f"s3://{BUCKET}/{top}/team/", None),
+                          (f"s3://{BUCKET}/{top}", seaweed.endpoint), (f"s3://{BUCKET}/{top}/team/sub", None),
+                          (f"s3://{BUCKET}", seaweed.endpoint), (f"s3://{BUCKET}/{top}/team",
+                                                                 _spellings(seaweed.endpoint)[0])]:
+        response = _register(g, b, seaweed, url=url, endpoint_url=endpoint)
+        assert response.status_code == 409, (url, endpoint, response.text)
+        assert response.json()["errors"][0]["loc"] == ["body", "url"]
+        assert "another workspace" in response.json()["errors"][0]["msg"]
+    assert g.get("/datastores/lake", headers=b).status_code == 404
+    # A sibling whose name starts the same is another prefix; the owner may nest its own.
+    assert _register(g, b, seaweed, url=f"s3://{BUCKET}/{top}/team2").status_code == 201
+    assert _register(g, a, seaweed, name="nested", url=f"s3://{BUCKET}/{top}/team/sub").status_code == 201
+
+
+def test_the_services_credentials_serve_only_the_prefixes_the_operator_lists(g, make_user, seaweed):
+    b = _admin(g, make_user)
+    no_credentials = {"access_key_id": None, "secret_access_key": None}
+    refused = _register(g, b, seaweed, url=f"s3://{BUCKET}/team-default", **no_credentials)
+    assert "RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS" in _refused_at(refused, "access_key_id")
+    # A prefix listed for one workspace is refused to the others.
+    only = f"s3://{BUCKET}/one-workspace/{secrets.token_hex(3)}"
+    assert "RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS" in _refused_at(
+        _register(g, b, seaweed, url=only, **no_credentials), "access_key_id")
+    assert _register(g, b, seaweed, url=f"s3://{BUCKET}/shared-not", **no_credentials).status_code == 422
+    # The listed cases work, with the service's credentials.
+    listed = _register(g, b, seaweed, url=f"s3://{BUCKET}/shared/{secrets.token_hex(3)}", **no_credentials)
+    assert listed.status_code == 201, listed.text
+    assert listed.json()["has_credentials"] is False
+    assert g.put("/datastores/lake/files/x.csv", content=b"a\n1\n", headers=b).status_code == 201
+    assert g.get("/datastores/lake/files/x.csv", headers=b).content == b"a\n1\n"
+    sharing = _admin(g, make_user, SHARING_WS)
+    assert _register(g, sharing, seaweed, url=only, **no_credentials).status_code == 201
+
+
+def test_the_services_bucket_is_no_datastore_whatever_the_endpoints_spelling(g, make_user, seaweed):
+    b = _admin(g, make_user)
+    for endpoint in [seaweed.endpoint, None, *_spellings(seaweed.endpoint)]:
+        for url in [f"s3://{SERVICE_BUCKET}/svc", f"s3://{SERVICE_BUCKET}/svc/artifacts",
+                    f"s3://{SERVICE_BUCKET}", f"s3://{SERVICE_BUCKET}/elsewhere"]:
+            response = _register(g, b, seaweed, url=url, endpoint_url=endpoint)
+            assert "service's own storage" in _refused_at(response, "url"), (url, endpoint)
+    assert g.get("/datastores/lake", headers=b).status_code == 404
+
+
+def test_a_datastore_registered_before_these_rules_reaches_nothing_it_may_not(g, make_user, seaweed, db: Session):
+    """Rows written before the rules (or allowed by a list the operator since shortened):
+    each use is checked again, and the workspace's other datastores still work."""
+    workspace = "s3-" + secrets.token_hex(3)
+    b = _admin(g, make_user, workspace)
+    mine = g.put("/datastores/default/files/mine.csv", content=b"a\n1\n", headers=b)
+    assert mine.status_code == 201, mine.text
+    workspace_id = db.exec(select(Workspace.id).where(Workspace.name == workspace)).one()
+    db.add(Datastore(workspace_id=workspace_id, name="taken", kind="s3", url=f"s3://{BUCKET}/team-default",
+                     endpoint_url=seaweed.endpoint))
+    db.add(Datastore(workspace_id=workspace_id, name="inside", kind="s3", url=f"s3://{SERVICE_BUCKET}/svc",
+                     endpoint_url=_spellings(seaweed.endpoint)[0]))
+    db.commit()
+    for name, says in [("taken", "RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS"), ("inside", "service's own storage")]:
+        for response in (g.get(f"/datastores/{name}/files", headers=b),
+                         g.get(f"/datastores/{name}/files/x.csv", headers=b),
+                         g.put(f"/datastores/{name}/files/x.csv", content=b"a\n1\n", headers=b)):
+            assert response.status_code == 403, (name, response.text)
+            assert says in response.json()["detail"]
+    # A run that names one is refused at submit; the default datastore still serves.
+    body = small_pipeline("datastore://taken/x.csv")
+    body["name"] = "s3-refused-" + secrets.token_hex(3)
+    pipeline = g.post("/pipelines", json=body, headers=b).json()
+    refused = g.post(f"/pipelines/{pipeline['id']}/runs", json={}, headers=b)
+    assert refused.status_code == 422 and "RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS" in refused.text
+    assert g.get("/datastores/default/files/mine.csv", headers=b).content == b"a\n1\n"

@@ -67,3 +67,13 @@ def test_celery_is_configured_for_long_training_tasks(backend):
     assert native_threads_per_child(concurrency=2, cores=2) == 1
     assert native_threads_per_child(concurrency=1, cores=8) == 8
     assert native_threads_per_child(concurrency=16, cores=2) == 1
+
+
+def test_the_task_names_on_the_wire_outlive_the_code_names(backend):
+    """Messages queued by an earlier release, and outbox rows not yet sent, name the tasks
+    by these strings: the worker must still register them, whatever its functions are called."""
+    from worker.celery_app import build_celery
+
+    celery = build_celery(backend.settings(queue="wire-names"))
+    assert {"retrainer.execute_run", "retrainer.worker_check"} <= set(celery.tasks)
+    assert celery.tasks["retrainer.execute_run"].max_retries is None  # "busy" and "limited" come back, never dropped

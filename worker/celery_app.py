@@ -45,12 +45,12 @@ def worker_concurrency(settings: Settings) -> int:
 def worker_argv(settings: Settings) -> list[str]:
     """The arguments of `celery worker` for these settings."""
     return ["worker", "--loglevel", settings.log_level.upper(), "--without-gossip", "--without-mingle",
-            "--pool", "prefork", "--queues", settings.queue, "--concurrency", str(worker_concurrency(settings))]
+            "--pool", "prefork", "--queues", settings.broker_queue, "--concurrency", str(worker_concurrency(settings))]
 
 
 class HousekeepingStep(bootsteps.StartStopStep):
-    """Runs the reconciler and the outbox relay in the worker's main process (not in the
-    pool children), each holding `no_fork` while it uses the database."""
+    """Runs the reconciler, the outbox relay and the webhook delivery loop in the worker's
+    main process (not in the pool children), each holding `no_fork` while it uses the database."""
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
@@ -58,13 +58,16 @@ class HousekeepingStep(bootsteps.StartStopStep):
 
     def start(self, parent: Any) -> None:
         from app.db.outbox import OutboxRelay
+        from app.runs.service import UNDELIVERABLE
+        from app.webhooks.delivery import DeliveryLoop
         from worker.forkguard import no_fork
         from worker.reconciler import Reconciler
 
         runtime = parent.app.runtime
         self.threads = [Reconciler(runtime),
                         OutboxRelay(runtime.engine, runtime.queue, runtime.settings.outbox_relay_seconds,
-                                    guard=lambda: no_fork)]
+                                    guard=lambda: no_fork, undeliverable=UNDELIVERABLE),
+                        DeliveryLoop(runtime.engine, runtime.settings, guard=lambda: no_fork)]
         for thread in self.threads:
             thread.start()
 
@@ -84,7 +87,7 @@ def build_celery(settings: Settings) -> RetrainerCelery:
     celery.runtime = Runtime.build(settings, pooled=False)
     concurrency = worker_concurrency(settings)
     celery.conf.update(
-        task_default_queue=settings.queue,
+        task_default_queue=settings.broker_queue,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

@@ -7,14 +7,24 @@ sizes the native thread pools (OpenMP, BLAS) of the step to cores // runs: a lon
 on an idle 2-core host trains on 2 threads, a burst gets 1 each and never oversubscribes
 (measured here: a prefork worker whose children each used every core ran a burst of
 small fits 45x slower). A lock dies with its process, so a killed child frees its share.
+
+The directory, `<tmp>/retrainer-<uid>/runs-computing`, has a name anyone on the host can
+guess, so another local user could create it first, or plant a symlink there, and have
+the worker create or truncate files wherever it points. Both folders are therefore made
+mode 0700 by this user, and used only if they are real folders (not symlinks) of this
+user that nobody else can write; everything inside is reached through the folder's
+descriptor (no path is resolved twice) and opened with O_NOFOLLOW. A folder that fails
+those checks is not used: the run goes on, counted alone, and a warning says why.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import logging
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,65 +35,128 @@ from threadpoolctl import threadpool_limits
 
 log = logging.getLogger("retrainer.cores")
 
-
-def shares_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / f"retrainer-{os.getuid()}" / "runs-computing"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _held(path: Path) -> bool:
-    """Whether another process holds the lock of `path`."""
+class UnsafeFolder(RuntimeError):
+    """The folder cannot be trusted (someone else's, writable by others, or a symlink)."""
+
+
+def shares_path(root: Path | None = None) -> Path:
+    """Where the host's computing runs are counted (`root`: the temp folder)."""
+    return (root or Path(tempfile.gettempdir())) / f"retrainer-{os.getuid()}" / "runs-computing"
+
+
+def _private(name: str | Path, dir_fd: int | None, shown: Path) -> int:
+    """A descriptor of the folder `name`, created mode 0700 if missing; UnsafeFolder unless
+    it is a real folder of this user's that no one else can write into."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(name, 0o700, dir_fd=dir_fd)
     try:
-        with open(path, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            return False
-    except FileNotFoundError:
+        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise UnsafeFolder(f"{shown} is a symlink or a file, not a folder") from None
+        raise
+    info = os.fstat(fd)
+    problem = (f"{shown} belongs to another user (uid {info.st_uid})" if info.st_uid != os.getuid() else
+               f"{shown} may be written by others (mode {stat.S_IMODE(info.st_mode):o})"
+               if info.st_mode & 0o077 else None)
+    if problem is not None:
+        os.close(fd)
+        raise UnsafeFolder(problem)
+    return fd
+
+
+def open_shares(root: Path | None = None) -> int:
+    """A descriptor of the host's folder of computing runs, checked (UnsafeFolder)."""
+    path = shares_path(root)
+    base = _private(path.parent, None, path.parent)
+    try:
+        return _private(path.name, base, path)
+    finally:
+        os.close(base)
+
+
+def _held(folder: int, name: str) -> bool:
+    """Whether another process holds the lock of the file `name` in `folder`."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=folder)
+    except OSError:  # gone, or not a file of ours (a symlink is not followed)
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 class CoreShare:
     """This process's share of the host's cores while it holds a run."""
 
-    def __init__(self, cores: int | None = None, directory: Path | None = None) -> None:
+    def __init__(self, cores: int | None = None, root: Path | None = None) -> None:
         self.cores = cores or os.cpu_count() or 1
-        self._directory = directory
-        self._handle: object | None = None
+        self._root = root  # instead of the temp folder (tests)
+        self._folder: int | None = None  # the shares' folder, while a run is held
+        self._holding = False
 
     @property
-    def directory(self) -> Path:
-        return self._directory or shares_dir()
-
-    @property
-    def path(self) -> Path:
-        return self.directory / str(os.getpid())  # the pool child's, not its parent's
+    def _name(self) -> str:
+        return str(os.getpid())  # the pool child's, not its parent's
 
     @contextmanager
     def holding(self) -> Iterator[CoreShare]:
         """Counts this process among the host's computing runs for the block's length."""
-        for other in self.directory.iterdir():  # left by processes that were killed
-            with contextlib.suppress(FileNotFoundError):
-                # Not one being created right now (opened, not yet locked).
-                if other != self.path and time.time() - other.stat().st_mtime > 5 and not _held(other):
-                    other.unlink()
-        handle = open(self.path, "wb")  # the lock lives as long as the block
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        self._handle = handle
         try:
+            folder: int | None = open_shares(self._root)
+        except (UnsafeFolder, OSError) as exc:
+            log.warning("this run's threads are sized as if it ran alone on the host: %s", exc)
+            folder = None
+        handle = None
+        try:
+            if folder is not None:
+                self._sweep(folder)
+                # Whatever has this name (a file of a dead process with the same pid) goes;
+                # the lock file is then made new, never opened through a link.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._name, dir_fd=folder)
+                handle = os.open(self._name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
+                                 dir_fd=folder)
+                fcntl.flock(handle, fcntl.LOCK_EX)  # the lock lives as long as the block
+            self._folder, self._holding = folder, True
             yield self
         finally:
-            self._handle = None
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-            self.path.unlink(missing_ok=True)
+            self._folder, self._holding = None, False
+            if handle is not None and folder is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                os.close(handle)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._name, dir_fd=folder)
+            if folder is not None:
+                os.close(folder)
+
+    def _sweep(self, folder: int) -> None:
+        """Removes what killed processes left (and anything that is not a regular file)."""
+        for name in os.listdir(folder):
+            if name == self._name:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+                # Not one being created right now (opened, not yet locked).
+                if not stat.S_ISREG(info.st_mode) or (time.time() - info.st_mtime > 5 and not _held(folder, name)):
+                    os.unlink(name, dir_fd=folder)  # a symlink itself, never its target
 
     def runs_computing(self) -> int:
-        others = sum(1 for p in self.directory.iterdir() if p != self.path and _held(p))
-        return others + (1 if self._handle is not None else 0)
+        if self._folder is None:
+            return 1 if self._holding else 0
+        others = sum(1 for name in os.listdir(self._folder) if name != self._name and _held(self._folder, name))
+        return others + 1
 
     def threads(self) -> int:
         return max(1, self.cores // max(1, self.runs_computing()))

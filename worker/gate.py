@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.components.catalog import get_component
 from app.core import tabular
 from app.core.settings import Settings
 from app.core.tabular import TableLimits
@@ -160,11 +161,11 @@ def champion_test_rows(settings: Settings, session: Session,
     no later upload changes it), or None and why there is none."""
     run = session.get(Run, champion.run_id)
     spec = PipelineSpec.model_validate(run.definition) if run is not None else None
-    scorer = next((s for s in spec.steps.values() if s.component == "score_model"
+    scorer = next((s for s in spec.steps.values() if _role(s.component) == "scores"
                    and s.inputs.get("model") == f"{champion.step}.model"), None) if spec else None
     if scorer is None or "data" not in scorer.inputs:
         return None, (f"the champion, version {champion.version}, has no test split on record (its run has no "
-                      "score_model step scoring it)")
+                      "scoring step, such as score_model, scoring it)")
     step, _, port = scorer.inputs["data"].partition(".")
     output = runs_store.output(session, champion.run_id, step, port)
     if output is None:
@@ -175,6 +176,11 @@ def champion_test_rows(settings: Settings, session: Session,
     with found.open() as handle:
         frame = tabular.read_parquet(handle, f"{step}.{port}", limits)
     return frame, f"the champion's (version {champion.version}) test split {step}.{port} of run {champion.run_id}"
+
+
+def _role(component: str) -> str | None:
+    found = get_component(component)
+    return found.role if found else None
 
 
 def read_table(stores: Mapping[str, ObjectStore], uri: str, limits: TableLimits) -> pd.DataFrame:

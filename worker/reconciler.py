@@ -41,7 +41,7 @@ MAX_BACKOFF_DOUBLINGS = 6  # resends of a queued run wait 1, 2, 4 ... 64 claim t
 
 
 def _sentinel_key(settings: Settings) -> str:
-    return f"retrainer:broker-epoch:{settings.queue}"
+    return f"retrainer:broker-epoch:{settings.broker_queue}"
 
 
 def _send_again(runtime: Runtime, run_id: str) -> bool:
@@ -54,7 +54,7 @@ def reconcile_once(runtime: Runtime, client: redis.Redis) -> dict[str, int]:
     released = resent = 0
     now = utcnow()
     with read_session(engine) as session:
-        silent = store.silent_running(session, settings.queue, now - settings.heartbeat_timeout, BATCH)
+        silent = store.silent_running(session, settings.broker_queue, now - settings.heartbeat_timeout, BATCH)
     for run_id, attempt in silent:
         if Attempt.release_if_silent(engine, run_id, attempt, settings.heartbeat_timeout):
             log.warning("run %s: attempt %s stopped sending heartbeats; sent again", run_id, attempt)
@@ -64,7 +64,7 @@ def reconcile_once(runtime: Runtime, client: redis.Redis) -> dict[str, int]:
     flushed = bool(client.set(_sentinel_key(settings), now.isoformat(), nx=True))
     timeout = settings.claim_timeout_seconds
     with read_session(engine) as session:
-        candidates = store.unclaimed(session, settings.queue, now if flushed else now - timeout_delta(timeout), BATCH)
+        candidates = store.unclaimed(session, settings.broker_queue, now if flushed else now - timeout_delta(timeout), BATCH)
     for run in candidates:
         # Not claimed for a while: its message may be lost (a deleted or trimmed queue, an
         # API killed between its commit and its send). Each resend waits twice as long.

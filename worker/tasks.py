@@ -20,9 +20,9 @@ from app.models_registry import service as models
 from app.runs.states import RunStatus
 from app.runs.store import Attempt, OverLimit, RunInactive
 from app.runtime import Runtime
-from worker import executor
 from worker.cores import CoreShare
-from worker.gate import Gate
+from worker.executor import Outcome, RunExecution, Trained
+from worker.hooks import HookContext, run_hooks
 from worker.limits import memory_limit, run_allowance_mb
 from worker.requests import RunRequest
 
@@ -36,15 +36,20 @@ CORES = CoreShare()
 
 
 def register(celery: RetrainerCelery) -> None:
+    """The tasks of this app, bound to its runtime. Not shared (shared=False): a second app
+    built in the same process (tests build several) would otherwise take the first app's
+    tasks, and with them the first app's runtime."""
     runtime = celery.runtime
 
-    @celery.task(name=WORKER_CHECK_TASK)
+    @celery.task(name=WORKER_CHECK_TASK, shared=False)
     def worker_check(check_id: str) -> None:
         mark_worker_check(runtime, check_id)
 
-    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None, Request=RunRequest)
-    def execute_run(task: Any, run_id: str) -> str:
-        outcome = run_pipeline(runtime, run_id)
+    # The wire name stays EXECUTE_RUN_TASK ("retrainer.execute_run"): runs queued before an
+    # upgrade, and outbox rows not yet sent, hold it.
+    @celery.task(name=EXECUTE_RUN_TASK, bind=True, max_retries=None, Request=RunRequest, shared=False)
+    def run_task(task: Any, run_id: str) -> str:
+        outcome = claim_and_execute(runtime, run_id)
         if outcome == "busy":
             # Its worker may still be alive (a duplicate delivery): look again later.
             raise task.retry(countdown=runtime.settings.heartbeat_timeout.total_seconds())
@@ -66,7 +71,7 @@ def mark_worker_check(runtime: Runtime, check_id: str) -> None:
         uow.session.add(check)
 
 
-def run_pipeline(runtime: Runtime, run_id: str) -> str:
+def claim_and_execute(runtime: Runtime, run_id: str) -> str:
     """Claims the run (queued -> running) and executes it; returns the outcome.
 
     The message is acknowledged only when the task ends (acks_late), so a worker
@@ -77,36 +82,14 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
     A run that finished, or was canceled, is left alone. "busy" means the holding
     attempt may still be alive: the caller asks again later.
     """
-    engine, settings = runtime.engine, runtime.settings
-    try:
-        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
-    except OverLimit as exc:
-        log.info("run %s waits: %s", run_id, exc)
-        return "limited"
-    if claimed is None:
-        current = Attempt.current(engine, run_id)
-        if current is None or current.status != RunStatus.RUNNING:
-            log.info("run %s is not queued; nothing to do", run_id)
-            return "skipped"
-        if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
-            return "busy"
-        log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
-        try:
-            claimed = Attempt.claim(engine, run_id, settings.max_attempts)
-        except OverLimit:
-            return "limited"
-        if claimed is None:
-            return "skipped"
+    claimed = _claim(runtime, run_id)
+    if isinstance(claimed, str):
+        return claimed
     attempt, run = claimed
-    beat = _Heartbeat(attempt, settings.heartbeat_seconds)
+    beat = _Heartbeat(attempt, runtime.settings.heartbeat_seconds)
     beat.start()
     try:
-        with runtime.read_session() as session:
-            stores = stores_of(session, settings, run.workspace_id)
-        gate = Gate(settings, runtime.read_session, stores, scrub=lambda text: executor.scrub(settings, text))
-        with memory_limit(_allowance_mb(settings)), CORES.holding() as share:
-            outcome = executor.execute_run(settings, attempt, run, stores, explain=_explanations(settings, run),
-                                           threads=share.for_step, registry=_Registry(runtime), gate=gate)
+        outcome = _execute(runtime, attempt, run)
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:
@@ -122,6 +105,47 @@ def run_pipeline(runtime: Runtime, run_id: str) -> str:
         beat.stop()
     log.info("run %s finished: %s", run_id, outcome)
     return outcome
+
+
+def _claim(runtime: Runtime, run_id: str) -> tuple[Attempt, Run] | str:
+    """The run, claimed (or taken over from a silent attempt); else why not: "limited",
+    "skipped" or "busy"."""
+    engine, settings = runtime.engine, runtime.settings
+    try:
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    except OverLimit as exc:
+        log.info("run %s waits: %s", run_id, exc)
+        return "limited"
+    if claimed is not None:
+        return claimed
+    current = Attempt.current(engine, run_id)
+    if current is None or current.status != RunStatus.RUNNING:
+        log.info("run %s is not queued; nothing to do", run_id)
+        return "skipped"
+    if not Attempt.release_if_silent(engine, run_id, current.attempt, settings.heartbeat_timeout):
+        return "busy"
+    log.warning("run %s: attempt %s stopped sending heartbeats; taking it over", run_id, current.attempt)
+    try:
+        claimed = Attempt.claim(engine, run_id, settings.max_attempts)
+    except OverLimit:
+        return "limited"
+    return "skipped" if claimed is None else claimed
+
+
+def _execute(runtime: Runtime, attempt: Attempt, run: Run) -> Outcome:
+    """Runs the steps, then the post-run hooks (the deployment gate) on what they trained,
+    then registers it: the hooks' writes commit with the run's success."""
+    settings = runtime.settings
+    with runtime.read_session() as session:
+        stores = stores_of(session, settings, run.workspace_id)
+    with memory_limit(_allowance_mb(settings)), CORES.holding() as share:
+        execution = RunExecution(settings, attempt, run, stores, registry=_Registry(runtime),
+                                 explain=_explanations(settings, run), threads=share.for_step)
+        trained = execution.train()
+        if not isinstance(trained, Trained):
+            return trained
+        writes = run_hooks(HookContext(settings, stores, runtime.read_session), trained)
+        return execution.succeed(trained, writes)
 
 
 def _explanations(settings: Settings, run: Run) -> dict[type[BaseException], str]:

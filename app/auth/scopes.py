@@ -18,6 +18,8 @@ class Scope(StrEnum):
     deployments_read = "deployments:read"
     deployments_write = "deployments:write"
     predict = "predict"
+    webhooks_read = "webhooks:read"
+    webhooks_write = "webhooks:write"
     admin = "admin"
 
 

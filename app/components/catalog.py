@@ -26,6 +26,11 @@ from app.components.settings import (
 )
 
 PortType = Literal["dataset", "model", "metrics"]
+# What the executor and the gate need to know of a component beyond its ports:
+# "trains": its `model` output is registered as a model version when the run succeeds;
+# "scores": it scores its `model` input on its `data` input (the rows a deployment's
+# gate compares a challenger on when the gate names no holdout).
+ComponentRole = Literal["trains", "scores"]
 
 
 class Port(BaseModel):
@@ -48,6 +53,10 @@ class ComponentDef:
     inputs: tuple[Port, ...]
     outputs: tuple[Port, ...]
     settings_model: type[BaseModel]
+    role: ComponentRole | None = None
+    # False: computed in every run, never taken from an earlier one (e.g. it reads a
+    # registered model by name, and "latest" may name a new version).
+    reusable: bool = True
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -165,6 +174,7 @@ _COMPONENTS = [
         inputs=(_dataset("data", "Training rows, with the label column."),),
         outputs=(Port(name="model", type="model", description="The trained model."),),
         settings_model=TrainModelSettings,
+        role="trains",
     ),
     ComponentDef(
         name="score_model",
@@ -181,6 +191,7 @@ _COMPONENTS = [
         ),
         outputs=(_dataset("scored", "The rows with the scores."),),
         settings_model=ScoreModelSettings,
+        role="scores",
     ),
     ComponentDef(
         name="score_registered_model",
@@ -194,6 +205,7 @@ _COMPONENTS = [
         inputs=(_dataset("data", "Rows to score; must hold the model's feature columns."),),
         outputs=(_dataset("scored", "The rows with the scores."),),
         settings_model=ScoreRegisteredModelSettings,
+        reusable=False,
     ),
     ComponentDef(
         name="evaluate_model",

@@ -11,6 +11,7 @@ import hashlib
 import time
 from typing import Any
 
+import redis
 from celery import Celery
 
 from app.core.settings import Settings
@@ -34,7 +35,35 @@ def broker_id(settings: Settings) -> str:
 
 
 class BrokerUnavailable(Exception):
-    """The broker refused a message a moment ago; it is not asked again before `RETRY_AFTER`."""
+    """The broker did not answer a moment ago; it is not asked again before `RETRY_AFTER`."""
+
+
+class MessageRefused(Exception):
+    """The broker answered, and refused this message (e.g. WRONGTYPE: its queue's key holds
+    something else): other messages may still be sent."""
+
+
+# Errors of a broker that answers but takes no write at all now (a replica, out of memory,
+# a failed save, loading): the broker is unavailable, not this message refused.
+_BROKER_WIDE = ("READONLY", "OOM", "MISCONF", "BUSY", "LOADING", "MASTERDOWN", "NOREPLICAS",
+                "CLUSTERDOWN", "TRYAGAIN")
+
+
+def _refusal(exc: BaseException) -> str | None:
+    """The broker's answer if `exc` is a refusal of this one message (a Redis error reply,
+    which kombu wraps), else None (no connection, a timeout: the broker is unavailable)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, redis.exceptions.ResponseError):
+            # kombu's text: "Command # 1 (LLEN <queue>) of pipeline caused error: <the reply>"
+            reply = str(exc).rsplit("caused error: ", 1)[-1].strip() or type(seen).__name__
+            if reply.split(" ", 1)[0].upper() in _BROKER_WIDE:
+                return None
+            return reply[:300]
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class TaskQueue:
@@ -65,12 +94,17 @@ class TaskQueue:
 
     def send(self, task_name: str, *args: Any, task_id: str | None = None, queue: str | None = None,
              options: dict[str, Any] | None = None) -> str:
+        """Sends a task; MessageRefused if the broker refused this message (the next one may
+        go), anything else if the broker is unavailable (then it is not asked for a while)."""
         if time.monotonic() < self._down_until:
-            raise BrokerUnavailable("the broker refused a message a moment ago")
+            raise BrokerUnavailable("the broker did not answer a moment ago")
         try:
             result = self._celery().send_task(task_name, args=list(args), task_id=task_id,
                                               queue=queue or self.settings.queue, **(options or {}))
-        except Exception:
+        except Exception as exc:
+            refusal = _refusal(exc)
+            if refusal is not None:
+                raise MessageRefused(refusal) from exc
             self._down_until = time.monotonic() + self.RETRY_AFTER
             raise
         return str(result.id)

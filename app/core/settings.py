@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import re
 import secrets
 import tempfile
 from datetime import timedelta
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.queue_names import service_queue_problem, workspace_queue
 
 
 class ConfigurationError(RuntimeError):
@@ -91,10 +94,22 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
     # How often each worker's reconciler looks for runs the broker lost.
     reconcile_seconds: float = Field(default=30.0, gt=0, le=3600)
-    # The Celery queue that runs are sent to and that workers consume.
+    # The Celery queue that runs are sent to and that workers consume (the service's own,
+    # shared by the workspaces' endpoints that name no queue of theirs).
     queue: str = Field(default="retrainer", pattern=r"^[A-Za-z0-9._\-]{1,100}$")
+    # A worker's only: RETRAINER_QUEUE is then the queue of this workspace (its id, or its
+    # name, which `retrainer worker --workspace W` turns into the id), whose endpoints set
+    # {"queue": NAME}: on the broker `retrainer.ws.<workspace id>.NAME` (app.core.queue).
+    queue_workspace: str | None = Field(default=None, max_length=100)
     # How often each API and worker process sends what the outbox still holds.
     outbox_relay_seconds: float = Field(default=1.0, gt=0, le=600)
+    # A message the broker refuses (not merely unreachable) is tried again after 1, 2, 4 ...
+    # relay intervals (at most 5 minutes); after this many refusals it is given up and its
+    # run fails, naming the broker's answer.
+    outbox_max_failures: int = Field(default=8, ge=1, le=1000)
+    # /readyz reports the outbox not draining when a message waits longer than this (or the
+    # broker refused one that is not given up yet).
+    outbox_stuck_seconds: float = Field(default=60.0, gt=0, le=86400)
     # A queued run that no worker claimed this long after it was sent is sent again (then
     # after twice as long, and so on): its message may have been lost by the broker.
     claim_timeout_seconds: float = Field(default=60.0, gt=0, le=86400)
@@ -111,6 +126,11 @@ class Settings(BaseSettings):
     # Endpoints that S3 datastores may name besides RETRAINER_S3_ENDPOINT_URL (comma separated):
     # the workers connect to them, so an admin cannot point them at any address.
     s3_datastore_endpoints: str = ""
+    # Bucket prefixes that S3 datastores without credentials of their own may use, with the
+    # service's credentials (comma separated `s3://bucket/prefix`, or `<workspace>=s3://...`
+    # for one workspace only). Empty: every S3 datastore brings its own credentials, since
+    # the service's reach every workspace's buckets.
+    s3_shared_credential_buckets: str = ""
     # How often a running step's log is written to an object store (a folder's is live).
     log_flush_seconds: float = Field(default=2.0, gt=0, le=600)
     # A worker that holds a run over its endpoint's max_concurrent_runs hands it back and
@@ -140,6 +160,16 @@ class Settings(BaseSettings):
     # A page of a list holds at most about this much JSON (and always one item).
     max_page_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
+    # Webhooks: hosts (names or addresses) that receivers may use although they are private
+    # or loopback, and only they may use plain http (comma separated).
+    webhook_allowed_hosts: str = ""
+    # Delays in seconds between a delivery's attempts (comma separated), replacing the
+    # Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); for tests and operators.
+    webhook_retry_seconds: str | None = None
+    # How often each worker looks for deliveries that are due, and how many it sends at once.
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_senders: int = Field(default=4, ge=1, le=64)
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -162,13 +192,46 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @field_validator("webhook_retry_seconds")
+    @classmethod
+    def _delays(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            delays = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise ValueError("RETRAINER_WEBHOOK_RETRY_SECONDS: comma-separated numbers of seconds, "
+                             "e.g. 5,300,1800") from None
+        if not delays or any(d < 0 or d > 7 * 86400 for d in delays):
+            raise ValueError("RETRAINER_WEBHOOK_RETRY_SECONDS: each delay between 0 and 604800 seconds")
+        return value
+
     # Derived values ---------------------------------------------------------------
+
+    @property
+    def broker_queue(self) -> str:
+        """The broker queue this process serves: RETRAINER_QUEUE, or the workspace's queue
+        of that name when RETRAINER_QUEUE_WORKSPACE (an id once resolved) is set."""
+        if self.queue_workspace is None:
+            return self.queue
+        return workspace_queue(self.queue_workspace, self.queue)
 
     @property
     def heartbeat_timeout(self) -> timedelta:
         """A running run whose heartbeat is older than this lost its worker (three
         missed beats): it may be taken over by another attempt."""
         return timedelta(seconds=MISSED_HEARTBEATS * self.heartbeat_seconds)
+
+    @property
+    def webhook_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip().lower().strip("[]") for h in self.webhook_allowed_hosts.split(",") if h.strip())
+
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        """Seconds to wait before each retry (the first attempt is immediate)."""
+        if self.webhook_retry_seconds is None:
+            return (5, 300, 1800, 7200, 18000, 36000, 36000)
+        return tuple(float(part) for part in self.webhook_retry_seconds.split(","))
 
     @property
     def embedded_database(self) -> bool:
@@ -220,6 +283,13 @@ class Settings(BaseSettings):
 
     def validate_for_start(self) -> None:
         """Refuse configurations that would run but run unsafely."""
+        if self.queue_workspace is not None and not re.fullmatch(r"[A-Za-z0-9_\-]{1,40}", self.queue_workspace):
+            raise ConfigurationError("RETRAINER_QUEUE_WORKSPACE must be a workspace's id (`retrainer worker "
+                                     "--workspace W` takes its name too)")
+        problem = service_queue_problem(self.queue) if self.queue_workspace is None else None
+        if problem is not None:
+            raise ConfigurationError(f"RETRAINER_QUEUE {self.queue!r} cannot be the service's queue: {problem}. "
+                                     "Choose another name (a workspace's queue takes --workspace W).")
         if self.task_time_limit >= self.broker_visibility_timeout:
             raise ConfigurationError(
                 "RETRAINER_TASK_TIME_LIMIT must be below RETRAINER_BROKER_VISIBILITY_TIMEOUT, "

@@ -32,7 +32,7 @@ def list_datastores(principal: DataRead, uow: UnitOfWorkDep) -> DatastorePage:
                          "allows and credentials of its own, which are stored encrypted and never returned.")
 def create_datastore(body: DatastoreCreate, principal: AdminPrincipal, uow: UnitOfWorkDep,
                      settings: SettingsDep, response: Response) -> DatastoreOut:
-    location = service.s3_location(settings, body)  # the bucket is checked before any transaction
+    location = service.s3_location(settings, body, principal.workspace_name)  # the bucket is checked before any transaction
     service.ensure_default(uow.session, principal.workspace_id)
     store = service.create(uow.session, settings, principal.workspace_id, body, location)
     response.headers["Location"] = f"/datastores/{store.name}"
@@ -55,7 +55,8 @@ async def upload_file(name: str, path: str, request: Request, principal: DataWri
                       runtime: RuntimeDep, response: Response) -> FileUploaded:
     # The check commits in a unit of work of its own before the body streams in: no
     # transaction (on SQLite, the write lock) stays open for the length of an upload.
-    ref = await run_in_threadpool(service.upload_target, runtime, principal.workspace_id, name, path)
+    ref = await run_in_threadpool(service.upload_target, runtime, principal.workspace_id,
+                                  principal.workspace_name, name, path)
     size, sha256 = await service.write_stream(ref, request.stream(), runtime.settings.max_upload_bytes)
     # Headers are Latin-1: a file name in any script goes there percent-encoded.
     response.headers["Location"] = f"/datastores/{quote(name)}/files/{quote(path)}"
@@ -67,7 +68,7 @@ async def upload_file(name: str, path: str, request: Request, principal: DataWri
 def list_files(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: SettingsDep, page: PageDep,
                prefix: Annotated[str | None, Query(max_length=1000)] = None) -> FilePage:
     row = service.get(uow.session, principal.workspace_id, name)
-    files = service.list_files(settings, row, prefix, page)
+    files = service.list_files(settings, row, principal.workspace_name, prefix, page)
     return FilePage.of(files, page, lambda f: FileOut(path=f.path, size=f.size, modified_at=f.modified_at,
                                                       uri=f"datastore://{name}/{f.path}"),
                        key=lambda f: f.path)
@@ -79,7 +80,7 @@ def list_files(name: str, principal: DataRead, uow: UnitOfWorkDep, settings: Set
 def download_file(name: str, path: str, principal: DataRead, uow: UnitOfWorkDep,
                   settings: SettingsDep) -> Response:
     row = service.get(uow.session, principal.workspace_id, name)
-    ref, info = service.download(settings, row, path)
+    ref, info = service.download(settings, row, principal.workspace_name, path)
     filename = path.rpartition("/")[2]
     local = ref.store.local_path(ref.key)
     if local is not None:

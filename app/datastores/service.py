@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from sqlmodel import Session
 
 from app.core import secretbox
-from app.core.errors import Conflict, InvalidInput, NotFound, Problem, ServiceUnavailable
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, ServiceUnavailable
 from app.core.paging import PageRequest
 from app.core.settings import Settings
+from app.datastores import access
 from app.datastores import repository as repo
 from app.datastores.paths import DataPathError, DataRef, resolve
 from app.datastores.schemas import DatastoreCreate, DatastoreOut
@@ -23,6 +24,7 @@ from app.runtime import Runtime
 from app.storage import registry
 from app.storage.base import ObjectInfo, ObjectStore, StorageError, TooLarge
 from app.storage.locations import Credentials, InvalidLocation, S3Location, check_endpoint, parse_s3_url
+from app.storage.refused import RefusedStore
 
 DEFAULT = "default"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
@@ -76,11 +78,12 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", errors=[{"loc": ["body", field], "msg": message}])
 
 
-def s3_location(settings: Settings, body: DatastoreCreate) -> S3Location | None:
-    """The S3 location a creation request names (None for kind local), checked: a valid
-    URL, an allowed endpoint, credentials given whole, no overlap with the service's own
-    storage, and a bucket that exists and accepts the credentials. Runs before any
-    database work, so that no transaction waits on the object store."""
+def s3_location(settings: Settings, body: DatastoreCreate, workspace: str) -> S3Location | None:
+    """The S3 location a creation request of `workspace` (its name) names (None for kind
+    local), checked: a valid URL, an allowed endpoint, credentials given whole, what the
+    workspace may reach (app.datastores.access), and a bucket that exists and accepts the
+    credentials. Runs before any database work, so that no transaction waits on the
+    object store."""
     problems: list[Problem] = []
     s3_only = ("url", "endpoint_url", "region", "access_key_id", "secret_access_key", "session_token")
     if body.kind != "s3":
@@ -121,10 +124,7 @@ def s3_location(settings: Settings, body: DatastoreCreate) -> S3Location | None:
         credentials = Credentials(body.access_key_id, body.secret_access_key.get_secret_value(),
                                   body.session_token.get_secret_value() if body.session_token else None)
     location = S3Location(bucket, prefix, endpoint, body.region, credentials)
-    service = registry.service_location(settings)
-    if service is not None and service.endpoint_url == endpoint and location.overlaps(service):
-        raise _invalid("url", f"{location.url} overlaps the service's own storage ({service.url}), which holds "
-                              "every workspace's files; choose another bucket or prefix")
+    access.check_registration(settings, workspace, location)
     problem = registry.open_s3(location).check()
     if problem != "ok":
         raise _invalid("url", problem)
@@ -140,6 +140,7 @@ def create(session: Session, settings: Settings, workspace_id: str, body: Datast
         raise Conflict(f"a datastore named {name!r} already exists")
     store = Datastore(workspace_id=workspace_id, name=name, description=body.description, kind=body.kind)
     if location is not None:
+        access.claim(session, workspace_id, location)
         store.url, store.endpoint_url, store.region = location.url, location.endpoint_url, location.region
         if location.credentials is not None:
             store.credentials = secretbox.seal(settings.signing_key(), _credentials_text(location.credentials))
@@ -169,17 +170,27 @@ def _credentials_of(settings: Settings, row: Datastore) -> Credentials | None:
 # The store behind a datastore ---------------------------------------------------------------
 
 
-def store_of(settings: Settings, row: Datastore) -> ObjectStore:
+def store_of(settings: Settings, row: Datastore, workspace: str) -> ObjectStore:
+    """The store behind `row`, a datastore of `workspace` (its name); Forbidden when what
+    it reaches is no longer allowed (app.datastores.access)."""
     if row.kind == "s3" and row.url:
         bucket, prefix = parse_s3_url(row.url)
         location = S3Location(bucket, prefix, row.endpoint_url, row.region, _credentials_of(settings, row))
+        access.check_use(settings, workspace, row.name, location)
         return registry.open_s3(location, f"datastore {row.name!r} ({row.url})")
     return registry.builtin_datastore(settings, row.workspace_id, row.name)
 
 
 def stores_of(session: Session, settings: Settings, workspace_id: str) -> dict[str, ObjectStore]:
-    """Every datastore of the workspace (the default one even before it has a row), by name."""
-    stores = {row.name: store_of(settings, row) for row in repo.list_all(session, workspace_id)}
+    """Every datastore of the workspace (the default one even before it has a row), by
+    name; one that may not be used is there, refusing each use with the reason."""
+    workspace = repo.workspace_name(session, workspace_id)
+    stores: dict[str, ObjectStore] = {}
+    for row in repo.list_all(session, workspace_id):
+        try:
+            stores[row.name] = store_of(settings, row, workspace)
+        except Forbidden as exc:
+            stores[row.name] = RefusedStore(f"datastore {row.name!r}", exc.detail)
     if DEFAULT not in stores:
         stores[DEFAULT] = registry.builtin_datastore(settings, workspace_id, DEFAULT)
     return stores
@@ -188,9 +199,9 @@ def stores_of(session: Session, settings: Settings, workspace_id: str) -> dict[s
 # Files ------------------------------------------------------------------------------------------
 
 
-def file_ref(settings: Settings, row: Datastore, path: str, mode: str) -> DataRef:
+def file_ref(settings: Settings, row: Datastore, workspace: str, path: str, mode: str) -> DataRef:
     try:
-        return resolve({row.name: store_of(settings, row)}, f"datastore://{row.name}/{path}", mode=mode)
+        return resolve({row.name: store_of(settings, row, workspace)}, f"datastore://{row.name}/{path}", mode=mode)
     except DataPathError as exc:
         if mode == "read" and "does not exist" in str(exc):
             raise NotFound(f"no file {path!r} in datastore {row.name!r}") from exc
@@ -205,12 +216,12 @@ class StoredFile:
     modified_at: datetime | None = None
 
 
-def upload_target(runtime: Runtime, workspace_id: str, store: str, path: str) -> DataRef:
+def upload_target(runtime: Runtime, workspace_id: str, workspace: str, store: str, path: str) -> DataRef:
     """Where an upload to `store/path` goes, checked (and the default datastore created)
     in a unit of work of its own."""
     with runtime.unit_of_work() as uow:
         row = get(uow.session, workspace_id, store)
-    return file_ref(runtime.settings, row, path, mode="write")
+    return file_ref(runtime.settings, row, workspace, path, mode="write")
 
 
 async def write_stream(ref: DataRef, chunks: AsyncIterator[bytes], max_bytes: int) -> tuple[int, str]:
@@ -224,18 +235,20 @@ async def write_stream(ref: DataRef, chunks: AsyncIterator[bytes], max_bytes: in
         raise ServiceUnavailable(f"the file could not be stored: {exc}") from None
 
 
-def list_files(settings: Settings, row: Datastore, prefix: str | None, page: PageRequest) -> list[StoredFile]:
+def list_files(settings: Settings, row: Datastore, workspace: str, prefix: str | None,
+               page: PageRequest) -> list[StoredFile]:
     """Up to `page.limit + 1` files after the cursor, in path order."""
+    store = store_of(settings, row, workspace)
     try:
-        found = store_of(settings, row).list(prefix, page.after, page.limit + 1)
+        found = store.list(prefix, page.after, page.limit + 1)
     except (ValueError, DataPathError) as exc:  # a prefix that no key can start with
         raise InvalidInput(str(exc), errors=[{"loc": ["query", "prefix"], "msg": str(exc)}]) from None
     return [StoredFile(path=o.key, size=o.size, modified_at=o.modified_at) for o in found]
 
 
-def download(settings: Settings, row: Datastore, path: str) -> tuple[DataRef, ObjectInfo]:
+def download(settings: Settings, row: Datastore, workspace: str, path: str) -> tuple[DataRef, ObjectInfo]:
     """A file to download: its store and the version to stream (reads pinned to it)."""
-    ref = file_ref(settings, row, path, mode="read")
+    ref = file_ref(settings, row, workspace, path, mode="read")
     info = ref.store.stat(ref.key)
     if info is None:
         raise NotFound(f"no file {path!r} in datastore {row.name!r}")

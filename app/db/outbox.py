@@ -8,6 +8,14 @@ could not be sent then (the broker is down, the process died between the commit
 and the send) stays pending, and an `OutboxRelay` (a thread in every API and
 worker process) sends it when the broker answers again. Sending twice is
 harmless: a worker claims a run once (see app.runs.store).
+
+One message never holds up the others. While the broker does not answer, a pass stops
+(every message would fail alike) and they all wait. A message the broker answers with a
+refusal (WRONGTYPE: its queue's key holds something else) is skipped: its refusals are
+counted, it is tried again after a growing delay, and after
+RETRAINER_OUTBOX_MAX_FAILURES refusals it is given up and its `undeliverable` handler
+(the runs' one fails the run, naming the broker's answer) runs in the same transaction.
+`backlog` is what /readyz and /metrics report: a relay that is not draining shows there.
 """
 
 from __future__ import annotations
@@ -16,17 +24,18 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
-from app.core.queue import TaskQueue, broker_id
+from app.core.queue import MessageRefused, TaskQueue, broker_id
 from app.db.engine import read_session
 from app.db.tables import OutboxMessage
 
@@ -36,6 +45,11 @@ log = logging.getLogger("retrainer.outbox")
 RELAY_AFTER = timedelta(seconds=2)
 KEEP_SENT = timedelta(days=1)
 BATCH = 100
+MAX_RETRY_DELAY = 300.0  # seconds between two tries of a refused message, at most
+
+# What to do when a message is given up, by task name: runs in the transaction that marks
+# it given up (e.g. fail the run it names).
+Undeliverable = Callable[[Session, OutboxMessage], None]
 
 
 def record(session: Session, task: str, args: Sequence[Any], *, queue: str, broker: str | None = None,
@@ -84,26 +98,38 @@ def _mark_sent(engine: Engine, message_ids: Sequence[str]) -> None:
         session.commit()
 
 
-def _mark_failed(engine: Engine, message_id: str) -> None:
+def _retry_delay(queue: TaskQueue, failures: int) -> timedelta:
+    seconds = queue.settings.outbox_relay_seconds * 2 ** min(max(failures - 1, 0), 20)
+    return timedelta(seconds=min(seconds, MAX_RETRY_DELAY))
+
+
+def _mark_refused(engine: Engine, queue: TaskQueue, message: OutboxMessage, answer: str) -> None:
+    failures = message.failures + 1
     with Session(engine) as session:
-        session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id)
-                        .values(failures=col(OutboxMessage.failures) + 1))
+        session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message.id)
+                        .values(failures=col(OutboxMessage.failures) + 1, last_error=answer[:500],
+                                retry_at=utcnow() + _retry_delay(queue, failures)))
         session.commit()
 
 
 def send(engine: Engine, queue: TaskQueue, messages: Iterable[OutboxMessage]) -> int:
-    """Sends the messages in order and marks each sent; stops at the first the broker
-    refuses (it stays pending for a relay). Returns how many were sent."""
+    """Sends the messages in order and marks each sent. A message the broker refuses is
+    counted and skipped; at the first the broker does not answer, stops (they stay pending
+    for a relay). Returns how many were sent."""
     sent = 0
     for message in messages:
         try:
             queue.send(message.task, *message.args, task_id=message.task_id, queue=message.queue,
                        options=message.options)
+        except MessageRefused as exc:
+            log.warning("the broker refused %s %s on queue %s (%d time(s) before): %s; the other messages go on",
+                        message.task, message.task_id, message.queue, message.failures, exc)
+            with contextlib.suppress(Exception):
+                _mark_refused(engine, queue, message, str(exc))
+            continue
         except Exception as exc:  # noqa: BLE001 - kombu raises many kinds; all mean "not sent"
             log.warning("could not send %s %s, it stays in the outbox: %s", message.task, message.task_id,
                         type(exc).__name__)
-            with contextlib.suppress(Exception):
-                _mark_failed(engine, message.id)
             break
         if SENT.enabled:
             SENT.add(message.id)
@@ -113,24 +139,98 @@ def send(engine: Engine, queue: TaskQueue, messages: Iterable[OutboxMessage]) ->
     return sent
 
 
+def _waiting(broker: str) -> Any:
+    return and_(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.given_up_at).is_(None),
+                or_(col(OutboxMessage.broker) == broker, col(OutboxMessage.broker).is_(None)))
+
+
 def pending(engine: Engine, broker: str, limit: int = BATCH) -> list[OutboxMessage]:
     """Messages for `broker` (any queue) that are not sent and that their request had time
-    to send. A message of another broker is left to the processes that use that one."""
+    to send (a refused one: once its delay is over). A message of another broker is left to
+    the processes that use that one."""
+    now = utcnow()
     with read_session(engine) as session:
         return list(session.exec(
-            select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None),
-                                        or_(col(OutboxMessage.broker) == broker, col(OutboxMessage.broker).is_(None)),
-                                        col(OutboxMessage.created_at) < utcnow() - RELAY_AFTER)
+            select(OutboxMessage).where(_waiting(broker), col(OutboxMessage.created_at) < now - RELAY_AFTER,
+                                        or_(col(OutboxMessage.retry_at).is_(None), col(OutboxMessage.retry_at) <= now))
             .order_by(col(OutboxMessage.created_at)).limit(limit)))
 
 
-def relay_once(engine: Engine, queue: TaskQueue) -> int:
-    return send(engine, queue, pending(engine, broker_id(queue.settings)))
+def give_up(engine: Engine, broker: str, max_failures: int, undeliverable: Mapping[str, Undeliverable]) -> int:
+    """Gives up the messages refused `max_failures` times: each is marked given up and its
+    task's handler runs, in one transaction (only one relay gives a message up)."""
+    with read_session(engine) as session:
+        hopeless = list(session.exec(select(OutboxMessage).where(
+            _waiting(broker), col(OutboxMessage.failures) >= max_failures).limit(BATCH)))
+    given = 0
+    for message in hopeless:
+        with Session(engine) as session:
+            claimed = session.execute(update(OutboxMessage).where(
+                col(OutboxMessage.id) == message.id, col(OutboxMessage.given_up_at).is_(None),
+                col(OutboxMessage.sent_at).is_(None)).values(given_up_at=utcnow()))
+            if getattr(claimed, "rowcount", 0) != 1:
+                continue
+            handler = undeliverable.get(message.task)
+            if handler is not None:
+                handler(session, message)
+            session.commit()
+        log.error("gave up %s %s on queue %s after %d refusals by the broker: %s", message.task, message.task_id,
+                  message.queue, message.failures, message.last_error)
+        given += 1
+    return given
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the outbox holds for a broker: waiting messages, how many the broker refused
+    (not yet given up), the oldest's age, and those given up (kept for a day)."""
+
+    waiting: int
+    refused: int
+    oldest_seconds: float
+    given_up: int
+
+    def draining(self, stuck_after: float) -> bool:
+        return self.refused == 0 and self.oldest_seconds <= stuck_after
+
+    def describe(self, stuck_after: float) -> str:
+        if self.draining(stuck_after):
+            return "ok"
+        parts = [f"{self.waiting} message(s) not sent, the oldest for {self.oldest_seconds:.0f} s"]
+        if self.refused:
+            parts.append(f"{self.refused} refused by the broker (their runs fail after "
+                         "RETRAINER_OUTBOX_MAX_FAILURES refusals; the log names the queue)")
+        return "not draining: " + "; ".join(parts)
+
+
+def backlog(engine: Engine, broker: str) -> Backlog:
+    now = utcnow()
+    with read_session(engine) as session:
+        waiting, refused, oldest = session.execute(
+            select(func.count(), func.count().filter(col(OutboxMessage.failures) > 0),
+                   func.min(OutboxMessage.created_at)).where(_waiting(broker))).one()
+        given_up = session.execute(select(func.count()).where(
+            col(OutboxMessage.given_up_at).is_not(None),
+            or_(col(OutboxMessage.broker) == broker, col(OutboxMessage.broker).is_(None)))).scalar_one()
+    age = (now - _aware(oldest)).total_seconds() if oldest is not None else 0.0
+    return Backlog(int(waiting), int(refused), max(age, 0.0), int(given_up))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def relay_once(engine: Engine, queue: TaskQueue, undeliverable: Mapping[str, Undeliverable] | None = None) -> int:
+    broker = broker_id(queue.settings)
+    give_up(engine, broker, queue.settings.outbox_max_failures, undeliverable or {})
+    return send(engine, queue, pending(engine, broker))
 
 
 def purge_sent(engine: Engine) -> None:
     with Session(engine) as session:
-        session.execute(delete(OutboxMessage).where(col(OutboxMessage.sent_at) < utcnow() - KEEP_SENT))
+        old = utcnow() - KEEP_SENT
+        session.execute(delete(OutboxMessage).where(or_(col(OutboxMessage.sent_at) < old,
+                                                        col(OutboxMessage.given_up_at) < old)))
         session.commit()
 
 
@@ -138,9 +238,11 @@ class OutboxRelay(threading.Thread):
     """Sends what the outbox holds every `interval` seconds, until stopped."""
 
     def __init__(self, engine: Engine, queue: TaskQueue, interval: float,
-                 guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext) -> None:
+                 guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+                 undeliverable: Mapping[str, Undeliverable] | None = None) -> None:
         super().__init__(daemon=True, name="retrainer-outbox-relay")
         self.engine, self.queue, self.interval, self.guard = engine, queue, interval, guard
+        self.undeliverable = undeliverable or {}
         self._stop_event = threading.Event()
 
     def start(self) -> None:
@@ -165,7 +267,7 @@ class OutboxRelay(threading.Thread):
                     if time.monotonic() >= next_relay:
                         next_relay = time.monotonic() + self.interval
                         ticks += 1
-                        relay_once(self.engine, self.queue)
+                        relay_once(self.engine, self.queue, self.undeliverable)
                         if ticks % 600 == 0:
                             purge_sent(self.engine)
             except Exception:

@@ -5,10 +5,11 @@ This module imports nothing from the web layer, so the worker can use it.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -100,7 +101,7 @@ class OutboxMessage(SQLModel, table=True):
     task: str = Field(max_length=100)
     args: list[Any] = Field(default_factory=list, sa_column=_json_column(False))
     task_id: str | None = Field(default=None, max_length=40)
-    queue: str = Field(max_length=100)
+    queue: str = Field(max_length=200, description="the broker's queue (app.core.queue.workspace_queue)")
     # Which broker the message is for (app.core.queue.broker_id): a relay sends the messages
     # of its own broker, on every queue; null (older messages): any relay may.
     broker: str | None = Field(default=None, max_length=64)
@@ -108,7 +109,13 @@ class OutboxMessage(SQLModel, table=True):
     options: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
     sent_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # Times the broker refused this message (not counted while the broker is unreachable),
+    # its last answer, and when a relay may try again; after RETRAINER_OUTBOX_MAX_FAILURES
+    # refusals it is given up (its run fails, naming the answer).
     failures: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    retry_at: datetime | None = Field(default=None, sa_column=_time_column())
+    given_up_at: datetime | None = Field(default=None, sa_column=_time_column())
 
 
 class Endpoint(SQLModel, table=True):
@@ -125,7 +132,8 @@ class Endpoint(SQLModel, table=True):
     default_version: int | None = None
     # Over the service's RETRAINER_TASK_TIME_LIMIT default for this endpoint's runs.
     time_limit_seconds: int | None = None
-    # The Celery queue of its runs (workers started with `--queue NAME`); null: RETRAINER_QUEUE.
+    # The workspace's queue of its runs (on the broker: app.core.queue.workspace_queue; served by
+    # `retrainer worker --queue NAME --workspace W`); null: RETRAINER_QUEUE.
     queue: str | None = Field(default=None, max_length=100)
     # At most this many of its runs run at once; the others wait, queued, in order.
     max_concurrent_runs: int | None = None
@@ -148,16 +156,23 @@ class EndpointVersion(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=5000)
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    # The version's id as an Azure ML caller names a published pipeline (a GUID), in
+    # POST .../PipelineRuns/PipelineSubmit/{published_pipeline_id}.
+    published_pipeline_id: str = Field(default_factory=lambda: str(uuid.uuid4()), max_length=36, unique=True,
+                                       index=True)
 
 
 class IdempotencyKey(SQLModel, table=True):
     """A claimed Idempotency-Key: the unique constraint lets exactly one request create."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_idempotency_keys_workspace_key"),)
+    # Per principal: another principal of the workspace cannot take (or replay) a key
+    # that a CI job uses predictably.
+    __table_args__ = (UniqueConstraint("principal_id", "key", name="uq_idempotency_keys_principal_key"),)
 
     id: str = Field(default_factory=lambda: new_id("idem"), primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspaces.id", max_length=40)
+    principal_id: str = Field(max_length=40, description="the user or service principal that sent the key")
     key: str = Field(max_length=255)
     request_hash: str = Field(max_length=64)
     # Set in the transaction that creates the run: a claim whose request died after
@@ -223,7 +238,7 @@ class Run(SQLModel, table=True):
     endpoint_version: int | None = None
     experiment: str | None = Field(default=None, max_length=100, index=True)
     status: str = Field(default="queued", max_length=20)
-    queue: str = Field(default="retrainer", max_length=100, description="the Celery queue it was sent to")
+    queue: str = Field(default="retrainer", max_length=200, description="the broker queue it is sent to")
     definition: dict[str, Any] = Field(sa_column=_json_column(False))
     pipeline_digest: str = Field(max_length=64)
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
@@ -251,6 +266,12 @@ class Run(SQLModel, table=True):
     # Bumped by every change of what GET /runs/{id} shows (the run or a step): a long-poll
     # checks this number and renders the run again only when it moved.
     revision: int = 0
+    # What the caller said about the run (an Azure ML caller's Description, Tags, RunSource
+    # and ParentRunId), kept and shown, never interpreted.
+    description: str | None = Field(default=None, max_length=5000)
+    tags: dict[str, str] | None = Field(default=None, sa_column=_json_column())
+    run_source: str | None = Field(default=None, max_length=100)
+    parent_run_id: str | None = Field(default=None, max_length=255)
 
 
 class RunStep(SQLModel, table=True):
@@ -381,3 +402,65 @@ __all__ = [
     "WorkerCheck",
     "Workspace",
 ]
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """A URL that receives the workspace's events it subscribed to, signed with its secret."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: str = Field(default_factory=lambda: new_id("wh"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    url: str = Field(max_length=2000)
+    events: list[str] = Field(default_factory=list, sa_column=_json_column(False))
+    description: str | None = Field(default=None, max_length=1000)
+    # The signing secret (whsec_...), sealed with a key derived from the secret key
+    # (app.core.secretbox): a copy of the database alone does not give it.
+    secret: str = Field(max_length=500)
+    enabled: bool = True
+    # Why the service disabled it (the receiver answered 410 Gone); null when enabled by hand.
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    created_by: str | None = Field(default=None, max_length=60)
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    updated_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class WebhookEvent(SQLModel, table=True):
+    """Something that happened, recorded in the transaction that made it happen; its body
+    is frozen then, so every attempt signs and sends the same bytes."""
+
+    __tablename__ = "webhook_events"
+
+    id: str = Field(default_factory=lambda: new_id("msg"), primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
+    type: str = Field(max_length=60)
+    body: str = Field(sa_column=Column(Text(), nullable=False))
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one subscription: its attempts so far and when the next one is due."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "created_at"),
+    )
+
+    id: str = Field(default_factory=lambda: new_id("whd"), primary_key=True, max_length=40)
+    subscription_id: str = Field(foreign_key="webhook_subscriptions.id", max_length=40)
+    event_id: str = Field(foreign_key="webhook_events.id", index=True, max_length=40)
+    event: str = Field(max_length=60)
+    attempt: int = 0
+    # Where in the retry schedule the next failure falls (a manual redelivery starts it over).
+    retry_index: int = 0
+    status_code: int | None = None
+    duration_ms: int | None = None
+    error: str | None = Field(default=None, max_length=500)
+    delivered: bool = False
+    # Null: nothing more to do (delivered, or the schedule ran out, or the subscription went away).
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_time_column())
+    # A worker that took the delivery holds it until then; another may take it afterwards.
+    leased_until: datetime | None = Field(default=None, sa_column=_time_column())
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_time_column())
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))

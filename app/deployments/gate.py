@@ -3,7 +3,8 @@ its decision.
 
 Scoring is done by the worker that ran the challenger (worker.gate), before the run
 succeeds; the decision is written in the run's success transaction, so a run that
-registered a version never leaves its followers undecided.
+registered a version never leaves its followers undecided; its webhook event
+(deployment.promoted or deployment.held) is written with it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlmodel import Session, select
 
 from app.core.clock import utcnow
 from app.db.tables import Deployment, DeploymentEvent, ModelVersion
+from app.deployments.views import to_out
+from app.webhooks.events import emit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,3 +179,14 @@ def record(session: Session, run_id: str, registered: ModelVersion, decision: De
     else:
         event.message = f"version {registered.version} held: {message}" if not message.startswith("held") else message
     session.add(event)
+    emit(session, deployment.workspace_id, "deployment.promoted" if promote else "deployment.held",
+         lambda: _event_data(session, deployment, event))
+
+
+def _event_data(session: Session, deployment: Deployment, event: DeploymentEvent) -> dict[str, Any]:
+    """The deployment as the API shows it, and the change: as its history shows it."""
+    session.flush()
+    return {**to_out(session, deployment).model_dump(mode="json"),
+            "change": {"at": event.at, "from_version": event.from_version, "to_version": event.to_version,
+                       "reason": event.reason, "message": event.message, "metrics": event.metrics,
+                       "run_id": event.run_id}}

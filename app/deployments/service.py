@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,24 +16,22 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaType, validation_problems
 from app.core.paging import PageRequest
 from app.core.settings import Settings
-from app.db.tables import Deployment, DeploymentEvent, ModelVersion, Run
+from app.db.tables import Deployment, DeploymentEvent, ModelVersion
 from app.deployments import gate as gates
 from app.deployments import repository as repo
 from app.deployments import serving
 from app.deployments.schemas import (
     DeploymentCreate,
-    DeploymentOut,
     DeploymentPage,
     DeploymentPatch,
     Gate,
     HistoryEntry,
     HistoryPage,
-    InputColumn,
     ModelRef,
     PredictOut,
     PredictRequest,
-    RunDeploymentEffect,
 )
+from app.deployments.views import to_out
 from app.models_registry import service as models
 
 log = logging.getLogger("retrainer.deployments")
@@ -54,19 +51,6 @@ def _version(session: Session, workspace_id: str, model: str, number: int) -> Mo
             "loc": ["body", "version"], "msg": f"no version {number} of model {model!r}; "
                                               "GET /models/{name}/versions lists them"}])
     return mv
-
-
-def to_out(session: Session, deployment: Deployment) -> DeploymentOut:
-    mv = models.version(session, deployment.workspace_id, deployment.model, deployment.version)
-    details = (mv.details if mv else None) or {}
-    return DeploymentOut(
-        name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
-        gate=Gate.model_validate(deployment.gate) if deployment.gate is not None else None,
-        enabled=deployment.enabled, task=details.get("task"), label_column=details.get("label_column"),
-        classes=details.get("classes"),
-        input_schema=[InputColumn.model_validate(c) for c in serving.input_schema(details)],
-        predict_url=f"/deployments/{deployment.name}/predict",
-        created_at=deployment.created_at, updated_at=deployment.updated_at)
 
 
 def list_page(session: Session, workspace_id: str, page: PageRequest) -> DeploymentPage:
@@ -211,17 +195,6 @@ def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
     # Built from values the model produced: not validated again (thousands of floats).
     return PredictOut.model_construct(model=ModelRef(name=model.name, version=model.version),
                                       **{"classes": None, "probabilities": None, **serving.predict(model, frame)})
-
-
-def run_effects(session: Session, runs: Sequence[Run]) -> dict[str, list[RunDeploymentEffect]]:
-    """What each run did to the deployments that follow the models it registered (only a
-    run that registered one can have done anything: the others cost no query)."""
-    ids = [r.id for r in runs if r.model_name is not None]
-    return {run_id: [RunDeploymentEffect(deployment=name, reason=event.reason,
-                                         from_version=event.from_version, to_version=event.to_version,
-                                         message=event.message, metrics=event.metrics)
-                     for event, name in events]
-            for run_id, events in repo.events_of_runs(session, ids).items()}
 
 
 def predict_body(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str, name: str,

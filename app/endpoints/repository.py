@@ -52,3 +52,12 @@ def latest_versions(session: Session, endpoint_ids: Sequence[str]) -> dict[str, 
 
 def latest_version(session: Session, endpoint_id: str) -> int:
     return latest_versions(session, [endpoint_id]).get(endpoint_id, 0)
+
+
+def by_published_id(session: Session, workspace_id: str,
+                    published_pipeline_id: str) -> tuple[Endpoint, EndpointVersion] | None:
+    row = session.exec(select(Endpoint, EndpointVersion)
+                       .join(EndpointVersion, col(EndpointVersion.endpoint_id) == col(Endpoint.id))
+                       .where(Endpoint.workspace_id == workspace_id,
+                              EndpointVersion.published_pipeline_id == published_pipeline_id)).first()
+    return (row[0], row[1]) if row is not None else None

@@ -112,7 +112,7 @@ async def retrain(endpoint: str, body: EndpointRunRequest, principal: RunsWrite,
         return runs.accepted(uow.session, service.retrain(uow, runtime.settings, principal, endpoint, body))
 
     fingerprint = idempotency.request_hash("POST", f"/endpoints/{endpoint}/runs", body.model_dump(mode="json"))
-    response, replayed = await idempotency.respond_once(runtime, principal.workspace_id, idempotency_key,
-                                                        fingerprint, create)
+    response, replayed = await idempotency.respond_once(runtime, principal.workspace_id, principal.id,
+                                                        idempotency_key, fingerprint, create)
     headers = {**response.headers, **({"Idempotency-Replayed": "true"} if replayed else {})}
     return JSONResponse(response.body, status_code=response.status_code, headers=headers)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.paging import Page
-from app.pipelines.spec import ParameterSpec, StepSpec
+from app.pipelines.spec import ParameterSpec, StepPosition, StepSpec
 from app.runs.schemas import Experiment, Regenerate
 
 ENDPOINT_NAME = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$"
@@ -34,8 +34,9 @@ class EndpointPatch(BaseModel):
         description="Time limit of this endpoint's runs, over the service's default; null restores the default")
     queue: str | None = Field(
         default=None, pattern=QUEUE_NAME,
-        description="The Celery queue of this endpoint's runs, served by workers started with "
-                    "`retrainer worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE")
+        description="A queue of this workspace for this endpoint's runs (e.g. `gpu`), served by workers started "
+                    "with `retrainer worker --queue NAME --workspace WORKSPACE`; no other workspace's runs go "
+                    "there. null restores the service's queue (RETRAINER_QUEUE)")
     max_concurrent_runs: int | None = Field(
         default=None, ge=1, le=100_000,
         description="At most this many of its runs run at once, across workers; the others wait, queued, "
@@ -50,7 +51,7 @@ class EndpointOut(BaseModel):
     default_version: int | None
     latest_version: int | None
     time_limit_seconds: int | None = Field(description="Time limit of its runs; null: the service's default")
-    queue: str | None = Field(default=None, description="The Celery queue of its runs; null: the service's default")
+    queue: str | None = Field(default=None, description="The workspace's queue of its runs; null: the service's")
     max_concurrent_runs: int | None = Field(default=None, description="Runs that may run at once; null: no limit")
     created_at: datetime
     updated_at: datetime
@@ -73,6 +74,9 @@ class VersionOut(BaseModel):
     endpoint_name: str
     version: int
     is_default: bool
+    published_pipeline_id: str = Field(
+        description="This version's id for Azure ML callers: "
+                    "POST /pipelines/v1.0/.../PipelineRuns/PipelineSubmit/{published_pipeline_id}")
     pipeline_id: str
     pipeline_digest: str
     description: str | None
@@ -80,6 +84,8 @@ class VersionOut(BaseModel):
     parameters: dict[str, ParameterSpec]
     steps: dict[str, StepSpec] | None = Field(
         description="The version's full step definitions; null unless the token has pipelines:read")
+    layout: dict[str, StepPosition] | None = Field(
+        default=None, description="Where the studio drew each step when it was published (with steps only)")
 
 
 class VersionPage(Page[VersionOut]):

@@ -26,7 +26,7 @@ from app.endpoints.schemas import (
     VersionPage,
 )
 from app.pipelines import service as pipelines
-from app.pipelines.spec import PipelineSpec, pipeline_digest
+from app.pipelines.spec import PipelineSpec, pipeline_digest, runnable_problems
 from app.runs import service as runs
 
 
@@ -59,11 +59,14 @@ def version_out(principal: Principal, endpoint: Endpoint, version: EndpointVersi
     """A version: its parameters for whoever may retrain; its step definitions (settings,
     data paths) only for a token with pipelines:read."""
     spec = PipelineSpec.model_validate(version.definition)
-    steps = spec.steps if Scope.pipelines_read.value in principal.scopes else None
+    readable = Scope.pipelines_read.value in principal.scopes
+    steps = spec.steps if readable else None
     return VersionOut(endpoint_id=endpoint.id, endpoint_name=endpoint.name, version=version.version,
-                      is_default=endpoint.default_version == version.version, pipeline_id=version.pipeline_id,
+                      is_default=endpoint.default_version == version.version,
+                      published_pipeline_id=version.published_pipeline_id, pipeline_id=version.pipeline_id,
                       pipeline_digest=version.digest, description=version.description,
-                      created_at=version.created_at, parameters=spec.parameters, steps=steps)
+                      created_at=version.created_at, parameters=spec.parameters, steps=steps,
+                      layout=spec.layout if readable else None)
 
 
 def versions_page(session: Session, settings: Settings, principal: Principal, ref: str,
@@ -124,6 +127,8 @@ def publish(session: Session, principal: Principal, ref: str, pipeline_id: str, 
     endpoint = get(session, principal, ref)
     draft = pipelines.get(session, principal, pipeline_id)
     spec = pipelines.spec_of(draft)
+    if empty := runnable_problems(spec, ("body", "pipeline_id")):
+        raise InvalidInput("a pipeline without steps cannot be published", errors=empty)
     version = insert_next_number(
         session, lambda: repo.latest_version(session, endpoint.id),
         lambda number: EndpointVersion(endpoint_id=endpoint.id, version=number, pipeline_id=draft.id,
@@ -144,31 +149,57 @@ def get_version(session: Session, endpoint: Endpoint, number: int) -> EndpointVe
     return version
 
 
-def _target(session: Session, principal: Principal, ref: str,
-            body: EndpointRunRequest) -> tuple[Endpoint, EndpointVersion]:
+def target(session: Session, principal: Principal, ref: str,
+           number: int | None) -> tuple[Endpoint, EndpointVersion]:
+    """The version a run of endpoint `ref` would run: `number`, or the default one; 409 when
+    the endpoint is disabled."""
     endpoint = get(session, principal, ref)
-    if not endpoint.enabled:
-        raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
-                       f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}}")
-    number = body.version or endpoint.default_version
+    _check_enabled(endpoint)
+    number = number or endpoint.default_version
     if number is None:
         raise NotFound(f"endpoint {endpoint.name!r} has no published version yet")
     return endpoint, get_version(session, endpoint, number)
 
 
+def _check_enabled(endpoint: Endpoint) -> None:
+    if not endpoint.enabled:
+        raise Conflict(f"endpoint {endpoint.name!r} is disabled; enable it with "
+                       f"PATCH /endpoints/{endpoint.name} {{\"enabled\": true}}")
+
+
+def published(session: Session, principal: Principal, published_pipeline_id: str) -> tuple[Endpoint, EndpointVersion]:
+    """The version published as `published_pipeline_id`, and its endpoint (409 when disabled)."""
+    found = repo.by_published_id(session, principal.workspace_id, published_pipeline_id)
+    if found is None:
+        raise NotFound(f"no published pipeline {published_pipeline_id!r} in this workspace "
+                       "(GET /endpoints/{id}/versions lists each version's published_pipeline_id)")
+    _check_enabled(found[0])
+    return found
+
+
+def published_id_of(session: Session, endpoint_id: str | None, number: int | None) -> str | None:
+    """The published pipeline id of version `number` of an endpoint (None for a draft's run)."""
+    if endpoint_id is None or number is None:
+        return None
+    version = repo.version(session, endpoint_id, number)
+    return version.published_pipeline_id if version is not None else None
+
+
 def dry_run(session: Session, settings: Settings, principal: Principal, ref: str,
             body: EndpointRunRequest) -> DryRunOut:
-    endpoint, version = _target(session, principal, ref, body)
+    endpoint, version = target(session, principal, ref, body.version)
     spec = PipelineSpec.model_validate(version.definition)
     bound = runs.check_submission(session, settings, principal, spec, body.parameters)
     return DryRunOut(endpoint_id=endpoint.id, version=version.version, pipeline_digest=version.digest,
                      parameters=bound.parameters)
 
 
-def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest) -> Run:
+def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest,
+            labels: runs.RunLabels = runs.NO_LABELS) -> Run:
     with read_session(uow.engine) as reader:
-        endpoint, version = _target(reader, principal, ref, body)
+        endpoint, version = target(reader, principal, ref, body.version)
     return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
                        runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds,
                                       endpoint.queue),
-                       parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)
+                       parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
+                       labels=labels)

@@ -38,16 +38,30 @@ def version(session: Session, workspace_id: str, name: str, number: int) -> Mode
                                                    ModelVersion.version == number)).first()
 
 
+def identical(session: Session, workspace_id: str, name: str, sha256: str) -> ModelVersion | None:
+    """The newest version of model `name` whose file has this sha256."""
+    return session.exec(select(ModelVersion).where(
+        ModelVersion.workspace_id == workspace_id, ModelVersion.name == name, ModelVersion.sha256 == sha256)
+        .order_by(col(ModelVersion.version).desc())).first()
+
+
 def latest_number(session: Session, workspace_id: str, name: str) -> int:
     value = session.exec(select(func.max(ModelVersion.version)).where(
         ModelVersion.workspace_id == workspace_id, ModelVersion.name == name)).one()
     return value or 0
 
 
-def register(session: Session, run: Run, fields: dict[str, Any]) -> ModelVersion:
+def register(session: Session, run: Run, fields: dict[str, Any], *, reused: bool = False) -> ModelVersion:
     """The next version of model `fields["name"]` in the run's workspace, in the caller's
-    transaction (a run's success and its model versions commit together)."""
+    transaction (a run's success and its model versions commit together). A model whose
+    train step was `reused` from an earlier run is the version that run registered (same
+    name and sha256): a new one would be a copy. Only when there is none (the earlier run
+    failed after training, or named its model otherwise) is a version registered."""
     name = fields["name"]
+    if reused:
+        found = identical(session, run.workspace_id, name, fields["sha256"])
+        if found is not None:
+            return found
     return insert_next_number(
         session, lambda: latest_number(session, run.workspace_id, name),
         lambda number: ModelVersion(workspace_id=run.workspace_id, version=number, run_id=run.id, **fields))

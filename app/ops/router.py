@@ -22,23 +22,26 @@ def healthz() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="get_readiness", summary="The database, the broker and the storage answer",
-            responses={503: {"description": "A dependency is not reachable"}})
+@router.get("/readyz", operation_id="get_readiness",
+            summary="The database, the broker and the storage answer, and the outbox drains",
+            responses={503: {"description": "A dependency is not reachable, or messages for the workers are stuck"}})
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
     db_ok, db_detail = await run_in_threadpool(service.database_ok, runtime.engine)
     mq_ok, mq_detail = await run_in_threadpool(service.broker_ok, runtime.settings)
     st_ok, st_detail = await run_in_threadpool(service.storage_ok, runtime.settings)
-    ready = db_ok and mq_ok and st_ok
+    ob_ok, ob_detail = await run_in_threadpool(service.outbox_ok, runtime.engine, runtime.settings)
+    ready = db_ok and mq_ok and st_ok and ob_ok
     return JSONResponse(
         {"status": "ready" if ready else "not ready",
-         "checks": {"database": db_detail, "broker": mq_detail, "storage": st_detail}},
+         "checks": {"database": db_detail, "broker": mq_detail, "storage": st_detail, "outbox": ob_detail}},
         status_code=200 if ready else 503,
     )
 
 
 @router.get("/metrics", operation_id="get_metrics", summary="Prometheus metrics",
             response_class=Response, responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
-def metrics() -> Response:
+def metrics(runtime: RuntimeDep) -> Response:
+    service.update_outbox_gauges(runtime.engine, runtime.settings)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -4,13 +4,15 @@ operator proves that a worker picks up work and writes the database)."""
 from __future__ import annotations
 
 import redis
+from prometheus_client import Gauge
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
-from app.core.queue import WORKER_CHECK_TASK
+from app.core.queue import WORKER_CHECK_TASK, broker_id
 from app.core.settings import Settings
+from app.db import outbox
 from app.db.tables import WorkerCheck
 from app.db.unit_of_work import UnitOfWork
 from app.ops.schemas import WorkerCheckOut
@@ -36,6 +38,36 @@ def broker_ok(settings: Settings) -> tuple[bool, str]:
         return True, "ok"
     except Exception as exc:  # noqa: BLE001 - a readiness probe reports, it does not raise
         return False, type(exc).__name__
+
+
+OUTBOX_WAITING = Gauge("retrainer_outbox_waiting_messages", "Messages for the workers not sent yet")
+OUTBOX_REFUSED = Gauge("retrainer_outbox_refused_messages",
+                       "Messages the broker refused, tried again until RETRAINER_OUTBOX_MAX_FAILURES")
+OUTBOX_OLDEST = Gauge("retrainer_outbox_oldest_waiting_seconds", "Age of the oldest message not sent yet")
+OUTBOX_GIVEN_UP = Gauge("retrainer_outbox_given_up_messages",
+                        "Messages given up after RETRAINER_OUTBOX_MAX_FAILURES refusals (kept a day)")
+
+
+def outbox_ok(engine: Engine, settings: Settings) -> tuple[bool, str]:
+    """The outbox drains: no message waits over RETRAINER_OUTBOX_STUCK_SECONDS, none is
+    being refused by the broker. Says how many wait, not whose (this probe is public)."""
+    try:
+        backlog = outbox.backlog(engine, broker_id(settings))
+    except Exception as exc:  # noqa: BLE001 - a readiness probe reports, it does not raise
+        return False, type(exc).__name__
+    return backlog.draining(settings.outbox_stuck_seconds), backlog.describe(settings.outbox_stuck_seconds)
+
+
+def update_outbox_gauges(engine: Engine, settings: Settings) -> None:
+    """The outbox gauges, read from the database (every process sees the same outbox)."""
+    try:
+        backlog = outbox.backlog(engine, broker_id(settings))
+    except Exception:  # noqa: BLE001 - metrics are served without them when the database is away
+        return
+    OUTBOX_WAITING.set(backlog.waiting)
+    OUTBOX_REFUSED.set(backlog.refused)
+    OUTBOX_OLDEST.set(backlog.oldest_seconds)
+    OUTBOX_GIVEN_UP.set(backlog.given_up)
 
 
 def storage_ok(settings: Settings) -> tuple[bool, str]:

@@ -66,7 +66,7 @@ def spec_of(pipeline: Pipeline) -> PipelineSpec:
 def to_out(pipeline: Pipeline) -> PipelineOut:
     spec = spec_of(pipeline)
     return PipelineOut(id=pipeline.id, name=spec.name, description=spec.description,
-                       parameters=spec.parameters, steps=spec.steps, digest=pipeline.digest,
+                       parameters=spec.parameters, steps=spec.steps, layout=spec.layout, digest=pipeline.digest,
                        created_at=pipeline.created_at, updated_at=pipeline.updated_at)
 
 

@@ -79,15 +79,33 @@ class StepSpec(BaseModel):
         return value
 
 
+# Where the studio's canvas draws a step: bounded so that a layout stays small and a
+# hostile one cannot make the canvas (or the stored definition) huge.
+MAX_LAYOUT_COORDINATE = 100_000
+MAX_LAYOUT_ENTRIES = 1000
+
+
+class StepPosition(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    x: float = Field(ge=0, le=MAX_LAYOUT_COORDINATE)
+    y: float = Field(ge=0, le=MAX_LAYOUT_COORDINATE)
+
+
 class PipelineSpec(BaseModel):
-    """What a user writes: parameters and a graph of steps."""
+    """What a user writes: parameters and a graph of steps. A draft may have no steps yet
+    (the studio starts from an empty one); running or publishing it is refused."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
     description: str | None = Field(default=None, max_length=5000)
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
-    steps: dict[str, StepSpec] = Field(min_length=1)
+    steps: dict[str, StepSpec] = Field(default_factory=dict)
+    layout: dict[str, StepPosition] | None = Field(
+        default=None, max_length=MAX_LAYOUT_ENTRIES,
+        description="Where the studio draws each step ({step: {x, y}}, pixels from the top left); "
+                    "only steps of this pipeline; ignored by execution and by the digest")
 
 
 Loc = Sequence[str | int]
@@ -345,13 +363,28 @@ def topological_order(spec: PipelineSpec) -> list[str]:
     return order
 
 
+def _validate_layout(spec: PipelineSpec) -> list[Problem]:
+    return [_problem(("body", "layout", name), f"no step named {name!r} in this pipeline: "
+                     "the layout places only the pipeline's steps")
+            for name in (spec.layout or {}) if name not in spec.steps]
+
+
 def validate_pipeline(spec: PipelineSpec) -> list[Problem]:
-    return _validate_parameters(spec) + _validate_graph(spec)
+    return _validate_parameters(spec) + _validate_graph(spec) + _validate_layout(spec)
+
+
+def runnable_problems(spec: PipelineSpec, loc: Loc = ("pipeline", "steps")) -> list[Problem]:
+    """What keeps a valid draft from running or being published: having no steps yet."""
+    if not spec.steps:
+        return [_problem(loc, f"the pipeline {spec.name!r} has no steps yet: add at least one step to the draft")]
+    return []
 
 
 def pipeline_digest(spec: PipelineSpec) -> str:
-    """sha256 of the canonical JSON of the definition: equal definitions, equal digests."""
-    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """sha256 of the canonical JSON of the definition: equal definitions, equal digests.
+    Where the studio draws the steps (the layout) is not part of what runs."""
+    canonical = json.dumps(spec.model_dump(mode="json", exclude={"layout"}), sort_keys=True,
+                           separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -1,9 +1,11 @@
 """Idempotency-Key for requests that start a run, enforced by the database.
 
 `respond_once` is the whole flow. The first request with a key INSERTs a claim
-row in a transaction of its own; the unique constraint (workspace, key) makes
+row in a transaction of its own; the unique constraint (principal, key) makes
 every concurrent request with the same key fail that insert, so exactly one of
-them creates the run. The others wait for the claim's stored response and
+them creates the run. Keys are the caller's own: another principal of the
+workspace sending the same key (a CI job's predictable one) gets a claim of its
+own, never the first caller's run or a 422. The others wait for the claim's stored response and
 replay it (same status, body and Location). The same key with a different
 request is refused with 422. A request refused before it created anything
 releases its claim, so the client may fix it and retry with the same key. The
@@ -74,6 +76,9 @@ class _Wait:
 
 
 Create = Callable[[UnitOfWork], Accepted]
+# How a route answers with a run it created: a request that died after creating it is
+# answered, on its retry, in the shape the route answers (ours, or Azure ML's).
+Render = Callable[[Session, Run], Accepted]
 T = TypeVar("T")
 
 
@@ -82,8 +87,8 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     return await to_thread.run_sync(functools.partial(fn, *args))
 
 
-async def respond_once(runtime: Runtime, workspace_id: str, key: str | None, fingerprint: str,
-                       create: Create) -> tuple[Accepted, bool]:
+async def respond_once(runtime: Runtime, workspace_id: str, principal_id: str, key: str | None, fingerprint: str,
+                       create: Create, render: Render = runs.accepted) -> tuple[Accepted, bool]:
     """Runs `create` in a unit of work once per key; (the response, whether it is a replay).
     Without a key, simply runs it."""
     if key is None:
@@ -91,7 +96,7 @@ async def respond_once(runtime: Runtime, workspace_id: str, key: str | None, fin
     check_key(key)
     deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
     while True:
-        outcome = await _in_thread(_claim_or_read, runtime, workspace_id, key, fingerprint)
+        outcome = await _in_thread(_claim_or_read, runtime, workspace_id, principal_id, key, fingerprint, render)
         if isinstance(outcome, _Replay):
             return outcome.response, True
         if isinstance(outcome, _Claimed):
@@ -120,11 +125,12 @@ def _create(runtime: Runtime, claim_id: str | None, create: Create) -> Accepted:
     return response
 
 
-def _claim_or_read(runtime: Runtime, workspace_id: str, key: str, fingerprint: str) -> _Claimed | _Replay | _Wait:
+def _claim_or_read(runtime: Runtime, workspace_id: str, principal_id: str, key: str,
+                   fingerprint: str, render: Render) -> _Claimed | _Replay | _Wait:
     now = utcnow()
     with UnitOfWork(runtime.engine) as uow:
         uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) < now))
-    row = IdempotencyKey(workspace_id=workspace_id, key=key, request_hash=fingerprint,
+    row = IdempotencyKey(workspace_id=workspace_id, principal_id=principal_id, key=key, request_hash=fingerprint,
                          expires_at=now + timedelta(hours=IDEMPOTENCY_HOURS))
     try:
         with UnitOfWork(runtime.engine) as uow:
@@ -137,7 +143,7 @@ def _claim_or_read(runtime: Runtime, workspace_id: str, key: str, fingerprint: s
     replay: Accepted | None = None
     with Session(runtime.engine, expire_on_commit=False) as session:
         existing = session.exec(select(IdempotencyKey).where(
-            IdempotencyKey.workspace_id == workspace_id, IdempotencyKey.key == key)).first()
+            IdempotencyKey.principal_id == principal_id, IdempotencyKey.key == key)).first()
         if existing is None:
             return _Wait()  # released between our insert and our read: claim again
         if existing.request_hash != fingerprint:
@@ -150,7 +156,7 @@ def _claim_or_read(runtime: Runtime, workspace_id: str, key: str, fingerprint: s
         abandoned = utcnow() - existing.created_at > timedelta(seconds=LEASE_SECONDS)
         run = session.get(Run, existing.run_id) if abandoned and existing.run_id is not None else None
         if run is not None:
-            replay = runs.accepted(session, run)
+            replay = render(session, run)
     if replay is not None:
         # Its request died after creating the run: answer for it, and keep the answer.
         _complete(runtime, existing.id, replay)

@@ -2,7 +2,8 @@
 others: `retrainer submit`'s summary line, and the studio, which reads the list from the
 OpenAPI document (the HeadlineMetric schema) rather than keeping a copy.
 
-Pure data: the CLI client imports it.
+Pure data. The terminal client (retrainer_cli) reads the same list from the spec, through
+the generated client (retrainer_client.models.HeadlineMetric).
 """
 
 from __future__ import annotations

@@ -73,6 +73,12 @@ class RunOut(BaseModel):
     steps: list[StepOut]
     metrics: dict[str, Any] | None
     model: ModelRef | None
+    description: str | None = Field(default=None, description="What its submitter said about it")
+    tags: dict[str, str] | None = Field(default=None, description="Its submitter's labels")
+    run_source: str | None = Field(default=None, description="Where its submitter says it comes from "
+                                                             "(an Azure ML caller's RunSource, e.g. SDK)")
+    parent_run_id: str | None = Field(default=None, description="The run its submitter says started it "
+                                                                "(an Azure ML caller's ParentRunId), as given")
     deployments: list[RunDeploymentEffect] | None = Field(
         default_factory=list,
         description="What the run did to the deployments that follow the model it registered: promoted or "

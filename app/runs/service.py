@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,14 +25,14 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
+from app.core.queue_names import queue_label, workspace_queue
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
 from app.db.engine import read_session
-from app.db.tables import Run, RunOutput, RunStep
+from app.db.outbox import Undeliverable
+from app.db.tables import OutboxMessage, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
-from app.deployments import service as deployments
-from app.deployments.schemas import RunDeploymentEffect
 from app.models_registry import service as models
 from app.pipelines import service as pipelines
 from app.pipelines.spec import (
@@ -44,10 +43,11 @@ from app.pipelines.spec import (
     data_refs_of,
     param_ref,
     pipeline_digest,
+    runnable_problems,
     topological_order,
 )
-from app.runs import store
-from app.runs.schemas import ModelRef, RerunRequest, RunError, RunOut, RunPage, RunRequest, StepOut
+from app.runs import store, views
+from app.runs.schemas import RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
 from app.storage import artifacts
@@ -68,6 +68,8 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     (data paths of well-typed parameters are checked even when others are wrong). A run
     acts with its submitter's rights: reading a data path needs data:read, writing one
     data:write (403 naming the scope)."""
+    if empty := runnable_problems(spec):
+        raise InvalidInput("the pipeline cannot run yet", errors=empty)
     bound, problems = bind(spec, given)
     refs = bound.data_refs if bound is not None else data_refs_of(spec, given)
     for ref in refs:
@@ -119,22 +121,42 @@ class RunOrigin:
     endpoint_id: str | None = None
     endpoint_version: int | None = None
     time_limit_seconds: int | None = None  # the endpoint's, over the service's default
-    queue: str | None = None  # the endpoint's Celery queue, over the service's RETRAINER_QUEUE
+    queue: str | None = None  # the endpoint's queue (a name of its workspace), over RETRAINER_QUEUE
+
+
+@dataclass(frozen=True)
+class RunLabels:
+    """What a caller says about a run (e.g. an Azure ML caller's Description, Tags, RunSource
+    and ParentRunId): kept on the run and shown with it, never interpreted."""
+
+    description: str | None = None
+    tags: dict[str, str] | None = None
+    run_source: str | None = None
+    parent_run_id: str | None = None
+
+
+NO_LABELS = RunLabels()
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
-           parameters: dict[str, Any], experiment: str | None, regenerate: bool) -> Run:
+           parameters: dict[str, Any], experiment: str | None, regenerate: bool,
+           labels: RunLabels = NO_LABELS) -> Run:
     """Checks the request and records the run and its steps in `uow`, with its message
     (the outbox): the run is durable before it is announced, and announced once `uow`
     commits. The checks read in a session of their own, so `uow` takes the database's
     write lock only for the inserts."""
     with read_session(uow.engine) as reader:
         bound = check_submission(reader, settings, principal, spec, parameters)
-    run = Run(workspace_id=principal.workspace_id, queue=origin.queue or settings.queue, pipeline_id=origin.pipeline_id,
+    # An endpoint's queue is its workspace's: it meets neither another workspace's nor a
+    # key of the broker's own (app.core.queue_names).
+    queue = workspace_queue(principal.workspace_id, origin.queue) if origin.queue else settings.queue
+    run = Run(workspace_id=principal.workspace_id, queue=queue, pipeline_id=origin.pipeline_id,
               endpoint_id=origin.endpoint_id, endpoint_version=origin.endpoint_version, experiment=experiment,
-              definition=spec.model_dump(mode="json"), pipeline_digest=pipeline_digest(spec),
+              definition=spec.model_dump(mode="json", exclude={"layout"}), pipeline_digest=pipeline_digest(spec),
               parameters=bound.parameters, regenerate=regenerate, created_by=principal.id,
-              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1)
+              time_limit_seconds=origin.time_limit_seconds, sent_at=utcnow(), sends=1,
+              description=labels.description, tags=labels.tags, run_source=labels.run_source,
+              parent_run_id=labels.parent_run_id)
     run_steps = []
     for position, name in enumerate(topological_order(spec)):
         step = spec.steps[name]
@@ -160,6 +182,21 @@ def send_again(uow: UnitOfWork, run_id: str) -> bool:
         return False
     send(uow, run)
     return True
+
+
+def fail_undeliverable(session: Session, message: OutboxMessage) -> None:
+    """A run whose message the broker refused RETRAINER_OUTBOX_MAX_FAILURES times fails
+    (if still queued), naming the queue and the broker's answer."""
+    run_id = message.task_id or (str(message.args[0]) if message.args else "")
+    store.fail_queued(session, run_id, (
+        f"the broker refused this run's message {message.failures} times on queue "
+        f"{queue_label(message.queue)!r} ({message.last_error}); gave up after RETRAINER_OUTBOX_MAX_FAILURES. "
+        "Ask the operator to check the broker; run it again (on another queue: PATCH /endpoints/{id} "
+        "{\"queue\": ...})"))
+
+
+# What the outbox relay does with a message it gives up, by task (app.db.outbox.give_up).
+UNDELIVERABLE: dict[str, Undeliverable] = {EXECUTE_RUN_TASK: fail_undeliverable}
 
 
 def time_limits(seconds: int | None) -> dict[str, int]:
@@ -206,30 +243,12 @@ def get_run(session: Session, principal: Principal, run_id: str) -> Run:
     return run
 
 
-def _out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
-         visible: bool = True) -> RunOut:
-    return RunOut(
-        id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
-        endpoint_version=run.endpoint_version, experiment=run.experiment,
-        pipeline_digest=run.pipeline_digest, parameters=run.parameters, regenerate=run.regenerate,
-        created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
-        error=RunError(**run.error) if run.error else None,
-        steps=[StepOut(name=s.name, component=s.component, component_version=s.component_version,
-                       status=s.status, started_at=s.started_at, finished_at=s.finished_at,
-                       metrics=s.metrics, error=s.error, reused_from=s.reused_from) for s in steps],
-        metrics=run.metrics,
-        model=ModelRef(name=run.model_name, version=run.model_version)
-        if run.model_name and run.model_version else None,
-        deployments=(effects or []) if visible else None,
-    )
-
-
 def render(session: Session, run: Run, principal: Principal | None = None) -> RunOut:
     """The run as every route answers it, steps included; what it did to deployments only
     for a caller with deployments:read (None: the run was just created, it did nothing yet)."""
     if principal is not None and not _sees_deployments(principal):
-        return _out(run, store.steps(session, run.id), visible=False)
-    return _out(run, store.steps(session, run.id), deployments.run_effects(session, [run]).get(run.id))
+        return views.run_out(run, store.steps(session, run.id), visible=False)
+    return views.run_out(run, store.steps(session, run.id), views.effects_of(session, [run]).get(run.id))
 
 
 def _sees_deployments(principal: Principal) -> bool:
@@ -241,8 +260,8 @@ def render_page(session: Session, settings: Settings, principal: Principal, filt
     rows = store.page(session, principal.workspace_id, filters, page)
     steps = store.steps_of(session, [r.id for r in rows])
     visible = _sees_deployments(principal)
-    effects = deployments.run_effects(session, rows) if visible else {}
-    return RunPage.of(rows, page, lambda r: _out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
+    effects = views.effects_of(session, rows) if visible else {}
+    return RunPage.of(rows, page, lambda r: views.run_out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
                       max_bytes=settings.max_page_bytes)
 
 

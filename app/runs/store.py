@@ -11,7 +11,7 @@ overwrite the state of the attempt that replaced it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
@@ -26,7 +26,9 @@ from app.db.retry import retrying
 from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import repository as models_registry
+from app.runs import views
 from app.runs.states import STEPS_LEFT_OPEN_BECOME, RunStatus, StepStatus, run_sources, step_sources
+from app.webhooks.events import emit
 
 STEP_ERROR_CHARS = 4000
 P = ParamSpec("P")
@@ -71,12 +73,7 @@ def steps(session: Session, run_id: str) -> list[RunStep]:
 
 
 def steps_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunStep]]:
-    out: dict[str, list[RunStep]] = {run_id: [] for run_id in run_ids}
-    if run_ids:
-        query = select(RunStep).where(col(RunStep.run_id).in_(run_ids)).order_by(col(RunStep.position))
-        for step in session.exec(query):
-            out[step.run_id].append(step)
-    return out
+    return views.steps_of(session, run_ids)
 
 
 def outputs(session: Session, run_id: str) -> list[RunOutput]:
@@ -149,12 +146,15 @@ def _rowcount(result: Any) -> int:
 
 
 def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = None,
-         bump_attempt: bool = False, heartbeat_before: datetime | None = None, **fields: Any) -> bool:
+         bump_attempt: bool = False, heartbeat_before: datetime | None = None, only_from: RunStatus | None = None,
+         **fields: Any) -> bool:
     """Moves the run to `to` if the transition table allows it from its current state;
     True when it moved. `attempt` fences the write to that attempt; `heartbeat_before`
     also requires the last heartbeat to be older than that time. A run that finishes
-    closes its open steps (`STEPS_LEFT_OPEN_BECOME`)."""
+    closes its open steps (`STEPS_LEFT_OPEN_BECOME`). `only_from`: only from that state."""
     query = update(Run).where(col(Run.id) == run_id, col(Run.status).in_(run_sources(to)))
+    if only_from is not None:
+        query = query.where(col(Run.status) == only_from)
     if attempt is not None:
         query = query.where(col(Run.attempt) == attempt)
     if heartbeat_before is not None:
@@ -169,7 +169,26 @@ def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = 
             session.execute(update(RunStep).where(col(RunStep.run_id) == run_id, col(RunStep.status) == open_state)
                             .values(status=closed, finished_at=now if open_state == StepStatus.RUNNING else None)
                             .execution_options(synchronize_session=False))
+    if moved and to in EVENT_OF:
+        _emit(session, run_id, EVENT_OF[to])
     return moved
+
+
+# The webhook event each state a run moves to is announced with, written in the
+# transaction of the move (app.webhooks.events): every caller gets it.
+EVENT_OF: dict[RunStatus, str] = {RunStatus.RUNNING: "run.started", RunStatus.SUCCEEDED: "run.succeeded",
+                                  RunStatus.FAILED: "run.failed", RunStatus.CANCELED: "run.canceled"}
+
+
+def _emit(session: Session, run_id: str, event: str) -> None:
+    workspace_id = session.exec(select(Run.workspace_id).where(Run.id == run_id)).one()
+
+    def view() -> dict[str, Any]:
+        run = session.get(Run, run_id, populate_existing=True)
+        assert run is not None
+        return views.full(session, run).model_dump(mode="json")
+
+    emit(session, workspace_id, event, view)
 
 
 def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields: Any) -> None:
@@ -208,6 +227,12 @@ def fail_running(session: Session, run_id: str, message: str) -> bool:
     """running -> failed, whoever holds it, naming the step that was running."""
     step = running_step(session, run_id)
     return move(session, run_id, RunStatus.FAILED, finished_at=utcnow(), error={"step": step, "message": message})
+
+
+def fail_queued(session: Session, run_id: str, message: str) -> bool:
+    """queued -> failed (its message could not be delivered); never a run a worker holds."""
+    return move(session, run_id, RunStatus.FAILED, only_from=RunStatus.QUEUED, finished_at=utcnow(),
+                error={"step": None, "message": message})
 
 
 def cancel(session: Session, run_id: str, by: str) -> bool:
@@ -356,13 +381,17 @@ class Attempt:
 
     @_retried
     def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None,
-                decide: Callable[[Session, list[ModelVersion]], None] | None = None) -> None:
+                decide: Callable[[Session, list[ModelVersion]], None] | None = None,
+                reused: Collection[str] = ()) -> None:
         """Registers the run's model versions and marks it succeeded in one fenced
         transaction: a run canceled meanwhile registers nothing. `decide` writes, in the
-        same transaction, what the new versions do to the deployments that follow them."""
+        same transaction, what the new versions do to the deployments that follow them.
+        The models named in `reused` (their train step was reused) are the versions already
+        registered for them, if any (models_registry.register)."""
         with UnitOfWork(self.engine) as uow:
             run = self._fence(uow.session)
-            registered = [models_registry.register(uow.session, run, fields) for fields in models]
+            registered = [models_registry.register(uow.session, run, fields, reused=fields["name"] in reused)
+                          for fields in models]
             if decide is not None:
                 decide(uow.session, registered)
             first = registered[0] if registered else None

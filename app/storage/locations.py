@@ -46,6 +46,11 @@ class S3Location:
         return S3Location(self.bucket, keys.join(self.prefix, *parts), self.endpoint_url, self.region,
                           self.credentials)
 
+    def holds(self, bucket: str, prefix: str) -> bool:
+        """`s3://bucket/prefix` is this location or inside it."""
+        return bucket == self.bucket and (not self.prefix or prefix == self.prefix
+                                          or prefix.startswith(self.prefix + "/"))
+
     def overlaps(self, other: S3Location) -> bool:
         """One holds the other's keys (same bucket, one prefix inside the other)."""
         if self.bucket != other.bucket:
@@ -75,8 +80,13 @@ def parse_s3_url(value: str) -> tuple[str, str]:
     return bucket, prefix
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def check_endpoint(value: str) -> str:
-    """An endpoint URL as `scheme://host[:port]` (a path is refused: it would be ambiguous)."""
+    """An endpoint URL as `scheme://host[:port]`, the host in lower case and a scheme's
+    default port left out, so that one endpoint has one spelling here (a path is refused:
+    it would be ambiguous)."""
     try:
         parts = urlsplit(value.strip())
         port = parts.port
@@ -89,4 +99,6 @@ def check_endpoint(value: str) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise InvalidLocation("the endpoint URL is only scheme, host and port (the bucket goes in 'url')")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port == _DEFAULT_PORTS[parts.scheme]:
+        port = None
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")

@@ -16,8 +16,10 @@ connection pool must not be shared across a fork).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.settings import ConfigurationError, Settings
@@ -27,6 +29,7 @@ from app.storage.locations import InvalidLocation, S3Location, check_endpoint, i
 from app.storage.s3 import S3Store
 
 _lock = threading.Lock()
+_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@\-]{0,99}$")  # a workspace's name (app.auth)
 _cache: dict[tuple[int, object], ObjectStore] = {}
 
 
@@ -58,9 +61,43 @@ def service_folder(settings: Settings) -> Path:
 
 def check_configuration(settings: Settings) -> None:
     """ConfigurationError, naming the setting, when the storage settings cannot work."""
-    if service_location(settings) is None:
+    service = service_location(settings)
+    if service is None:
         service_folder(settings)
     allowed_datastore_endpoints(settings)
+    for shared in shared_credential_prefixes(settings):
+        if service is not None and shared.location.bucket == service.bucket:
+            raise ConfigurationError(f"RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS: {shared.location.url} is in the "
+                                     "service's own bucket (RETRAINER_ARTIFACT_URL), which is never a datastore")
+
+
+@dataclass(frozen=True)
+class SharedPrefix:
+    """A bucket prefix that datastores without credentials of their own may use, with the
+    service's credentials: in any workspace, or in the one named."""
+
+    location: S3Location
+    workspace: str | None = None
+
+
+def shared_credential_prefixes(settings: Settings) -> list[SharedPrefix]:
+    """RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS, parsed: `s3://bucket/prefix` or
+    `<workspace name>=s3://bucket/prefix`, comma separated."""
+    found = []
+    for entry in settings.s3_shared_credential_buckets.split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        workspace, url = (None, entry) if is_s3_url(entry) else entry.split("=", 1) if "=" in entry else ("", "")
+        if workspace is not None and not _WORKSPACE.match(workspace.strip()):
+            raise ConfigurationError(f"RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS: {entry[:100]!r} is neither "
+                                     "'s3://bucket/prefix' nor '<workspace name>=s3://bucket/prefix'")
+        try:
+            bucket, prefix = parse_s3_url(url.strip())
+        except InvalidLocation as exc:
+            raise ConfigurationError(f"RETRAINER_S3_SHARED_CREDENTIAL_BUCKETS: {exc}") from None
+        found.append(SharedPrefix(S3Location(bucket, prefix), workspace.strip() if workspace else None))
+    return found
 
 
 def allowed_datastore_endpoints(settings: Settings) -> set[str]:

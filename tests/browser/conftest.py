@@ -74,6 +74,9 @@ class Studio:
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     def nav(self, name: str) -> None:
+        menu = self.page.get_by_role("button", name="Menu", exact=True)
+        if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+            menu.click()  # a phone: the navigation is folded into the menu button
         self.page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(name)
 

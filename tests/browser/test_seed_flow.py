@@ -75,7 +75,8 @@ def test_seed_workflow(studio, workspace_user, worker, client, tmp_path):
     dialog.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", level=1, name="income-prediction")).to_be_visible()
     pipeline_id = page.url.rsplit("/", 1)[1]
-    graph = page.get_by_role("group", name="Graph of income-prediction")
+    graph = page.get_by_role("region", name="Canvas")
+    toolbar = page.get_by_role("toolbar", name="Draft")
     for step in ("import", "clean", "split", "train", "score", "evaluate"):
         expect(graph.get_by_role("button", name=step, exact=True)).to_be_visible()
     expect(page.get_by_text("No parameters yet")).to_be_visible()
@@ -83,7 +84,7 @@ def test_seed_workflow(studio, workspace_user, worker, client, tmp_path):
     # 2. Promote the import step's path to the pipeline parameter data_path.
     graph.get_by_role("button", name="import", exact=True).click()
     path_group = page.get_by_role("group", name="path", exact=True)
-    expect(path_group).to_contain_text("datastore://default/census/adult.data")
+    expect(path_group.get_by_label("path")).to_have_value("datastore://default/census/adult.data")
     studio.check("pipeline-step")
     path_group.get_by_role("button", name="Add to pipeline parameter").click()
     dialog = page.get_by_role("dialog", name="Add to pipeline parameter")
@@ -93,6 +94,10 @@ def test_seed_workflow(studio, workspace_user, worker, client, tmp_path):
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
     expect(path_group).to_contain_text("Pipeline parameter data_path")
+    # A change on the page is saved with Save (and undone with Undo until then).
+    expect(toolbar).to_contain_text("Unsaved changes")
+    toolbar.get_by_role("button", name="Save", exact=True).click()
+    expect(toolbar).to_contain_text("All changes saved")
     params = page.get_by_role("table", name="Pipeline parameters")
     expect(params.get_by_role("row", name=re.compile("data_path"))).to_contain_text("used by import.path")
     saved = client.get(f"/pipelines/{pipeline_id}", headers=headers).json()
@@ -107,6 +112,8 @@ def test_seed_workflow(studio, workspace_user, worker, client, tmp_path):
     expect(dialog.get_by_label("Type")).to_have_value("number")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
+    toolbar.get_by_role("button", name="Save", exact=True).click()
+    expect(toolbar).to_contain_text("All changes saved")
     saved = client.get(f"/pipelines/{pipeline_id}", headers=headers).json()
     assert saved["steps"]["train"]["settings"]["hyperparameters"]["learning_rate"] == "${{parameters.learning_rate}}"
     assert saved["parameters"]["learning_rate"]["maximum"] == 10

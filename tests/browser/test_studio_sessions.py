@@ -215,7 +215,7 @@ def test_edit_and_remove_parameters_then_publish_a_second_version(studio, worksp
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
     expect(params.get_by_role("row", name=re.compile("seed"))).to_contain_text("max 50")
-    # A default of the wrong type is refused by the server, beside the field.
+    # A default of the wrong type is refused beside the field.
     params.get_by_role("button", name="Edit seed").click()
     dialog = page.get_by_role("dialog", name="Edit parameter seed")
     dialog.get_by_label("Default value").fill("many")
@@ -231,6 +231,8 @@ def test_edit_and_remove_parameters_then_publish_a_second_version(studio, worksp
     dialog.get_by_role("button", name="Remove").click()
     expect(dialog).to_be_hidden()
     expect(params.get_by_role("row", name=re.compile("algorithm"))).to_have_count(0)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("toolbar", name="Draft")).to_contain_text("All changes saved")
     saved = client.get(f"/pipelines/{pipeline_id}", headers=small_endpoint).json()
     assert "algorithm" not in saved["parameters"] and saved["parameters"]["seed"]["maximum"] == 50
     assert saved["steps"]["train"]["settings"]["algorithm"] == "logistic_regression"

@@ -24,19 +24,19 @@ from tests.helpers.inprocess import signed_in, upload
 def _read(runtime: Runtime, me: Principal, path: str, store: str = "default") -> bytes:
     with runtime.unit_of_work() as uow:
         row = service.get(uow.session, me.workspace_id, store)
-    ref, info = service.download(runtime.settings, row, path)
+    ref, info = service.download(runtime.settings, row, me.workspace_name, path)
     return b"".join(ref.store.iter_bytes(ref.key, info))
 
 
 def _files(runtime: Runtime, me: Principal, prefix: str | None = None) -> list[str]:
     with runtime.unit_of_work() as uow:
         row = service.get(uow.session, me.workspace_id, "default")
-    return [f.path for f in service.list_files(runtime.settings, row, prefix, PageRequest(limit=100))]
+    return [f.path for f in service.list_files(runtime.settings, row, me.workspace_name, prefix, PageRequest(limit=100))]
 
 
 def _refused_path(runtime: Runtime, me: Principal, path: str) -> InvalidInput:
     with pytest.raises(InvalidInput) as refused:
-        service.upload_target(runtime, me.workspace_id, "default", path)
+        service.upload_target(runtime, me.workspace_id, me.workspace_name, "default", path)
     assert refused.value.errors == [{"loc": ["path", "path"], "msg": refused.value.detail}]
     return refused.value
 
@@ -54,7 +54,7 @@ def test_upload_list_download_round_trip(runtime: Runtime) -> None:
     upload(runtime, me, "round/trip.csv", body)
     with runtime.unit_of_work() as uow:
         row = service.get(uow.session, me.workspace_id, "default")
-    (listed,) = service.list_files(runtime.settings, row, "round/", PageRequest())
+    (listed,) = service.list_files(runtime.settings, row, me.workspace_name, "round/", PageRequest())
     assert (listed.path, listed.size) == ("round/trip.csv", len(body))
     assert _read(runtime, me, "round/trip.csv") == body
     upload(runtime, me, "round/trip.csv", b"x\n")  # an upload replaces the file
@@ -102,7 +102,7 @@ def test_symlink_escape_is_refused(runtime: Runtime, tmp_path: Path) -> None:
     with runtime.unit_of_work() as uow:
         row = service.get(uow.session, me.workspace_id, "default")
     with pytest.raises(InvalidInput, match="outside"):
-        service.download(runtime.settings, row, "link.txt")
+        service.download(runtime.settings, row, me.workspace_name, "link.txt")
     assert _files(runtime, me) == ["inside.csv"]
 
 
@@ -123,7 +123,7 @@ def test_create_a_local_datastore_and_its_refusals(runtime: Runtime) -> None:
         body = DatastoreCreate.model_validate({"name": name, **fields})
         with runtime.unit_of_work() as uow:  # as the route does: the S3 checks first
             return service.create(uow.session, runtime.settings, me.workspace_id, body,
-                                  service.s3_location(runtime.settings, body))
+                                  service.s3_location(runtime.settings, body, me.workspace_name))
 
     created = service.out(create(description="raw"))
     assert (created.name, created.kind, created.description) == (name, "local", "raw")

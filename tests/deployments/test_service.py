@@ -28,9 +28,9 @@ MODEL = "small"
 def owner(runtime: Runtime) -> Principal:
     """A workspace whose model `small` has two versions, trained in process."""
     me = signed_in(runtime)
-    upload(runtime, me, "small/train.csv", small_csv())
     pipeline = draft(runtime, me, small_pipeline()).id
-    for _ in range(2):
+    for rows in (60, 80):  # new data each time: a new model, a new version
+        upload(runtime, me, "small/train.csv", small_csv(rows))
         assert execute(runtime, submit(runtime, me, pipeline)) == "succeeded"
     return me
 

@@ -1,6 +1,7 @@
 """Where the suite's database and broker live.
 
-Chosen by environment variables (the README's test command sets them for each pass):
+Chosen by environment variables (the README's test command sets them for its run on PostgreSQL + Redis
+and unsets them for its run on SQLite + the bundled Redis):
 
 - RETRAINER_TEST_DATABASE_URL: a PostgreSQL server URL (a fresh database is created
   on it for the session and dropped afterwards), or unset for SQLite in a temp dir.

@@ -56,7 +56,7 @@ def upload(runtime: Runtime, principal: Principal, path: str, content: bytes, st
     """A file in a datastore of the principal's workspace, written as PUT /datastores/... does."""
     from app.datastores import service as datastores
 
-    ref = datastores.upload_target(runtime, principal.workspace_id, store, path)
+    ref = datastores.upload_target(runtime, principal.workspace_id, principal.workspace_name, store, path)
 
     async def body() -> AsyncIterator[bytes]:
         yield content
@@ -94,16 +94,26 @@ class Registry:
 
 
 def execute(runtime: Runtime, run_id: str, attempt_of: Callable[[Any], Any] = lambda attempt: attempt) -> str:
-    """The run claimed and executed in this process, as a worker child does but without
-    Celery, its heartbeat thread and its limits: the outcome. `attempt_of` may wrap the
+    """The run claimed and executed in this process as a worker child executes it (its
+    `RunExecution`, then the post-run hooks, then its success), without Celery, its
+    heartbeat thread and its process limits: the outcome. `attempt_of` may wrap the
     claimed attempt (the run's fenced writes) to act between them."""
     from app.datastores.service import stores_of
-    from app.runs.store import Attempt
-    from worker import executor
+    from app.runs.store import Attempt, RunInactive
+    from worker.executor import RunExecution, Trained
+    from worker.hooks import HookContext, run_hooks
 
     claimed = Attempt.claim(runtime.engine, run_id, runtime.settings.max_attempts)
     assert claimed is not None, f"run {run_id} was not queued"
     attempt, run = claimed
     with runtime.read_session() as session:
         stores = stores_of(session, runtime.settings, run.workspace_id)
-    return executor.execute_run(runtime.settings, attempt_of(attempt), run, stores, registry=Registry(runtime))
+    execution = RunExecution(runtime.settings, attempt_of(attempt), run, stores, registry=Registry(runtime))
+    try:
+        trained = execution.train()
+        if not isinstance(trained, Trained):
+            return trained
+        writes = run_hooks(HookContext(runtime.settings, stores, runtime.read_session), trained)
+        return execution.succeed(trained, writes)
+    except RunInactive:  # as the worker's task: the run is no longer this attempt's
+        return "inactive"

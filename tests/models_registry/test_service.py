@@ -22,9 +22,11 @@ def test_versions_are_listed_with_their_lineage_and_private(runtime: Runtime) ->
     data = small_csv()
     upload(runtime, me, "small/train.csv", data)
     pipeline = draft(runtime, me, small_pipeline())
-    runs = [submit(runtime, me, pipeline.id) for _ in range(2)]
-    for run_id in runs:
-        assert execute(runtime, run_id) == "succeeded"
+    runs = []
+    for content in (data, small_csv(80)):  # new data each time: a new model, a new version
+        upload(runtime, me, "small/train.csv", content)
+        runs.append(submit(runtime, me, pipeline.id))
+        assert execute(runtime, runs[-1]) == "succeeded"
     with runtime.read_session() as session:
         models = service.models_page(session, me.workspace_id, PageRequest()).items
         versions = service.versions_page(session, me.workspace_id, "small", PageRequest()).items

@@ -1,8 +1,8 @@
-"""Database errors that pass are retried; the others are not.
+"""Transient database errors are retried; the others are not.
 
-The errors are those the drivers raise (sqlite3, psycopg) as SQLAlchemy wraps them; on
-the PostgreSQL pass a serialization failure and a dropped connection are also caused
-for real."""
+The errors are those the drivers raise (sqlite3, psycopg) as SQLAlchemy wraps them; a
+serialization failure and a dropped connection are also caused for real, on a PostgreSQL
+database of their own whichever database the suite runs on."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def test_postgresql_errors_that_do_not_pass_are_raised_at_once(error: Callable[[
 
 @pytest.fixture(scope="module")
 def pg_engine(unit_settings: Settings) -> Iterator[Engine]:
-    """These failures are PostgreSQL's: on both passes they are caused on a database of
+    """These failures are PostgreSQL's: whichever database the suite runs on, they are caused on a database of
     their own on the machine's PostgreSQL server (as the multi-host test needs it too)."""
     server = os.environ.get("RETRAINER_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
     try:

@@ -1,7 +1,8 @@
-"""The executor in process, without Celery: a small pipeline run on the in-process
-database, its outputs and model recorded, steps reused on the same data, a failed step
-named with its cause, and the fencing that stops a run no longer ours (an attempt
-wrapper cancels the run between two of its writes, as a user's cancel would)."""
+"""A run's execution (worker.executor.RunExecution, then the post-run hooks) in process,
+without Celery: a small pipeline run on the in-process database, its outputs and model
+recorded, steps reused on the same data (a reused model registers no new version), a
+failed step named with its cause, and the fencing that stops a run no longer ours (an
+attempt wrapper cancels the run between two of its writes, as a user's cancel would)."""
 
 from __future__ import annotations
 
@@ -80,13 +81,17 @@ def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runti
     again = _run(runtime, me, second)
     assert {s.name: s.reused_from for s in again.steps} == {s.name: first for s in again.steps}
     assert again.metrics == _run(runtime, me, first).metrics
-    assert again.model is not None and again.model.version == 2  # a successful run registers a version
+    assert again.model == _run(runtime, me, first).model  # its train step was reused: no new version
+    with runtime.read_session() as session:
+        assert [v.version for v in models.versions_page(session, me.workspace_id, "small", PageRequest()).items] == [1]
     with runtime.read_session() as session:
         log = runs.step_log(session, runtime.settings, me, second, "train")
     assert f"reused the outputs of step 'train' of run {first}" in log
     regenerated = submit(runtime, me, pipeline, regenerate=True)
     assert execute(runtime, regenerated) == "succeeded"
-    assert all(s.reused_from is None for s in _run(runtime, me, regenerated).steps)
+    fresh = _run(runtime, me, regenerated)
+    assert all(s.reused_from is None for s in fresh.steps)
+    assert fresh.model is not None and fresh.model.version == 2  # trained again: a new version
     upload(runtime, me, "small/train.csv", small_csv(80))  # the same path, new content: never reused
     third = submit(runtime, me, pipeline)
     assert execute(runtime, third) == "succeeded"

@@ -1,7 +1,7 @@
 """A rollback (PATCH) racing a promotion (the gate's decision) on the same deployment:
 each takes the row's lock before it reads the version it changes, so both are recorded
 in the history in some order, each from the version the other left, and the deployment
-serves what the later one set. Real threads on the pass's database (PostgreSQL's row
+serves what the later one set. Real threads on the database under test (PostgreSQL's row
 locks; SQLite's BEGIN IMMEDIATE)."""
 
 from __future__ import annotations

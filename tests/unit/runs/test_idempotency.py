@@ -42,8 +42,13 @@ class Creator:
         return Accepted(run_id, {"id": run_id, "status": "queued"}, {"Location": f"/runs/{run_id}"})
 
 
-def _once(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator) -> tuple[Accepted, bool]:
-    return run_async(idempotency.respond_once(runtime, ws, key, fingerprint, create))
+def _principal(ws: str) -> str:
+    return "usr_" + ws[3:]  # a principal of the workspace (ids are opaque to the flow)
+
+
+def _once(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator,
+          principal: str | None = None) -> tuple[Accepted, bool]:
+    return run_async(idempotency.respond_once(runtime, ws, principal or _principal(ws), key, fingerprint, create))
 
 
 def test_same_key_same_request_replays_the_first_response(runtime: Runtime) -> None:
@@ -55,6 +60,21 @@ def test_same_key_same_request_replays_the_first_response(runtime: Runtime) -> N
     # Another workspace may use the same key for its own request.
     _other, other_replayed = _once(runtime, workspace(runtime.engine), key, "a" * 64, create)
     assert (other_replayed, create.calls) == (False, 2)
+
+
+def test_a_key_is_its_principals_own(runtime: Runtime) -> None:
+    """Another principal of the same workspace sending a key (same request or not) gets a
+    run of its own: a predictable key cannot be squatted or replayed by a neighbour."""
+    ws, key, create = workspace(runtime.engine), secrets.token_hex(8), Creator(runtime)
+    ci, neighbour = "sp_ci" + secrets.token_hex(4), "sp_nb" + secrets.token_hex(4)
+    first, _ = _once(runtime, ws, key, "a" * 64, create, principal=ci)
+    same, same_replayed = _once(runtime, ws, key, "a" * 64, create, principal=neighbour)
+    other, other_replayed = _once(runtime, ws, key + "x", "a" * 64, create, principal=neighbour)
+    squat, squat_replayed = _once(runtime, ws, key, "b" * 64, create, principal="usr_" + secrets.token_hex(4))
+    assert (same_replayed, other_replayed, squat_replayed, create.calls) == (False, False, False, 4)
+    assert len({first.run_id, same.run_id, other.run_id, squat.run_id}) == 4
+    again, replayed = _once(runtime, ws, key, "a" * 64, create, principal=ci)
+    assert (replayed, again.run_id, create.calls) == (True, first.run_id, 4)
 
 
 def test_same_key_another_request_is_refused(runtime: Runtime) -> None:
@@ -81,8 +101,8 @@ def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
     create = Creator(runtime, gate=gate)
 
     async def both() -> list[tuple[Accepted, bool]]:
-        first = asyncio.ensure_future(idempotency.respond_once(runtime, ws, key, "a" * 64, create))
-        second = asyncio.ensure_future(idempotency.respond_once(runtime, ws, key, "a" * 64, create))
+        first = asyncio.ensure_future(idempotency.respond_once(runtime, ws, _principal(ws), key, "a" * 64, create))
+        second = asyncio.ensure_future(idempotency.respond_once(runtime, ws, _principal(ws), key, "a" * 64, create))
         await asyncio.sleep(0.3)  # both claimed or waiting; the first is held in `create`
         gate.set()
         return list(await asyncio.gather(first, second))
@@ -97,7 +117,7 @@ def test_a_request_that_died_after_creating_its_run_is_replayed_not_repeated(run
     ws, key = workspace(runtime.engine), secrets.token_hex(8)
     run_id = run_with_steps(runtime.engine, workspace_id=ws)
     with UnitOfWork(runtime.engine) as uow:  # its claim, bound to its run, never completed
-        uow.session.add(IdempotencyKey(workspace_id=ws, key=key, request_hash="a" * 64, run_id=run_id,
+        uow.session.add(IdempotencyKey(workspace_id=ws, principal_id=_principal(ws), key=key, request_hash="a" * 64, run_id=run_id,
                                        created_at=utcnow() - timedelta(minutes=5),
                                        expires_at=utcnow() + timedelta(hours=1)))
     create = Creator(runtime)
@@ -111,7 +131,7 @@ def test_a_request_that_died_after_creating_its_run_is_replayed_not_repeated(run
 def test_a_claim_abandoned_before_creating_anything_is_freed(runtime: Runtime) -> None:
     ws, key = workspace(runtime.engine), secrets.token_hex(8)
     with UnitOfWork(runtime.engine) as uow:
-        uow.session.add(IdempotencyKey(workspace_id=ws, key=key, request_hash="a" * 64,
+        uow.session.add(IdempotencyKey(workspace_id=ws, principal_id=_principal(ws), key=key, request_hash="a" * 64,
                                        created_at=utcnow() - timedelta(minutes=5),
                                        expires_at=utcnow() + timedelta(hours=1)))
     create = Creator(runtime)

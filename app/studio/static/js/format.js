@@ -79,3 +79,16 @@ export function gateScore(metrics) {
   if (metrics.rows !== undefined) parts.push(` on ${metrics.rows} rows${metrics.rows_from ? ` (${metrics.rows_from})` : ""}`);
   return parts.join("");
 }
+
+/** A long value (a URI, a path, an id) as text with a line-break opportunity after each
+ * separator (/ . _ - : ? & =), so that it wraps between its parts rather than mid-word.
+ * @param {unknown} v @returns {Array<string | HTMLElement>} */
+export function breakable(v) {
+  const text = value(v);
+  const parts = [];
+  for (const piece of text.split(/(?<=[/._\-:?&=])/)) {
+    if (parts.length) parts.push(document.createElement("wbr"));
+    parts.push(piece);
+  }
+  return parts;
+}

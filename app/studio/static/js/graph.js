@@ -25,7 +25,8 @@ export function edgesOf(steps) {
   return edges;
 }
 
-function layers(steps, edges) {
+/** Steps in rows by depth (a step below everything it reads), each row ordered for fewer crossings. */
+export function layers(steps, edges) {
   const depth = {};
   const parents = {};
   for (const name of Object.keys(steps)) parents[name] = [];

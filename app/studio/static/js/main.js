@@ -4,8 +4,9 @@
 
 import { get, revoke, SessionExpired } from "./api.js";
 import { announce, h, replace } from "./dom.js";
+import { guardLeaving, mayLeave } from "./leave.js";
 import * as session from "./session.js";
-import { showProblem } from "./ui.js";
+import { empty, link, pageHeader, showProblem } from "./ui.js";
 import { renderSignIn } from "./views/signin.js";
 import * as datastores from "./views/datastores.js";
 import * as deployments from "./views/deployments.js";
@@ -20,10 +21,13 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const account = document.getElementById("account");
 let controller = null;
+// The address of the page shown, to go back to when leaving it is called off.
+let shownHash = location.hash;
 
 function stopView() {
   if (controller) controller.abort();
   controller = null;
+  guardLeaving(null);
   // A dialog of the page being left (or of an expired session) must not stay on top.
   document.querySelectorAll("dialog[open]").forEach((d) => /** @type {HTMLDialogElement} */ (d).close());
 }
@@ -31,6 +35,7 @@ function stopView() {
 function shell(signedIn) {
   nav.hidden = !signedIn;
   account.hidden = !signedIn;
+  document.getElementById("menu-button").hidden = !signedIn;
 }
 
 function query() {
@@ -60,21 +65,33 @@ async function route() {
     signIn();
     return;
   }
+  if (location.hash !== shownHash && !mayLeave()) {
+    history.replaceState(null, "", shownHash || "#/pipelines");
+    return;
+  }
+  shownHash = location.hash;
   stopView();
   controller = new AbortController();
   const { signal } = controller;
   const [section, ...rest] = parts();
-  if (!section || !SECTIONS[section]) {
+  if (!section) {
     location.replace("#/pipelines");
     return;
   }
   shell(true);
+  closeMenu();
+  if (!SECTIONS[section]) {
+    notFound();
+    return;
+  }
   markNav(section);
   replace(main, h("p", { class: "loading" }, "Loading…"));
   try {
     await SECTIONS[section].render(main, rest, { signal, query: query() });
   } catch (error) {
     if (signal.aborted || error instanceof SessionExpired) return;
+    // What was loading is not coming (a run that does not exist): say so, and only that.
+    main.querySelectorAll(".loading").forEach((el) => el.remove());
     showProblem(main, error);
   }
   if (signal.aborted) return;
@@ -84,6 +101,30 @@ async function route() {
   // screen-reader users start at the top of what changed.
   if (heading && !main.contains(document.activeElement)) heading.focus({ preventScroll: false });
 }
+
+function notFound() {
+  markNav(null);
+  replace(main, pageHeader("Page not found"),
+    empty(["There is no page at this address (", h("code", {}, location.hash), "). ",
+      link("#/pipelines", "Go to Pipelines"), "."]));
+  document.title = "Page not found · Retrainer Studio";
+  /** @type {HTMLElement} */ (main.querySelector("h1")).focus();
+}
+
+// Phones: the navigation folds into a menu button.
+const menuButton = /** @type {HTMLButtonElement} */ (document.getElementById("menu-button"));
+function closeMenu() {
+  menuButton.setAttribute("aria-expanded", "false");
+  document.body.classList.remove("menu-open");
+}
+menuButton.addEventListener("click", () => {
+  const open = menuButton.getAttribute("aria-expanded") !== "true";
+  menuButton.setAttribute("aria-expanded", String(open));
+  document.body.classList.toggle("menu-open", open);
+});
+nav.addEventListener("click", (event) => {
+  if (/** @type {HTMLElement} */ (event.target).closest("a")) closeMenu();
+});
 
 async function showAccount() {
   const whoami = document.getElementById("whoami");

@@ -3,6 +3,56 @@
 // The API's schemas as JSDoc types, and the enums the studio shows, read from the spec.
 
 /**
+ * A file in one of the workspace's datastores: datastore://DataStoreName/RelativePath.
+ * @typedef {Object} AzureDataPath
+ * @property {string} DataStoreName The datastore's name, e.g. `default`
+ * @property {string} RelativePath The file's path in the datastore
+ */
+
+/**
+ * A run as Azure ML answers a pipeline run (the fields Azure callers read).
+ * @typedef {Object} AzurePipelineRun
+ * @property {string} CreatedTime
+ * @property {Object<string, AzureDataPath>} DataPathAssignments The data paths the run used
+ * @property {string | null} Description
+ * @property {string | null} EndTime
+ * @property {string | null} ExperimentName
+ * @property {string} Id Our run id: GET /runs/{Id} shows the run in full
+ * @property {Object<string, *>} ParameterAssignments Every value the run used but data paths
+ * @property {string | null} ParentRunId
+ * @property {string | null} PipelineEndpointId Our endpoint id (null: a draft's run)
+ * @property {string | null} PipelineId The published_pipeline_id of the version run (null: a draft's run)
+ * @property {string | null} PipelineVersion Our version number, as a string
+ * @property {string | null} RunSource
+ * @property {string | null} StartTime
+ * @property {AzureRunStatus} Status
+ * @property {Object<string, string> | null} Tags
+ */
+
+/**
+ * @typedef {Object} AzureRunStatus
+ * @property {string} CreationTime
+ * @property {string | null} EndTime
+ * @property {"NotStarted" | "Running" | "Finished" | "Failed" | "Canceled"} StatusCode
+ * @property {string | null} StatusDetail Why it failed (the step and the cause), or null
+ */
+
+/**
+ * The body of a published pipeline's or pipeline endpoint's submit, as Azure ML's SDK, REST examples and Logic Apps send it. Every key is optional.
+ * @typedef {Object} AzureSubmitRequest
+ * @property {Object<string, AzureDataPath>} [DataPathAssignments] Values of data_path parameters: {"DataStoreName": "d", "RelativePath": "p"} is datastore://d/p
+ * @property {Object<string, *> | null} [DataSetDefinitionValueAssignments] Azure datasets: refused (422) unless empty; name the data with DataPathAssignments instead
+ * @property {string | null} [Description] Kept on the run
+ * @property {string | null} [ExperimentName] Our `experiment`
+ * @property {Object<string, *>} [ParameterAssignments] Our `parameters`; a string value is converted to its parameter's type ("20" for an integer, "true" for a boolean), as Azure does
+ * @property {string | null} [ParentRunId] Kept on the run, as given
+ * @property {string | number | null} [PipelineVersion] PipelineEndpointSubmit only: our version number (1, 2, ...; Azure counts from 0); defaults to the endpoint's default version
+ * @property {string | null} [RunSource] Kept on the run (e.g. `SDK`)
+ * @property {Object<string, string> | null} [Tags] Kept on the run
+ * @property {boolean | null} [continueOnStepFailure] Accepted and ignored: a run stops at its first failed step
+ */
+
+/**
  * @typedef {Object} DataInput
  * @property {string} path
  * @property {string} sha256
@@ -39,6 +89,27 @@
 /**
  * @typedef {Object} DatastorePage
  * @property {Array<DatastoreOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} DeliveryOut
+ * @property {number} attempt Attempts made so far
+ * @property {string} created_at
+ * @property {boolean} delivered
+ * @property {number | null} duration_ms
+ * @property {string | null} error Why the last attempt failed
+ * @property {EventType} event
+ * @property {string} event_id The webhook-id header: the same on every attempt
+ * @property {string} id
+ * @property {string | null} last_attempt_at
+ * @property {string | null} next_attempt_at When the next attempt is due (null: none is)
+ * @property {number | null} status_code The receiver's answer to the last attempt (null: none)
+ */
+
+/**
+ * @typedef {Object} DeliveryPage
+ * @property {Array<DeliveryOut>} items
  * @property {string | null} [next_cursor]
  */
 
@@ -108,7 +179,7 @@
  * @property {number | null} latest_version
  * @property {number | null} [max_concurrent_runs] Runs that may run at once; null: no limit
  * @property {string} name
- * @property {string | null} [queue] The Celery queue of its runs; null: the service's default
+ * @property {string | null} [queue] The workspace's queue of its runs; null: the service's
  * @property {number | null} time_limit_seconds Time limit of its runs; null: the service's default
  * @property {string} updated_at
  */
@@ -125,7 +196,7 @@
  * @property {string | null} [description]
  * @property {boolean | null} [enabled]
  * @property {number | null} [max_concurrent_runs] At most this many of its runs run at once, across workers; the others wait, queued, and start in the order they were submitted. null: no limit
- * @property {string | null} [queue] The Celery queue of this endpoint's runs, served by workers started with `retrainer worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE
+ * @property {string | null} [queue] A queue of this workspace for this endpoint's runs (e.g. `gpu`), served by workers started with `retrainer worker --queue NAME --workspace WORKSPACE`; no other workspace's runs go there. null restores the service's queue (RETRAINER_QUEUE)
  * @property {number | null} [time_limit_seconds] Time limit of this endpoint's runs, over the service's default; null restores the default
  */
 
@@ -135,6 +206,10 @@
  * @property {Object<string, *>} [parameters] Values for the version's parameters; unset ones take their defaults
  * @property {boolean} [regenerate] Run every step again; reuse no earlier outputs
  * @property {number | null} [version] Defaults to the endpoint's default version
+ */
+
+/**
+ * @typedef {"run.started" | "run.succeeded" | "run.failed" | "run.canceled" | "deployment.promoted" | "deployment.held" | "trigger.skipped"} EventType
  */
 
 /**
@@ -300,6 +375,7 @@
  * @property {string | null} description
  * @property {string} digest
  * @property {string} id
+ * @property {Object<string, StepPosition> | null} layout Where the studio draws each step; null: laid out automatically
  * @property {string} name
  * @property {Object<string, ParameterSpec>} parameters
  * @property {Object<string, StepSpec>} steps
@@ -313,12 +389,13 @@
  */
 
 /**
- * What a user writes: parameters and a graph of steps.
+ * What a user writes: parameters and a graph of steps. A draft may have no steps yet (the studio starts from an empty one); running or publishing it is refused.
  * @typedef {Object} PipelineSpec
  * @property {string | null} [description]
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio draws each step ({step: {x, y}}, pixels from the top left); only steps of this pipeline; ignored by execution and by the digest
  * @property {string} name
  * @property {Object<string, ParameterSpec>} [parameters]
- * @property {Object<string, StepSpec>} steps
+ * @property {Object<string, StepSpec>} [steps]
  */
 
 /**
@@ -353,6 +430,12 @@
  */
 
 /**
+ * @typedef {Object} RedeliveryAccepted
+ * @property {string} id
+ * @property {string} next_attempt_at
+ */
+
+/**
  * @typedef {Object} RerunRequest
  * @property {string | null} [experiment]
  * @property {Object<string, *>} [parameters] Overrides of the original run's parameter values
@@ -381,6 +464,7 @@
  * @property {number} attempt How many times a worker took the run (more than 1: a worker was lost)
  * @property {string} created_at
  * @property {Array<RunDeploymentEffect> | null} [deployments] What the run did to the deployments that follow the model it registered: promoted or held; null for a caller without deployments:read
+ * @property {string | null} [description] What its submitter said about it
  * @property {string | null} endpoint_id
  * @property {number | null} endpoint_version
  * @property {RunError | null} error
@@ -390,12 +474,15 @@
  * @property {Object<string, *> | null} metrics
  * @property {ModelRef | null} model
  * @property {Object<string, *>} parameters
+ * @property {string | null} [parent_run_id] The run its submitter says started it (an Azure ML caller's ParentRunId), as given
  * @property {string} pipeline_digest
  * @property {string | null} pipeline_id
  * @property {boolean} regenerate
+ * @property {string | null} [run_source] Where its submitter says it comes from (an Azure ML caller's RunSource, e.g. SDK)
  * @property {string | null} started_at
  * @property {string} status
  * @property {Array<StepOut>} steps
+ * @property {Object<string, string> | null} [tags] Its submitter's labels
  */
 
 /**
@@ -416,7 +503,7 @@
  */
 
 /**
- * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "admin"} Scope
+ * @typedef {"pipelines:read" | "pipelines:write" | "endpoints:read" | "endpoints:write" | "runs:read" | "runs:write" | "models:read" | "data:read" | "data:write" | "deployments:read" | "deployments:write" | "predict" | "webhooks:read" | "webhooks:write" | "admin"} Scope
  */
 
 /**
@@ -466,6 +553,12 @@
  */
 
 /**
+ * @typedef {Object} StepPosition
+ * @property {number} x
+ * @property {number} y
+ */
+
+/**
  * @typedef {Object} StepSpec
  * @property {string} component
  * @property {string | null} [description]
@@ -495,9 +588,11 @@
  * @property {string} endpoint_id
  * @property {string} endpoint_name
  * @property {boolean} is_default
+ * @property {Object<string, StepPosition> | null} [layout] Where the studio drew each step when it was published (with steps only)
  * @property {Object<string, ParameterSpec>} parameters
  * @property {string} pipeline_digest
  * @property {string} pipeline_id
+ * @property {string} published_pipeline_id This version's id for Azure ML callers: POST /pipelines/v1.0/.../PipelineRuns/PipelineSubmit/{published_pipeline_id}
  * @property {Object<string, StepSpec> | null} steps The version's full step definitions; null unless the token has pipelines:read
  * @property {number} version
  */
@@ -506,6 +601,52 @@
  * @typedef {Object} VersionPage
  * @property {Array<VersionOut>} items
  * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} WebhookCreate
+ * @property {string | null} [description]
+ * @property {Array<EventType>} events The events to receive (at least one)
+ * @property {string} url The receiver: https (http only for allow-listed hosts)
+ */
+
+/**
+ * @typedef {Object} WebhookCreated
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string | null} disabled_reason Why the service disabled it (the receiver answered 410 Gone)
+ * @property {boolean} enabled
+ * @property {Array<EventType>} events
+ * @property {string} id
+ * @property {string} secret The signing secret (whsec_...): shown only in this answer; keep it
+ * @property {string} updated_at
+ * @property {string} url
+ */
+
+/**
+ * @typedef {Object} WebhookOut
+ * @property {string} created_at
+ * @property {string | null} description
+ * @property {string | null} disabled_reason Why the service disabled it (the receiver answered 410 Gone)
+ * @property {boolean} enabled
+ * @property {Array<EventType>} events
+ * @property {string} id
+ * @property {string} updated_at
+ * @property {string} url
+ */
+
+/**
+ * @typedef {Object} WebhookPage
+ * @property {Array<WebhookOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
+ * @typedef {Object} WebhookPatch
+ * @property {string | null} [description]
+ * @property {boolean | null} [enabled]
+ * @property {Array<EventType> | null} [events]
+ * @property {string | null} [url]
  */
 
 /**

@@ -70,7 +70,7 @@ export function problem(error) {
 /** Renders a failure in `container` (keeping the page usable) unless the session expired. */
 export function showProblem(container, error) {
   if (error instanceof SessionExpired || (error && error.name === "AbortError")) return;
-  console.error(error);
+  if (!(error instanceof ApiError)) console.error(error); // the server's answer is shown, not a fault here
   const box = problem(error);
   if (box) replaceChildrenKeep(container, box);
 }
@@ -108,6 +108,15 @@ export function field(label, control, { hint, name } = {}) {
   const errorId = `${id}-error`;
   const hintId = hint ? `${id}-hint` : null;
   control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  // An error shown for the value that was sent is stale once the value changes.
+  const forget = () => {
+    const slot = document.getElementById(errorId);
+    if (slot) slot.textContent = "";
+    control.removeAttribute("aria-invalid");
+    if (control.parentElement) control.parentElement.classList.remove("invalid");
+  };
+  control.addEventListener("input", forget);
+  control.addEventListener("change", forget);
   const wrapper = h("div", { class: "field", dataset: { field: name || "" } },
     h("label", { for: id }, label),
     control,

@@ -26,7 +26,7 @@ class EndpointOut:
         time_limit_seconds (int | None): Time limit of its runs; null: the service's default
         updated_at (datetime.datetime):
         max_concurrent_runs (int | None | Unset): Runs that may run at once; null: no limit
-        queue (None | str | Unset): The Celery queue of its runs; null: the service's default
+        queue (None | str | Unset): The workspace's queue of its runs; null: the service's
     """
 
     created_at: datetime.datetime

@@ -19,8 +19,9 @@ class EndpointPatch:
         enabled (bool | None | Unset):
         max_concurrent_runs (int | None | Unset): At most this many of its runs run at once, across workers; the others
             wait, queued, and start in the order they were submitted. null: no limit
-        queue (None | str | Unset): The Celery queue of this endpoint's runs, served by workers started with `retrainer
-            worker --queue NAME` (e.g. `gpu`); null restores RETRAINER_QUEUE
+        queue (None | str | Unset): A queue of this workspace for this endpoint's runs (e.g. `gpu`), served by workers
+            started with `retrainer worker --queue NAME --workspace WORKSPACE`; no other workspace's runs go there. null
+            restores the service's queue (RETRAINER_QUEUE)
         time_limit_seconds (int | None | Unset): Time limit of this endpoint's runs, over the service's default; null
             restores the default
     """

@@ -2,15 +2,15 @@ from enum import StrEnum
 
 
 class HeadlineMetric(StrEnum):
+    ROC_AUC = "roc_auc"
     ACCURACY = "accuracy"
     F1 = "f1"
-    LOG_LOSS = "log_loss"
-    MAE = "mae"
     PRECISION = "precision"
-    R2 = "r2"
     RECALL = "recall"
+    LOG_LOSS = "log_loss"
+    R2 = "r2"
     RMSE = "rmse"
-    ROC_AUC = "roc_auc"
+    MAE = "mae"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -3,9 +3,9 @@ from enum import StrEnum
 
 class HistoryEntryReason(StrEnum):
     CREATED = "created"
-    HELD = "held"
     MANUAL = "manual"
     PROMOTED = "promoted"
+    HELD = "held"
     ROLLBACK = "rollback"
 
     def __str__(self) -> str:

@@ -2,9 +2,9 @@ from enum import StrEnum
 
 
 class InputColumnKind(StrEnum):
-    ANY = "any"
-    CATEGORY = "category"
     NUMBER = "number"
+    CATEGORY = "category"
+    ANY = "any"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -2,8 +2,8 @@ from enum import StrEnum
 
 
 class IssueTokenBodyGrantType(StrEnum):
-    CLIENT_CREDENTIALS = "client_credentials"
     PASSWORD = "password"
+    CLIENT_CREDENTIALS = "client_credentials"
 
     def __str__(self) -> str:
         return str(self.value)

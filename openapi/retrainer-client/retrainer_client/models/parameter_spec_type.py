@@ -2,12 +2,12 @@ from enum import StrEnum
 
 
 class ParameterSpecType(StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
     BOOLEAN = "boolean"
     DATA_PATH = "data_path"
     ENUM = "enum"
-    INTEGER = "integer"
-    NUMBER = "number"
-    STRING = "string"
 
     def __str__(self) -> str:
         return str(self.value)

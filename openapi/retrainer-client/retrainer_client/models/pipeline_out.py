@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.pipeline_out_layout_type_0 import PipelineOutLayoutType0
     from ..models.pipeline_out_parameters import PipelineOutParameters
     from ..models.pipeline_out_steps import PipelineOutSteps
 
@@ -23,6 +24,7 @@ class PipelineOut:
         description (None | str):
         digest (str):
         id (str):
+        layout (None | PipelineOutLayoutType0): Where the studio draws each step; null: laid out automatically
         name (str):
         parameters (PipelineOutParameters):
         steps (PipelineOutSteps):
@@ -33,6 +35,7 @@ class PipelineOut:
     description: None | str
     digest: str
     id: str
+    layout: None | PipelineOutLayoutType0
     name: str
     parameters: PipelineOutParameters
     steps: PipelineOutSteps
@@ -40,6 +43,8 @@ class PipelineOut:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.pipeline_out_layout_type_0 import PipelineOutLayoutType0  # noqa: PLC0415
+
         created_at = self.created_at.isoformat()
 
         description: None | str
@@ -48,6 +53,12 @@ class PipelineOut:
         digest = self.digest
 
         id = self.id
+
+        layout: dict[str, Any] | None
+        if isinstance(self.layout, PipelineOutLayoutType0):
+            layout = self.layout.to_dict()
+        else:
+            layout = self.layout
 
         name = self.name
 
@@ -65,6 +76,7 @@ class PipelineOut:
                 "description": description,
                 "digest": digest,
                 "id": id,
+                "layout": layout,
                 "name": name,
                 "parameters": parameters,
                 "steps": steps,
@@ -76,6 +88,7 @@ class PipelineOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.pipeline_out_layout_type_0 import PipelineOutLayoutType0  # noqa: PLC0415
         from ..models.pipeline_out_parameters import PipelineOutParameters  # noqa: PLC0415
         from ..models.pipeline_out_steps import PipelineOutSteps  # noqa: PLC0415
 
@@ -93,6 +106,21 @@ class PipelineOut:
 
         id = d.pop("id")
 
+        def _parse_layout(data: object) -> None | PipelineOutLayoutType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                layout_type_0 = PipelineOutLayoutType0.from_dict(data)
+
+                return layout_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PipelineOutLayoutType0, data)
+
+        layout = _parse_layout(d.pop("layout"))
+
         name = d.pop("name")
 
         parameters = PipelineOutParameters.from_dict(d.pop("parameters"))
@@ -106,6 +134,7 @@ class PipelineOut:
             description=description,
             digest=digest,
             id=id,
+            layout=layout,
             name=name,
             parameters=parameters,
             steps=steps,

@@ -2,8 +2,8 @@ from enum import StrEnum
 
 
 class RunDeploymentEffectReason(StrEnum):
-    HELD = "held"
     PROMOTED = "promoted"
+    HELD = "held"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..models.run_error import RunError
     from ..models.run_out_metrics_type_0 import RunOutMetricsType0
     from ..models.run_out_parameters import RunOutParameters
+    from ..models.run_out_tags_type_0 import RunOutTagsType0
     from ..models.step_out import StepOut
 
 
@@ -44,6 +45,12 @@ class RunOut:
         steps (list[StepOut]):
         deployments (list[RunDeploymentEffect] | None | Unset): What the run did to the deployments that follow the
             model it registered: promoted or held; null for a caller without deployments:read
+        description (None | str | Unset): What its submitter said about it
+        parent_run_id (None | str | Unset): The run its submitter says started it (an Azure ML caller's ParentRunId), as
+            given
+        run_source (None | str | Unset): Where its submitter says it comes from (an Azure ML caller's RunSource, e.g.
+            SDK)
+        tags (None | RunOutTagsType0 | Unset): Its submitter's labels
     """
 
     attempt: int
@@ -64,12 +71,17 @@ class RunOut:
     status: str
     steps: list[StepOut]
     deployments: list[RunDeploymentEffect] | None | Unset = UNSET
+    description: None | str | Unset = UNSET
+    parent_run_id: None | str | Unset = UNSET
+    run_source: None | str | Unset = UNSET
+    tags: None | RunOutTagsType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_ref import ModelRef  # noqa: PLC0415
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
+        from ..models.run_out_tags_type_0 import RunOutTagsType0  # noqa: PLC0415
 
         attempt = self.attempt
 
@@ -144,6 +156,32 @@ class RunOut:
         else:
             deployments = self.deployments
 
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
+        parent_run_id: None | str | Unset
+        if isinstance(self.parent_run_id, Unset):
+            parent_run_id = UNSET
+        else:
+            parent_run_id = self.parent_run_id
+
+        run_source: None | str | Unset
+        if isinstance(self.run_source, Unset):
+            run_source = UNSET
+        else:
+            run_source = self.run_source
+
+        tags: dict[str, Any] | None | Unset
+        if isinstance(self.tags, Unset):
+            tags = UNSET
+        elif isinstance(self.tags, RunOutTagsType0):
+            tags = self.tags.to_dict()
+        else:
+            tags = self.tags
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -169,6 +207,14 @@ class RunOut:
         )
         if deployments is not UNSET:
             field_dict["deployments"] = deployments
+        if description is not UNSET:
+            field_dict["description"] = description
+        if parent_run_id is not UNSET:
+            field_dict["parent_run_id"] = parent_run_id
+        if run_source is not UNSET:
+            field_dict["run_source"] = run_source
+        if tags is not UNSET:
+            field_dict["tags"] = tags
 
         return field_dict
 
@@ -179,6 +225,7 @@ class RunOut:
         from ..models.run_error import RunError  # noqa: PLC0415
         from ..models.run_out_metrics_type_0 import RunOutMetricsType0  # noqa: PLC0415
         from ..models.run_out_parameters import RunOutParameters  # noqa: PLC0415
+        from ..models.run_out_tags_type_0 import RunOutTagsType0  # noqa: PLC0415
         from ..models.step_out import StepOut  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -328,6 +375,50 @@ class RunOut:
 
         deployments = _parse_deployments(d.pop("deployments", UNSET))
 
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+        def _parse_parent_run_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        parent_run_id = _parse_parent_run_id(d.pop("parent_run_id", UNSET))
+
+        def _parse_run_source(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        run_source = _parse_run_source(d.pop("run_source", UNSET))
+
+        def _parse_tags(data: object) -> None | RunOutTagsType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tags_type_0 = RunOutTagsType0.from_dict(data)
+
+                return tags_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunOutTagsType0 | Unset, data)
+
+        tags = _parse_tags(d.pop("tags", UNSET))
+
         run_out = cls(
             attempt=attempt,
             created_at=created_at,
@@ -347,6 +438,10 @@ class RunOut:
             status=status,
             steps=steps,
             deployments=deployments,
+            description=description,
+            parent_run_id=parent_run_id,
+            run_source=run_source,
+            tags=tags,
         )
 
         run_out.additional_properties = d

@@ -2,11 +2,11 @@ from enum import StrEnum
 
 
 class RunStatus(StrEnum):
-    CANCELED = "canceled"
-    FAILED = "failed"
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
 
     def __str__(self) -> str:
         return str(self.value)

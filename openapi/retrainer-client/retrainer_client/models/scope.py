@@ -2,19 +2,21 @@ from enum import StrEnum
 
 
 class Scope(StrEnum):
-    ADMIN = "admin"
+    PIPELINESREAD = "pipelines:read"
+    PIPELINESWRITE = "pipelines:write"
+    ENDPOINTSREAD = "endpoints:read"
+    ENDPOINTSWRITE = "endpoints:write"
+    RUNSREAD = "runs:read"
+    RUNSWRITE = "runs:write"
+    MODELSREAD = "models:read"
     DATAREAD = "data:read"
     DATAWRITE = "data:write"
     DEPLOYMENTSREAD = "deployments:read"
     DEPLOYMENTSWRITE = "deployments:write"
-    ENDPOINTSREAD = "endpoints:read"
-    ENDPOINTSWRITE = "endpoints:write"
-    MODELSREAD = "models:read"
-    PIPELINESREAD = "pipelines:read"
-    PIPELINESWRITE = "pipelines:write"
     PREDICT = "predict"
-    RUNSREAD = "runs:read"
-    RUNSWRITE = "runs:write"
+    WEBHOOKSREAD = "webhooks:read"
+    WEBHOOKSWRITE = "webhooks:write"
+    ADMIN = "admin"
 
     def __str__(self) -> str:
         return str(self.value)

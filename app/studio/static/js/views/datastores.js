@@ -4,7 +4,7 @@
 
 import { ApiError, download, filePath, get, getAll, seg, upload } from "../api.js";
 import { announce, h, replace } from "../dom.js";
-import { bytes, time } from "../format.js";
+import { breakable, bytes, time } from "../format.js";
 import { empty, field, link, pageHeader, showFieldErrors, showProblem, table } from "../ui.js";
 
 export async function render(main, [name], ctx) {
@@ -34,8 +34,8 @@ async function renderStore(main, name, { signal }) {
         button.addEventListener("click", () => download(`/datastores/${seg(name)}/files/${filePath(f.path)}`, f.path.split("/").pop())
           .catch((e) => showProblem(filesBox, e)));
         return h("tr", {},
-          h("td", { class: "wrap-anywhere" }, f.path), h("td", { class: "num" }, bytes(f.size)),
-          h("td", { class: "time" }, time(f.modified_at)), h("td", {}, h("code", { class: "wrap-anywhere" }, f.uri)),
+          h("td", { class: "wrap-anywhere" }, breakable(f.path)), h("td", { class: "num" }, bytes(f.size)),
+          h("td", { class: "time" }, time(f.modified_at)), h("td", {}, h("code", { class: "wrap-anywhere" }, breakable(f.uri))),
           h("td", {}, button));
       }))
       : empty(prefix ? `No files under ${prefix}.` : "No files yet: upload one above."));

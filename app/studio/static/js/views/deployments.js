@@ -1,5 +1,5 @@
 // @ts-check
-// Deployments (contract section 11): the list with "New deployment", and a deployment's
+// Deployments (model versions served for predictions): the list with "New deployment", and a deployment's
 // page: the version serving, follow and gate, enable or disable, pin a version or roll
 // back, "Try a prediction" (a form built from the model's input schema) and the history.
 // A service without the deployments API answers 404, which reads as "not available here".
@@ -8,7 +8,7 @@
 
 import { api, ApiError, get, getAll, seg } from "../api.js";
 import { announce, h, replace } from "../dom.js";
-import { gateScore, number, time, versionChange } from "../format.js";
+import { breakable, gateScore, number, time, versionChange } from "../format.js";
 import { GATE_METRICS } from "../types.js";
 import {
   badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, showFieldErrors,
@@ -229,6 +229,11 @@ function predictForm(getDeployment) {
     clearFieldErrors(form);
     const row = {};
     for (const [name, read] of readers) row[name] = read();
+    if (readers.length && Object.values(row).every((v) => v === null)) {
+      // Every value missing predicts nothing a person wants: ask for at least one.
+      showFieldErrors(form, new ApiError(422, { title: "Fill in the row", errors: [{ loc: ["row"], msg: "Every field is empty: fill in at least one column." }] }), () => null);
+      return;
+    }
     submit.disabled = true;
     try {
       const { data } = await api(`/deployments/${seg(getDeployment().name)}/predict`, { method: "POST", json: { rows: [row] } });
@@ -294,7 +299,7 @@ function servingPart(d) {
     ["Task", d.task || "–"],
     ["Label column", d.label_column || "–"],
     d.classes ? ["Classes", d.classes.map(String).join(", ")] : null,
-    ["Prediction route", h("code", { class: "wrap-anywhere" }, `POST ${d.predict_url}`)],
+    ["Prediction route", h("code", { class: "wrap-anywhere" }, breakable(`POST ${d.predict_url}`))],
     ["Created", time(d.created_at)],
     ["Updated", time(d.updated_at)],
   ]);

@@ -9,11 +9,13 @@ import { time } from "../format.js";
 import { submitRunDialog } from "../runform.js";
 import { runTable } from "../runtable.js";
 import { badge, empty, link, moreButton, pageHeader, showProblem, table, tabs } from "../ui.js";
+import { renderVersion } from "./version.js";
 
 /** @typedef {import("../types.js").EndpointOut} EndpointOut */
 /** @typedef {import("../types.js").VersionOut} VersionOut */
 
-export async function render(main, [id, tab], ctx) {
+export async function render(main, [id, tab, number], ctx) {
+  if (id && tab === "versions" && number) return renderVersion(main, id, number, ctx);
   if (id) return renderEndpoint(main, id, tab || "versions", ctx);
   replace(main, pageHeader("Endpoints"),
     h("p", { class: "lead" }, "Pipeline endpoints: published, versioned pipelines that retrain with one call (POST /endpoints/{name}/runs) or with Submit here."));
@@ -73,7 +75,7 @@ async function versionsPanel(state, panel) {
       });
     }
     return h("tr", {},
-      h("th", { scope: "row" }, `Version ${v.version}`, v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
+      h("th", { scope: "row" }, link(`#/endpoints/${seg(state.endpoint.name)}/versions/${v.version}`, `Version ${v.version}`), v.is_default ? [" ", h("span", { class: "badge default" }, "default")] : null),
       h("td", {}, v.description || ""),
       h("td", {}, Object.keys(v.parameters || {}).join(", ") || "–"),
       h("td", {}, link(`#/pipelines/${seg(v.pipeline_id)}`, "draft", { "aria-label": `Draft of version ${v.version}` })),

@@ -4,7 +4,7 @@
 
 import { download, get, getAll, seg } from "../api.js";
 import { h, replace } from "../dom.js";
-import { bytes, metricPairs, number, time, value as showValue } from "../format.js";
+import { breakable, bytes, metricPairs, number, time, value as showValue } from "../format.js";
 import { details, empty, link, moreButton, pageHeader, showProblem, table } from "../ui.js";
 import { newDeploymentDialog } from "./deployments.js";
 
@@ -101,12 +101,12 @@ async function renderVersion(main, name, number_, { signal }) {
       ]),
       h("h3", {}, "Parameters"),
       Object.keys(lineage.parameters || {}).length
-        ? table("Parameters", ["Parameter", "Value"], Object.entries(lineage.parameters).map(([k, x]) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, k)), h("td", { class: "wrap-anywhere" }, showValue(x)))))
+        ? table("Parameters", ["Parameter", "Value"], Object.entries(lineage.parameters).map(([k, x]) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, k)), h("td", { class: "wrap-anywhere" }, breakable(x)))))
         : empty("No parameters."),
       h("h3", {}, "Data read"),
       (lineage.data || []).length
         ? table("Data read", ["Step", "Path", "Size", "sha256"], lineage.data.map((d) => h("tr", {},
-          h("td", {}, d.step), h("td", { class: "wrap-anywhere" }, d.path), h("td", { class: "num" }, bytes(d.size)), h("td", {}, h("code", { class: "sha" }, d.sha256)))))
+          h("td", {}, d.step), h("td", { class: "wrap-anywhere" }, breakable(d.path)), h("td", { class: "num" }, bytes(d.size)), h("td", {}, h("code", { class: "sha" }, d.sha256)))))
         : empty("No data files.")),
     v.library_versions ? h("section", { class: "panel", "aria-labelledby": "libs-title" }, h("h2", { id: "libs-title" }, "Library versions"),
       h("p", {}, Object.entries(v.library_versions).map(([k, x]) => `${k} ${x}`).join(" · "))) : null);

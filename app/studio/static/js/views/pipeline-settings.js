@@ -1,12 +1,12 @@
 // @ts-check
-// The side panels of a pipeline's page: the selected step's settings (each one can
-// be promoted with "Add to pipeline parameter") and the pipeline parameters
-// (list, edit, remove). Every change is saved with PUT /pipelines/{id}.
+// The dialogs of the designer's parameters: "Add to pipeline parameter" (a setting of the
+// selected step becomes a parameter) and the pipeline parameters' panel (list, edit,
+// remove). Each hands the changed spec to `save`, the designer's undoable edit.
 
 import { ApiError } from "../api.js";
-import { parameterTypeFor, plain } from "../components.js";
+import { parameterTypeFor } from "../components.js";
 import { h, replace } from "../dom.js";
-import { value as showValue } from "../format.js";
+import { breakable, value as showValue } from "../format.js";
 import { dialog, empty, field, showFieldErrors, table } from "../ui.js";
 
 const REF = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
@@ -72,71 +72,9 @@ function paramLocToField(name) {
   };
 }
 
-// --- the selected step's settings ---------------------------------------------------
+// --- Add to pipeline parameter (a setting of the designer's selected step) ---------------
 
-function settingGroup(path, schema, value, ctx) {
-  const key = path[path.length - 1];
-  const s = plain(schema);
-  const bound = refName(value);
-  const group = h("fieldset", { class: "setting" }, h("legend", {}, key));
-  if (bound) {
-    const spec = ctx.pipeline.parameters[bound] || {};
-    group.classList.add("bound");
-    group.append(h("p", { class: "value" }, "Pipeline parameter ", h("code", {}, bound),
-      spec.default !== undefined && spec.default !== null ? ` (default ${showValue(spec.default)})` : " (required)"));
-  } else if (value && typeof value === "object" && !Array.isArray(value)) {
-    // An object setting (hyperparameters): each of its values is a setting of its own.
-    const inner = (s["x-hyperparameters-by-algorithm"] || {})[ctx.step.settings.algorithm];
-    const props = inner ? inner.properties || {} : {};
-    const keys = [...new Set([...Object.keys(value), ...Object.keys(props)])];
-    for (const k of keys) group.append(settingGroup([...path, k], props[k] || {}, value[k], ctx));
-    if (!keys.length) group.append(h("p", { class: "value muted" }, "empty"));
-    return group;
-  } else if (value !== undefined) {
-    group.append(h("p", { class: "value" }, h("code", {}, showValue(value))));
-  } else {
-    group.append(h("p", { class: "value muted" },
-      s.default !== undefined ? `not set (default ${showValue(s.default)})` : "not set"));
-  }
-  if (s.description) group.append(h("p", { class: "hint" }, s.description));
-  const scalar = !(Array.isArray(value) || (s.type === "array") || (s.type === "object"));
-  if (!bound && scalar) {
-    group.append(h("button", {
-      type: "button", class: "secondary small",
-      onclick: () => addParameterDialog(path, s, value, ctx),
-    }, "Add to pipeline parameter"));
-  }
-  return group;
-}
-
-/** The first sentence of a component's description: the rest is in GET /components. */
-function firstSentence(text) {
-  const match = String(text || "").match(/^.*?[.!?](\s|$)/);
-  return match ? match[0].trim() : String(text || "");
-}
-
-export function settingsPanel(box, state, components, save) {
-  const name = state.selected;
-  if (!name) {
-    replace(box, h("h2", { id: "step-title" }, "Step settings"),
-      h("p", { class: "muted" }, "Select a step in the graph to see its settings."));
-    return;
-  }
-  const step = state.pipeline.steps[name];
-  const component = components[step.component] || { settings: { properties: {} }, inputs: [], outputs: [] };
-  const props = (component.settings && component.settings.properties) || {};
-  const settings = step.settings || {};
-  const ctx = { pipeline: state.pipeline, stepName: name, step: { ...step, settings }, save };
-  const keys = [...new Set([...Object.keys(props), ...Object.keys(settings)])];
-  const inputs = Object.entries(step.inputs || {});
-  replace(box,
-    h("h2", { id: "step-title" }, `Step ${name}`),
-    h("p", {}, h("code", {}, `${step.component} ${component.version || ""}`.trim()), " · ", firstSentence(component.description)),
-    inputs.length ? h("p", { class: "muted" }, "Reads ", inputs.map(([port, ref], i) => [i ? ", " : "", h("code", {}, port), ` from ${ref}`])) : null,
-    h("div", { class: "settings" }, keys.map((k) => settingGroup([k], props[k] || {}, settings[k], ctx))));
-}
-
-function addParameterDialog(path, schema, value, ctx) {
+export function addParameterDialog(path, schema, value, ctx) {
   const { pipeline, stepName, save } = ctx;
   const type = parameterTypeFor(schema);
   let suggestion = type === "data_path" ? "data_path" : path[path.length - 1].replace(/[^A-Za-z0-9_]/g, "_");
@@ -211,7 +149,7 @@ export function parametersPanel(box, state, save) {
     return h("tr", {},
       h("th", { scope: "row" }, h("code", {}, name)),
       h("td", {}, spec.type),
-      h("td", { class: "wrap" }, spec.default !== undefined && spec.default !== null ? showValue(spec.default) : h("em", {}, "required")),
+      h("td", { class: "wrap" }, spec.default !== undefined && spec.default !== null ? breakable(spec.default) : h("em", {}, "required")),
       h("td", { class: "wrap" }, [detail.join(" · ") || "–", users.length ? h("div", { class: "muted" }, `used by ${users.join(", ")}`) : null]),
       h("td", { class: "actions" },
         h("button", { type: "button", class: "secondary small", "aria-label": `Edit ${name}`, onclick: () => editParameterDialog(name, state, save) }, "Edit"),

@@ -1,16 +1,13 @@
 // @ts-check
-// Pipelines: the list of drafts, and a draft's page (graph, step settings, pipeline
-// parameters, Submit and Publish).
+// Pipelines: the list of drafts and New pipeline; a draft's page is the designer
+// (views/designer.js).
 
 import { api, ApiError, get, seg } from "../api.js";
 import { components as loadComponents } from "../components.js";
 import { h, replace } from "../dom.js";
 import { time } from "../format.js";
-import { drawGraph } from "../graph.js";
-import { submitRunDialog } from "../runform.js";
 import { dialog, empty, field, link, moreButton, pageHeader, showFieldErrors, showProblem, table } from "../ui.js";
-import { publishDialog } from "./publish.js";
-import { parametersPanel, settingsPanel } from "./pipeline-settings.js";
+import { renderDesigner } from "./designer.js";
 
 export async function render(main, [id], ctx) {
   if (id) return renderPipeline(main, id, ctx);
@@ -22,7 +19,7 @@ async function renderList(main, { signal }) {
     h("button", { type: "button", onclick: () => newPipelineDialog() }, "New pipeline"));
   const body = h("div", {});
   replace(main, header, h("p", { class: "lead" },
-    "Drafts of training pipelines. Open one to see its graph, promote settings to pipeline parameters, run it and publish it to an endpoint."), body);
+    "Drafts of training pipelines. Open one to build it on the canvas, promote settings to pipeline parameters, run it and publish it to an endpoint."), body);
   const rows = [];
   const tbody = [];
   let cursor = null;
@@ -40,35 +37,28 @@ async function renderList(main, { signal }) {
     }
     replace(body, rows.length
       ? table("Pipelines", ["Name", "Description", "Steps", "Parameters", "Updated"], tbody)
-      : empty("No pipelines yet: create one with New pipeline (from a pipeline definition file, such as examples/income-prediction/pipeline.json)."),
+      : empty("No pipelines yet: create one with New pipeline, then build it on the canvas (or import a definition file, such as examples/income-prediction/pipeline.json)."),
     cursor ? moreButton(() => load().catch((e) => showProblem(body, e))) : null);
   };
   await load();
 }
 
 function newPipelineDialog() {
+  const name = h("input", { type: "text", autocomplete: "off", spellcheck: "false", required: true });
   const file = h("input", { type: "file", accept: "application/json,.json" });
-  const name = h("input", { type: "text", autocomplete: "off", placeholder: "optional" });
   const create = h("button", { type: "submit" }, "Create");
   const form = h("form", { class: "form", novalidate: true },
-    h("p", { class: "muted" }, "A pipeline definition is JSON with name, description, parameters and steps (GET /components lists the steps)."),
+    h("p", { class: "muted" }, "A new draft starts empty: build it on the canvas. Or import a pipeline definition (JSON with name, description, parameters and steps)."),
     h("div", { class: "form-problem" }),
-    field("Pipeline definition (JSON file)", file, { name: "file" }),
-    field("Name", name, { name: "name", hint: "Replaces the name in the file." }),
+    field("Name", name, { name: "name", hint: "Letters, digits, . _ and -. With a file: replaces the name in it." }),
+    field("Pipeline definition (JSON file)", file, { name: "file", hint: "Optional." }),
     h("div", { class: "buttons" }, create));
   const dlg = dialog("New pipeline", form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     create.disabled = true;
     try {
-      if (!file.files.length) throw new ApiError(422, { title: "Invalid input", errors: [{ loc: ["file"], msg: "Choose a JSON file." }] });
-      let spec;
-      try {
-        spec = JSON.parse(await file.files[0].text());
-      } catch (error) {
-        throw new ApiError(422, { title: "Invalid input", errors: [{ loc: ["file"], msg: `Not JSON: ${error.message}` }] });
-      }
-      if (name.value.trim()) spec.name = name.value.trim();
+      const spec = await newSpec(file, name.value.trim());
       const { data } = await api("/pipelines", { method: "POST", json: spec });
       dlg.close();
       location.hash = `#/pipelines/${seg(data.id)}`;
@@ -80,63 +70,25 @@ function newPipelineDialog() {
   });
 }
 
+/** The body of POST /pipelines: the file's definition (renamed when a name is given), or an
+ * empty draft by that name. @param {HTMLInputElement} file @param {string} name */
+async function newSpec(file, name) {
+  const refuse = (/** @type {string} */ where, /** @type {string} */ msg) => new ApiError(422, { title: "Invalid input", errors: [{ loc: [where], msg }] });
+  if (!file.files.length) {
+    if (!name) throw new ApiError(422, { title: "Invalid input", errors: [{ loc: ["body", "name"], msg: "Name the new pipeline (or choose a definition file)." }] });
+    return { name, steps: {} };
+  }
+  let spec;
+  try {
+    spec = JSON.parse(await file.files[0].text());
+  } catch (error) {
+    throw refuse("file", `Not JSON: ${error.message}`);
+  }
+  if (name) spec.name = name;
+  return spec;
+}
+
 async function renderPipeline(main, id, { signal }) {
   const [pipeline, components] = await Promise.all([get(`/pipelines/${seg(id)}`, { signal }), loadComponents(signal)]);
-  const state = { pipeline, selected: null };
-
-  const graphBox = h("section", { class: "panel graph-panel", "aria-labelledby": "graph-title" });
-  const stepBox = h("section", { class: "panel step-panel", "aria-labelledby": "step-title" });
-  const paramBox = h("section", { class: "panel params-panel", "aria-labelledby": "params-title" });
-  const status = h("div", { class: "save-status", role: "status" });
-
-  /** Saves a changed definition with PUT; re-renders on success. Throws ApiError (422). */
-  const save = async (spec, message) => {
-    const { data } = await api(`/pipelines/${seg(id)}`, { method: "PUT", json: spec });
-    state.pipeline = data;
-    draw();
-    status.textContent = message;
-    return data;
-  };
-
-  let graph = null;
-  const select = (name) => {
-    state.selected = name;
-    graph.select(name);
-    settingsPanel(stepBox, state, components, save);
-    // On a narrow screen the settings are below the graph: bring them into view.
-    const top = stepBox.getBoundingClientRect().top;
-    if (top > window.innerHeight || top < 0) stepBox.scrollIntoView({ block: "start", behavior: "smooth" });
-  };
-
-  const draw = () => {
-    graph = drawGraph(state.pipeline.steps, components, { onSelect: select, label: `Graph of ${state.pipeline.name}` });
-    replace(graphBox, h("h2", { id: "graph-title" }, "Graph"), graph.element);
-    if (state.selected && !state.pipeline.steps[state.selected]) state.selected = null;
-    if (state.selected) graph.select(state.selected);
-    settingsPanel(stepBox, state, components, save);
-    parametersPanel(paramBox, state, save);
-    replace(titleBox, state.pipeline.name);
-    replace(descBox, state.pipeline.description || "");
-  };
-
-  const submitButton = h("button", { type: "button" }, "Submit");
-  submitButton.addEventListener("click", () => submitRunDialog({
-    parameters: state.pipeline.parameters,
-    intro: `Runs the current draft of ${state.pipeline.name}.`,
-    signal,
-    send: async (body) => (await api(`/pipelines/${seg(id)}/runs`, { method: "POST", json: body })).data,
-    onStarted: (run) => { location.hash = `#/runs/${seg(run.id)}`; },
-  }));
-  const publishButton = h("button", { type: "button", class: "secondary" }, "Publish");
-  publishButton.addEventListener("click", () => publishDialog(state.pipeline, signal));
-  const runsLink = link(`#/runs?pipeline_id=${seg(id)}`, "Runs of this pipeline", { class: "button-link secondary" });
-
-  const header = pageHeader("", submitButton, publishButton, runsLink);
-  const titleBox = header.querySelector("h1");
-  const descBox = h("p", { class: "lead" });
-  replace(main, header, descBox,
-    h("p", { class: "muted meta" }, `Draft ${id} · updated ${time(pipeline.updated_at)}`),
-    status,
-    h("div", { class: "pipeline-layout" }, h("div", { class: "main-col" }, graphBox, paramBox), stepBox));
-  draw();
+  renderDesigner(main, id, pipeline, components, signal);
 }

@@ -73,7 +73,9 @@ def sync_detailed(
     """Create a draft pipeline
 
     Args:
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +104,9 @@ def sync(
     """Create a draft pipeline
 
     Args:
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +130,9 @@ async def asyncio_detailed(
     """Create a draft pipeline
 
     Args:
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,7 +159,9 @@ async def asyncio(
     """Create a draft pipeline
 
     Args:
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -79,7 +79,9 @@ def sync_detailed(
 
     Args:
         pipeline_id (str):
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,7 +113,9 @@ def sync(
 
     Args:
         pipeline_id (str):
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +142,9 @@ async def asyncio_detailed(
 
     Args:
         pipeline_id (str):
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +174,9 @@ async def asyncio(
 
     Args:
         pipeline_id (str):
-        body (PipelineSpec): What a user writes: parameters and a graph of steps.
+        body (PipelineSpec): What a user writes: parameters and a graph of steps. A draft may have
+            no steps yet
+            (the studio starts from an empty one); running or publishing it is refused.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,4 +1,4 @@
-"""`retrainer login` and `retrainer logout`."""
+"""`retrainer login` and `retrainer logout`: the token kept for this session."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ import time
 from typing import Annotated
 
 import typer
+from retrainer_client.api.auth import issue_token, revoke_token
+from retrainer_client.models import IssueTokenBody, IssueTokenBodyGrantType, RevokeTokenBody
 
-from app.console.client import UrlOption, write_private
-from app.submit import Client, Stop, _json, base_url, err, out, read_saved, refused, token_file
+from retrainer_cli.client import Session, stops
+from retrainer_cli.credentials import Credentials, base_url, read_saved, token_file, write_private
+from retrainer_cli.errors import Stop, json_body, refused
+from retrainer_cli.options import UrlOption
+from retrainer_cli.output import err, out
 
 
 def login(
@@ -27,22 +32,22 @@ def login(
     else $XDG_RUNTIME_DIR/retrainer/token.json (gone when the session ends), else
     ~/.cache/retrainer/token.json. `retrainer logout` revokes and deletes it.
     """
-    try:
+    with stops():
         base = base_url(url)
         name = username or typer.prompt("Username")
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = typer.prompt("Password", hide_input=True)
-        client = Client(base, client_id=None, client_secret=None, token=None)
+        session = Session(Credentials(base))
         try:
-            response = client.send("POST", "/oauth/token", data={
-                "grant_type": "password", "username": name, "password": password})
+            response = session.anonymous(issue_token, body=IssueTokenBody(
+                grant_type=IssueTokenBodyGrantType.PASSWORD, username=name, password=password))
         finally:
-            client.close()
+            session.close()
         if response.status_code != 200:
             raise refused(response, "login refused")
-        body = _json(response) or {}
+        body = json_body(response) or {}
         expires_at = time.time() + float(body.get("expires_in") or 0)
         path = token_file()
         write_private(path, json.dumps({
@@ -51,10 +56,6 @@ def login(
         }))
         minutes = int(float(body.get("expires_in") or 0) // 60)
         out(f"logged in to {base} as {name}; the token is valid for {minutes} min (kept in {path})")
-    except Stop as stop:
-        for line in stop.lines:
-            err(line)
-        raise typer.Exit(stop.code) from None
 
 
 def logout() -> None:
@@ -64,12 +65,12 @@ def logout() -> None:
     if saved is None:
         out("not logged in")
         return
-    client = Client(saved["url"], client_id=None, client_secret=None, token=saved["access_token"])
+    session = Session(Credentials(saved["url"], token=saved["access_token"]))
     try:
-        client.call("POST", "/oauth/revoke", data={"token": saved["access_token"]})
+        session.call(revoke_token, body=RevokeTokenBody(token=saved["access_token"]))
     except Stop as stop:
         err(f"warning: could not revoke the token ({stop.lines[0].removeprefix('error: ')}); deleting it anyway")
     finally:
-        client.close()
+        session.close()
     path.unlink(missing_ok=True)
     out(f"logged out of {saved['url']}")

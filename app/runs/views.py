@@ -1,0 +1,56 @@
+"""A run as the API shows it, built from its rows: for the routes (through the service)
+and for the webhook events the run store records with each change of state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from app.db.tables import Run, RunStep
+from app.deployments import repository as deployments
+from app.deployments.schemas import RunDeploymentEffect
+from app.runs.schemas import ModelRef, RunError, RunOut, StepOut
+
+
+def run_out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
+            visible: bool = True) -> RunOut:
+    return RunOut(
+        id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
+        endpoint_version=run.endpoint_version, experiment=run.experiment,
+        pipeline_digest=run.pipeline_digest, parameters=run.parameters, regenerate=run.regenerate,
+        created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
+        error=RunError(**run.error) if run.error else None,
+        steps=[StepOut(name=s.name, component=s.component, component_version=s.component_version,
+                       status=s.status, started_at=s.started_at, finished_at=s.finished_at,
+                       metrics=s.metrics, error=s.error, reused_from=s.reused_from) for s in steps],
+        metrics=run.metrics,
+        model=ModelRef(name=run.model_name, version=run.model_version)
+        if run.model_name and run.model_version else None,
+        description=run.description, tags=run.tags, run_source=run.run_source, parent_run_id=run.parent_run_id,
+        deployments=(effects or []) if visible else None,
+    )
+
+
+def steps_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunStep]]:
+    out: dict[str, list[RunStep]] = {run_id: [] for run_id in run_ids}
+    if run_ids:
+        query = select(RunStep).where(col(RunStep.run_id).in_(run_ids)).order_by(col(RunStep.position))
+        for step in session.exec(query):
+            out[step.run_id].append(step)
+    return out
+
+
+def effects_of(session: Session, runs: Sequence[Run]) -> dict[str, list[RunDeploymentEffect]]:
+    """What each run did to the deployments that follow the models it registered (only a
+    run that registered one can have done anything: the others cost no query)."""
+    ids = [r.id for r in runs if r.model_name is not None]
+    return {run_id: [RunDeploymentEffect(deployment=name, reason=event.reason, from_version=event.from_version,
+                                         to_version=event.to_version, message=event.message, metrics=event.metrics)
+                     for event, name in events]
+            for run_id, events in deployments.events_of_runs(session, ids).items()}
+
+
+def full(session: Session, run: Run) -> RunOut:
+    """The run with its steps and what it did to deployments (a webhook's view)."""
+    return run_out(run, steps_of(session, [run.id])[run.id], effects_of(session, [run]).get(run.id))

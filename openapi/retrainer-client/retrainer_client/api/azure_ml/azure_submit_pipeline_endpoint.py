@@ -1,0 +1,280 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.azure_pipeline_run import AzurePipelineRun
+from ...models.azure_submit_request import AzureSubmitRequest
+from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    subscription: str,
+    resource_group: str,
+    workspace: str,
+    endpoint: str,
+    *,
+    body: AzureSubmitRequest | None | Unset = UNSET,
+    pipeline_version: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    params: dict[str, Any] = {}
+
+    json_pipeline_version: None | str | Unset
+    if isinstance(pipeline_version, Unset):
+        json_pipeline_version = UNSET
+    else:
+        json_pipeline_version = pipeline_version
+    params["pipelineVersion"] = json_pipeline_version
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/pipelines/v1.0/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.MachineLearningServices/workspaces/{workspace}/PipelineRuns/PipelineEndpointSubmit/Id/{endpoint}".format(
+            subscription=quote(str(subscription), safe=""),
+            resource_group=quote(str(resource_group), safe=""),
+            workspace=quote(str(workspace), safe=""),
+            endpoint=quote(str(endpoint), safe=""),
+        ),
+        "params": params,
+    }
+
+    if isinstance(body, AzureSubmitRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AzurePipelineRun | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = AzurePipelineRun.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ProblemDetails.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ProblemDetails.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AzurePipelineRun | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    subscription: str,
+    resource_group: str,
+    workspace: str,
+    endpoint: str,
+    *,
+    client: AuthenticatedClient,
+    body: AzureSubmitRequest | None | Unset = UNSET,
+    pipeline_version: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[AzurePipelineRun | ProblemDetails]:
+    """Azure ML: run a pipeline endpoint's default version (or PipelineVersion)
+
+    Args:
+        subscription (str): Any value: the workspace is the token's
+        resource_group (str): Any value: the workspace is the token's
+        workspace (str): Any value: the workspace is the token's
+        endpoint (str): Our endpoint's id or name
+        pipeline_version (None | str | Unset): Our version number (1, 2, ...)
+        idempotency_key (None | str | Unset): Replays the original response for a repeated request
+            (kept 24 hours)
+        body (AzureSubmitRequest | None | Unset): Keys as Azure callers send them, matched without
+            regard to case; all optional
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AzurePipelineRun | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        subscription=subscription,
+        resource_group=resource_group,
+        workspace=workspace,
+        endpoint=endpoint,
+        body=body,
+        pipeline_version=pipeline_version,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    subscription: str,
+    resource_group: str,
+    workspace: str,
+    endpoint: str,
+    *,
+    client: AuthenticatedClient,
+    body: AzureSubmitRequest | None | Unset = UNSET,
+    pipeline_version: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+) -> AzurePipelineRun | ProblemDetails | None:
+    """Azure ML: run a pipeline endpoint's default version (or PipelineVersion)
+
+    Args:
+        subscription (str): Any value: the workspace is the token's
+        resource_group (str): Any value: the workspace is the token's
+        workspace (str): Any value: the workspace is the token's
+        endpoint (str): Our endpoint's id or name
+        pipeline_version (None | str | Unset): Our version number (1, 2, ...)
+        idempotency_key (None | str | Unset): Replays the original response for a repeated request
+            (kept 24 hours)
+        body (AzureSubmitRequest | None | Unset): Keys as Azure callers send them, matched without
+            regard to case; all optional
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AzurePipelineRun | ProblemDetails
+    """
+
+    return sync_detailed(
+        subscription=subscription,
+        resource_group=resource_group,
+        workspace=workspace,
+        endpoint=endpoint,
+        client=client,
+        body=body,
+        pipeline_version=pipeline_version,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    subscription: str,
+    resource_group: str,
+    workspace: str,
+    endpoint: str,
+    *,
+    client: AuthenticatedClient,
+    body: AzureSubmitRequest | None | Unset = UNSET,
+    pipeline_version: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[AzurePipelineRun | ProblemDetails]:
+    """Azure ML: run a pipeline endpoint's default version (or PipelineVersion)
+
+    Args:
+        subscription (str): Any value: the workspace is the token's
+        resource_group (str): Any value: the workspace is the token's
+        workspace (str): Any value: the workspace is the token's
+        endpoint (str): Our endpoint's id or name
+        pipeline_version (None | str | Unset): Our version number (1, 2, ...)
+        idempotency_key (None | str | Unset): Replays the original response for a repeated request
+            (kept 24 hours)
+        body (AzureSubmitRequest | None | Unset): Keys as Azure callers send them, matched without
+            regard to case; all optional
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AzurePipelineRun | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        subscription=subscription,
+        resource_group=resource_group,
+        workspace=workspace,
+        endpoint=endpoint,
+        body=body,
+        pipeline_version=pipeline_version,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    subscription: str,
+    resource_group: str,
+    workspace: str,
+    endpoint: str,
+    *,
+    client: AuthenticatedClient,
+    body: AzureSubmitRequest | None | Unset = UNSET,
+    pipeline_version: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+) -> AzurePipelineRun | ProblemDetails | None:
+    """Azure ML: run a pipeline endpoint's default version (or PipelineVersion)
+
+    Args:
+        subscription (str): Any value: the workspace is the token's
+        resource_group (str): Any value: the workspace is the token's
+        workspace (str): Any value: the workspace is the token's
+        endpoint (str): Our endpoint's id or name
+        pipeline_version (None | str | Unset): Our version number (1, 2, ...)
+        idempotency_key (None | str | Unset): Replays the original response for a repeated request
+            (kept 24 hours)
+        body (AzureSubmitRequest | None | Unset): Keys as Azure callers send them, matched without
+            regard to case; all optional
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AzurePipelineRun | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            subscription=subscription,
+            resource_group=resource_group,
+            workspace=workspace,
+            endpoint=endpoint,
+            client=client,
+            body=body,
+            pipeline_version=pipeline_version,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

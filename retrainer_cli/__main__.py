@@ -1,0 +1,3 @@
+from retrainer_cli.main import main
+
+main()
