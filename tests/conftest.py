@@ -1,6 +1,9 @@
-"""Fixtures: a real database, a real Redis, the API and a worker as real processes.
+"""Fixtures: a real database, a real Redis, the API and a worker as real processes; for
+the in-process tests (tests/unit, tests/<domain>, tests/worker), a database of their own
+and the Runtime the services run on; one SeaweedFS server for the whole session.
 
-Only fixtures live here; what tests share as code is in tests/helpers/.
+Only fixtures live here; what tests share as code is in tests/helpers/. Every fixture is
+built on first use, so a test pays only for what it asks for.
 """
 
 from __future__ import annotations
@@ -9,16 +12,23 @@ import os
 import secrets
 import subprocess
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 import redis
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.helpers.api import Account, bearer, password_token
 from tests.helpers.audit import ErrorAudit
 from tests.helpers.backends import SECRET_KEY, Backend, create_pg_database, drop_pg_database, pick_redis_db
 from tests.helpers.processes import CLI, ROOT, Server, Worker, process_env, start_api, start_worker, stop_process
+from tests.helpers.seaweed import SeaweedFS
+
+if TYPE_CHECKING:
+    from app.core.settings import Settings
+    from app.runtime import Runtime
 
 AUDIT = ErrorAudit()
 
@@ -180,3 +190,71 @@ def admin(make_user: Callable[..., Account]) -> Account:
 @pytest.fixture
 def admin_headers(client: httpx.Client, admin: Account) -> dict[str, str]:
     return bearer(password_token(client, admin))
+
+
+# In process: no server, no worker -------------------------------------------------------
+# In the suite's run on PostgreSQL (RETRAINER_TEST_DATABASE_URL set) the database is a fresh
+# PostgreSQL one, so that row locks and constraints are PostgreSQL's; otherwise a SQLite
+# file configured as the service configures it (WAL, BEGIN IMMEDIATE). Not the `backend`
+# database: no `migrate` process, no API needed.
+
+
+@pytest.fixture(scope="session")
+def unit_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    from app.core.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("unit-data")
+    pg_base = os.environ.get("RETRAINER_TEST_DATABASE_URL")
+    pg_name, database_url = create_pg_database(pg_base) if pg_base else (None, None)
+    # An unused broker address: in-process tests never reach a worker (a message a
+    # service records stays in the outbox; the queue fails fast once refused).
+    yield Settings(data_dir=data_dir, database_url=database_url, broker_url="redis://127.0.0.1:1/0",
+                   secret_key=SECRET_KEY)
+    if pg_name and pg_base:
+        drop_pg_database(pg_base, pg_name)
+
+
+@pytest.fixture(scope="session")
+def engine(unit_settings: Settings) -> Iterator[Engine]:
+    from sqlmodel import SQLModel
+
+    from app.db import tables  # noqa: F401  (registers every table on the metadata)
+    from app.db.engine import build_engine
+
+    built = build_engine(unit_settings)
+    SQLModel.metadata.create_all(built)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture(scope="session")
+def runtime(unit_settings: Settings, engine: Engine) -> Runtime:
+    from app.runtime import Runtime
+
+    built = Runtime.build(unit_settings)
+    built.engine.dispose()
+    built.engine = engine
+    return built
+
+
+# SeaweedFS: one `weed server` per session ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """One S3-compatible store for every test that needs one; each test module creates the
+    buckets it uses (`seaweed.create_bucket`, or the `s3_bucket` fixture)."""
+    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    try:
+        yield store
+    finally:
+        store.stop()
+
+
+@pytest.fixture(scope="module")
+def s3_bucket(seaweed: SeaweedFS) -> str:
+    """A new, empty bucket on the session's SeaweedFS for the test module (its tests keep
+    apart by key prefix: creating a bucket costs a `weed shell` process)."""
+    name = "t-" + secrets.token_hex(6)
+    seaweed.create_bucket(name)
+    return name

@@ -126,24 +126,8 @@ def test_missing_fields_and_json_body_are_invalid_request(client):
                         400, "invalid_request")
 
 
-def test_scope_beyond_what_the_principal_holds_is_invalid_scope(client, make_user, admin_headers):
-    user = make_user()
-    body = _assert_oauth_error(client.post("/oauth/token", data={
-        "grant_type": "password", "username": user.username, "password": user.password,
-        "scope": "runs:read admin"}), 400, "invalid_scope")
-    assert "admin" in body["error_description"]
-    sp = _sp(client, admin_headers, scopes=("runs:read",))
-    _assert_oauth_error(client.post("/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": sp["client_id"],
-        "client_secret": sp["client_secret"], "scope": "runs:write"}), 400, "invalid_scope")
 
 
-def test_unknown_scope_is_invalid_scope(client, make_user):
-    user = make_user()
-    body = _assert_oauth_error(client.post("/oauth/token", data={
-        "grant_type": "password", "username": user.username, "password": user.password,
-        "scope": "root"}), 400, "invalid_scope")
-    assert "root" in body["error_description"]
 
 
 def test_rate_limit_per_username_and_address_blocks_even_the_right_password(client, make_user):

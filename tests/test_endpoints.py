@@ -1,4 +1,6 @@
-"""Pipeline endpoints: publish versions, retrain over REST, idempotency, reuse, long-poll."""
+"""Pipeline endpoints over HTTP with a worker: publish versions, retrain over REST,
+idempotency, reuse, long-poll. The service's refusals (versions, disabled endpoints, bad
+parameters, names) are tested in process, in tests/endpoints/test_service.py."""
 
 from __future__ import annotations
 
@@ -145,38 +147,13 @@ def test_default_version_switching_and_dry_run(story):
     assert patched.status_code == 200 and patched.json()["default_version"] == 2
     dry = client.post(f"/endpoints/{endpoint['id']}/runs?dry_run=true", headers=ci, json={}).json()
     assert dry["version"] == 2 and dry["parameters"] == {"data_path": "datastore://default/census/us.csv"}
-    bad = client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"default_version": 9})
-    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "default_version"]
     client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"default_version": 1})
     runs_before = client.get(f"/runs?endpoint_id={endpoint['id']}", headers=ci).json()["items"]
     assert len(runs_before) == 1  # dry runs created nothing
 
 
-def test_unknown_version_is_404_and_bad_parameters_422_all_at_once(story):
-    client, ci, endpoint = story["client"], story["ci"], story["endpoint"]
-    missing = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={"version": 7})
-    assert missing.status_code == 404 and "no version 7" in missing.json()["detail"]
-    bad = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={
-        "version": 1, "parameters": {"data_path": "datastore://default/census/nope.csv",
-                                     "learning_rate": "fast", "epochs": 3}})
-    assert bad.status_code == 422
-    locs = {tuple(e["loc"]): e["msg"] for e in bad.json()["errors"]}
-    assert ("body", "parameters", "epochs") in locs and ("body", "parameters", "learning_rate") in locs
-    bad_path = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={
-        "version": 1, "parameters": {"data_path": "datastore://default/census/nope.csv"}})
-    assert bad_path.status_code == 422 and "does not exist" in bad_path.json()["errors"][0]["msg"]
-    unknown = client.post("/endpoints/no-such-endpoint/runs", headers=ci, json={})
-    assert unknown.status_code == 404
 
 
-def test_disabled_endpoint_is_409(story):
-    client, headers, ci, endpoint = story["client"], story["headers"], story["ci"], story["endpoint"]
-    assert client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"enabled": False}).json()["enabled"] is False
-    try:
-        refused = client.post(f"/endpoints/{endpoint['id']}/runs", headers=ci, json={})
-        assert refused.status_code == 409 and "disabled" in refused.json()["detail"]
-    finally:
-        client.patch(f"/endpoints/{endpoint['id']}", headers=headers, json={"enabled": True})
 
 
 # Idempotency -------------------------------------------------------------------------------------
@@ -257,40 +234,6 @@ def test_failed_request_releases_the_key(client, admin_headers):
     assert fixed.status_code == 202
 
 
-# Reuse ----------------------------------------------------------------------------------------------
-
-
-def test_reuse_hit_miss_and_regenerate(client, make_user, worker):
-    headers = bearer(password_token(client, make_user(workspace="reuse-" + secrets.token_hex(3))))
-    endpoint, _ = _small_endpoint(client, headers)
-    first = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                  json={}).json()["id"])
-    assert first["status"] == "succeeded" and all(s["reused_from"] is None for s in first["steps"])
-
-    second = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                   json={}).json()["id"])
-    assert second["status"] == "succeeded"
-    assert {s["name"]: s["reused_from"] for s in second["steps"]} == {s["name"]: first["id"] for s in first["steps"]}
-    assert second["metrics"] == first["metrics"]
-    assert second["model"] == first["model"]  # its train step was reused: no new version
-    log = client.get(f"/runs/{second['id']}/steps/train/logs", headers=headers).text
-    assert f"reused the outputs of step 'train' of run {first['id']}" in log
-
-    # Same path, changed content: never reused.
-    client.put("/datastores/default/files/small/train.csv", content=small_csv(rows=80), headers=headers)
-    third = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                  json={}).json()["id"])
-    assert third["status"] == "succeeded"
-    assert all(s["reused_from"] is None for s in third["steps"])
-    assert third["metrics"]["rows"] == 40 and first["metrics"]["rows"] == 30
-
-    regenerated = wait_for(client, headers, client.post(f"/endpoints/{endpoint['id']}/runs", headers=headers,
-                                                        json={"regenerate": True}).json()["id"])
-    assert regenerated["regenerate"] is True
-    assert all(s["reused_from"] is None for s in regenerated["steps"])
-    outputs = client.get(f"/runs/{second['id']}/outputs", headers=headers).json()["items"]
-    model = next(o for o in outputs if o["port"] == "model")
-    assert client.get(model["url"], headers=headers).status_code == 200
 
 
 def test_a_retrain_that_reuses_its_train_step_registers_no_new_version(client, make_user, worker):
@@ -390,19 +333,9 @@ def test_long_poll_returns_on_change_and_304_when_nothing_changes(client, admin_
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["loc"] == ["query", "wait"]
 
 
-def test_endpoint_names_are_unique_and_private(client, admin_headers, make_user):
-    endpoint = _endpoint(client, admin_headers)
-    again = client.post("/endpoints", json={"name": endpoint["name"]}, headers=admin_headers)
-    assert again.status_code == 409
-    other = bearer(password_token(client, make_user(workspace="ep-other-" + secrets.token_hex(3))))
-    assert client.get(f"/endpoints/{endpoint['name']}", headers=other).status_code == 404
-    assert client.get(f"/endpoints/{endpoint['id']}", headers=other).status_code == 404
-    mine = _endpoint(client, other, name=endpoint["name"])  # the same name in another workspace is fine
-    assert mine["id"] != endpoint["id"]
+def test_endpoint_names_are_checked_at_the_edge(client, admin_headers):
     bad = client.post("/endpoints", json={"name": "has space"}, headers=admin_headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "name"]
-    no_version = client.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={})
-    assert no_version.status_code == 404 and "no published version" in no_version.json()["detail"]
 
 
 def test_out_of_range_numbers_are_422_not_500(client, admin_headers):

@@ -101,19 +101,3 @@ def test_step_definitions_of_a_version_need_pipelines_read(client, published):
     full = client.get(f"/endpoints/{endpoint}/versions/1", headers=designer).json()
     assert full["steps"]["import"]["settings"] == {"path": "${{parameters.data_path}}"}
 
-
-def test_rerun_of_a_disabled_endpoints_run_is_409(client, published):
-    endpoint = published["endpoint"]["id"]
-    headers = published["admin"]
-    run = client.post(f"/endpoints/{endpoint}/runs?dry_run=true", headers=headers, json={})
-    assert run.status_code == 200
-    retrained = client.post(f"/endpoints/{endpoint}/runs", headers=headers, json={})
-    assert retrained.status_code == 202, retrained.text
-    client.patch(f"/endpoints/{endpoint}", headers=headers, json={"enabled": False})
-    try:
-        refused = client.post(f"/runs/{retrained.json()['id']}/rerun", headers=headers, json={})
-        assert refused.status_code == 409 and "disabled" in refused.json()["detail"]
-        assert client.post(f"/endpoints/{endpoint}/runs", headers=headers, json={}).status_code == 409
-    finally:
-        client.patch(f"/endpoints/{endpoint}", headers=headers, json={"enabled": True})
-    wait_for(client, headers, retrained.json()["id"])

@@ -35,19 +35,6 @@ from tests.helpers.samples import ADULT_COLUMNS, adult_bytes, income_pipeline
 from tests.helpers.seaweed import SeaweedFS
 
 PG_SERVER = os.environ.get("RETRAINER_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
-BUCKET = "retrainer"
-LAKE = "lake"  # a datastore's: the service's own bucket is never a datastore
-
-
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
-    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
-    try:
-        store.create_bucket(BUCKET)
-        store.create_bucket(LAKE)
-        yield store
-    finally:
-        store.stop()
 
 
 @pytest.fixture(scope="module")
@@ -118,11 +105,14 @@ def _wait_healthy(url: str, machine: Machine) -> None:
 
 
 def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
-        backend: Backend, seaweed: SeaweedFS, database: str, tmp_path: Path) -> None:
+        backend: Backend, seaweed: SeaweedFS, s3_bucket: str, database: str, tmp_path: Path) -> None:
+    # A datastore's bucket of its own: the service's bucket is never a datastore.
+    lake_name = "lake-" + secrets.token_hex(4)
+    seaweed.create_bucket(lake_name)
     broker = backend.broker_url or f"redis+socket://{backend.data_dir / 'redis.sock'}"
     shared = {
         "RETRAINER_DATABASE_URL": database, "RETRAINER_BROKER_URL": broker, "RETRAINER_SECRET_KEY": SECRET_KEY,
-        "RETRAINER_ARTIFACT_URL": f"s3://{BUCKET}/deployment", "RETRAINER_S3_ENDPOINT_URL": seaweed.endpoint,
+        "RETRAINER_ARTIFACT_URL": f"s3://{s3_bucket}/deployment", "RETRAINER_S3_ENDPOINT_URL": seaweed.endpoint,
         "RETRAINER_QUEUE": "multihost-" + secrets.token_hex(3),
         # A lost machine is noticed after three missed beats of 1 s; the reconcilers look every second.
         "RETRAINER_HEARTBEAT_SECONDS": "1", "RETRAINER_RECONCILE_SECONDS": "1",
@@ -139,7 +129,7 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     machines = [api.start("api", "--port", str(port))] + [w.start("worker", "--concurrency", "1") for w in workers]
-    bucket = S3Store(S3Location(BUCKET, "", seaweed.endpoint, "us-east-1",
+    bucket = S3Store(S3Location(s3_bucket, "", seaweed.endpoint, "us-east-1",
                                 Credentials(seaweed.access_key, seaweed.secret_key)))
     try:
         _wait_healthy(url, api)
@@ -160,7 +150,7 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
 
             # A datastore of kind s3 with its own prefix and credentials (stored sealed, never shown).
             lake = c.post("/datastores", headers=headers, json={
-                "name": "lake", "kind": "s3", "url": f"s3://{LAKE}/lake", "endpoint_url": seaweed.endpoint,
+                "name": "lake", "kind": "s3", "url": f"s3://{lake_name}/lake", "endpoint_url": seaweed.endpoint,
                 "access_key_id": seaweed.access_key, "secret_access_key": seaweed.secret_key})
             assert lake.status_code == 201, lake.text
             assert lake.json()["has_credentials"] is True
@@ -224,7 +214,7 @@ def test_api_and_two_workers_share_only_the_database_the_broker_and_the_bucket(
         assert sum(k.endswith("/model.joblib") for k in keys) >= 2
         assert any(k.endswith("/train/log.txt") for k in keys)
         assert [o.key for o in bucket.list("deployment/datastores/", None, 10)][0].endswith("census/adult.data")
-        lake_bucket = S3Store(S3Location(LAKE, "", seaweed.endpoint, "us-east-1",
+        lake_bucket = S3Store(S3Location(lake_name, "", seaweed.endpoint, "us-east-1",
                                          Credentials(seaweed.access_key, seaweed.secret_key)))
         assert lake_bucket.stat("lake/census/non-us.parquet") is not None
     finally:

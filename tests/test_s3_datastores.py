@@ -32,15 +32,11 @@ SERVICE_BUCKET = "service"  # the guarded API's own storage (RETRAINER_ARTIFACT_
 SHARING_WS = "s3-sharing-" + secrets.token_hex(3)
 
 
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
-    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
-    try:
-        store.create_bucket(BUCKET)
-        store.create_bucket(SERVICE_BUCKET)
-        yield store
-    finally:
-        store.stop()
+@pytest.fixture(scope="module", autouse=True)
+def buckets(seaweed: SeaweedFS) -> None:
+    """This module's buckets, on the session's SeaweedFS (tests/conftest.py)."""
+    seaweed.create_bucket(BUCKET)
+    seaweed.create_bucket(SERVICE_BUCKET)
 
 
 @pytest.fixture(scope="module")

