@@ -40,7 +40,7 @@ def test_password_grant_returns_a_bearer_token_with_every_user_scope(client, mak
     assert set(body["scope"].split()) == {
         "pipelines:read", "pipelines:write", "endpoints:read", "endpoints:write", "runs:read",
         "runs:write", "models:read", "data:read", "data:write", "deployments:read", "deployments:write", "predict",
-        "triggers:read", "triggers:write"}
+        "triggers:read", "triggers:write", "webhooks:read", "webhooks:write"}
     me = client.get("/me", headers=bearer(body["access_token"])).json()
     assert me["kind"] == "user" and me["name"] == user.username and me["workspace"] == "default"
 
