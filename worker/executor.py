@@ -53,7 +53,13 @@ log = logging.getLogger("retrainer.executor")
 Outcome = Literal["succeeded", "failed", "inactive"]
 INACTIVE: Outcome = "inactive"
 Stores = Mapping[str, ObjectStore]
-Explanations = dict[type[BaseException], str]
+# What a step's error says when the run, not the step's data, hit a limit (None: the error
+# speaks for itself).
+Explain = Callable[[BaseException], str | None]
+
+
+def _unexplained(exc: BaseException) -> str | None:
+    return None
 Threads = Callable[[], AbstractContextManager[int]]
 # A write in the run's success transaction, given the versions it registers (a post-run hook's).
 SuccessWrite = Callable[[Session, list[ModelVersion]], None]
@@ -126,16 +132,16 @@ class _Produced:
 
 class RunExecution:
     """One attempt at a run: its settings, attempt, run, stores and registry, and what its
-    steps produced. `explain` gives the message of a step's error of one of its kinds (a
-    time or memory limit of the run, rather than something in the step's data). `threads()`
+    steps produced. `explain(exc)` gives the message of a step's error when a limit of the
+    run (its time, its memory), rather than something in the step's data, caused it. `threads()`
     sizes the native thread pools of each step as it starts (0: left as they are).
     `registry` finds the registered models that steps name."""
 
     def __init__(self, settings: Settings, attempt: Attempt, run: Run, stores: Stores, *,
-                 registry: Registry | None = None, explain: Explanations | None = None,
+                 registry: Registry | None = None, explain: Explain = _unexplained,
                  threads: Threads = _one_thread_setting) -> None:
         self.settings, self.attempt, self.run, self.stores = settings, attempt, run, stores
-        self.registry, self.explain, self.threads = registry, explain or {}, threads
+        self.registry, self.explain, self.threads = registry, explain, threads
         self.spec = PipelineSpec.model_validate(run.definition)
         self.produced = _Produced()
 
@@ -267,7 +273,7 @@ class RunExecution:
                 return self._fail(step.name, self.scrub(str(exc)))
             except Exception as exc:  # noqa: BLE001 - reported to the user without a traceback
                 step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
-                message = next((text for kind, text in self.explain.items() if isinstance(exc, kind)), None)
+                message = self.explain(exc)
                 return self._fail(step.name, message or self.scrub(_error_message(exc)))
             for record, value in records:
                 self._keep(step, record, value)

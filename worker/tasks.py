@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from billiard.exceptions import SoftTimeLimitExceeded
@@ -21,7 +22,7 @@ from app.runs.states import RunStatus
 from app.runs.store import Attempt, OverLimit, RunInactive
 from app.runtime import Runtime
 from worker.cores import CoreShare
-from worker.executor import Outcome, RunExecution, Trained
+from worker.executor import Explain, Outcome, RunExecution, Trained
 from worker.hooks import HookContext, run_hooks
 from worker.limits import memory_limit, run_allowance_mb
 from worker.requests import RunRequest
@@ -82,6 +83,7 @@ def claim_and_execute(runtime: Runtime, run_id: str) -> str:
     A run that finished, or was canceled, is left alone. "busy" means the holding
     attempt may still be alive: the caller asks again later.
     """
+    started = time.monotonic()  # the task's time limits count from about here
     claimed = _claim(runtime, run_id)
     if isinstance(claimed, str):
         return claimed
@@ -89,7 +91,7 @@ def claim_and_execute(runtime: Runtime, run_id: str) -> str:
     beat = _Heartbeat(attempt, runtime.settings.heartbeat_seconds)
     beat.start()
     try:
-        outcome = _execute(runtime, attempt, run)
+        outcome = _execute(runtime, attempt, run, started)
     except RunInactive:
         outcome = "inactive"
     except Exception as exc:
@@ -132,7 +134,7 @@ def _claim(runtime: Runtime, run_id: str) -> tuple[Attempt, Run] | str:
     return "skipped" if claimed is None else claimed
 
 
-def _execute(runtime: Runtime, attempt: Attempt, run: Run) -> Outcome:
+def _execute(runtime: Runtime, attempt: Attempt, run: Run, started: float) -> Outcome:
     """Runs the steps, then the post-run hooks (the deployment gate) on what they trained,
     then registers it: the hooks' writes commit with the run's success."""
     settings = runtime.settings
@@ -140,7 +142,7 @@ def _execute(runtime: Runtime, attempt: Attempt, run: Run) -> Outcome:
         stores = stores_of(session, settings, run.workspace_id)
     with memory_limit(_allowance_mb(settings)), CORES.holding() as share:
         execution = RunExecution(settings, attempt, run, stores, registry=_Registry(runtime),
-                                 explain=_explanations(settings, run), threads=share.for_step)
+                                 explain=_explanations(settings, run, started), threads=share.for_step)
         trained = execution.train()
         if not isinstance(trained, Trained):
             return trained
@@ -148,16 +150,24 @@ def _execute(runtime: Runtime, attempt: Attempt, run: Run) -> Outcome:
         return execution.succeed(trained, writes)
 
 
-def _explanations(settings: Settings, run: Run) -> dict[type[BaseException], str]:
-    """What a step's error says when the run, not the step's data, hit a limit."""
+def _explanations(settings: Settings, run: Run, started: float) -> Explain:
+    """What a step's error says when the run, not the step's data, hit a limit. The soft
+    time limit is a signal: it may surface inside native code as another error (a Cython
+    buffer's ValueError), so any error once the limit has passed is the time limit's."""
     limit = run.time_limit_seconds or settings.task_soft_time_limit
-    return {
-        SoftTimeLimitExceeded: f"the run exceeded its time limit of {limit} s; raise the endpoint's "
-                               "time_limit_seconds (PATCH /endpoints/{id}) if it needs longer",
-        MemoryError: f"out of memory: the run needed more than its limit of {_allowance_mb(settings)} MiB "
+    deadline = started + limit
+    over_time = (f"the run exceeded its time limit of {limit} s; raise the endpoint's "
+                 "time_limit_seconds (PATCH /endpoints/{id}) if it needs longer")
+    out_of_memory = (f"out of memory: the run needed more than its limit of {_allowance_mb(settings)} MiB "
                      "(RETRAINER_RUN_MEMORY_LIMIT_MB" + ("" if settings.run_memory_limit_mb else
-                                                        ", unset: its worker child's share of the host") + ")",
-    }
+                                                        ", unset: its worker child's share of the host") + ")")
+
+    def explain(exc: BaseException) -> str | None:
+        if isinstance(exc, SoftTimeLimitExceeded) or time.monotonic() >= deadline:
+            return over_time
+        return out_of_memory if isinstance(exc, MemoryError) else None
+
+    return explain
 
 
 def _allowance_mb(settings: Settings) -> int:
