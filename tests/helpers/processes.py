@@ -113,6 +113,9 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
             process.wait()
 
 
-def children_of(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
+def children_of(pid: int, alive_only: bool = False) -> list[int]:
+    """The child processes of `pid`; with `alive_only`, not those that ended and wait to be
+    reaped (zombies)."""
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid=,stat="], capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines() if line.strip()]
+    return [int(row[0]) for row in rows if not (alive_only and row[1:] and row[1].startswith("Z"))]

@@ -4,6 +4,8 @@ instead of taking the host down."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from app.core.settings import Settings
@@ -21,7 +23,7 @@ def test_a_worker_child_has_a_memory_limit_by_default(tmp_path):
         bytearray((allowance + 100) * MIB)
     assert len(bytearray(64 * MIB)) == 64 * MIB  # lifted again afterwards
     # The run's error names the limit and where it comes from.
-    message = tasks._explanations(settings, _Run())[MemoryError]
+    message = tasks._explanations(settings, _Run(), started=time.monotonic())(MemoryError())
     assert f"limit of {allowance} MiB" in message and "RETRAINER_RUN_MEMORY_LIMIT_MB" in message
 
 
