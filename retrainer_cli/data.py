@@ -6,6 +6,7 @@ A file is named as pipelines name it, `datastore://NAME/path` (or `NAME/path` fo
 from __future__ import annotations
 
 import hashlib
+import io
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -79,8 +80,9 @@ def data_upload(
         name, path = split_uri(uri, file=True)
         if str(source) != "-" and not source.is_file():
             raise Stop(EXIT_REFUSED, f"error: {source} is not a file")
-        with open(source, "rb") if str(source) != "-" else nullcontext(sys.stdin.buffer) as handle:
-            # Streamed from the open file: a large data set is never read whole into memory.
+        # A file is streamed from disk (a large data set is never read whole into memory); standard
+        # input is read first: a pipe has no length to declare.
+        with open(source, "rb") if str(source) != "-" else nullcontext(io.BytesIO(sys.stdin.buffer.read())) as handle:
             uploaded = send(client, upload_file, name, path, body=File(payload=handle), ok=(200, 201),
                             what=f"could not upload {source} to {SCHEME}{name}/{path}")
         if as_json:

@@ -96,6 +96,8 @@ def deployments_create(
     holdout: Annotated[str | None, typer.Option("--holdout", metavar="URI", help="With --follow: datastore:// rows "
                                                 "both are scored on (default: the challenger's test split).",
                                                 show_default=False)] = None,
+    log_predictions: Annotated[bool, typer.Option("--log-predictions", help="Keep each prediction's inputs, for "
+                                                  "retrainer deployments drift.")] = False,
     as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """Deploy a model: pinned to --version N, or --follow (gated by --gate-metric, --min-delta)."""
@@ -108,6 +110,8 @@ def deployments_create(
             body.update(follow=True, gate=gate)
         else:
             body["version"] = version
+        if log_predictions:
+            body["monitor"] = {"log_predictions": True}
         created = send(client, create_deployment, model=DeploymentCreate, body=body, ok=(201,),
                        what=f"could not create deployment {name!r}")
         if as_json:
@@ -164,7 +168,7 @@ def deployments_history(name: NameArg, limit: Annotated[int, typer.Option(min=1,
             return
         table(["at", "reason", "from", "to", "run", "challenger", "message"], [[
             when(e.get("at")), e["reason"], e.get("from_version") or "-", e.get("to_version"), e.get("run_id") or "-",
-            compact_metrics(((e.get("metrics") or {}).get("challenger"))) or "-", e.get("message") or "",
+            compact_metrics((e.get("metrics") or {}).get("challenger")) or "-", e.get("message") or "",
         ] for e in entries])
 
 
@@ -239,8 +243,10 @@ def deployments_drift(
         if as_json:
             print_json(report)
             return
-        out(f"deployment {name}: {'DRIFTED' if report.get('drifted') else 'no drift'} over {window} "
-            f"({report.get('rows')} rows vs {report.get('reference_rows')} reference rows)")
+        out(f"deployment {name} v{report.get('version')}: {'DRIFTED' if report.get('drifted') else 'no drift'} "
+            f"over {window} ({report.get('rows')} rows vs {report.get('reference_rows')} reference rows)")
+        if report.get("message"):
+            out(f"  {report['message']}")
         table(["column", "kind", "metric", "value", "threshold", "drifted"], [[
             c["name"], c.get("kind"), c.get("metric"),
             f"{c['value']:.4f}" if isinstance(c.get("value"), (int, float)) else "-", c.get("threshold"),

@@ -8,10 +8,9 @@ would turn a script's `exit 2` check into a silent pass.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-
-import re
 
 import httpx
 

@@ -7,7 +7,7 @@ client, never the other way round.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -34,7 +34,7 @@ HELP_EPILOG = (EXIT_CODES_HELP + "  Every command prints a table for people, or 
                "shell completion: retrainer completion bash|zsh|fish.")
 
 
-class Shell(str, Enum):
+class Shell(StrEnum):
     bash = "bash"
     zsh = "zsh"
     fish = "fish"
