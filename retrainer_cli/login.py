@@ -33,12 +33,15 @@ def login(
     ~/.cache/retrainer/token.json. `retrainer logout` revokes and deletes it.
 
     With --profile NAME (for more than one server), the login is kept under that
-    name next to it (profiles/NAME.json) with its server: `retrainer ... --profile NAME`
-    (or RETRAINER_PROFILE=NAME) then talks to that server with that token.
+    name next to it (profiles/NAME.json) with its server (--url, else the profile's, else
+    RETRAINER_URL): `retrainer ... --profile NAME` (or RETRAINER_PROFILE=NAME) then talks
+    to that server with that token.
     """
     with stops():
         path = profile_file(profile)
-        base = base_url(url)
+        # A profile logs in again to its own server unless --url names another.
+        kept = read_saved(profile) if profile else None
+        base = base_url(url or (kept or {}).get("url"))
         name = username or typer.prompt("Username")
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")

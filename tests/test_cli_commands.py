@@ -297,6 +297,10 @@ def test_profiles_keep_one_login_per_server(ws, tmp_path):
     assert login.returncode == 0 and f"logged in to {ws.url} as {ws.account.username} (profile staging)" in login.stdout
     kept = tmp_path / "session" / "profiles" / "staging.json"
     assert kept.stat().st_mode & 0o777 == 0o600 and not (tmp_path / "session" / "token.json").exists()
+    # Logging in again to a profile goes to its own server, whatever RETRAINER_URL says.
+    again = run(["login", "--profile", "staging", "-u", ws.account.username, "--password-stdin"], env,
+                stdin=ws.account.password + "\n")
+    assert again.returncode == 0 and f"logged in to {ws.url} as" in again.stdout, again.stderr
 
     assert run(["endpoints", "list", "--profile", "staging"], env).returncode == 0
     assert run(["runs", "list"], {**env, "RETRAINER_PROFILE": "staging"}).returncode == 0
