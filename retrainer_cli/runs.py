@@ -10,7 +10,7 @@ from retrainer_client.api.endpoints import get_endpoint, list_endpoints
 from retrainer_client.api.runs import cancel_run, get_run, get_step_log, list_runs
 from retrainer_client.models.run_status import RunStatus
 
-from retrainer_cli.client import Session, get, get_all, session
+from retrainer_cli.client import Session, get, get_all, session, stops
 from retrainer_cli.errors import EXIT_REFUSED, Stop, json_body, refused
 from retrainer_cli.follow import TERMINAL, StepPrinter, final_report, follow
 from retrainer_cli.options import JsonOption, ProfileOption, UrlOption
@@ -163,13 +163,17 @@ def runs_logs(
 
 
 @cli.command("cancel")
-def runs_cancel(run_id: Annotated[str, typer.Argument(metavar="RUN")], url: UrlOption = None, profile: ProfileOption = None) -> None:
+def runs_cancel(run_id: Annotated[str, typer.Argument(metavar="RUN")], as_json: JsonOption = False,
+                url: UrlOption = None, profile: ProfileOption = None) -> None:
     """Stop a queued or running run (a finished run is left as it is)."""
     with session(url, profile) as client:
         response = client.call(cancel_run, run_id)
         if response.status_code not in (200, 202):
             raise refused(response, f"could not cancel run {run_id}")
         run = json_body(response) or {}
+        if as_json:
+            print_json(run)
+            return
         out(f"run {run.get('id', run_id)} {run.get('status', 'cancel requested')}")
 
 
@@ -243,7 +247,7 @@ def runs_compare(
 ) -> None:
     """Runs side by side: parameters, metrics and models, each differing row marked with '*'."""
     if len(run_ids) < 2:
-        with session(url, profile):
+        with stops():
             raise Stop(EXIT_REFUSED, "error: give two runs or more to compare")
     with session(url, profile) as client:
         runs = [get(client, get_run, run_id, what=f"run {run_id!r}") for run_id in run_ids]
