@@ -1,6 +1,6 @@
 """The `retrainer` command: the server's launcher (up, api, worker, scheduler, migrate, users,
-openapi), with the client's commands (login, submit, runs, endpoints, models, webhooks,
-triggers) added from retrainer_cli.
+openapi), with the client's commands (login, submit, data, pipelines, endpoints, runs, models,
+deployments, principals, webhooks, triggers, completion) added from retrainer_cli.
 
 The launcher imports the server lazily, in each command: `retrainer submit` in a CI job loads
 the client and typer, not the server's settings.
@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from retrainer_cli.main import HELP_EPILOG, PROG
 from retrainer_cli.main import register as register_client
 
 if TYPE_CHECKING:
     from app.core.settings import Settings
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False,
+cli = typer.Typer(no_args_is_help=True, epilog=HELP_EPILOG,
                   help="Retrainer: training pipelines as versioned REST endpoints.")
 users_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
 cli.add_typer(users_cli, name="users")
-register_client(cli)  # login, logout, submit, runs, endpoints, models
+register_client(cli)  # the client's commands: login, submit, data, pipelines, ...
 
 
 def _settings(**overrides: object) -> Settings:
@@ -348,7 +349,7 @@ def _banner(settings: Settings, url: str, login: tuple[str, str] | None) -> None
 def main() -> None:
     # Everything the service writes (database, logs, data, models) is this user's only.
     os.umask(0o077)
-    cli()
+    cli(prog_name=PROG)
 
 
 if __name__ == "__main__":

@@ -146,9 +146,9 @@ class Session:
             raise Stop(EXIT_UNAVAILABLE, f"error: cannot reach {safe_url(self.base_url)}: {reason}") from None
 
 
-def connect(url: str | None) -> Session:
+def connect(url: str | None, profile: str | None = None) -> Session:
     """A session with the credentials this command finds (retrainer_cli.credentials)."""
-    return Session(credentials.find(url))
+    return Session(credentials.find(url, profile))
 
 
 @contextmanager
@@ -166,12 +166,12 @@ def stops() -> Iterator[None]:
 
 
 @contextmanager
-def session(url: str | None) -> Iterator[Session]:
+def session(url: str | None, profile: str | None = None) -> Iterator[Session]:
     """A session for one command, with every Stop turned into its message and exit code."""
     client: Session | None = None
     with stops():
         try:
-            client = connect(url)
+            client = connect(url, profile)
             yield client
         finally:
             if client is not None:
@@ -201,3 +201,20 @@ def get_all(client: Session, op: ModuleType, *args: Any, what: str, limit: int, 
             break
     return items
 
+
+
+def send(client: Session, op: ModuleType, *args: Any, what: str, ok: tuple[int, ...] = (200,),
+         model: Any = None, body: Any = None, **kwargs: Any) -> Any:
+    """A write: `body` sent as the generated `model` (a value the spec does not allow is
+    refused before anything is sent, naming the allowed ones); the answer's JSON, or a Stop."""
+    if model is not None:
+        try:
+            kwargs["body"] = model.from_dict(body)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Stop(EXIT_REFUSED, f"error: {what}: {exc}") from None
+    elif body is not None:
+        kwargs["body"] = body
+    response = client.call(op, *args, **kwargs)
+    if response.status_code not in ok:
+        raise refused(response, what)
+    return json_body(response)

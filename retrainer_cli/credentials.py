@@ -1,14 +1,17 @@
-"""Whose credentials a command uses, and the token `retrainer login` keeps.
+"""Whose credentials a command uses, and the tokens `retrainer login` keeps.
 
-First found wins: RETRAINER_CLIENT_ID + RETRAINER_CLIENT_SECRET (a service principal),
-RETRAINER_TOKEN (a bearer token), or the token `retrainer login` kept for this session,
-sent only to the service that issued it.
+With a profile (--profile NAME or RETRAINER_PROFILE, for more than one server): the token
+`retrainer login --profile NAME` kept, sent to that login's service (or --url). Without one,
+first found wins: RETRAINER_CLIENT_ID + RETRAINER_CLIENT_SECRET (a service principal),
+RETRAINER_TOKEN (a bearer token), or the token `retrainer login` kept for this session, sent
+only to the service that issued it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +44,27 @@ def token_file() -> Path:
     return Path(cache) / "retrainer" / "token.json"
 
 
-def read_saved() -> dict[str, Any] | None:
-    path = token_file()
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def profile_file(profile: str | None) -> Path:
+    """The kept login of `profile` (None: the default one), next to the default's file."""
+    if profile is None:
+        return token_file()
+    if not PROFILE_NAME.fullmatch(profile):
+        raise Stop(EXIT_REFUSED, f"error: --profile {profile!r}: a profile's name takes letters, digits, "
+                                 "'.', '_' and '-' (at most 64)")
+    return token_file().parent / "profiles" / f"{profile}.json"
+
+
+def saved_profiles() -> list[str]:
+    """The names of the profiles with a kept login."""
+    folder = token_file().parent / "profiles"
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def read_saved(profile: str | None = None) -> dict[str, Any] | None:
+    path = profile_file(profile)
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -73,8 +95,31 @@ def base_url(url: str | None, saved: dict[str, Any] | None = None) -> str:
     return base.rstrip("/")
 
 
-def find(url: str | None) -> Credentials:
+def _kept(saved: dict[str, Any], base: str) -> Credentials:
+    if saved.get("expires_at", 0) <= time.time():
+        raise Stop(EXIT_REFUSED, f"error: your login to {base} has expired: run retrainer login"
+                                 + (f" --profile {saved['profile']}" if saved.get("profile") else ""))
+    return Credentials(base, token=saved["access_token"])
+
+
+def from_profile(url: str | None, profile: str) -> Credentials:
+    """A profile's kept login: its own service (the profile wins over RETRAINER_URL), never another."""
+    saved = read_saved(profile)
+    if saved is None:
+        known = saved_profiles()
+        raise Stop(EXIT_REFUSED, f"error: no login kept for profile {profile!r}: run retrainer login --profile "
+                                 f"{profile} --url URL" + (f" (profiles: {', '.join(known)})" if known else ""))
+    base = base_url(url or saved.get("url"))
+    if saved.get("url", "").rstrip("/") != base:
+        raise Stop(EXIT_REFUSED, f"error: profile {profile!r} is logged in to {saved.get('url')}, not {base}: "
+                                 f"run retrainer login --profile {profile} --url {base}")
+    return _kept({**saved, "profile": profile}, base)
+
+
+def find(url: str | None, profile: str | None = None) -> Credentials:
     """The credentials of this command (see the module's docstring), or a Stop saying what to set."""
+    if profile:
+        return from_profile(url, profile)
     client_id = os.environ.get("RETRAINER_CLIENT_ID") or None
     client_secret = os.environ.get("RETRAINER_CLIENT_SECRET") or None
     if bool(client_id) != bool(client_secret):
@@ -90,8 +135,6 @@ def find(url: str | None) -> Credentials:
     base = base_url(url, saved)
     # The kept token belongs to the service that issued it: never sent anywhere else.
     if saved and saved.get("url", "").rstrip("/") == base:
-        if saved.get("expires_at", 0) <= time.time():
-            raise Stop(EXIT_REFUSED, f"error: your login to {base} has expired: run retrainer login")
-        return Credentials(base, token=saved["access_token"])
+        return _kept(saved, base)
     raise Stop(EXIT_REFUSED, f"error: not logged in to {base}: run retrainer login (or set "
                              "RETRAINER_TOKEN, or RETRAINER_CLIENT_ID and RETRAINER_CLIENT_SECRET)")

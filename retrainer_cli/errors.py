@@ -1,10 +1,14 @@
 """Exit codes, and how an unsuccessful answer becomes a message and one of them.
 
-Every command shares them (documented in `retrainer submit --help` and examples/ci/README.md).
+Every command shares them (documented in `retrainer --help`, `retrainer submit --help`, the
+README's "Exit codes" and examples/ci/README.md). They are the codes CI jobs were written
+against since `retrainer submit` first shipped, so they stay: a finer split (auth, not found)
+would turn a script's `exit 2` check into a silent pass.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,6 +18,12 @@ EXIT_OK = 0           # done (submit without --wait), or the run succeeded
 EXIT_RUN_FAILED = 1   # the run failed or was canceled
 EXIT_REFUSED = 2      # the request was refused: any 4xx, bad credentials, usage errors
 EXIT_UNAVAILABLE = 3  # unreachable, 5xx, or --timeout passed while waiting
+
+EXIT_CODES_HELP = (
+    "Exit codes (every command): 0 done (a waited-for run succeeded); 1 the run failed or was canceled; "
+    "2 refused: the API answered 4xx (not found, invalid input, not logged in, missing scope, conflict) "
+    "or a usage error; 3 unavailable: the service could not be reached, answered 5xx, or --timeout passed; "
+    "130 interrupted (Ctrl-C).")
 
 
 class Stop(Exception):
@@ -62,4 +72,24 @@ def refused(response: httpx.Response, what: str) -> Stop:
         lines = [f"error: {what}: HTTP {response.status_code} {response.reason_phrase}".rstrip()]
     if response.status_code == 429 and response.headers.get("Retry-After"):
         lines.append(f"  retry after {response.headers['Retry-After']} s")
+    hint = _hint(response)
+    if hint:
+        lines.append(f"  {hint}")
     return Stop(code, *lines)
+
+
+def _hint(response: httpx.Response) -> str | None:
+    """What to do about a refusal that the problem's detail does not say."""
+    try:
+        token_endpoint = response.request.url.path.endswith("/oauth/token")
+    except RuntimeError:  # a response without its request
+        token_endpoint = False
+    if response.status_code == 401 and not token_endpoint:
+        return ("the token was refused (expired, revoked or for another server): run retrainer login, "
+                "or check RETRAINER_TOKEN / RETRAINER_CLIENT_ID")
+    if response.status_code == 403:
+        needed = re.search(r'scope="([^"]*)"', response.headers.get("WWW-Authenticate", ""))
+        if needed:
+            return (f"this needs the scope {needed.group(1)}: log in as a user who holds it, or create the "
+                    "service principal with it (retrainer principals create NAME --scope ...)")
+    return None

@@ -7,27 +7,70 @@ client, never the other way round.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 import typer
 
-from retrainer_cli import endpoints, login, models, runs, submit, triggers, webhooks
+from retrainer_cli import (
+    data,
+    deployments,
+    endpoints,
+    login,
+    models,
+    pipelines,
+    principals,
+    runs,
+    submit,
+    triggers,
+    webhooks,
+)
+from retrainer_cli.errors import EXIT_CODES_HELP
+from retrainer_cli.output import out
+
+PROG = "retrainer"
+HELP_EPILOG = (EXIT_CODES_HELP + "  Every command prints a table for people, or the API's JSON with --json; "
+               "talks to --url, else the --profile's server ($RETRAINER_PROFILE), else $RETRAINER_URL; "
+               "shell completion: retrainer completion bash|zsh|fish.")
+
+
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+def completion(shell: Annotated[Shell, typer.Argument(help="The shell to complete in.")]) -> None:
+    """Print the shell completion script of `retrainer`.
+
+    bash: eval "$(retrainer completion bash)" in ~/.bashrc; zsh: eval "$(retrainer completion zsh)"
+    in ~/.zshrc; fish: retrainer completion fish > ~/.config/fish/completions/retrainer.fish.
+    (`retrainer --install-completion` does the same for the shell it runs in.)
+    """
+    # What `--show-completion SHELL` prints (typer's script, whose runtime half typer answers),
+    # for the name `retrainer` however the command was started (python -m app.cli too).
+    from typer._completion_shared import get_completion_script
+
+    out(get_completion_script(prog_name=PROG, complete_var=f"_{PROG.upper()}_COMPLETE", shell=shell.value))
 
 
 def register(cli: typer.Typer) -> None:
     """Adds the client's commands to `cli` (a new command group is added here)."""
     cli.command("login")(login.login)
     cli.command("logout")(login.logout)
+    cli.command("profiles")(login.profiles)
     cli.command("submit")(submit.submit)
-    cli.add_typer(runs.cli, name="runs")
-    cli.add_typer(endpoints.cli, name="endpoints")
-    cli.add_typer(models.cli, name="models")
-    cli.add_typer(webhooks.cli, name="webhooks")
-    cli.add_typer(triggers.cli, name="triggers")
+    cli.command("completion")(completion)
+    for group in (data, pipelines, endpoints, runs, models, deployments, principals, webhooks, triggers):
+        cli.add_typer(group.cli, name=group.__name__.rsplit(".", 1)[-1])
 
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Retrainer's client: retrain, follow runs, download models, over the REST API.")
+cli = typer.Typer(no_args_is_help=True, epilog=HELP_EPILOG,
+                  help="Retrainer's client: data, pipelines, endpoints, runs, models and deployments over the "
+                       "REST API.")
 register(cli)
 
 
 def main() -> None:
-    cli()
+    cli(prog_name=PROG)

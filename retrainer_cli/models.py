@@ -1,4 +1,4 @@
-"""`retrainer models list|download`."""
+"""`retrainer models list|show|download`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from retrainer_client.api.models import get_model_version, list_model_versions, 
 
 from retrainer_cli.client import get, get_all, session
 from retrainer_cli.errors import EXIT_REFUSED, EXIT_UNAVAILABLE, Stop, refused
-from retrainer_cli.options import JsonOption, UrlOption
+from retrainer_cli.options import JsonOption, ProfileOption, UrlOption
 from retrainer_cli.output import compact_metrics, out, print_json, size, table, when
 
 cli = typer.Typer(no_args_is_help=True, help="List and download registered models.")
@@ -21,10 +21,10 @@ cli = typer.Typer(no_args_is_help=True, help="List and download registered model
 @cli.command("list")
 def models_list(
     name: Annotated[str | None, typer.Argument(help="A model's name: list its versions.", show_default=False)] = None,
-    as_json: JsonOption = False, url: UrlOption = None,
+    as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """Registered models, or one model's versions with their metrics and runs."""
-    with session(url) as client:
+    with session(url, profile) as client:
         if name is None:
             models = get_all(client, list_models, what="could not list models", limit=5000)
             if as_json:
@@ -46,6 +46,27 @@ def models_list(
         ] for v in sorted(versions, key=lambda v: v["version"], reverse=True)])
 
 
+@cli.command("show")
+def models_show(name: Annotated[str, typer.Argument(metavar="NAME")],
+                version: Annotated[int, typer.Argument(metavar="VERSION", min=1)],
+                as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None) -> None:
+    """A model version and its lineage: the run, endpoint version, parameters and data that made it."""
+    with session(url, profile) as client:
+        info = get(client, get_model_version, name, version, what=f"model {name!r} version {version}")
+        if as_json:
+            print_json(info)
+            return
+        lineage = info.get("lineage") or {}
+        out(f"model {name} v{version}  {info.get('algorithm') or '-'}  {size(info.get('size'))}  sha256 {info.get('sha256')}")
+        out(f"  run         {lineage.get('run_id') or '-'}" + (f" (endpoint {lineage['endpoint_id']} v"
+                                                               f"{lineage.get('endpoint_version')})"
+                                                               if lineage.get("endpoint_id") else ""))
+        for key, value in (lineage.get("parameters") or {}).items():
+            out(f"  parameter   {key} = {value}")
+        out(f"  metrics     {compact_metrics(info.get('metrics')) or '-'}")
+        out(f"  download    retrainer models download {name} --version {version}")
+
+
 @cli.command("download")
 def models_download(
     name: Annotated[str, typer.Argument(metavar="NAME")],
@@ -53,10 +74,10 @@ def models_download(
                                                 show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Default: NAME-vN.joblib here.",
                                                 show_default=False)] = None,
-    url: UrlOption = None,
+    url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """Download a model version; its sha256 is checked against the registry's."""
-    with session(url) as client:
+    with session(url, profile) as client:
         if version is None:
             versions = get_all(client, list_model_versions, name, what=f"model {name!r}", limit=5000)
             if not versions:

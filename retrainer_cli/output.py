@@ -26,15 +26,16 @@ def print_json(data: Any) -> None:
     out(json.dumps(data, indent=2, sort_keys=True))
 
 
-def table(headers: list[str], rows: list[list[Any]]) -> None:
-    """Columns aligned for a person; the last column is never padded."""
+def table(headers: list[str], rows: list[list[Any]], upper: bool = True) -> None:
+    """Columns aligned for a person; the last column is never padded. Headers are upper-cased
+    unless `upper` is false (headers that are ids)."""
     text = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in text]) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
-    out(line([h.upper() for h in headers]))
+    out(line([h.upper() if upper else h for h in headers]))
     for row in text:
         out(line(row))
 

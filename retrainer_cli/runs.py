@@ -1,4 +1,4 @@
-"""`retrainer runs list|show|logs|cancel|wait`."""
+"""`retrainer runs list|show|logs|cancel|wait|compare`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from retrainer_client.api.endpoints import get_endpoint, list_endpoints
 from retrainer_client.api.runs import cancel_run, get_run, get_step_log, list_runs
 from retrainer_client.models.run_status import RunStatus
 
-from retrainer_cli.client import Session, get, get_all, session
+from retrainer_cli.client import Session, get, get_all, session, stops
 from retrainer_cli.errors import EXIT_REFUSED, Stop, json_body, refused
 from retrainer_cli.follow import TERMINAL, StepPrinter, final_report, follow
-from retrainer_cli.options import JsonOption, UrlOption
-from retrainer_cli.output import compact_metrics, duration, out, print_json, table, when
+from retrainer_cli.options import JsonOption, ProfileOption, UrlOption
+from retrainer_cli.output import HEADLINE_METRICS, compact_metrics, duration, out, print_json, table, when
 
 cli = typer.Typer(no_args_is_help=True, help="List, show, follow and cancel runs.")
 
@@ -51,10 +51,10 @@ def runs_list(
     experiment: Annotated[str | None, typer.Option(show_default=False)] = None,
     limit: Annotated[int, typer.Option(min=1, max=5000)] = 20,
     as_json: JsonOption = False,
-    url: UrlOption = None,
+    url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """The newest runs first, with their status, source, times and model."""
-    with session(url) as client:
+    with session(url, profile) as client:
         names = _endpoint_names(client)
         filters: dict[str, Any] = {}
         if status:
@@ -81,9 +81,9 @@ def runs_list(
 
 @cli.command("show")
 def runs_show(run_id: Annotated[str, typer.Argument(metavar="RUN")], as_json: JsonOption = False,
-              url: UrlOption = None) -> None:
+              url: UrlOption = None, profile: ProfileOption = None) -> None:
     """A run: status, parameters, each step's state and times, metrics, model."""
-    with session(url) as client:
+    with session(url, profile) as client:
         run = get(client, get_run, run_id, what=f"run {run_id!r}")
         if as_json:
             print_json(run)
@@ -126,10 +126,10 @@ def runs_logs(
                                              show_default=False)] = None,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing as the run goes on, "
                                                                 "until it is finished.")] = False,
-    url: UrlOption = None,
+    url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """The steps' logs, in pipeline order; --follow prints new lines as they come."""
-    with session(url) as client:
+    with session(url, profile) as client:
         run = get(client, get_run, run_id, what=f"run {run_id!r}")
         names = [s["name"] for s in run.get("steps") or []]
         if step is not None and step not in names:
@@ -163,13 +163,17 @@ def runs_logs(
 
 
 @cli.command("cancel")
-def runs_cancel(run_id: Annotated[str, typer.Argument(metavar="RUN")], url: UrlOption = None) -> None:
+def runs_cancel(run_id: Annotated[str, typer.Argument(metavar="RUN")], as_json: JsonOption = False,
+                url: UrlOption = None, profile: ProfileOption = None) -> None:
     """Stop a queued or running run (a finished run is left as it is)."""
-    with session(url) as client:
+    with session(url, profile) as client:
         response = client.call(cancel_run, run_id)
         if response.status_code not in (200, 202):
             raise refused(response, f"could not cancel run {run_id}")
         run = json_body(response) or {}
+        if as_json:
+            print_json(run)
+            return
         out(f"run {run.get('id', run_id)} {run.get('status', 'cancel requested')}")
 
 
@@ -178,10 +182,10 @@ def runs_wait(
     run_id: Annotated[str, typer.Argument(metavar="RUN")],
     timeout: Annotated[float, typer.Option("--timeout", min=1, metavar="SECONDS",
                                            help="Give up waiting after this long (exit 3).")] = 3600,
-    url: UrlOption = None,
+    url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """Wait for a run to finish (long-poll), printing each step; exit 0 only if it succeeded."""
-    with session(url) as client:
+    with session(url, profile) as client:
         response = client.call(get_run, run_id)
         if response.status_code != 200:
             raise refused(response, f"run {run_id!r}")
@@ -193,3 +197,63 @@ def runs_wait(
         code = final_report(run)
     if code:
         raise typer.Exit(code)
+
+
+def _flat_metrics(metrics: Any, prefix: str = "") -> dict[str, Any]:
+    """{"roc_auc": 0.9, "evaluate.accuracy": 0.8}: every number, nested evaluate steps prefixed."""
+    flat: dict[str, Any] = {}
+    for key, value in (metrics or {}).items() if isinstance(metrics, dict) else ():
+        if isinstance(value, dict) and key != "confusion_matrix":
+            flat.update(_flat_metrics(value, f"{prefix}{key}."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def comparison(runs: list[dict[str, Any]], names: dict[str, str]) -> list[list[str]]:
+    """Rows of (marker, section, field, value per run): '*' marks a field whose values differ."""
+    sections: list[tuple[str, str, list[Any]]] = [
+        ("run", "status", [r.get("status") for r in runs]),
+        ("run", "source", [_run_source(r, names) for r in runs]),
+        ("run", "experiment", [r.get("experiment") for r in runs]),
+        ("run", "pipeline_digest", [(r.get("pipeline_digest") or "")[:12] or None for r in runs]),
+        ("run", "took", [duration(r.get("started_at"), r.get("finished_at")) for r in runs]),
+    ]
+    for key in sorted({k for r in runs for k in (r.get("parameters") or {})}):
+        sections.append(("parameter", key, [(r.get("parameters") or {}).get(key) for r in runs]))
+    metrics = [_flat_metrics(r.get("metrics")) for r in runs]
+    headline = [k for k in HEADLINE_METRICS if any(k in m for m in metrics)]
+    for key in headline + sorted({k for m in metrics for k in m} - set(headline)):
+        sections.append(("metric", key, [m.get(key) for m in metrics]))
+    sections.append(("model", "model", [f"{r['model']['name']} v{r['model']['version']}" if r.get("model") else None
+                                        for r in runs]))
+    return [["*" if len({_cell(v) for v in values}) > 1 else "", section, field, *[_cell(v) for v in values]]
+            for section, field, values in sections]
+
+
+@cli.command("compare")
+def runs_compare(
+    run_ids: Annotated[list[str], typer.Argument(metavar="RUN RUN...", help="Two or more runs' ids.")],
+    only_differences: Annotated[bool, typer.Option("--diff", help="Only the rows whose values differ.")] = False,
+    as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None,
+) -> None:
+    """Runs side by side: parameters, metrics and models, each differing row marked with '*'."""
+    if len(run_ids) < 2:
+        with stops():
+            raise Stop(EXIT_REFUSED, "error: give two runs or more to compare")
+    with session(url, profile) as client:
+        runs = [get(client, get_run, run_id, what=f"run {run_id!r}") for run_id in run_ids]
+        if as_json:
+            print_json(runs)
+            return
+        rows = comparison(runs, _endpoint_names(client))
+        table(["", "KIND", "FIELD", *[r["id"] for r in runs]], [r for r in rows if r[0] or not only_differences],
+              upper=False)

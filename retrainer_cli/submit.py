@@ -19,6 +19,7 @@ from retrainer_cli.client import Session, connect
 from retrainer_cli.credentials import DEFAULT_URL
 from retrainer_cli.errors import EXIT_UNAVAILABLE, Stop, json_body, refused
 from retrainer_cli.follow import StepPrinter, final_report, follow
+from retrainer_cli.options import ProfileOption
 from retrainer_cli.output import err, out
 
 # --- -p NAME=VALUE ---------------------------------------------------------------------
@@ -94,14 +95,16 @@ def submit(
     url: Annotated[str | None, typer.Option(
         "--url", metavar="URL", help=f"The service (default: $RETRAINER_URL, else {DEFAULT_URL}).",
         show_default=False)] = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Start a run of a pipeline endpoint (retrain), for CI jobs.
 
     Credentials, first found wins: RETRAINER_CLIENT_ID and
     RETRAINER_CLIENT_SECRET (a service principal with the scopes runs:write,
     plus runs:read for --wait), RETRAINER_TOKEN (a bearer token), or the token
-    that `retrainer login` kept. The service is --url, else RETRAINER_URL, else
-    the one you logged in to, else http://127.0.0.1:8000.
+    that `retrainer login` kept; with --profile NAME, the login kept by
+    `retrainer login --profile NAME`. The service is --url, else the profile's,
+    else RETRAINER_URL, else the one you logged in to, else http://127.0.0.1:8000.
 
     Exit codes:
     0 = submitted (without --wait) or the run succeeded (with --wait);
@@ -116,7 +119,7 @@ def submit(
     client: Session | None = None
     outputs: dict[str, str] = {}
     try:
-        client = connect(url)
+        client = connect(url, profile)
         # Unset fields are not sent: the server's defaults apply (as documented in the spec).
         body = EndpointRunRequest(
             parameters=EndpointRunRequestParameters.from_dict(parameters),

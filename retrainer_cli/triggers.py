@@ -1,4 +1,4 @@
-"""`retrainer triggers list|create|enable|disable|firings`."""
+"""`retrainer triggers list|show|create|enable|disable|firings|delete`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from retrainer_client.api.triggers import (
     create_trigger,
+    delete_trigger,
     get_trigger,
     list_trigger_firings,
     list_triggers,
@@ -14,9 +15,9 @@ from retrainer_client.api.triggers import (
 )
 from retrainer_client.models import TriggerCreate, TriggerPatch
 
-from retrainer_cli.client import Session, get, get_all, session
-from retrainer_cli.errors import EXIT_REFUSED, Stop, json_body, refused
-from retrainer_cli.options import JsonOption, UrlOption
+from retrainer_cli.client import Session, get, get_all, send, session
+from retrainer_cli.errors import EXIT_REFUSED, Stop
+from retrainer_cli.options import JsonOption, ProfileOption, UrlOption
 from retrainer_cli.output import out, print_json, table, when
 from retrainer_cli.submit import _parameters_callback, parse_parameters
 
@@ -42,9 +43,9 @@ def _last(trigger: dict) -> str:
 
 @cli.command("list")
 def triggers_list(endpoint: Annotated[str, typer.Argument(metavar="ENDPOINT", help="Name or id.")],
-                  as_json: JsonOption = False, url: UrlOption = None) -> None:
+                  as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None) -> None:
     """An endpoint's triggers: when each fires, its next slot and its last firing."""
-    with session(url) as client:
+    with session(url, profile) as client:
         triggers = get_all(client, list_triggers, endpoint, what=f"endpoint {endpoint!r}", limit=5000)
         if as_json:
             print_json(triggers)
@@ -59,16 +60,7 @@ def triggers_list(endpoint: Annotated[str, typer.Argument(metavar="ENDPOINT", he
 
 
 def _send(client: Session, op: Any, ref: str, model: Any, body: dict[str, Any], what: str, ok: int) -> dict:
-    """Sends `body` as the generated `model`; a value the spec does not allow (an overlap or
-    catch-up policy) is refused before it is sent, naming the allowed ones."""
-    try:
-        typed = model.from_dict(body)
-    except (ValueError, KeyError) as exc:
-        raise Stop(EXIT_REFUSED, f"error: {what}: {exc}") from None
-    response = client.call(op, ref, body=typed)
-    if response.status_code != ok:
-        raise refused(response, what)
-    return json_body(response) or {}
+    return send(client, op, ref, what=what, ok=(ok,), model=model, body=body) or {}
 
 
 @cli.command("create")
@@ -100,10 +92,10 @@ def triggers_create(
     overlap: Annotated[str, typer.Option(help="While its previous run is queued or running: skip, queue or "
                                               "allow.")] = "skip",
     disabled: Annotated[bool, typer.Option("--disabled", help="Create it paused.")] = False,
-    as_json: JsonOption = False, url: UrlOption = None,
+    as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None,
 ) -> None:
     """Create a schedule (--cron or --every) or a data trigger (--watch and --parameter)."""
-    with session(url) as client:
+    with session(url, profile) as client:
         if (watch is None) == (cron is None and every is None):
             raise Stop(EXIT_REFUSED, "error: give a schedule (--cron or --every) or a data watch (--watch), one of them")
         body: dict[str, Any] = {"name": name, "kind": "data" if watch else "schedule",
@@ -126,8 +118,8 @@ def triggers_create(
         out(f"created trigger {created['name']} ({created['id']}): {_when_fires(created)}{nxt}")
 
 
-def _toggle(trigger: str, enabled: bool, as_json: bool, url: str | None) -> None:
-    with session(url) as client:
+def _toggle(trigger: str, enabled: bool, as_json: bool, url: str | None, profile: str | None) -> None:
+    with session(url, profile) as client:
         changed = _send(client, update_trigger, trigger, TriggerPatch, {"enabled": enabled},
                         f"could not {'enable' if enabled else 'disable'} trigger {trigger}", 200)
         if as_json:
@@ -138,23 +130,23 @@ def _toggle(trigger: str, enabled: bool, as_json: bool, url: str | None) -> None
 
 
 @cli.command("enable")
-def triggers_enable(trigger: TriggerArg, as_json: JsonOption = False, url: UrlOption = None) -> None:
+def triggers_enable(trigger: TriggerArg, as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None) -> None:
     """Resume a trigger (the slots it missed while paused never fire)."""
-    _toggle(trigger, True, as_json, url)
+    _toggle(trigger, True, as_json, url, profile)
 
 
 @cli.command("disable")
-def triggers_disable(trigger: TriggerArg, as_json: JsonOption = False, url: UrlOption = None) -> None:
+def triggers_disable(trigger: TriggerArg, as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None) -> None:
     """Pause a trigger."""
-    _toggle(trigger, False, as_json, url)
+    _toggle(trigger, False, as_json, url, profile)
 
 
 @cli.command("firings")
 def triggers_firings(trigger: TriggerArg,
                      limit: Annotated[int, typer.Option(min=1, max=5000)] = 20,
-                     as_json: JsonOption = False, url: UrlOption = None) -> None:
+                     as_json: JsonOption = False, url: UrlOption = None, profile: ProfileOption = None) -> None:
     """A trigger's firings, newest first: the run each started, or why it was skipped."""
-    with session(url) as client:
+    with session(url, profile) as client:
         get(client, get_trigger, trigger, what=f"trigger {trigger!r}")
         firings = get_all(client, list_trigger_firings, trigger, what=f"trigger {trigger!r}", limit=limit)
         if as_json:
@@ -168,3 +160,29 @@ def triggers_firings(trigger: TriggerArg,
             f.get("run_id") or "-", f.get("reason") or "",
         ] for f in firings])
 
+
+
+@cli.command("show")
+def triggers_show(trigger: TriggerArg, as_json: JsonOption = False, url: UrlOption = None,
+                  profile: ProfileOption = None) -> None:
+    """A trigger: when it fires, what its runs get, its next slot and its last firing."""
+    with session(url, profile) as client:
+        t = get(client, get_trigger, trigger, what=f"trigger {trigger!r}")
+        if as_json:
+            print_json(t)
+            return
+        out(f"trigger {t['name']} ({t['id']})  {'enabled' if t.get('enabled') else 'paused'}  {_when_fires(t)}")
+        out(f"  runs        endpoint {t.get('endpoint_id')}" + (f" v{t['version']}" if t.get("version") else "")
+            + f", overlap {t.get('overlap')}" + (f", experiment {t['experiment']}" if t.get("experiment") else ""))
+        for name, value in (t.get("parameters") or {}).items():
+            out(f"  parameter   {name} = {value}")
+        out(f"  next        {when(t.get('next_fire_at')) if t.get('next_fire_at') else '-'}")
+        out(f"  last        {_last(t)}")
+
+
+@cli.command("delete")
+def triggers_delete(trigger: TriggerArg, url: UrlOption = None, profile: ProfileOption = None) -> None:
+    """Delete a trigger (the runs it started stay)."""
+    with session(url, profile) as client:
+        send(client, delete_trigger, trigger, ok=(204,), what=f"could not delete trigger {trigger!r}")
+        out(f"deleted trigger {trigger}")

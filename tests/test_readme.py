@@ -1,4 +1,4 @@
-"""The README's two commands and its curl walk-through, run as a user would run them."""
+"""The README's two commands, its curl walk-through and its terminal walk-through, run as a user would run them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -210,3 +211,83 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
     assert output.rstrip().endswith("stopped")
     assert not (data_dir / "redis.sock").exists()
     assert (data_dir / "retrainer.db").exists()
+
+
+def _cli_walkthrough() -> str:
+    section = README.split("<!-- cli-walkthrough -->", 1)[1].split("<!-- /cli-walkthrough -->", 1)[0]
+    [block] = re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    return block
+
+
+def test_retrainer_up_then_the_terminal_walkthrough(tmp_path):
+    """`retrainer up` on the embedded default, then the README's terminal-only walk-through,
+    every command as written: log in, upload, create, publish, submit --wait, models,
+    deploy and predict."""
+    port = free_port()
+    data_dir = tmp_path / "data"
+    pythonpath = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETRAINER_")}
+    env.update(RETRAINER_DATA_DIR=str(data_dir), RETRAINER_PORT=str(port), PYTHONUNBUFFERED="1",
+               PYTHONPATH=pythonpath)
+    # `retrainer` as the README's PATH line finds it (.venv/bin of the checkout), else this
+    # interpreter's: a checkout without its own .venv (a git worktree) runs its own code too.
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "retrainer").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m app.cli "$@"\n')
+    (shims / "retrainer").chmod(0o755)
+    log_path = tmp_path / "up.log"
+    with open(log_path, "wb") as log:
+        up = subprocess.Popen([sys.executable, "-m", "app.cli", "up"], cwd=tmp_path, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while "Press Ctrl-C to stop." not in log_path.read_text(errors="replace"):
+            assert up.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.2)
+        workdir = tmp_path / "checkout"
+        workdir.mkdir()
+        for name in ("examples", ".venv"):
+            (workdir / name).symlink_to(ROOT / name)
+        runtime = tmp_path / "runtime"
+        runtime.mkdir(mode=0o700)
+        tmp = tmp_path / "tmp"
+        tmp.mkdir()
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", _cli_walkthrough()], cwd=workdir,
+                                env={**env, "RETRAINER_URL": url, "XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp),
+                                     "PATH": f"{shims}{os.pathsep}{env['PATH']}", "COLUMNS": "200"},
+                                capture_output=True, text=True, timeout=600, check=False)
+        assert result.returncode == 0, result.stderr + result.stdout
+        out = result.stdout
+        assert sorted(p.name for p in workdir.iterdir()) == [".venv", "examples"]
+        assert f"logged in to {url} as admin" in out
+        assert re.search(r"^uploaded datastore://default/census/adult\.data \([0-9.]+ MB, sha256 [0-9a-f]{64}\)$",
+                         out, flags=re.MULTILINE), out
+        assert re.search(r"^datastore://default/census/adult\.data\s+[0-9.]+ MB\s", out, flags=re.MULTILINE), out
+        pipeline = re.search(r"^pipeline income-prediction \((pl_\w+)\): 6 steps, digest ", out, flags=re.MULTILINE)
+        assert pipeline, out
+        assert "published census-income version 1 (default): retrainer submit census-income --wait" in out
+        run_id = re.search(r"^run (run_\w+) succeeded$", out, flags=re.MULTILINE).group(1)
+        roc_auc = float(re.search(r"^metrics roc_auc=([0-9.]+)", out, flags=re.MULTILINE).group(1))
+        assert roc_auc > 0.9
+        assert "model income-prediction v1" in out.splitlines()
+        assert re.search(r"^wrote model\.joblib \([0-9.]+ [KM]B, sha256 [0-9a-f]{64}\): income-prediction v1, "
+                         rf"trained by run {run_id}$", out, flags=re.MULTILINE), out
+        assert re.search(rf"^  run         {run_id} \(endpoint \S+ v1\)$", out, flags=re.MULTILINE), out
+        assert "deployment income-pinned  enabled  serves income-prediction v1 (pinned)" in out
+        assert re.search(r"^0\s+>50K\s+0\.\d+\s+0\.\d+$", out, flags=re.MULTILINE), out  # a capital gain of 15,024
+        assert "(1 rows, model income-prediction v1)" in out
+        assert re.search(r"^\S+ \S+\s+created\s+-\s+1\s", out, flags=re.MULTILINE), out
+
+        token = httpx.post(url + "/oauth/token", data={
+            "grant_type": "password", "username": "admin",
+            "password": (data_dir / "admin-password").read_text().strip()}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        run = httpx.get(f"{url}/runs/{run_id}", headers=headers).json()
+        assert run["experiment"] == "terminal" and run["pipeline_id"] == pipeline.group(1)
+        assert httpx.get(url + "/deployments/income-pinned", headers=headers).json()["version"] == 1
+    finally:
+        os.killpg(up.pid, signal.SIGINT)
+        code = up.wait(90)
+    assert code == 0, log_path.read_text()

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.predict_out import PredictOut
 from ...models.predict_request import PredictRequest
 from ...models.problem_details import ProblemDetails
-from ...types import UNSET, File, Response
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
