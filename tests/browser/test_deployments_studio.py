@@ -140,9 +140,9 @@ def test_deploy_predict_and_follow_in_the_studio(studio, workspace_user, worker,
     studio.check("promoted")
     page.set_viewport_size(PHONE)
     studio.check("promoted-phone")
-    # The prediction route is longer than a phone's line: it wraps after its separators.
-    route = serving.locator("code", has_text="/predict")
-    assert_breaks_at_separators(route, must_wrap=True)
+    # The prediction route, where the line ends inside it, wraps after a separator.
+    assert_breaks_at_separators(serving.locator("code", has_text="/predict"))
+    assert_breaks_at_separators(trial.locator("p code", has_text="/predict"), must_wrap=True)
     page.set_viewport_size(LAPTOP)
 
     # The run's page says what it did to the deployment.

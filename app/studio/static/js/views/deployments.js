@@ -260,7 +260,7 @@ function predictForm(getDeployment, categories) {
     for (const [name, read] of readers) row[name] = read();
     if (readers.length && Object.values(row).every((v) => v === null)) {
       // Every value missing predicts nothing a person wants: ask for at least one.
-      showFieldErrors(form, new ApiError(422, { title: "Fill in the row", errors: [{ loc: ["row"], msg: "Every field is empty: fill in at least one column." }] }), () => null);
+      showFieldErrors(form, new ApiError(422, { title: "Every field is empty", detail: "fill in at least one column." }), () => null);
       return;
     }
     submit.disabled = true;
@@ -413,7 +413,7 @@ function deploymentLayout(d) {
         h("h3", {}, "Follow and gate"), view.following.form)),
     h("section", { class: "panel", "aria-labelledby": "deployment-predict-title" },
       h("h2", { id: "deployment-predict-title" }, "Try a prediction"),
-      h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, d.predict_url), " does."),
+      h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, breakable(d.predict_url)), " does."),
       view.predict),
     h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
       h("h2", { id: "deployment-history-title" }, "History"),
