@@ -1,8 +1,10 @@
 """The designer: the income pipeline (examples/income-prediction) built from an empty
 draft on the canvas, once with the mouse (drag from the palette, click ports, drag a step)
-and run to success, once with the keyboard only (Enter on buttons, typing, arrow keys).
-A refused save shows the server's problem at its step and setting; Undo takes the change
-back; Save then writes the draft with the layout someone made."""
+and run to success (its evaluation charts opened), once with the keyboard only (Enter on
+buttons, typing, arrow keys). The automatic layout puts steps in rows so that no edge
+crosses a box. A refused save shows the server's problem at its step and setting; Undo
+takes the change back; Save then writes the draft with the layout someone made. A
+published version opens as a new draft."""
 
 from __future__ import annotations
 
@@ -255,6 +257,13 @@ def test_build_and_run_with_the_mouse(studio, workspace_user, worker, client, sc
     expect(page.get_by_label("Status")).to_have_text("succeeded", timeout=RUN_TIMEOUT)
     run = client.get(f"/runs?pipeline_id={pipeline_id}", headers=headers).json()["items"][0]
     assert run["status"] == "succeeded" and run["metrics"]["roc_auc"] > 0.85
+    # What it learned: the evaluate step's charts.
+    steps = page.get_by_role("group", name=f"Steps of run {run['id']}")
+    steps.get_by_role("button", name="evaluate_model", exact=True).click()
+    evaluation = page.get_by_role("region", name="Evaluation")
+    expect(evaluation.get_by_role("figure", name="ROC curve")).to_be_visible()
+    expect(evaluation.get_by_role("table", name="Confusion matrix").get_by_role("row")).to_have_count(3)
+    studio.check("run-evaluation")
 
 
 def test_build_with_the_keyboard_only(studio, workspace_user, client):
