@@ -185,6 +185,9 @@ def _refused_then_undone(studio, person: Person) -> None:
     expect(split_box).to_contain_text("less than 1")
     expect(page.get_by_role("toolbar", name="Draft")).to_contain_text("1 problem")
     expect(_setting(page, "fraction")).to_contain_text("less than 1")
+    # The problem keeps to its box: the box does not grow over the row below it.
+    box, below = split_box.bounding_box(), canvas.locator(".dstep[data-step=train_model]").bounding_box()
+    assert box["y"] + box["height"] <= below["y"]
     studio.check("refused")
     person.activate(page.get_by_role("button", name="Undo", exact=True))
     expect(fraction).to_have_value("0.8")

@@ -6,7 +6,7 @@
 
 import { h, uid } from "./dom.js";
 
-const BOX_W = 176;
+const BOX_W = 200; // "clean_missing_data" in bold fits on one line
 const BOX_H = 76;
 const GAP_X = 36;
 const GAP_Y = 60;

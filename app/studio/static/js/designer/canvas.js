@@ -138,8 +138,9 @@ function stepBox(name, draft, components, at, view) {
     button,
     h("span", { class: "step-component", id: descId }, step.component,
       h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ", reads nothing yet")),
-    problems.length ? h("ul", { class: "step-problems" }, problems.map((p) => h("li", {},
-      p.path.length ? h("code", {}, `${p.path.join(".")}: `) : null, p.msg))) : null,
+    // The message first: a line of the box shows its start (what is wrong), then where.
+    problems.length ? h("ul", { class: "step-problems" }, problems.map((p) => h("li", { title: `${p.msg}${p.path.length ? ` (${p.path.join(".")})` : ""}` },
+      p.msg, p.path.length ? [" ", h("code", {}, `(${p.path.join(".")})`)] : null))) : null,
     h("div", { class: "ports ports-out" }, component.outputs.map((p) => portButton(name, p, "output", view))));
   box.style.left = `${at.x}px`;
   box.style.top = `${at.y}px`;
