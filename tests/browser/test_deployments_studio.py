@@ -15,7 +15,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.helpers.api import bearer, password_token, wait_for
-from tests.helpers.browser import LAPTOP, PHONE
+from tests.helpers.browser import LAPTOP, PHONE, assert_breaks_at_separators
 from tests.helpers.samples import small_csv, small_pipeline
 
 
@@ -74,6 +74,24 @@ def test_deploy_predict_and_follow_in_the_studio(studio, workspace_user, worker,
     expect(trial.get_by_label("x1")).to_have_attribute("type", "number")
     expect(trial.get_by_label("color")).to_have_attribute("type", "text")
     expect(trial.get_by_label("y", exact=True)).to_have_count(0)  # the label is not an input
+    # A categorical column offers the categories seen in training (the reference profile
+    # recorded with the version), most frequent first: a datalist, so any text still goes.
+    color = trial.get_by_label("color")
+    choices = page.locator(f"datalist#{color.get_attribute('list')} option")
+    expect(choices).to_have_count(2)
+    assert [choices.nth(i).get_attribute("value") for i in range(2)] == ["red", "blue"]
+    expect(color).to_have_accessible_description(re.compile("2 most frequent in training"))
+    expect(trial.get_by_label("x1")).not_to_have_attribute("list", re.compile("."))
+    # A row of nothing but empty fields is refused at the form, before it is sent.
+    trial.get_by_role("button", name="Predict").click()
+    expect(trial.get_by_role("alert")).to_contain_text("Every field is empty")
+    expect(trial.get_by_role("region", name="Answer")).to_have_count(0)
+    studio.check("prediction-empty-row")
+    # A category the model never saw still scores.
+    color.fill("green")
+    trial.get_by_role("button", name="Predict").click()
+    expect(trial.get_by_role("alert")).to_have_count(0)
+    expect(trial.get_by_role("region", name="Answer")).to_contain_text("Prediction")
     trial.get_by_label("x1").fill("6")
     trial.get_by_label("x2").fill("2")
     trial.get_by_label("color").fill("red")
@@ -101,6 +119,10 @@ def test_deploy_predict_and_follow_in_the_studio(studio, workspace_user, worker,
     expect(trial.get_by_label("color")).not_to_have_attribute("aria-invalid", "true")
     expect(answer).to_have_count(0)
     studio.check("prediction-422")
+    # The error was about the value sent: it goes as soon as the field changes.
+    x1.press_sequentially("5")
+    expect(x1).not_to_have_attribute("aria-invalid", "true")
+    expect(x1).not_to_have_accessible_description(re.compile("is not a number"))
 
     # A retrain that trains again (one that reused its train step would register nothing)
     # registers version 2; the deployment follows it through the gate.
@@ -118,6 +140,9 @@ def test_deploy_predict_and_follow_in_the_studio(studio, workspace_user, worker,
     studio.check("promoted")
     page.set_viewport_size(PHONE)
     studio.check("promoted-phone")
+    # The prediction route, where the line ends inside it, wraps after a separator.
+    assert_breaks_at_separators(serving.locator("code", has_text="/predict"))
+    assert_breaks_at_separators(trial.locator("p code", has_text="/predict"), must_wrap=True)
     page.set_viewport_size(LAPTOP)
 
     # The run's page says what it did to the deployment.

@@ -1,8 +1,10 @@
 """The designer: the income pipeline (examples/income-prediction) built from an empty
 draft on the canvas, once with the mouse (drag from the palette, click ports, drag a step)
-and run to success, once with the keyboard only (Enter on buttons, typing, arrow keys).
-A refused save shows the server's problem at its step and setting; Undo takes the change
-back; Save then writes the draft with the layout someone made."""
+and run to success (its evaluation charts opened), once with the keyboard only (Enter on
+buttons, typing, arrow keys). The automatic layout puts steps in rows so that no edge
+crosses a box. A refused save shows the server's problem at its step and setting; Undo
+takes the change back; Save then writes the draft with the layout someone made. A
+published version opens as a new draft."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from tests.helpers.api import bearer, password_token
-from tests.helpers.browser import LAPTOP, PHONE
-from tests.helpers.samples import adult_bytes, income_pipeline
+from tests.helpers.browser import LAPTOP, PHONE, assert_breaks_at_separators, assert_within_the_phone
+from tests.helpers.samples import adult_bytes, income_pipeline, small_pipeline
 
 RUN_TIMEOUT = 180_000  # ms: the census data trains in seconds, on a busy 2-core machine in more
 DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "studio-designer.png"
@@ -132,6 +134,44 @@ def _settings(studio, person: Person) -> None:
     person.type(_setting(page, "max_iter").get_by_label("max_iter"), "100")
 
 
+def _edges_through_boxes(page: Page) -> tuple[int, list[str]]:
+    """How many edges the canvas draws, and each edge that passes through a step's box other
+    than its two ends (its line sampled every 1% of its length, boxes' borders left out)."""
+    return tuple(page.evaluate("""() => {
+      const area = document.querySelector(".canvas-area");
+      const origin = area.querySelector("svg.edges").getBoundingClientRect();
+      const boxes = [...area.querySelectorAll(".dstep")].map((b) => [b.dataset.step, b.getBoundingClientRect()]);
+      const paths = [...area.querySelectorAll("path.edge")];
+      const hits = new Set();
+      for (const path of paths) {
+        const length = path.getTotalLength();
+        for (let i = 0; i <= 100; i += 1) {
+          const p = path.getPointAtLength((length * i) / 100);
+          const [x, y] = [origin.left + p.x, origin.top + p.y];
+          for (const [name, r] of boxes) {
+            if (name === path.dataset.from || name === path.dataset.to) continue;
+            if (x > r.left + 2 && x < r.right - 2 && y > r.top + 2 && y < r.bottom - 2) {
+              hits.add(`${path.dataset.from} -> ${path.dataset.to} through ${name}`);
+            }
+          }
+        }
+      }
+      return [paths.length, [...hits]];
+    }"""))
+
+
+def _laid_out_in_layers(page: Page) -> None:
+    """The automatic layout of the income pipeline: no edge crosses a box (split.test ->
+    score_model.data runs beside train_model, which sits in the row between)."""
+    count, through = _edges_through_boxes(page)
+    assert count == len(EDGES) and through == []
+    canvas = page.get_by_role("region", name="Canvas")
+    train = canvas.locator(".dstep[data-step=train_model]").bounding_box()
+    split = canvas.locator(".dstep[data-step=split_data]").bounding_box()
+    score = canvas.locator(".dstep[data-step=score_model]").bounding_box()
+    assert split["y"] < train["y"] < score["y"]  # a row each, top to bottom
+
+
 def _refused_then_undone(studio, person: Person) -> None:
     """A value the server refuses: its message at the step and the field, a count on the
     toolbar; Undo brings the last good value back, and the stale problem goes with it."""
@@ -145,6 +185,9 @@ def _refused_then_undone(studio, person: Person) -> None:
     expect(split_box).to_contain_text("less than 1")
     expect(page.get_by_role("toolbar", name="Draft")).to_contain_text("1 problem")
     expect(_setting(page, "fraction")).to_contain_text("less than 1")
+    # The problem keeps to its box: the box does not grow over the row below it.
+    box, below = split_box.bounding_box(), canvas.locator(".dstep[data-step=train_model]").bounding_box()
+    assert box["y"] + box["height"] <= below["y"]
     studio.check("refused")
     person.activate(page.get_by_role("button", name="Undo", exact=True))
     expect(fraction).to_have_value("0.8")
@@ -182,6 +225,16 @@ def test_build_and_run_with_the_mouse(studio, workspace_user, worker, client, sc
     studio.sign_in(workspace_user)
     person = Person(page, keyboard=False)
     pipeline_id = _build(studio, person, "income-mouse")
+    # The first step was dropped where the mouse let go, so the rest went below it; Arrange
+    # lays them all out automatically again (one edit: Undo would put them back).
+    page.get_by_role("button", name="Arrange", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Arranged the steps automatically")).to_be_visible()
+    expect(page.get_by_role("button", name="Arrange", exact=True)).to_be_disabled()
+    _laid_out_in_layers(page)
+    # A component's name longer than the palette's column wraps after an underscore.
+    assert_breaks_at_separators(page.locator("[data-component=score_registered_model] strong"), must_wrap=True)
+    studio.check("designer-arranged")
+    shutil.copyfile(screenshots / f"{studio.prefix}-{studio.count:02d}-designer-arranged.png", DOCS_SHOT)
     # Moving a step with the mouse ends the automatic layout: every step keeps its place.
     box = page.get_by_role("region", name="Canvas").locator(".dstep[data-step=evaluate_model]")
     box.scroll_into_view_if_needed()
@@ -196,7 +249,6 @@ def test_build_and_run_with_the_mouse(studio, workspace_user, worker, client, sc
     saved = _saved_as_the_example(client, headers, pipeline_id)
     assert set(saved["layout"]) == set(saved["steps"])
     studio.check("designer")
-    shutil.copyfile(screenshots / f"{studio.prefix}-{studio.count:02d}-designer.png", DOCS_SHOT)
     page.set_viewport_size(PHONE)
     studio.check("designer-phone")
     page.set_viewport_size(LAPTOP)
@@ -208,6 +260,13 @@ def test_build_and_run_with_the_mouse(studio, workspace_user, worker, client, sc
     expect(page.get_by_label("Status")).to_have_text("succeeded", timeout=RUN_TIMEOUT)
     run = client.get(f"/runs?pipeline_id={pipeline_id}", headers=headers).json()["items"][0]
     assert run["status"] == "succeeded" and run["metrics"]["roc_auc"] > 0.85
+    # What it learned: the evaluate step's charts.
+    steps = page.get_by_role("group", name=f"Steps of run {run['id']}")
+    steps.get_by_role("button", name="evaluate_model", exact=True).click()
+    evaluation = page.get_by_role("region", name="Evaluation")
+    expect(evaluation.get_by_role("figure", name="ROC curve")).to_be_visible()
+    expect(evaluation.get_by_role("table", name="Confusion matrix").get_by_role("row")).to_have_count(3)
+    studio.check("run-evaluation")
 
 
 def test_build_with_the_keyboard_only(studio, workspace_user, client):
@@ -217,6 +276,8 @@ def test_build_with_the_keyboard_only(studio, workspace_user, client):
     studio.sign_in(workspace_user)
     person = Person(page, keyboard=True)
     pipeline_id = _build(studio, person, "income-keys")
+    expect(page.get_by_role("button", name="Arrange", exact=True)).to_be_disabled()  # nothing was placed by hand
+    _laid_out_in_layers(page)
     # Arrow keys move the focused step.
     step = page.get_by_role("region", name="Canvas").get_by_role("button", name="evaluate_model", exact=True)
     before = step.bounding_box()
@@ -275,3 +336,51 @@ def test_a_new_user_on_a_phone(studio, workspace_user):
     studio.open("#/runs/run_does_not_exist")
     expect(page.get_by_role("alert")).to_contain_text("no run 'run_does_not_exist'")
     expect(page.get_by_text("Loading…")).to_have_count(0)
+
+
+def test_edit_a_published_version_as_a_new_draft(studio, workspace_user, client):
+    """A version never changes: "Edit as new draft" copies it (steps, parameters, layout)
+    into a new draft, which the designer opens; saving it leaves the version as it was."""
+    headers = bearer(password_token(client, workspace_user))
+    spec = small_pipeline()
+    spec["layout"] = {"import": {"x": 40, "y": 16}}
+    pipeline = client.post("/pipelines", json=spec, headers=headers)
+    assert pipeline.status_code == 201, pipeline.text
+    assert client.post("/endpoints", json={"name": "small-edit"}, headers=headers).status_code == 201
+    published = client.post("/endpoints/small-edit/versions", json={"pipeline_id": pipeline.json()["id"]}, headers=headers)
+    assert published.status_code == 201, published.text
+    page = studio.page
+    studio.open("#/endpoints/small-edit")
+    studio.sign_in(workspace_user)
+    # On a phone the versions table keeps its main actions on the screen.
+    page.set_viewport_size(PHONE)
+    version_row = page.get_by_role("row", name=re.compile("Version 1"))
+    assert_within_the_phone(version_row.get_by_role("link", name="Version 1", exact=True))
+    assert_within_the_phone(version_row.get_by_role("button", name="Submit", exact=True))
+    studio.check("endpoint-phone")
+    page.set_viewport_size(LAPTOP)
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="small-edit version 1")).to_be_visible()
+    studio.check("version")
+    page.get_by_role("button", name="Edit as new draft").click()
+    expect(page.get_by_role("heading", level=1, name="small-edit-v1-draft")).to_be_visible()
+    draft_id = page.url.rsplit("/", 1)[1]
+    assert draft_id != pipeline.json()["id"]
+    canvas = page.get_by_role("region", name="Canvas")
+    for step in spec["steps"]:
+        expect(canvas.get_by_role("button", name=step, exact=True)).to_be_visible()
+    expect(page.get_by_role("toolbar", name="Draft")).to_contain_text("All changes saved")
+    studio.check("new-draft-from-version")
+    # The copy is a draft like any other: changed and saved, the version stays as it was.
+    canvas.get_by_role("button", name="split", exact=True).click()
+    fraction = _setting(page, "fraction").get_by_label("fraction")
+    fraction.fill("0.7")
+    fraction.press("Tab")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("toolbar", name="Draft")).to_contain_text("All changes saved")
+    draft = client.get(f"/pipelines/{draft_id}", headers=headers).json()
+    assert draft["steps"]["split"]["settings"]["fraction"] == 0.7
+    assert draft["parameters"]["data_path"]["default"] == "datastore://default/small/train.csv"
+    assert draft["layout"]["import"] == {"x": 40, "y": 16}
+    version = client.get("/endpoints/small-edit/versions/1", headers=headers).json()
+    assert version["steps"]["split"]["settings"]["fraction"] == 0.5

@@ -1,23 +1,30 @@
 """What a run learned, in a real browser: the income pipeline's evaluation charts (ROC
 curve, confusion matrix), a preview of a dataset output and of a datastore file, two
 runs compared side by side, and the endpoint's Consume tab, whose curl example (with
-the secret the tab showed once) starts a run from a shell.
+the secret the tab showed once) starts a run from a shell, and whose Python example
+starts one from a fresh interpreter with the generated client.
 
 The runs are started through the API (the seed workflow test drives their forms)."""
 
 from __future__ import annotations
 
-import ast
 import json
+import os
 import re
 import secrets
 import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.helpers.api import bearer, password_token, wait_for
-from tests.helpers.browser import LAPTOP, PHONE
+from tests.helpers.browser import LAPTOP, PHONE, assert_breaks_at_separators, assert_within_the_phone
 from tests.helpers.samples import adult_bytes, income_pipeline
+
+# The generated client of this checkout (the Python example imports retrainer_client).
+CLIENT = Path(__file__).resolve().parents[2] / "openapi" / "retrainer-client"
 
 
 def _published_income_runs(client, headers) -> tuple[str, dict, dict]:
@@ -53,6 +60,11 @@ def _evaluation_and_output_preview(studio, run_id: str) -> None:
     expect(grid.get_by_role("row")).to_have_count(3)  # the header and one row per class
     expect(grid).to_contain_text("Predicted >50K")
     studio.check("evaluation")
+    page.set_viewport_size(PHONE)
+    # The data path wraps, where it has to, after its separators (a <wbr> after each).
+    data_path = page.get_by_role("table", name="Parameters of this run").get_by_role("row", name=re.compile("data_path"))
+    assert_breaks_at_separators(data_path.get_by_role("cell"))
+    assert data_path.get_by_role("cell").locator("wbr").count() >= 4
     _fits_the_phone(studio, "evaluation-phone")
 
     steps.get_by_role("button", name="split", exact=True).click()
@@ -80,6 +92,9 @@ def _datastore_preview(studio) -> None:
     page = studio.page
     studio.nav("Datastores")
     page.get_by_role("link", name="default").click()
+    page.set_viewport_size(PHONE)
+    assert_within_the_phone(page.get_by_role("button", name="Preview census/adult.data"))
+    page.set_viewport_size(LAPTOP)
     page.get_by_role("button", name="Preview census/adult.data").click()
     dialog = page.get_by_role("dialog", name="Preview of census/adult.data")
     expect(dialog.get_by_role("table", name="Preview").get_by_role("row")).to_have_count(21)
@@ -102,6 +117,15 @@ def _compare(studio, first: dict, second: dict) -> None:
     page.get_by_role("checkbox", name=f"Select {first['id']}").check()
     page.get_by_role("checkbox", name=f"Select {second['id']}").check()
     studio.check("runs-selected")
+    # On a phone the runs table keeps its main actions on the screen: selecting and opening.
+    page.set_viewport_size(PHONE)
+    for run in (first, second):
+        row = page.get_by_role("table", name="Runs").get_by_role("row", name=re.compile(run["id"]))
+        assert_within_the_phone(row.get_by_role("checkbox", name=f"Select {run['id']}"))
+        assert_within_the_phone(row.get_by_role("link", name=run["id"]))
+    assert_within_the_phone(compare)
+    studio.check("runs-selected-phone")
+    page.set_viewport_size(LAPTOP)
     compare.click()
     expect(page.get_by_role("heading", level=1, name="Compare runs")).to_be_visible()
     params = page.get_by_role("table", name="Parameters compared")
@@ -130,9 +154,9 @@ def _consume_with_curl(studio, client, headers, endpoint: str) -> None:
     studio.check("consume")
     _fits_the_phone(studio, "consume-phone")
     python = page.get_by_role("figure", name="Python", exact=True).locator("code").inner_text()
-    ast.parse(python)  # the Python example is Python (tests/test_generated_client.py runs the client itself)
     assert "retrainer_client" in python and "RETRAINER_CLIENT_SECRET" in python
     shown = secret.input_value()
+    assert shown not in python  # the secret comes from the environment
     curl = page.get_by_role("figure", name="curl", exact=True).locator("code").inner_text()
     assert shown not in curl and "<client secret>" in curl  # the example never holds the secret
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", curl.replace("<client secret>", shown)],
@@ -143,6 +167,21 @@ def _consume_with_curl(studio, client, headers, endpoint: str) -> None:
     assert run["endpoint_version"] == 1 and run["parameters"]["learning_rate"] == 0.1
     assert run["endpoint_id"] == client.get(f"/endpoints/{endpoint}", headers=headers).json()["id"]
     assert wait_for(client, headers, run["id"], timeout=240)["status"] == "succeeded"
+    _consume_with_python(client, headers, python, shown)
+
+
+def _consume_with_python(client, headers, python: str, secret: str) -> None:
+    """The Python example as a person would run it: a fresh interpreter with the generated
+    client importable and the secret in the environment; it retrains and waits for the run."""
+    env = {**os.environ, "RETRAINER_CLIENT_SECRET": secret,
+           "PYTHONPATH": os.pathsep.join([str(CLIENT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, timeout=400,
+                          env=env, cwd=tempfile.gettempdir())
+    assert done.returncode == 0, done.stderr
+    run_id, status = done.stdout.split()
+    assert status == "succeeded"
+    run = client.get(f"/runs/{run_id}", headers=headers).json()
+    assert run["status"] == "succeeded" and run["parameters"]["learning_rate"] == 0.1
 
 
 def test_what_a_run_learned(studio, make_user, worker, client):

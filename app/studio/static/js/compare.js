@@ -5,7 +5,7 @@
 
 import { get, seg } from "./api.js";
 import { h, replace } from "./dom.js";
-import { duration, metricPairs, number, time, value as showValue } from "./format.js";
+import { breakable, duration, metricPairs, number, time } from "./format.js";
 import { badge, empty, link, pageHeader, table } from "./ui.js";
 
 /** @typedef {import("./types.js").RunOut} RunOut */
@@ -40,7 +40,7 @@ function compareTable(caption, state, rows) {
       const marked = !unmarked && differs(values);
       return h("tr", { class: marked ? "differs" : "" },
         h("th", { scope: "row" }, name, marked ? [" ", h("span", { class: "badge differs-badge" }, "differs")] : null),
-        values.map((v) => h("td", { class: "wrap-anywhere" }, v === undefined || v === null ? "–" : (show ? show(v) : showValue(v)))));
+        values.map((v) => h("td", { class: "wrap-anywhere" }, v === undefined || v === null ? "–" : (show ? show(v) : breakable(v)))));
     }));
 }
 

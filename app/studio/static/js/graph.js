@@ -6,7 +6,7 @@
 
 import { h, uid } from "./dom.js";
 
-const BOX_W = 176;
+const BOX_W = 200; // "clean_missing_data" in bold fits on one line
 const BOX_H = 76;
 const GAP_X = 36;
 const GAP_Y = 60;
@@ -51,6 +51,93 @@ export function layers(steps, edges) {
     rows[i] = (rows[i] || []).sort((a, b) => score(a) - score(b));
   }
   return rows.filter(Boolean);
+}
+
+/** Edges between adjacent rows of `rows` that cross each other. @param {Array<Array<string>>} rows
+ * @param {Array<[string, string]>} links pairs (upper node, lower node) of adjacent rows */
+function crossings(rows, links) {
+  /** @type {Record<string, number>} */
+  const index = {};
+  rows.forEach((row) => row.forEach((n, i) => { index[n] = i; }));
+  let count = 0;
+  for (let a = 0; a < links.length; a += 1) {
+    for (let b = a + 1; b < links.length; b += 1) {
+      const [u1, v1] = links[a];
+      const [u2, v2] = links[b];
+      if (u1 === u2 || v1 === v2 || !rows.some((r) => r.includes(u1) && r.includes(u2))) continue;
+      if ((index[u1] - index[u2]) * (index[v1] - index[v2]) < 0) count += 1;
+    }
+  }
+  return count;
+}
+
+/** Orders every row by the mean place of each node's neighbours in the row before it
+ * (`up`: the row above; else the row below); a node without any keeps its place.
+ * @param {Array<Array<string>>} rows @param {Record<string, Array<string>>} neighbours @param {boolean} down */
+function sweep(rows, neighbours, down) {
+  const next = rows.map((r) => [...r]);
+  const order = down ? next.map((_, i) => i).slice(1) : next.map((_, i) => i).reverse().slice(1);
+  for (const r of order) {
+    const before = next[down ? r - 1 : r + 1];
+    const score = (/** @type {string} */ n) => {
+      const ns = neighbours[n].filter((m) => before.includes(m));
+      return ns.length ? ns.reduce((s, m) => s + before.indexOf(m), 0) / ns.length : next[r].indexOf(n);
+    };
+    const scores = Object.fromEntries(next[r].map((n) => [n, score(n)]));
+    next[r].sort((a, b) => scores[a] - scores[b]);
+  }
+  return next;
+}
+
+/**
+ * A layered drawing of the steps (after Sugiyama): each step in the row of its longest
+ * path from a step that reads nothing; an edge that spans rows gets a waypoint in every row
+ * it passes (so it runs beside the boxes of that row, never through one); each row
+ * ordered by the mean place of its neighbours, swept down and up, the order with the
+ * fewest crossing edges kept.
+ * Returns the rows (waypoints are named `~<edge index>@<row>`, which no step name can be)
+ * and each edge's waypoints, top to bottom.
+ * @param {Steps} steps @param {Array<Edge>} edges
+ * @returns {{rows: Array<Array<string>>, via: Map<Edge, Array<string>>}}
+ */
+export function layered(steps, edges) {
+  const depth = {};
+  layers(steps, edges).forEach((row, r) => row.forEach((n) => { depth[n] = r; }));
+  /** @type {Array<Array<string>>} */
+  let rows = [];
+  for (const name of Object.keys(steps)) (rows[depth[name]] ||= []).push(name);
+  /** @type {Record<string, Array<string>>} */
+  const up = {};
+  /** @type {Record<string, Array<string>>} */
+  const down = {};
+  for (const name of Object.keys(steps)) { up[name] = []; down[name] = []; }
+  /** @type {Array<[string, string]>} */
+  const links = [];
+  const via = new Map();
+  const link = (/** @type {string} */ a, /** @type {string} */ b) => { down[a].push(b); up[b].push(a); links.push([a, b]); };
+  edges.forEach((e, i) => {
+    let last = e.from;
+    const points = [];
+    for (let r = depth[e.from] + 1; r < depth[e.to]; r += 1) {
+      const point = `~${i}@${r}`;
+      up[point] = [];
+      down[point] = [];
+      (rows[r] ||= []).push(point);
+      link(last, point);
+      points.push(point);
+      last = point;
+    }
+    if (depth[e.to] > depth[e.from]) link(last, e.to);
+    via.set(e, points);
+  });
+  rows = rows.map((r) => r || []);
+  let best = { rows, count: crossings(rows, links) };
+  for (let i = 0; i < 4 && best.count > 0; i += 1) {
+    rows = sweep(sweep(rows, up, true), down, false);
+    const count = crossings(rows, links);
+    if (count < best.count) best = { rows, count };
+  }
+  return { rows: best.rows, via };
 }
 
 /** @typedef {Record<string, {component: string, inputs?: Record<string, string>}>} Steps */

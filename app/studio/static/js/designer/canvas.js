@@ -2,10 +2,12 @@
 // The designer's canvas: each step a box (a button named by the step, its input ports
 // on top, its output ports below, the server's problems inside), the edges between
 // ports in an SVG underneath (decoration: each step's description says what it reads).
-// Positions come from the draft's layout, else from the automatic layout.
+// Positions come from the draft's layout, else from the automatic layout (layered by
+// longest path, an edge that spans rows routed beside the boxes of the rows between).
 
 import { h, uid } from "../dom.js";
-import { edgesOf, layers } from "../graph.js";
+import { breakable } from "../format.js";
+import { edgesOf, layered } from "../graph.js";
 
 /** @typedef {import("./model.js").Draft} Draft */
 /** @typedef {import("./model.js").Component} Component */
@@ -19,16 +21,37 @@ const PAD = 16;
 const MIN_W = 480;
 const MIN_H = 320;
 
-/** Where every step is drawn: moved steps where they were put, the others laid out by depth.
- * @param {Draft} draft @returns {Record<string, Point>} */
-export function positions(draft) {
-  const rows = layers(draft.steps, edgesOf(draft.steps));
+const VIA_W = 24; // the width a waypoint of a long edge takes in its row
+
+/** The automatic layout (graph.js `layered`): rows of boxes and of the waypoints of edges
+ * that span rows, each row centred; where each box and waypoint goes, and each edge's waypoints.
+ * @param {Draft} draft */
+function autoLayout(draft) {
+  const edges = edgesOf(draft.steps);
+  const { rows, via } = layered(draft.steps, edges);
+  const widthOf = (/** @type {string} */ n) => (draft.steps[n] ? BOX_W : VIA_W);
+  const rowWidth = (/** @type {Array<string>} */ row) => row.reduce((s, n) => s + widthOf(n), 0) + Math.max(0, row.length - 1) * GAP_X;
+  const widest = Math.max(0, ...rows.map(rowWidth));
   /** @type {Record<string, Point>} */
   const at = {};
-  rows.forEach((row, r) => row.forEach((name, i) => {
-    at[name] = draft.layout[name] || { x: PAD + i * (BOX_W + GAP_X), y: PAD + r * (BOX_H + GAP_Y) };
-  }));
-  return at;
+  rows.forEach((row, r) => {
+    let x = PAD + Math.round((widest - rowWidth(row)) / 2);
+    for (const n of row) {
+      at[n] = { x, y: PAD + r * (BOX_H + GAP_Y) };
+      x += widthOf(n) + GAP_X;
+    }
+  });
+  return { at, edges, via };
+}
+
+/** Where every step is drawn: moved steps where they were put, the others laid out automatically.
+ * @param {Draft} draft @returns {Record<string, Point>} */
+export function positions(draft) {
+  const { at } = autoLayout(draft);
+  /** @type {Record<string, Point>} */
+  const out = {};
+  for (const name of Object.keys(draft.steps)) out[name] = draft.layout[name] || at[name];
+  return out;
 }
 
 /** A free place for a step added without a drop point, below everything drawn. @param {Record<string, Point>} at */
@@ -45,22 +68,40 @@ function portX(draft, components, step, port, kind) {
   return (BOX_W * (Math.max(0, ports.indexOf(port)) + 1)) / (Math.max(1, ports.length) + 1);
 }
 
-/** @param {Draft} draft @param {Record<string, Component>} components @param {Record<string, Point>} at
- * @param {{width: number, height: number}} size */
-function edgeLayer(draft, components, at, size) {
+/** A curve from a port below to a port above (it stays between the two heights).
+ * @param {number} x1 @param {number} y1 @param {number} x2 @param {number} y2 */
+function curve(x1, y1, x2, y2) {
+  const bend = Math.max(30, Math.abs(y2 - y1) / 2);
+  return `C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`;
+}
+
+/** The edges, each from its output port to its input port; an edge between two steps that
+ * keep their automatic places runs through its waypoints, beside the boxes of the rows it spans.
+ * @param {Draft} draft @param {Record<string, Component>} components @param {Record<string, Point>} at
+ * @param {ReturnType<typeof autoLayout>} auto @param {{width: number, height: number}} size */
+function edgeLayer(draft, components, at, auto, size) {
   const svg = h("svg:svg", { class: "edges", width: size.width, height: size.height, "aria-hidden": "true", focusable: "false" });
   const markerId = uid("arrow");
   svg.append(h("svg:defs", {}, h("svg:marker", {
     id: markerId, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto",
   }, h("svg:path", { d: "M0,0 L10,5 L0,10 z", class: "arrow" }))));
-  for (const e of edgesOf(draft.steps)) {
+  for (const e of auto.edges) {
     if (!at[e.from] || !at[e.to]) continue;
     const x1 = at[e.from].x + portX(draft, components, e.from, e.outputPort, "outputs");
     const y1 = at[e.from].y + BOX_H;
     const x2 = at[e.to].x + portX(draft, components, e.to, e.inputPort, "inputs");
-    const y2 = at[e.to].y;
-    const bend = Math.max(30, Math.abs(y2 - y1) / 2);
-    svg.append(h("svg:path", { class: "edge", d: `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2 - 2}`, "marker-end": `url(#${markerId})` }));
+    const y2 = at[e.to].y - 2;
+    const routed = !draft.layout[e.from] && !draft.layout[e.to];
+    let d = `M${x1},${y1} `;
+    let [x, y] = [x1, y1];
+    for (const point of routed ? auto.via.get(e) || [] : []) {
+      const p = auto.at[point];
+      const px = p.x + VIA_W / 2;
+      d += `${curve(x, y, px, p.y)} L${px},${p.y + BOX_H} `;
+      [x, y] = [px, p.y + BOX_H];
+    }
+    d += curve(x, y, x2, y2);
+    svg.append(h("svg:path", { class: "edge", d, "marker-end": `url(#${markerId})`, "data-from": e.from, "data-to": e.to }));
   }
   return svg;
 }
@@ -91,14 +132,15 @@ function stepBox(name, draft, components, at, view) {
     type: "button", class: "step-button", "aria-pressed": String(view.selected === name),
     "aria-describedby": descId, dataset: { step: name }, onclick: () => view.onSelect(name),
     onkeydown: (/** @type {KeyboardEvent} */ event) => view.onStepKey(event, name),
-  }, name);
+  }, breakable(name));
   const box = h("div", { class: `dstep${problems.length ? " has-problems" : ""}`, dataset: { step: name } },
     h("div", { class: "ports ports-in" }, component.inputs.map((p) => portButton(name, p, "input", view))),
     button,
     h("span", { class: "step-component", id: descId }, step.component,
       h("span", { class: "visually-hidden" }, reads.length ? `, reads ${reads.join(", ")}` : ", reads nothing yet")),
-    problems.length ? h("ul", { class: "step-problems" }, problems.map((p) => h("li", {},
-      p.path.length ? h("code", {}, `${p.path.join(".")}: `) : null, p.msg))) : null,
+    // The message first: a line of the box shows its start (what is wrong), then where.
+    problems.length ? h("ul", { class: "step-problems" }, problems.map((p) => h("li", { title: `${p.msg}${p.path.length ? ` (${p.path.join(".")})` : ""}` },
+      p.msg, p.path.length ? [" ", h("code", {}, `(${p.path.join(".")})`)] : null))) : null,
     h("div", { class: "ports ports-out" }, component.outputs.map((p) => portButton(name, p, "output", view))));
   box.style.left = `${at.x}px`;
   box.style.top = `${at.y}px`;
@@ -114,10 +156,12 @@ function stepBox(name, draft, components, at, view) {
  * @param {Draft} draft @param {Record<string, Component>} components @param {any} view
  */
 export function drawCanvas(draft, components, view) {
+  const auto = autoLayout(draft);
   const at = positions(draft);
-  const width = Math.max(MIN_W, ...Object.values(at).map((p) => p.x + BOX_W + PAD));
-  const height = Math.max(MIN_H, ...Object.values(at).map((p) => p.y + BOX_H + PAD + 40));
-  const area = h("div", { class: "canvas-area" }, edgeLayer(draft, components, at, { width, height }));
+  const drawn = [...Object.values(at), ...Object.values(auto.at)];
+  const width = Math.max(MIN_W, ...drawn.map((p) => p.x + BOX_W + PAD));
+  const height = Math.max(MIN_H, ...drawn.map((p) => p.y + BOX_H + PAD + 40));
+  const area = h("div", { class: "canvas-area" }, edgeLayer(draft, components, at, auto, { width, height }));
   area.style.width = `${width}px`;
   area.style.height = `${height}px`;
   for (const name of Object.keys(draft.steps)) {

@@ -3,6 +3,7 @@
 // its description, draggable onto the canvas and with an Add button for the keyboard.
 
 import { h, replace } from "../dom.js";
+import { breakable } from "../format.js";
 
 /** @typedef {import("./model.js").Component} Component */
 
@@ -25,7 +26,7 @@ function item(c, onAdd) {
   const ports = (/** @type {Array<{name: string, type: string}>} */ list) => list.map((p) => `${p.name} (${p.type})`).join(", ") || "none";
   const li = h("li", { class: "palette-item", draggable: "true", dataset: { component: c.name } },
     h("div", { class: "palette-text" },
-      h("strong", { class: "mono" }, c.name),
+      h("strong", { class: "mono" }, breakable(c.name)),
       h("p", { class: "hint" }, firstSentence(c.description)),
       h("p", { class: "hint ports-hint" }, `In: ${ports(c.inputs)} · out: ${ports(c.outputs)}`)),
     h("button", { type: "button", class: "secondary small", onclick: () => onAdd(c.name) },

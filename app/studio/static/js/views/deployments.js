@@ -7,7 +7,7 @@
 // is rendered by a function of it. The gate's metrics come from the API's spec (types.js).
 
 import { api, ApiError, get, getAll, seg } from "../api.js";
-import { announce, h, replace } from "../dom.js";
+import { announce, h, replace, uid } from "../dom.js";
 import { breakable, gateScore, number, time, versionChange } from "../format.js";
 import { GATE_METRICS } from "../types.js";
 import {
@@ -191,32 +191,61 @@ function historyRow(e) {
     h("td", {}, e.run_id ? link(`#/runs/${seg(e.run_id)}`, e.run_id, { class: "mono" }) : "–"));
 }
 
-/** "Try a prediction": one field per input column; the answer with the model version
- * that gave it and the class probabilities; a 422 next to the column its loc names. */
-function predictForm(getDeployment) {
+/** The categories the serving version saw in training, per column, most frequent first:
+ * the reference profile keeps a column's top categories by name (the rest are "other").
+ * @param {DeploymentState} state @returns {Record<string, Array<string>>} */
+function knownCategories({ d, versions }) {
+  const serving = versions.find((v) => v.version === d.version);
+  const columns = (serving && serving.reference_profile && serving.reference_profile.columns) || {};
+  /** @type {Record<string, Array<string>>} */
+  const known = {};
+  for (const [name, column] of Object.entries(columns)) {
+    if (column && column.kind === "category" && column.values) known[name] = Object.keys(column.values);
+  }
+  return known;
+}
+
+/** A text field offering the categories seen in training (a datalist: a category the model
+ * never saw can still be typed, and scores). @param {Array<string>} choices */
+function categoryControl(choices) {
+  const listId = uid("categories");
+  const control = h("input", { type: "text", autocomplete: "off", spellcheck: "false", list: choices.length ? listId : null });
+  return { control, list: choices.length ? h("datalist", { id: listId }, choices.map((c) => h("option", { value: c }))) : null };
+}
+
+/** "Try a prediction": one field per input column (a categorical one offers the categories
+ * seen in training); the answer with the model version that gave it and the class
+ * probabilities; a 422 next to the column its loc names; a row of empty fields is refused
+ * at the form. @param {() => DeploymentOut} getDeployment @param {Record<string, Array<string>>} categories */
+function predictForm(getDeployment, categories) {
   const d = getDeployment();
   const readers = [];
   const fields = d.input_schema.map((column) => {
+    const choices = categories[column.name] || [];
     let control;
     let read;
     let hint;
+    let list = null;
     if (column.kind === "number") {
       control = h("input", { type: "number", step: "any", inputmode: "decimal" });
       read = () => readNumber(control, null);
       hint = "A number; empty: a missing value.";
     } else {
-      control = h("input", { type: "text", autocomplete: "off", spellcheck: "false" });
+      const made = categoryControl(choices);
+      control = made.control;
+      list = made.list;
+      const seen = choices.length ? ` Offers the ${choices.length} most frequent in training; another still scores.` : "";
       if (column.kind === "category") {
         read = () => (control.value === "" ? null : control.value);
-        hint = "A category (text); empty: a missing value.";
+        hint = `A category (text); empty: a missing value.${seen}`;
       } else {
         // A model registered before kinds were recorded: what reads as a number is sent as one.
         read = () => (control.value === "" ? null : (NUMERIC.test(control.value.trim()) ? Number(control.value) : control.value));
-        hint = "A number or a text; empty: a missing value.";
+        hint = `A number or a text; empty: a missing value.${seen}`;
       }
     }
     readers.push([column.name, read]);
-    return field(column.name, control, { name: `column:${column.name}`, hint });
+    return [field(column.name, control, { name: `column:${column.name}`, hint }), list];
   });
   const submit = h("button", { type: "submit" }, "Predict");
   const result = h("div", { class: "prediction-result" });
@@ -231,7 +260,7 @@ function predictForm(getDeployment) {
     for (const [name, read] of readers) row[name] = read();
     if (readers.length && Object.values(row).every((v) => v === null)) {
       // Every value missing predicts nothing a person wants: ask for at least one.
-      showFieldErrors(form, new ApiError(422, { title: "Fill in the row", errors: [{ loc: ["row"], msg: "Every field is empty: fill in at least one column." }] }), () => null);
+      showFieldErrors(form, new ApiError(422, { title: "Every field is empty", detail: "fill in at least one column." }), () => null);
       return;
     }
     submit.disabled = true;
@@ -277,7 +306,7 @@ function showAnswer(box, data) {
  * @typedef {Object} DeploymentState
  * @property {DeploymentOut} d the deployment as the server last answered
  * @property {Array<ModelVersionOut>} versions the model's versions, newest first
- * @property {string | null} schemaShown the input schema the prediction form was built for
+ * @property {string | null} schemaShown the input schema (and known categories) the prediction form was built for
  * @property {AbortSignal} signal
  */
 
@@ -384,7 +413,7 @@ function deploymentLayout(d) {
         h("h3", {}, "Follow and gate"), view.following.form)),
     h("section", { class: "panel", "aria-labelledby": "deployment-predict-title" },
       h("h2", { id: "deployment-predict-title" }, "Try a prediction"),
-      h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, d.predict_url), " does."),
+      h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, breakable(d.predict_url)), " does."),
       view.predict),
     h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
       h("h2", { id: "deployment-history-title" }, "History"),
@@ -407,11 +436,12 @@ function show({ state, view }) {
   view.version.select.value = String(d.version);
   view.following.follow.checked = d.follow;
   view.following.gateBox.disabled = !d.follow;
-  // The form keeps what a person typed unless the columns changed (another version).
-  const schema = JSON.stringify(d.input_schema);
+  // The form keeps what a person typed unless the columns or their categories changed (another version).
+  const categories = knownCategories(state);
+  const schema = JSON.stringify([d.input_schema, categories]);
   if (schema !== state.schemaShown) {
     state.schemaShown = schema;
-    replace(view.predict, predictForm(() => state.d));
+    replace(view.predict, predictForm(() => state.d, categories));
   }
 }
 

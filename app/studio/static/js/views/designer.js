@@ -1,6 +1,6 @@
 // @ts-check
 // A draft's page, the designer: Components (the palette), the Canvas, the selected step's
-// panel and the pipeline parameters, under a toolbar (Save, Undo, Redo, Submit, Publish).
+// panel and the pipeline parameters, under a toolbar (Save, Undo, Redo, Arrange, Submit, Publish).
 //
 // The page keeps what it shows in one state object (DesignerState); every edit goes through
 // `edit`, which keeps the draft before it for Undo; each part is drawn by a function of the
@@ -119,6 +119,7 @@ function drawToolbar(state) {
   replace(state.boxes.problemCount, count ? `${count} problem${count === 1 ? "" : "s"}` : "");
   /** @type {HTMLButtonElement} */ (state.boxes.undo).disabled = !state.past.length;
   /** @type {HTMLButtonElement} */ (state.boxes.redo).disabled = !state.future.length;
+  /** @type {HTMLButtonElement} */ (state.boxes.arrange).disabled = !Object.keys(state.draft.layout).length;
   replace(state.boxes.unsaved, dirty(state) ? "Unsaved changes" : "All changes saved");
   const { rest } = model.problemsByStep(state.problems);
   replace(state.boxes.otherProblems, rest.length ? h("div", { class: "problem", role: "alert" },
@@ -320,6 +321,9 @@ function toolbar(state) {
   b.save = h("button", { type: "button", onclick: () => save(state).catch((e) => showProblem(b.status.parentElement, e)) }, "Save");
   b.undo = h("button", { type: "button", class: "secondary", onclick: () => travel(state, "undo") }, "Undo");
   b.redo = h("button", { type: "button", class: "secondary", onclick: () => travel(state, "redo") }, "Redo");
+  // Forgets where steps were put: the automatic layout again (one edit, so Undo puts them back).
+  b.arrange = h("button", { type: "button", class: "secondary", title: "Lay the steps out automatically again",
+    onclick: () => edit(state, (d) => (Object.keys(d.layout).length ? { ...d, layout: {} } : d), "Arranged the steps automatically.") }, "Arrange");
   b.problemCount = h("span", { class: "problem-count", role: "status" });
   b.unsaved = h("span", { class: "unsaved muted" });
   const saveFirst = async (/** @type {() => void} */ then) => {
@@ -332,7 +336,7 @@ function toolbar(state) {
   })).catch((e) => showProblem(b.status.parentElement, e)) }, "Submit");
   const publish = h("button", { type: "button", class: "secondary", onclick: () => saveFirst(() => publishDialog(state.pipeline, state.signal)).catch((e) => showProblem(b.status.parentElement, e)) }, "Publish");
   return h("div", { class: "toolbar", role: "toolbar", "aria-label": "Draft" },
-    b.save, b.undo, b.redo, b.problemCount, b.unsaved, h("span", { class: "toolbar-gap" }), submit, publish,
+    b.save, b.undo, b.redo, b.arrange, b.problemCount, b.unsaved, h("span", { class: "toolbar-gap" }), submit, publish,
     link(`#/runs?pipeline_id=${seg(state.id)}`, "Runs of this pipeline", { class: "button-link secondary" }));
 }
 

@@ -10,7 +10,7 @@ import { api, ApiError, download, get, seg } from "../api.js";
 import { evaluationPart } from "../charts.js";
 import { components as loadComponents } from "../components.js";
 import { announce, h, replace } from "../dom.js";
-import { bytes, duration, gateScore, metricPairs, number, TERMINAL, time, value as showValue, versionChange } from "../format.js";
+import { breakable, bytes, duration, gateScore, metricPairs, number, TERMINAL, time, versionChange } from "../format.js";
 import { follow, loadRun } from "../follow.js";
 import { renderCompare } from "../compare.js";
 import { drawGraph } from "../graph.js";
@@ -130,7 +130,7 @@ function summaryPart(state, onProblem) {
     ["Duration", duration(run.started_at, run.finished_at)],
     ["Model", run.model ? modelLinks(run.model, onProblem) : (TERMINAL.has(run.status) ? "none" : "not yet")],
     run.error ? ["Error", h("span", { class: "error-text" }, run.error.step ? `step ${run.error.step}: ${run.error.message}` : run.error.message)] : null,
-    ["Pipeline digest", h("code", { class: "wrap-anywhere" }, run.pipeline_digest || "–")],
+    ["Pipeline digest", h("code", { class: "wrap-anywhere" }, breakable(run.pipeline_digest || "–"))],
   ]);
 }
 
@@ -138,7 +138,7 @@ function summaryPart(state, onProblem) {
 function parametersPart(run) {
   return Object.keys(run.parameters || {}).length
     ? table("Parameters of this run", ["Parameter", "Value"], Object.entries(run.parameters).map(([k, v]) =>
-      h("tr", {}, h("th", { scope: "row" }, h("code", {}, k)), h("td", { class: "wrap-anywhere" }, showValue(v)))))
+      h("tr", {}, h("th", { scope: "row" }, h("code", {}, k)), h("td", { class: "wrap-anywhere" }, breakable(v)))))
     : empty("This run has no parameters.");
 }
 
