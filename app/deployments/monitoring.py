@@ -30,6 +30,7 @@ from sqlmodel import Session
 from app.auth.challenge import require
 from app.auth.scopes import Scope
 from app.auth.service import acting_principal
+from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.paging import PageRequest
 from app.core.settings import Settings
@@ -116,29 +117,31 @@ def check(runtime: Runtime, deployment_id: str, now: datetime) -> int:
     else:
         result = drifts.measure(settings, claimed["workspace_id"], deployment_id, claimed["version"],
                                 claimed["reference"], claimed["thresholds"], now - WINDOW, now)
-    retrying(lambda: _record_in(runtime, deployment_id, result, now), what="drift check")
+    retrying(lambda: _record_in(runtime, deployment_id, result), what="drift check")
     return 1
 
 
-def _record_in(runtime: Runtime, deployment_id: str, result: DriftOut, now: datetime) -> None:
+def _record_in(runtime: Runtime, deployment_id: str, result: DriftOut) -> None:
     with runtime.unit_of_work() as uow:
-        record(uow, runtime.settings, deployment_id, result, now)
+        record(uow, runtime.settings, deployment_id, result)
 
 
 # Recording a check ------------------------------------------------------------------------
 
 
-def record(uow: UnitOfWork, settings: Settings, deployment_id: str, result: DriftOut, at: datetime
+def record(uow: UnitOfWork, settings: Settings, deployment_id: str, result: DriftOut, at: datetime | None = None
            ) -> DriftCheck | None:
     """Records the check in `uow`: its episode, its event, its retrain (None: the deployment
-    is gone)."""
+    is gone). Its time is when it is recorded (the deployment's row locked), so that the
+    checks of a deployment are in the order they were decided in, whichever scheduler
+    measured faster; the window measured is in the result (`since`, `until`)."""
     session = uow.session
     deployment = repo.by_id(session, deployment_id, for_update=True)
     if deployment is None:
         return None
-    check = DriftCheck(deployment_id=deployment.id, at=at, version=result.version, rows=result.rows,
+    check = DriftCheck(deployment_id=deployment.id, at=at or utcnow(), version=result.version, rows=result.rows,
                        enough_rows=result.enough_rows, drifted=result.drifted,
-                       result=result.model_dump(mode="json", include={"columns", "prediction", "message"}))
+                       result=result.model_dump(mode="json", include={"columns", "prediction", "message", "since", "until"}))
     started = False
     if result.drifted:
         previous = repo.last_measured_check(session, deployment.id)
@@ -193,6 +196,7 @@ def to_out(check: DriftCheck) -> DriftCheckOut:
         drifted=check.drifted, episode_started=check.episode_id == check.id, episode_id=check.episode_id,
         columns=[DriftColumn.model_validate(c) for c in result.get("columns") or []],
         prediction=DriftColumn.model_validate(prediction) if prediction else None,
+        since=result.get("since"), until=result.get("until"),
         message=result.get("message"), run_id=check.run_id, retrain_note=check.retrain_note)
 
 

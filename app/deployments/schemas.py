@@ -135,6 +135,7 @@ class ModelRef(BaseModel):
 class DeploymentOut(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
+    id: str = Field(description="The runs a drift episode submits name it as their trigger (GET /runs?trigger_id=)")
     name: str
     model: str
     version: int = Field(description="The version serving now")
@@ -229,7 +230,9 @@ class RunDeploymentEffect(BaseModel):
 
 class DriftCheckOut(BaseModel):
     id: str
-    at: datetime
+    at: datetime = Field(description="When the check was recorded")
+    since: datetime | None = Field(default=None, description="The window measured (the last 24 hours)")
+    until: datetime | None = None
     version: int
     rows: int
     enough_rows: bool
