@@ -191,6 +191,13 @@ class PredictOut(BaseModel):
                                   "for a row the sample left out")
 
 
+class DriftBin(BaseModel):
+    label: str = Field(description="A number column's bin (the reference's quantiles), or a category; "
+                                   "\"other\" and \"missing\" last")
+    reference: float = Field(description="The share of the training rows in this bin")
+    current: float = Field(description="The share of the logged rows in this bin")
+
+
 class DriftColumn(BaseModel):
     name: str
     kind: Literal["number", "category"]
@@ -200,6 +207,7 @@ class DriftColumn(BaseModel):
     drifted: bool
     missing_rate: float | None = Field(description="Of the logged rows")
     reference_missing_rate: float | None = Field(description="Of the training rows")
+    bins: list[DriftBin] = Field(default_factory=list, description="What the metric compares, bin by bin")
 
 
 class DriftOut(BaseModel):

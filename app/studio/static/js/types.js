@@ -182,6 +182,13 @@
  */
 
 /**
+ * @typedef {Object} DriftBin
+ * @property {number} current The share of the logged rows in this bin
+ * @property {string} label A number column's bin (the reference's quantiles), or a category; "other" and "missing" last
+ * @property {number} reference The share of the training rows in this bin
+ */
+
+/**
  * @typedef {Object} DriftCheckOut
  * @property {string} at When the check was recorded
  * @property {Array<DriftColumn>} columns
@@ -208,6 +215,7 @@
 
 /**
  * @typedef {Object} DriftColumn
+ * @property {Array<DriftBin>} [bins] What the metric compares, bin by bin
  * @property {boolean} drifted
  * @property {"number" | "category"} kind
  * @property {"psi" | "js"} metric

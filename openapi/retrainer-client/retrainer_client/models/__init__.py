@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .deployment_page import DeploymentPage
     from .deployment_patch import DeploymentPatch
     from .download_run_output_response_200 import DownloadRunOutputResponse200
+    from .drift_bin import DriftBin
     from .drift_check_out import DriftCheckOut
     from .drift_check_page import DriftCheckPage
     from .drift_column import DriftColumn
@@ -193,6 +194,7 @@ _MODULES = {
     "DeploymentPage": ".deployment_page",
     "DeploymentPatch": ".deployment_patch",
     "DownloadRunOutputResponse200": ".download_run_output_response_200",
+    "DriftBin": ".drift_bin",
     "DriftCheckOut": ".drift_check_out",
     "DriftCheckPage": ".drift_check_page",
     "DriftColumn": ".drift_column",
@@ -367,6 +369,7 @@ __all__ = (
     "DeploymentPage",
     "DeploymentPatch",
     "DownloadRunOutputResponse200",
+    "DriftBin",
     "DriftCheckOut",
     "DriftCheckPage",
     "DriftColumn",
