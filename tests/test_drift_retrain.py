@@ -366,6 +366,12 @@ def test_feedback_gives_live_metrics_equal_to_scikit_learn(trained):
     assert refused.status_code == 422, refused.text
     assert [e["loc"] for e in refused.json()["errors"]] == [["body", "items", i, "prediction_id"] for i in (1, 2, 3)]
     assert all(f in refused.json()["detail"] for f in forged)
+    # Ids of 101 moments hours apart: too many stretches of the log to read for one request.
+    now_ms = int(time.time() * 1000)
+    scattered = [f"prd_{now_ms - k * 3_600_000:011x}{secrets.token_hex(8)}_0" for k in range(101)]
+    spread = client.post(f"/deployments/{name}/feedback", headers=scorer,
+                         json={"items": [{"prediction_id": i, "label": "a"} for i in scattered]})
+    assert spread.status_code == 422 and spread.json()["errors"][0]["loc"] == ["body", "items"], spread.text
     too_many = client.post(f"/deployments/{name}/feedback", headers=scorer,
                            json={"items": [{"prediction_id": ids[0], "label": "a"}] * 1001})
     assert too_many.status_code == 422

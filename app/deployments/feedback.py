@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.core.clock import utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.core.settings import Settings
 from app.db.tables import Deployment, PredictionFeedback
@@ -27,6 +28,7 @@ from app.models_registry import service as models
 from app.storage.registry import artifact_store
 
 MAX_FILES = 2000  # batch files read for one request, at most
+MAX_SPANS = 100  # separate stretches of the log one request may name
 LISTED = 50  # unknown ids named in a 422, at most
 
 
@@ -41,17 +43,29 @@ def horizon(settings: Settings) -> timedelta:
     return timedelta(seconds=120 + 3 * settings.prediction_log_flush_seconds)
 
 
+def _spans(settings: Settings, ids: set[str]) -> list[datetime]:
+    """The distinct request times of the ids, inside the log's retention (an id outside it is
+    unknown: nothing is read for it), of at most MAX_SPANS stretches of the log."""
+    now = utcnow()
+    oldest = now - timedelta(days=settings.prediction_log_retention_days)
+    times = sorted({at for i in ids if (at := predlog.id_time(i)) is not None and oldest <= at <= now + timedelta(minutes=5)})
+    starts: list[datetime] = []
+    for at in times:  # requests close together share the batch files read for them
+        if not starts or at > starts[-1] + horizon(settings):
+            starts.append(at)
+    if len(starts) > MAX_SPANS:
+        raise InvalidInput(f"these predictions were made at {len(starts)} moments far apart; send the labels of at "
+                           f"most {MAX_SPANS} of them per request (split the items by when they were predicted)",
+                           errors=[{"loc": ["body", "items"], "msg": "too many separate moments in one request"}])
+    return starts
+
+
 def _logged(settings: Settings, workspace_id: str, deployment_id: str, ids: set[str]) -> dict[str, dict[str, Any]]:
     """The logged rows of these ids (id -> row), read from the batch files that may hold them."""
     store = artifact_store(settings)
-    times: dict[str, datetime] = {}
-    for prediction_id in ids:
-        at = predlog.id_time(prediction_id)
-        if at is not None:
-            times.setdefault(prediction_id.rsplit("_", 1)[0], at)
     keys: list[str] = []
-    for at in sorted(set(times.values())):
-        for key in predlog.batch_keys_after(store, workspace_id, deployment_id, at, horizon(settings),
+    for at in _spans(settings, ids):
+        for key in predlog.batch_keys_after(store, workspace_id, deployment_id, at, 2 * horizon(settings),
                                             MAX_FILES - len(keys)):
             if key not in keys:
                 keys.append(key)

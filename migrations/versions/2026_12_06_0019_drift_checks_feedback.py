@@ -7,6 +7,9 @@ Create Date: 2026-12-06 06:00:00
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,6 +26,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('next_check_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('monitor_by', sa.String(length=40), nullable=True))
     op.create_index('ix_deployments_next_check_at', 'deployments', ['next_check_at'])
+    _schedule_existing_monitors()
     op.create_table(
         'drift_checks',
         sa.Column('id', sa.String(length=40), primary_key=True),
@@ -53,6 +57,21 @@ def upgrade() -> None:
     )
     op.create_index('ix_prediction_feedback_deployment_predicted_at', 'prediction_feedback',
                     ['deployment_id', 'predicted_at'])
+
+
+def _schedule_existing_monitors() -> None:
+    """Deployments monitored before checks were scheduled check within the hour (their
+    monitor's check_every_seconds was always set, default 3600)."""
+    deployments = sa.table('deployments', sa.column('id', sa.String()), sa.column('monitor', sa.JSON()),
+                           sa.column('next_check_at', UTCDateTime(timezone=True)))
+    connection = op.get_bind()
+    now = datetime.now(UTC)
+    for row in connection.execute(sa.select(deployments.c.id, deployments.c.monitor)).all():
+        monitor = json.loads(row.monitor) if isinstance(row.monitor, str) else row.monitor
+        every = monitor.get('check_every_seconds') if isinstance(monitor, dict) else None
+        if every:
+            connection.execute(sa.update(deployments).where(deployments.c.id == row.id)
+                               .values(next_check_at=now + timedelta(seconds=int(every))))
 
 
 def downgrade() -> None:
