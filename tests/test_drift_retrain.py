@@ -295,6 +295,11 @@ def test_a_retrain_is_checked_when_set(trained, make_user):
     unknown = client.post("/deployments", headers=admin, json={**base, "monitor": {"retrain": {"endpoint": "nope"}}})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["loc"] == [
         "body", "monitor", "retrain", "endpoint"]
+    for parameters in ({"no_such_parameter": 1}, {"data_path": "datastore://default/census/missing.data"}):
+        bad = client.post("/deployments", headers=admin, json={**base, "monitor": {"retrain": {
+            "endpoint": endpoint["name"], "parameters": parameters}}})
+        assert bad.status_code == 422, bad.text
+        assert bad.json()["errors"][0]["loc"][:4] == ["body", "monitor", "retrain", "parameters"], bad.text
     often = client.post("/deployments", headers=admin, json={**base, "monitor": {"check_every_seconds": 0}})
     assert often.status_code == 422
     assert client.post("/deployments", headers=admin, json=base).status_code == 201

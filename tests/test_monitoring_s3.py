@@ -74,8 +74,11 @@ def test_predictions_logged_to_s3_give_drift_and_live_metrics(stack, seaweed, ma
             monkeypatch.setenv(variable, value)
         store = artifact_store(backend.settings(artifact_url=f"s3://{BUCKET}/svc", s3_endpoint_url=seaweed.endpoint))
         keys = [o.key for o in store.list(None, None, 1000)]
-        assert any("/predictions/" in k and k.endswith(".parquet") for k in keys), keys
-        assert not list((backend.data_dir / "artifacts").glob("*/predictions"))
+        logged = [k for k in keys if "/predictions/" in k and k.endswith(".parquet")]
+        assert logged, keys
+        workspace_id = logged[0].split("/predictions/")[0].rsplit("/", 1)[-1]
+        assert workspace_id.startswith("ws_")
+        assert not (backend.data_dir / "artifacts" / workspace_id / "predictions").exists()  # not the local store
 
         truth = ["yes" if (i % 7) > 3 else "no" for i in range(len(rows))]
         sent = client.post(f"/deployments/{name}/feedback", headers=headers, json={

@@ -90,9 +90,11 @@ def _checked_monitor(session: Session, settings: Settings, principal: Principal,
         raise InvalidInput(message, errors=[{"loc": ["body", "monitor", "check_every_seconds"], "msg": message}])
     if monitor.retrain is not None and monitor.retrain.model_dump() != (previous or {}).get("retrain"):
         require(principal.scopes, Scope.runs_write, "A monitor that retrains on drift")
-        if endpoints.find(session, principal.workspace_id, monitor.retrain.endpoint) is None:
-            message = f"no endpoint {monitor.retrain.endpoint!r} in this workspace (GET /endpoints lists them)"
-            raise InvalidInput(message, errors=[{"loc": ["body", "monitor", "retrain", "endpoint"], "msg": message}])
+        problems = endpoints.run_request_problems(session, settings, principal, monitor.retrain.endpoint,
+                                                  monitor.retrain.parameters)
+        if problems:
+            raise InvalidInput(f"the retrain on drift would be refused: {problems[0]['msg']}", errors=[
+                {**p, "loc": ["body", "monitor", "retrain", *p["loc"]]} for p in problems])
     return monitor.model_dump()
 
 
