@@ -237,9 +237,14 @@ def test_episodes_and_the_cooldown_when_checks_come_in_any_order(trained, backen
         check(True)
         check(False)
         check(True, later=timedelta(seconds=3601))  # a third, after the cooldown: a run
+        checks = _checks(client, admin, name)[::-1]
+        # A check past the log's retention deletes the older ones, but those that began an
+        # episode or submitted a run (episodes and the cooldown are decided from them).
+        check(False, later=timedelta(days=31))
+        kept = [c["id"] for c in _checks(client, admin, name)[::-1]]
+        assert kept[:-1] == [c["id"] for c in checks if c["episode_started"] or c["run_id"]]
     finally:
         runtime.close()
-    checks = _checks(client, admin, name)[::-1]
     assert [c["episode_started"] for c in checks[4:]] == [False, False, False, True, False, False, True]
     assert len({c["episode_id"] for c in checks[:4] + checks[5:6]}) == 1
     assert checks[4]["episode_id"] is None and checks[6]["episode_id"] is None

@@ -5,7 +5,8 @@ Once per slot, with any number of schedulers: a check is claimed by a compare-an
 the deployment's `next_check_at` (as a schedule trigger's slot), committed before the log
 is read (a scheduler killed while reading loses that slot's check; the next slot runs).
 The check is then recorded in a transaction that locks the deployment's row, so the
-checks of one deployment are decided one after the other:
+checks of one deployment are decided one after the other (checks older than the log's
+retention are deleted then, but those that began an episode or submitted a run):
 
 - an episode is a run of consecutive drifted checks; a measured check that did not drift
   ends it (a check with too few rows measures nothing and neither starts nor ends one);
@@ -149,6 +150,7 @@ def record(uow: UnitOfWork, settings: Settings, deployment_id: str, result: Drif
         check.episode_id = check.id if started else previous.episode_id if previous else check.id
         _retrain(uow, settings, deployment, check)
     session.add(check)
+    repo.prune_checks(session, deployment.id, check.at - timedelta(days=settings.prediction_log_retention_days))
     if started:
         events.emit(uow, deployment.workspace_id, "deployment.drift_detected", lambda: {
             "deployment": {"name": deployment.name, "model": deployment.model, "version": deployment.version},

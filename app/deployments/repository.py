@@ -117,6 +117,15 @@ def last_retrain(session: Session, deployment_id: str) -> DriftCheck | None:
                         .order_by(col(DriftCheck.id).desc()).limit(1)).first()
 
 
+def prune_checks(session: Session, deployment_id: str, before: datetime) -> None:
+    """Deletes the deployment's checks older than `before`, but those that began an episode
+    or submitted a run (episodes and cooldowns are decided from them)."""
+    session.execute(delete_rows(DriftCheck).where(
+        col(DriftCheck.deployment_id) == deployment_id, col(DriftCheck.at) < before,
+        col(DriftCheck.run_id).is_(None),
+        (col(DriftCheck.episode_id).is_(None)) | (col(DriftCheck.episode_id) != col(DriftCheck.id))))
+
+
 def checks_page(session: Session, deployment_id: str, request: PageRequest) -> list[DriftCheck]:
     """Newest first; the cursor is the last check's id."""
     query = select(DriftCheck).where(DriftCheck.deployment_id == deployment_id)
