@@ -21,9 +21,12 @@ README = (ROOT / "README.md").read_text()
 
 
 def _walkthrough() -> str:
-    section = README.split("<!-- walkthrough -->", 1)[1].split("<!-- /walkthrough -->", 1)[0]
-    blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
-    assert len(blocks) >= 2
+    """The walk-through, then its continuation in "Retrain when the data drifts"."""
+    blocks = []
+    for marker in ("walkthrough", "drift"):
+        section = README.split(f"<!-- {marker} -->", 1)[1].split(f"<!-- /{marker} -->", 1)[0]
+        blocks += re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) >= 3
     return "\n".join(blocks)
 
 
@@ -107,8 +110,8 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", _walkthrough()], cwd=workdir,
                                 env={**env, "RETRAINER_URL": url, "XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp),
                                      "WEBHOOK_URL": f"http://127.0.0.1:{receiver.server_port}/hook",
-                                     "DEBOUNCE": "2"},
-                                capture_output=True, text=True, timeout=300, check=False)
+                                     "DEBOUNCE": "2", "CHECK_EVERY": "2"},
+                                capture_output=True, text=True, timeout=600, check=False)
         assert result.returncode == 0, result.stderr + result.stdout
         assert sorted(p.name for p in workdir.iterdir()) == [".venv", "examples"]
         out = result.stdout
@@ -177,15 +180,39 @@ def test_scripts_up_then_the_walkthrough_then_ctrl_c(tmp_path):
                 f"model version {new}") in out, out
         assert re.search(rf"^deployment income promoted version {new} of run {triggered[0]['id']}: ", out,
                          flags=re.MULTILINE), out
-        assert httpx.get(url + "/deployments/income", headers=headers_).json()["version"] == new
         assert "webhook deployment.promoted: delivered True, HTTP 204, attempt 1" in out, out
         [webhook_dir] = tmp.iterdir()
         secret = json.loads((webhook_dir / "webhook.json").read_text())["secret"]
-        assert len(_Receiver.received) == 1, _Receiver.received
         received_headers, body = _Receiver.received[0]
         event = Webhook(secret).verify(body, received_headers)
         assert event["type"] == "deployment.promoted"
         assert event["data"]["name"] == "income" and event["data"]["version"] == new
+
+        # The census drifted on age and workclass: one check began the episode, its retrain
+        # ran on the drifted rows, the gate decided, and the labels gave a live accuracy.
+        drift = re.search(r"^drift check (\S+): drifted columns (.*); retrain run (run_\w+)$", out, flags=re.MULTILINE)
+        assert drift, out
+        assert set(drift.group(2).split(", ")) == {"age", "workclass"}
+        deployment = httpx.get(url + "/deployments/income", headers=headers_).json()
+        retrains = httpx.get(url + f"/runs?trigger_id={deployment['id']}", headers=headers_).json()["items"]
+        assert [r["id"] for r in retrains] == [drift.group(3)] and retrains[0]["trigger"]["kind"] == "drift"
+        assert retrains[0]["status"] == "succeeded"
+        assert retrains[0]["parameters"]["data_path"] == "datastore://default/census/drifted.data"
+        decided = re.search(rf"^retrain on drift {drift.group(3)}: the gate (promoted|held) version (\d+)$", out,
+                            flags=re.MULTILINE)
+        assert decided, out
+        assert deployment["version"] == (int(decided.group(2)) if decided.group(1) == "promoted" else new)
+        deadline = time.monotonic() + 60  # and the gate's decision on the retrain, once a worker sent it
+        while len(_Receiver.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_Receiver.received) == 2, _Receiver.received
+        assert Webhook(secret).verify(_Receiver.received[1][1], _Receiver.received[1][0])["type"] == (
+            f"deployment.{decided.group(1)}")
+        assert {"recorded": 1000, "unchanged": 0} in answers
+        performance = next(a for a in answers if "metrics" in a and "since" in a)
+        assert performance["rows"] == 1000
+        [served] = performance["metrics"].values()
+        assert served["rows"] == 1000 and served["accuracy"] > 0.5 and served["metric"] == "roc_auc"
 
         # The studio is served, and named by the banner.
         assert f"studio:   {url}/studio/" in banner

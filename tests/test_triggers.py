@@ -167,7 +167,7 @@ def test_two_schedulers_fire_each_slot_once_and_a_cron_on_time_in_its_zone(c, h,
     [run] = _runs_of(c, h, daily)
     assert run["id"] == fired["run_id"]
     assert run["trigger"] == {"id": daily["id"], "name": daily["name"], "kind": "schedule",
-                              "slot": fired["slot"], "path": None}
+                              "slot": fired["slot"], "path": None, "check": None}
 
     firings = _firings(c, h, every)
     slots = [_at(f["slot"]) for f in firings]
@@ -449,7 +449,7 @@ def _watch_story(c: httpx.Client, h: dict[str, str], store: str, endpoint: Json)
     run = c.get(f"/runs/{one['run_id']}", headers=h).json()
     assert run["parameters"]["data_path"] == uri + "c.csv"
     assert run["trigger"] == {"id": newest["id"], "name": newest["name"], "kind": "data", "slot": None,
-                              "path": uri + "c.csv"}
+                              "path": uri + "c.csv", "check": None}
 
     _put(c, h, store, folder + "a.csv", small_csv(50))  # the same bytes again: nothing
     _put(c, h, store, folder + "d.csv", small_csv(70))

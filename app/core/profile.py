@@ -13,6 +13,7 @@ its missing rate and either the inner edges of its quantile bins with each bin's
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -119,8 +120,24 @@ def js(expected: Sequence[float], actual: Sequence[float]) -> float:
     return 0.0 if math.isnan(value) else value
 
 
+def _edge(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def bin_labels(reference: dict[str, Any]) -> list[str]:
+    """The names of the bins `compare` counts in, in its order (what a chart labels)."""
+    if reference["kind"] == "number":
+        edges = [_edge(e) for e in reference["edges"]]
+        if not edges:
+            return ["all values", "missing"]
+        inner = [f"{low} to {high}" for low, high in itertools.pairwise(edges)]
+        return [f"below {edges[0]}", *inner, f"{edges[-1]} or more", "missing"]
+    return [*reference["values"], "other", "missing"]
+
+
 def compare(reference: dict[str, Any], values: Sequence[Any]) -> dict[str, Any]:
-    """{metric, value, missing, reference_missing} of `values` against one column's profile."""
+    """{metric, value, missing, reference_missing, bins} of `values` against one column's
+    profile; bins: [{label, reference, current}] with each side's share of its rows."""
     ref_rows = sum(reference["counts"]) + reference["missing"] if reference["kind"] == "number" \
         else sum(reference["values"].values()) + reference["other"] + reference["missing"]
     if reference["kind"] == "number":
@@ -130,6 +147,8 @@ def compare(reference: dict[str, Any], values: Sequence[Any]) -> dict[str, Any]:
         expected, actual = _category_counts(reference, values)
         metric, value = "js", js(expected, actual)
     rows = sum(actual)
-    return {"metric": metric, "value": round(value, 6),
+    bins = [{"label": label, "reference": round(float(e), 6), "current": round(float(a), 6)}
+            for label, e, a in zip(bin_labels(reference), _shares(expected), _shares(actual), strict=True)]
+    return {"metric": metric, "value": round(value, 6), "bins": bins,
             "missing_rate": round(actual[-1] / rows, 6) if rows else None,
             "reference_missing_rate": round(reference["missing"] / ref_rows, 6) if ref_rows else None}

@@ -349,7 +349,8 @@ class Deployment(SQLModel, table=True):
     that follows the model's new versions through a gate."""
 
     __tablename__ = "deployments"
-    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_deployments_workspace_name"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_deployments_workspace_name"),
+                      Index("ix_deployments_next_check_at", "next_check_at"))
 
     id: str = Field(default_factory=lambda: new_id("dep"), primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=40)
@@ -362,6 +363,11 @@ class Deployment(SQLModel, table=True):
     # {"log_predictions", "sample", "check_every_seconds", "thresholds": {"psi", "js"}, "retrain"};
     # null: nothing logged (app.deployments.schemas.Monitor).
     monitor: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
+    # When the scheduler checks drift next (null: no scheduled checks), a compare-and-set
+    # claim as a schedule trigger's next_fire_at; and who set monitor.retrain (the runs it
+    # submits act for that principal, with the rights it holds then).
+    next_check_at: datetime | None = Field(default=None, sa_column=_time_column())
+    monitor_by: str | None = Field(default=None, max_length=40)
     enabled: bool = True
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
@@ -386,6 +392,48 @@ class DeploymentEvent(SQLModel, table=True):
     metrics: dict[str, Any] | None = Field(default=None, sa_column=_json_column())
     run_id: str | None = Field(default=None, max_length=40, index=True)
     actor: str | None = Field(default=None, max_length=40)
+
+
+class DriftCheck(SQLModel, table=True):
+    """One scheduled drift check of a deployment: its answer, whether it started a drift
+    episode (consecutive drifted checks), and the retrain run it submitted or why not."""
+
+    __tablename__ = "drift_checks"
+    __table_args__ = (Index("ix_drift_checks_deployment_id_id", "deployment_id", "id"),)
+
+    id: str = Field(default_factory=lambda: new_id("dck"), primary_key=True, max_length=40)
+    deployment_id: str = Field(foreign_key="deployments.id", max_length=40)
+    at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
+    version: int
+    rows: int
+    enough_rows: bool
+    drifted: bool
+    # The check that started the episode this one belongs to (itself for the first); null
+    # when not drifted.
+    episode_id: str | None = Field(default=None, max_length=40)
+    # The DriftOut answer: columns, their metrics and thresholds.
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column(False))
+    run_id: str | None = Field(default=None, max_length=40)
+    retrain_note: str | None = Field(default=None, max_length=2000)
+
+
+class PredictionFeedback(SQLModel, table=True):
+    """The true label of one logged prediction, with what the log holds of it (version,
+    answer, score, time), so that live metrics are a query, not a scan of the log."""
+
+    __tablename__ = "prediction_feedback"
+    __table_args__ = (UniqueConstraint("deployment_id", "prediction_id", name="uq_prediction_feedback_prediction"),
+                      Index("ix_prediction_feedback_deployment_predicted_at", "deployment_id", "predicted_at"))
+
+    id: str = Field(default_factory=lambda: new_id("fbk"), primary_key=True, max_length=40)
+    deployment_id: str = Field(foreign_key="deployments.id", max_length=40)
+    prediction_id: str = Field(max_length=60)
+    version: int
+    predicted_at: datetime = Field(sa_column=_time_column(False))
+    prediction: Any = Field(default=None, sa_column=_json_column())
+    score: float | None = None
+    label: Any = Field(default=None, sa_column=_json_column())
+    created_at: datetime = Field(default_factory=_created_at, sa_column=_time_column(False))
 
 
 class Trigger(SQLModel, table=True):

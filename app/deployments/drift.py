@@ -53,7 +53,8 @@ def _column(name: str, reference: dict[str, Any], values: Any, thresholds: Thres
     threshold = thresholds.psi if found["metric"] == "psi" else thresholds.js
     return DriftColumn(name=name, kind=reference["kind"], metric=found["metric"], value=found["value"],
                        threshold=threshold, drifted=found["value"] >= threshold,
-                       missing_rate=found["missing_rate"], reference_missing_rate=found["reference_missing_rate"])
+                       missing_rate=found["missing_rate"], reference_missing_rate=found["reference_missing_rate"],
+                       bins=found["bins"])
 
 
 def measure(settings: Settings, workspace_id: str, deployment_id: str, version: int, reference: dict[str, Any],

@@ -47,7 +47,7 @@ def metric_problem(metric: str, task: str | None, classes: list[Any] | None) -> 
     return None
 
 
-def _positive(classes: list[Any]) -> Any:
+def positive_class(classes: list[Any]) -> Any:
     # As evaluate_model: the last class in sorted order.
     try:
         return sorted(classes)[-1]
@@ -79,7 +79,7 @@ def score(metric: str, pipeline: Any, frame: pd.DataFrame, label: str) -> float:
         return float(np.mean(predicted == y))
     if metric == "balanced_accuracy":
         return float(skm.balanced_accuracy_score(y.astype(str), predicted.astype(str)))
-    positive = _positive(classes)
+    positive = positive_class(classes)
     is_positive = np.asarray([v == positive for v in y])
     if metric == "f1":
         return float(skm.f1_score(is_positive, predicted == positive))

@@ -18,12 +18,13 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
@@ -42,6 +43,7 @@ DROPPED = Counter("retrainer_prediction_log_dropped_rows_total",
 # Columns a batch adds to the model's inputs; a feature cannot be named like them (a name
 # starting with "__" is not one a CSV header or a training set gives in practice).
 ID, AT, VERSION, PREDICTION = "__id", "__at", "__version", "__prediction"
+SCORE = "__score"  # binary classifiers: the probability of the positive class (for roc_auc)
 PRUNE_EVERY_SECONDS = 3600
 LIST_PAGE = 1000
 
@@ -62,12 +64,28 @@ class Batch:
     columns: dict[str, Any]  # column -> numpy array of the kept rows
     kinds: dict[str, str]
     predictions: list[Any]
+    scores: list[float] | None = None
 
 
-def new_ids(count: int) -> list[str]:
-    """Ids of a request's rows: one random part per request, the row's position after it."""
-    base = "prd_" + secrets.token_hex(10)
+_PREDICTION_ID = re.compile(r"^prd_([0-9a-f]{11})[0-9a-f]{16}_(\d{1,7})$")
+
+
+def new_ids(count: int, at: datetime) -> list[str]:
+    """Ids of a request's rows: the request's time (milliseconds, hex) and a random part,
+    then the row's position. The time tells feedback which batch files may hold the row."""
+    base = f"prd_{int(at.timestamp() * 1000):011x}{secrets.token_hex(8)}"
     return [f"{base}_{i}" for i in range(count)]
+
+
+def id_time(prediction_id: str) -> datetime | None:
+    """When the prediction was logged (to the millisecond), or None: not an id we gave."""
+    match = _PREDICTION_ID.match(prediction_id)
+    if match is None:
+        return None
+    try:
+        return datetime.fromtimestamp(int(match.group(1), 16) / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 class PredictionLog:
@@ -166,6 +184,8 @@ class PredictionLog:
         predictions = [p for b in group for p in b.predictions]
         data[PREDICTION] = predictions if all(isinstance(p, int | float) and not isinstance(p, bool)
                                               for p in predictions) else [str(p) for p in predictions]
+        if all(b.scores is not None for b in group):
+            data[SCORE] = np.asarray([s for b in group for s in b.scores or []], dtype=np.float64)
         buffer = io.BytesIO()
         pd.DataFrame(data).to_parquet(buffer, index=False)
         now = utcnow()
@@ -227,3 +247,44 @@ def read_window(store: ObjectStore, workspace_id: str, deployment_id: str, since
     if not frames:
         return pd.DataFrame({ID: [], AT: [], VERSION: [], PREDICTION: []})
     return pd.concat(frames[::-1], ignore_index=True).tail(max_rows)
+
+
+def batch_keys_after(store: ObjectStore, workspace_id: str, deployment_id: str, at: datetime,
+                     horizon: timedelta, limit: int) -> list[str]:
+    """The batch files written in [at - 5 s, at + horizon] (their names start with the time
+    they were written; 5 s for clocks of several hosts): the files that may hold a row
+    logged at `at`. At most `limit`."""
+    base = folder(workspace_id, deployment_id)
+    start, end = at - timedelta(seconds=5), at + horizon
+    keys: list[str] = []
+    day = start.date()
+    while day <= end.date() and len(keys) < limit:
+        prefix = f"{base}/{day:%Y-%m-%d}/"
+        after = prefix + (f"{start:%H%M%S%f}" if day == start.date() else "")
+        last = prefix + (f"{end:%H%M%S%f}~" if day == end.date() else "~")
+        while len(keys) < limit:
+            page = store.list(prefix, after, LIST_PAGE)
+            inside = [i.key for i in page if i.key <= last]
+            keys += inside[:limit - len(keys)]
+            if len(page) < LIST_PAGE or len(inside) < len(page):
+                break
+            after = page[-1].key
+        day += timedelta(days=1)
+    return keys
+
+
+def read_rows(store: ObjectStore, key: str, wanted: set[str]) -> list[dict[str, Any]]:
+    """The logged rows of one batch file whose id is in `wanted`: id, time, version,
+    prediction and score (inputs are not read)."""
+    import pyarrow.parquet as pq
+
+    with store.open_random(key) as handle:
+        parquet = pq.ParquetFile(handle)
+        names = [c for c in (ID, AT, VERSION, PREDICTION, SCORE) if c in parquet.schema_arrow.names]
+        table = parquet.read(columns=names)
+    out: list[dict[str, Any]] = []
+    columns = {name: table.column(name).to_pylist() for name in names}
+    for i, row_id in enumerate(columns[ID]):
+        if row_id in wanted:
+            out.append({name: columns[name][i] for name in names})
+    return out

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest, invalid_cursor
-from app.db.tables import Deployment, DeploymentEvent
+from app.db.tables import Deployment, DeploymentEvent, DriftCheck, PredictionFeedback
 
 
 def by_name(session: Session, workspace_id: str, name: str, *, for_update: bool = False) -> Deployment | None:
@@ -59,5 +66,103 @@ def events_of_runs(session: Session, run_ids: list[str]) -> dict[str, list[tuple
 def delete(session: Session, deployment: Deployment) -> None:
     for event in session.exec(select(DeploymentEvent).where(DeploymentEvent.deployment_id == deployment.id)):
         session.delete(event)
+    session.execute(delete_rows(DriftCheck).where(col(DriftCheck.deployment_id) == deployment.id))
+    session.execute(delete_rows(PredictionFeedback).where(col(PredictionFeedback.deployment_id) == deployment.id))
     session.flush()
     session.delete(deployment)
+
+
+# Scheduled drift checks -------------------------------------------------------------------
+
+
+def by_id(session: Session, deployment_id: str, *, for_update: bool = False) -> Deployment | None:
+    query = select(Deployment).where(Deployment.id == deployment_id)
+    return session.exec(query.with_for_update() if for_update else query).first()
+
+
+def due_checks(session: Session, now: datetime, limit: int) -> list[str]:
+    """Enabled deployments whose drift check is due."""
+    return list(session.exec(select(Deployment.id).where(col(Deployment.enabled).is_(True),
+                                                         col(Deployment.next_check_at) <= now)
+                             .order_by(col(Deployment.next_check_at)).limit(limit)))
+
+
+def move_check_on(session: Session, deployment_id: str, expected: datetime, to: datetime) -> bool:
+    """Sets `next_check_at` from `expected` to `to`; False when another scheduler did first."""
+    result = session.execute(update(Deployment).where(col(Deployment.id) == deployment_id,
+                                                      col(Deployment.next_check_at) == expected)
+                             .values(next_check_at=to))
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def last_measured_check(session: Session, deployment_id: str) -> DriftCheck | None:
+    """The newest check that had enough rows to measure drift."""
+    return session.exec(select(DriftCheck).where(DriftCheck.deployment_id == deployment_id,
+                                                 col(DriftCheck.enough_rows).is_(True))
+                        .order_by(col(DriftCheck.id).desc()).limit(1)).first()
+
+
+def episode_run(session: Session, deployment_id: str, episode_id: str) -> str | None:
+    """The retrain run a check of this episode submitted."""
+    return session.exec(select(DriftCheck.run_id).where(DriftCheck.deployment_id == deployment_id,
+                                                        DriftCheck.episode_id == episode_id,
+                                                        col(DriftCheck.run_id).is_not(None)).limit(1)).first()
+
+
+def last_retrain(session: Session, deployment_id: str) -> DriftCheck | None:
+    """The newest check that submitted a retrain run."""
+    return session.exec(select(DriftCheck).where(DriftCheck.deployment_id == deployment_id,
+                                                 col(DriftCheck.run_id).is_not(None))
+                        .order_by(col(DriftCheck.id).desc()).limit(1)).first()
+
+
+def prune_checks(session: Session, deployment_id: str, before: datetime) -> None:
+    """Deletes the deployment's checks older than `before`, but those that began an episode
+    or submitted a run (episodes and cooldowns are decided from them)."""
+    session.execute(delete_rows(DriftCheck).where(
+        col(DriftCheck.deployment_id) == deployment_id, col(DriftCheck.at) < before,
+        col(DriftCheck.run_id).is_(None),
+        (col(DriftCheck.episode_id).is_(None)) | (col(DriftCheck.episode_id) != col(DriftCheck.id))))
+
+
+def checks_page(session: Session, deployment_id: str, request: PageRequest) -> list[DriftCheck]:
+    """Newest first; the cursor is the last check's id."""
+    query = select(DriftCheck).where(DriftCheck.deployment_id == deployment_id)
+    if request.after:
+        query = query.where(col(DriftCheck.id) < request.after)
+    return list(session.exec(query.order_by(col(DriftCheck.id).desc()).limit(request.limit + 1)))
+
+
+# Feedback ---------------------------------------------------------------------------------
+
+
+def feedback_of(session: Session, deployment_id: str, prediction_ids: list[str]) -> dict[str, PredictionFeedback]:
+    if not prediction_ids:
+        return {}
+    rows = session.exec(select(PredictionFeedback).where(
+        PredictionFeedback.deployment_id == deployment_id, col(PredictionFeedback.prediction_id).in_(prediction_ids)))
+    return {row.prediction_id: row for row in rows}
+
+
+def add_feedback(session: Session, row: PredictionFeedback) -> bool:
+    """Inserts the label; False when the prediction has one already (sent concurrently)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def feedback_in(session: Session, deployment_id: str, since: datetime, until: datetime, limit: int
+                ) -> list[tuple[int, Any, float | None, Any]]:
+    """(version, prediction, score, label) of the labelled predictions made in [since,
+    until], the newest `limit` at most."""
+    rows = session.exec(select(PredictionFeedback.version, PredictionFeedback.prediction, PredictionFeedback.score,
+                               PredictionFeedback.label)
+                        .where(PredictionFeedback.deployment_id == deployment_id,
+                               col(PredictionFeedback.predicted_at) >= since,
+                               col(PredictionFeedback.predicted_at) <= until)
+                        .order_by(col(PredictionFeedback.predicted_at).desc()).limit(limit))
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

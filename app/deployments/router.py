@@ -9,15 +9,19 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.auth.deps import DeploymentsRead, DeploymentsWrite, Predictor
-from app.deployments import service
+from app.deployments import feedback, monitoring, service
 from app.deployments.predlog import PredictionLog
 from app.deployments.schemas import (
     DeploymentCreate,
     DeploymentOut,
     DeploymentPage,
     DeploymentPatch,
+    DriftCheckPage,
     DriftOut,
+    FeedbackOut,
+    FeedbackRequest,
     HistoryPage,
+    PerformanceOut,
     PredictOut,
 )
 from app.deployments.serving import ModelCache
@@ -50,8 +54,8 @@ _PREDICT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 @router.post("/deployments", operation_id="create_deployment", status_code=201, response_model=DeploymentOut,
              summary="Deploy a model version (pinned, or following the model through a gate)")
 def create_deployment(body: DeploymentCreate, principal: DeploymentsWrite, uow: UnitOfWorkDep,
-                      response: Response) -> DeploymentOut:
-    deployment = service.create(uow.session, principal, body)
+                      settings: SettingsDep, response: Response) -> DeploymentOut:
+    deployment = service.create(uow.session, settings, principal, body)
     response.headers["Location"] = f"/deployments/{deployment.name}"
     return service.to_out(uow.session, deployment)
 
@@ -71,8 +75,8 @@ def get_deployment(name: str, principal: DeploymentsRead, session: ReaderDep) ->
 @router.patch("/deployments/{name}", operation_id="update_deployment", response_model=DeploymentOut,
               summary="Pin or roll back a version, follow or not, change the gate, enable or disable")
 def update_deployment(name: str, body: DeploymentPatch, principal: DeploymentsWrite,
-                      uow: UnitOfWorkDep) -> DeploymentOut:
-    return service.to_out(uow.session, service.patch(uow.session, principal, name, body))
+                      uow: UnitOfWorkDep, settings: SettingsDep) -> DeploymentOut:
+    return service.to_out(uow.session, service.patch(uow.session, settings, principal, name, body))
 
 
 @router.delete("/deployments/{name}", operation_id="delete_deployment", status_code=204,
@@ -106,14 +110,38 @@ async def predict(name: str, request: Request, principal: Predictor, session: Re
     return Response(out.model_dump_json().encode(), media_type="application/json")
 
 
+Window = Annotated[str | None, Query(max_length=40, description="An ISO 8601 duration ending now (or at until), "
+                                                                "e.g. PT24H (the default) or P7D")]
+Since = Annotated[datetime | None, Query(description="The window's start, with a time zone (instead of window)")]
+Until = Annotated[datetime | None, Query(description="The window's end (default: now)")]
+
+
 @router.get("/deployments/{name}/drift", operation_id="deployment_drift", response_model=DriftOut,
             summary="Drift of the rows logged in a window from the serving version's training rows",
             responses={409: {"model": ProblemDetails, "description": "The serving version has no reference profile"}})
-def deployment_drift(
-    name: str, principal: DeploymentsRead, session: ReaderDep, settings: SettingsDep,
-    window: Annotated[str | None, Query(max_length=40, description="An ISO 8601 duration ending now (or at until), "
-                                                                    "e.g. PT24H (the default) or P7D")] = None,
-    since: Annotated[datetime | None, Query(description="The window's start, with a time zone (instead of window)")] = None,
-    until: Annotated[datetime | None, Query(description="The window's end (default: now)")] = None,
-) -> DriftOut:
+def deployment_drift(name: str, principal: DeploymentsRead, session: ReaderDep, settings: SettingsDep,
+                     window: Window = None, since: Since = None, until: Until = None) -> DriftOut:
     return service.drift(session, settings, principal.workspace_id, name, window, since, until)
+
+
+@router.get("/deployments/{name}/drift/checks", operation_id="deployment_drift_checks", response_model=DriftCheckPage,
+            summary="The scheduled drift checks of a deployment, newest first (episodes, retrains)")
+def deployment_drift_checks(name: str, principal: DeploymentsRead, session: ReaderDep,
+                            page: PageDep) -> DriftCheckPage:
+    return monitoring.checks_page(session, service.get(session, principal.workspace_id, name), page)
+
+
+@router.post("/deployments/{name}/feedback", operation_id="deployment_feedback", response_model=FeedbackOut,
+             summary="Attach true labels to logged predictions (by prediction id; again: the label is replaced)",
+             responses={422: {"model": ProblemDetails, "description": "Unknown prediction ids, each named at "
+                                                                      "[\"body\", \"items\", i, \"prediction_id\"]"}})
+def deployment_feedback(name: str, body: FeedbackRequest, principal: Predictor, uow: UnitOfWorkDep,
+                        settings: SettingsDep) -> FeedbackOut:
+    return feedback.record(uow.session, settings, principal.workspace_id, name, body)
+
+
+@router.get("/deployments/{name}/performance", operation_id="deployment_performance", response_model=PerformanceOut,
+            summary="Live metrics of the serving version(s) on the labelled predictions of a window")
+def deployment_performance(name: str, principal: DeploymentsRead, session: ReaderDep, settings: SettingsDep,
+                           window: Window = None, since: Since = None, until: Until = None) -> PerformanceOut:
+    return feedback.performance(session, settings, principal.workspace_id, name, window, since, until)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -55,11 +56,24 @@ class Thresholds(BaseModel):
 
 
 class Retrain(BaseModel):
+    """The run a drift episode submits: one per episode, at most one per cooldown. It acts
+    for the principal that set it (who needs runs:write), and names itself on the run as
+    its trigger: {"id": deployment id, "name": deployment name, "kind": "drift", "check"}."""
+
     model_config = ConfigDict(extra="forbid")
 
-    endpoint: str = Field(min_length=1, max_length=200)
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    cooldown_seconds: int = Field(default=86_400, ge=60, le=365 * 86_400)
+    endpoint: str = Field(min_length=1, max_length=200, description="The endpoint to run (id or name), in this "
+                                                                    "workspace")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="As in a run request")
+    cooldown_seconds: int = Field(default=86_400, ge=60, le=365 * 86_400,
+                                  description="No second retrain within this many seconds of the last one")
+
+    @field_validator("parameters")
+    @classmethod
+    def _small(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > 100 or len(json.dumps(value, default=str)) > 64 * 1024:
+            raise ValueError("at most 100 parameters and 64 KiB of JSON")
+        return value
 
 
 class Monitor(BaseModel):
@@ -71,10 +85,12 @@ class Monitor(BaseModel):
                                                             "request path, to the artifact store")
     sample: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False,
                           description="The share of the rows logged, drawn at random per row")
-    check_every_seconds: int = Field(default=3600, ge=60, le=30 * 86_400,
-                                     description="How often drift is to be checked (scheduled checks: to come)")
+    check_every_seconds: int | None = Field(
+        default=3600, ge=1, le=30 * 86_400,
+        description="How often the scheduler checks drift over the last 24 hours of logged rows (at least "
+                    "RETRAINER_MIN_TRIGGER_SECONDS); null: no scheduled checks")
     thresholds: Thresholds = Field(default_factory=Thresholds)
-    retrain: Retrain | None = Field(default=None, description="Reserved: the run started on drift (to come)")
+    retrain: Retrain | None = Field(default=None, description="The run a drift episode submits (null: none)")
 
 
 class DeploymentCreate(BaseModel):
@@ -119,6 +135,7 @@ class ModelRef(BaseModel):
 class DeploymentOut(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
+    id: str = Field(description="The runs a drift episode submits name it as their trigger (GET /runs?trigger_id=)")
     name: str
     model: str
     version: int = Field(description="The version serving now")
@@ -174,6 +191,13 @@ class PredictOut(BaseModel):
                                   "for a row the sample left out")
 
 
+class DriftBin(BaseModel):
+    label: str = Field(description="A number column's bin (the reference's quantiles), or a category; "
+                                   "\"other\" and \"missing\" last")
+    reference: float = Field(description="The share of the training rows in this bin")
+    current: float = Field(description="The share of the logged rows in this bin")
+
+
 class DriftColumn(BaseModel):
     name: str
     kind: Literal["number", "category"]
@@ -183,6 +207,7 @@ class DriftColumn(BaseModel):
     drifted: bool
     missing_rate: float | None = Field(description="Of the logged rows")
     reference_missing_rate: float | None = Field(description="Of the training rows")
+    bins: list[DriftBin] = Field(default_factory=list, description="What the metric compares, bin by bin")
 
 
 class DriftOut(BaseModel):
@@ -209,3 +234,63 @@ class RunDeploymentEffect(BaseModel):
     to_version: int | None
     message: str | None
     metrics: dict[str, Any] | None
+
+
+class DriftCheckOut(BaseModel):
+    id: str
+    at: datetime = Field(description="When the check was recorded")
+    since: datetime | None = Field(default=None, description="The window measured (the last 24 hours)")
+    until: datetime | None = None
+    version: int
+    rows: int
+    enough_rows: bool
+    drifted: bool
+    episode_started: bool = Field(description="This check began a drift episode (the webhook event "
+                                              "deployment.drift_detected was sent for it)")
+    episode_id: str | None = Field(description="The check that began the episode this one is part of")
+    columns: list[DriftColumn]
+    prediction: DriftColumn | None = None
+    message: str | None = None
+    run_id: str | None = Field(description="The retrain run this check submitted")
+    retrain_note: str | None = Field(description="Why no retrain was submitted (cooldown, refused, ...)")
+
+
+class DriftCheckPage(Page[DriftCheckOut]):
+    pass
+
+
+MAX_FEEDBACK_ITEMS = 1000
+Label = Annotated[str, Field(max_length=200)] | int | float | bool
+
+
+class FeedbackItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prediction_id: str = Field(min_length=1, max_length=60, description="From a predict answer's prediction_ids")
+    label: Label = Field(description="The true label (a class, or a number for a regression)")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[FeedbackItem] = Field(min_length=1, max_length=MAX_FEEDBACK_ITEMS)
+
+
+class FeedbackOut(BaseModel):
+    recorded: int = Field(description="Items whose label was recorded or changed")
+    unchanged: int = Field(description="Items already recorded with the same label")
+
+
+class VersionPerformance(BaseModel):
+    version: int
+    rows: int = Field(description="Labelled predictions of this version in the window")
+    metric: str = Field(description="The gate's metric")
+    value: float | None = Field(description="The gate's metric (null when it cannot be computed, e.g. one class)")
+    accuracy: float | None = Field(description="Classifiers")
+
+
+class PerformanceOut(BaseModel):
+    rows: int = Field(description="Labelled predictions in the window")
+    since: datetime
+    until: datetime
+    metrics: dict[str, VersionPerformance] = Field(description="Per serving version (its number as the key)")

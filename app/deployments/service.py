@@ -20,7 +20,7 @@ from app.core.settings import Settings
 from app.db.tables import Deployment, DeploymentEvent, ModelVersion
 from app.deployments import drift as drifts
 from app.deployments import gate as gates
-from app.deployments import predlog, serving
+from app.deployments import monitoring, predlog, serving
 from app.deployments import repository as repo
 from app.deployments.schemas import (
     DeploymentCreate,
@@ -31,11 +31,13 @@ from app.deployments.schemas import (
     HistoryEntry,
     HistoryPage,
     ModelRef,
+    Monitor,
     PredictOut,
     PredictRequest,
     Thresholds,
 )
 from app.deployments.views import to_out
+from app.endpoints import service as endpoints
 from app.models_registry import service as models
 
 log = logging.getLogger("retrainer.deployments")
@@ -75,7 +77,36 @@ def _checked_gate(principal: Principal, gate: Gate | None, mv: ModelVersion) -> 
     return gate.model_dump()
 
 
-def create(session: Session, principal: Principal, body: DeploymentCreate) -> Deployment:
+def _checked_monitor(session: Session, settings: Settings, principal: Principal, monitor: Monitor | None,
+                     previous: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The monitor to store: checks no more often than triggers may fire; a retrain names an
+    endpoint of the workspace and is set by a principal that may run it (its runs act for
+    that principal)."""
+    if monitor is None:
+        return None
+    every = monitor.check_every_seconds
+    if every is not None and every < settings.min_trigger_seconds:
+        message = f"at least {settings.min_trigger_seconds} seconds (RETRAINER_MIN_TRIGGER_SECONDS)"
+        raise InvalidInput(message, errors=[{"loc": ["body", "monitor", "check_every_seconds"], "msg": message}])
+    if monitor.retrain is not None and monitor.retrain.model_dump() != (previous or {}).get("retrain"):
+        require(principal.scopes, Scope.runs_write, "A monitor that retrains on drift")
+        problems = endpoints.run_request_problems(session, settings, principal, monitor.retrain.endpoint,
+                                                  monitor.retrain.parameters)
+        if problems:
+            raise InvalidInput(f"the retrain on drift would be refused: {problems[0]['msg']}", errors=[
+                {**p, "loc": ["body", "monitor", "retrain", *p["loc"]]} for p in problems])
+    return monitor.model_dump()
+
+
+def _set_monitor(deployment: Deployment, principal: Principal, monitor: dict[str, Any] | None) -> None:
+    previous = deployment.monitor
+    deployment.monitor = monitor
+    if monitor is not None and monitor.get("retrain") and monitor["retrain"] != (previous or {}).get("retrain"):
+        deployment.monitor_by = principal.id
+    monitoring.schedule(deployment, utcnow(), (previous or {}).get("check_every_seconds"))
+
+
+def create(session: Session, settings: Settings, principal: Principal, body: DeploymentCreate) -> Deployment:
     ws = principal.workspace_id
     if repo.by_name(session, ws, body.name) is not None:
         raise Conflict(f"a deployment named {body.name!r} already exists; PATCH it, or pick another name")
@@ -94,8 +125,8 @@ def create(session: Session, principal: Principal, body: DeploymentCreate) -> De
     mv = _version(session, ws, body.model, number)
     deployment = Deployment(workspace_id=ws, name=body.name, model=body.model, version=number,
                             follow=body.follow, gate=_checked_gate(principal, body.gate, mv) if body.follow else None,
-                            monitor=body.monitor.model_dump() if body.monitor else None,
                             enabled=body.enabled, created_by=principal.id)
+    _set_monitor(deployment, principal, _checked_monitor(session, settings, principal, body.monitor, None))
     try:
         with session.begin_nested():
             session.add(deployment)
@@ -107,7 +138,8 @@ def create(session: Session, principal: Principal, body: DeploymentCreate) -> De
     return deployment
 
 
-def patch(session: Session, principal: Principal, name: str, body: DeploymentPatch) -> Deployment:
+def patch(session: Session, settings: Settings, principal: Principal, name: str, body: DeploymentPatch
+          ) -> Deployment:
     # Locked before reading: a promotion (or another PATCH) committing meanwhile would
     # otherwise be overwritten unseen, and the history would record a change from a version
     # the deployment no longer served. The gate's decision takes the same lock.
@@ -135,9 +167,9 @@ def patch(session: Session, principal: Principal, name: str, body: DeploymentPat
             deployment.gate = new_gate
             changes.append(f"gate set to {new_gate}" if new_gate else "gate removed")
     if "monitor" in fields:
-        new_monitor = body.monitor.model_dump() if body.monitor else None
+        new_monitor = _checked_monitor(session, settings, principal, body.monitor, deployment.monitor)
         if new_monitor != deployment.monitor:
-            deployment.monitor = new_monitor
+            _set_monitor(deployment, principal, new_monitor)
             changes.append(f"monitor set to {new_monitor}" if new_monitor else "monitor removed")
     if body.enabled is not None and body.enabled != deployment.enabled:
         deployment.enabled = body.enabled
@@ -246,13 +278,14 @@ def _log(plog: predlog.PredictionLog, workspace_id: str, deployment_id: str, mod
     rows = len(out.predictions)
     keep = np.ones(rows, dtype=bool) if sample >= 1.0 else np.random.default_rng().random(rows) < sample
     positions = np.flatnonzero(keep)
-    ids = predlog.new_ids(len(positions))
+    at = utcnow()
+    ids = predlog.new_ids(len(positions), at)
     kept = positions.tolist()
     batch = predlog.Batch(workspace_id=workspace_id, deployment_id=deployment_id, version=model.version,
-                          at=utcnow(), ids=ids,
+                          at=at, ids=ids,
                           columns={c["name"]: np.asarray(frame[c["name"]])[positions] for c in model.schema},
                           kinds={c["name"]: c["kind"] for c in model.schema},
-                          predictions=[out.predictions[i] for i in kept])
+                          predictions=[out.predictions[i] for i in kept], scores=_scores(out, kept))
     if not plog.append(batch):
         return None
     if len(kept) == rows:
@@ -261,6 +294,15 @@ def _log(plog: predlog.PredictionLog, workspace_id: str, deployment_id: str, mod
     for position, row_id in zip(kept, ids, strict=True):
         answer[position] = row_id
     return answer
+
+
+def _scores(out: PredictOut, kept: list[int]) -> list[float] | None:
+    """A binary classifier's probability of its positive class for the kept rows (live
+    roc_auc is computed from them, as the gate's is)."""
+    if not out.classes or len(out.classes) != 2 or not out.probabilities:
+        return None
+    column = out.classes.index(gates.positive_class(out.classes))
+    return [float(out.probabilities[i][column]) for i in kept]
 
 
 def drift(session: Session, settings: Settings, workspace_id: str, name: str, window_text: str | None,

@@ -15,7 +15,7 @@ def to_out(session: Session, deployment: Deployment) -> DeploymentOut:
     mv = models.version(session, deployment.workspace_id, deployment.model, deployment.version)
     details = (mv.details if mv else None) or {}
     return DeploymentOut(
-        name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
+        id=deployment.id, name=deployment.name, model=deployment.model, version=deployment.version, follow=deployment.follow,
         gate=Gate.model_validate(deployment.gate) if deployment.gate is not None else None,
         monitor=Monitor.model_validate(deployment.monitor) if deployment.monitor is not None else None,
         enabled=deployment.enabled, task=details.get("task"), label_column=details.get("label_column"),

@@ -44,6 +44,25 @@ def find(session: Session, workspace_id: str, ref: str) -> Endpoint | None:
     return repo.by_id_or_name(session, workspace_id, ref)
 
 
+def run_request_problems(session: Session, settings: Settings, principal: Principal, ref: str,
+                         parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a later run of endpoint `ref`'s default version with `parameters` would be
+    refused for now (a setting that runs it unattended, such as a deployment's retrain on
+    drift, is checked when it is set); locs start at the parameters (["parameters", name])."""
+    endpoint = find(session, principal.workspace_id, ref)
+    if endpoint is None:
+        return [{"loc": ["endpoint"], "msg": f"no endpoint {ref!r} in this workspace (GET /endpoints lists them)"}]
+    if endpoint.default_version is None:
+        return [{"loc": ["endpoint"], "msg": f"endpoint {endpoint.name!r} has no published version yet"}]
+    spec = PipelineSpec.model_validate(get_version(session, endpoint, endpoint.default_version).definition)
+    try:
+        runs.check_submission(session, settings, principal, spec, parameters)
+    except InvalidInput as exc:
+        return [{**e, "loc": list(e.get("loc", []))[1:] if list(e.get("loc", []))[:1] == ["body"] else e.get("loc", [])}
+                for e in exc.errors or []]
+    return []
+
+
 def to_out(session: Session, endpoint: Endpoint) -> EndpointOut:
     return _out(endpoint, repo.latest_versions(session, [endpoint.id]).get(endpoint.id))
 

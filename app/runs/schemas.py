@@ -56,13 +56,16 @@ class StepOut(BaseModel):
 
 
 class RunTrigger(BaseModel):
-    """Why a trigger started the run: its schedule slot, or the file that arrived."""
+    """Why a trigger started the run: its schedule slot, the file that arrived, or the drift
+    check of a deployment (kind drift: id and name are the deployment's)."""
 
     id: str
     name: str
-    kind: str = Field(description="schedule | data")
+    kind: str = Field(description="schedule | data | drift")
     slot: datetime | None = Field(default=None, description="The schedule's slot (UTC)")
     path: str | None = Field(default=None, description="The new or changed file (datastore://...)")
+    check: str | None = Field(default=None, description="kind drift: the drift check that began the episode "
+                                                        "(GET /deployments/{name}/drift/checks)")
 
 
 class RunOut(BaseModel):

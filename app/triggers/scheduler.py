@@ -4,8 +4,9 @@ It holds no lock and no state of its own: every decision is made in the database
 (app.triggers.firing), so any number of schedulers may run at once and restart at any
 time. Schedules are looked at every second (a slot fires within about a second);
 data triggers are due every RETRAINER_TRIGGER_POLL_SECONDS each, in a thread of their
-own so that hashing a large new file never delays a schedule. An outbox relay sends
-what a broker outage held back.
+own so that hashing a large new file never delays a schedule; deployments' drift checks
+(app.deployments.monitoring) in a third, as reading a day of logged predictions takes a
+while. An outbox relay sends what a broker outage held back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 from app.core.clock import utcnow
 from app.core.settings import Settings
 from app.db.outbox import OutboxRelay
+from app.deployments import monitoring
 from app.runtime import Runtime
 from app.triggers import firing, watch
 
@@ -44,11 +46,15 @@ def run(settings: Settings, stop: threading.Event) -> None:
     data = threading.Thread(target=_loop, args=(runtime, stop, [watch.scan_due]), daemon=True,
                             name="retrainer-data-triggers")
     data.start()
+    checks = threading.Thread(target=_loop, args=(runtime, stop, [monitoring.check_due]), daemon=True,
+                              name="retrainer-drift-checks")
+    checks.start()
     log.info("retrainer scheduler started")
     try:
         _loop(runtime, stop, [firing.release_waiting, firing.fire_schedules])
     finally:
         data.join(30)
+        checks.join(30)
         relay.stop()
         runtime.close()
         log.info("retrainer scheduler stopped")

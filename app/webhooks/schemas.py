@@ -20,6 +20,7 @@ class EventType(StrEnum):
     deployment_promoted = "deployment.promoted"
     deployment_held = "deployment.held"
     trigger_skipped = "trigger.skipped"
+    deployment_drift_detected = "deployment.drift_detected"
 
 
 MAX_URL = 2000

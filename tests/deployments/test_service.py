@@ -38,12 +38,12 @@ def owner(runtime: Runtime) -> Principal:
 def _create(runtime: Runtime, me: Principal, **fields: Any) -> Any:
     body = DeploymentCreate.model_validate({"name": "d-" + secrets.token_hex(3), "model": MODEL, **fields})
     with runtime.unit_of_work() as uow:
-        return service.to_out(uow.session, service.create(uow.session, me, body))
+        return service.to_out(uow.session, service.create(uow.session, runtime.settings, me, body))
 
 
 def _patch(runtime: Runtime, me: Principal, name: str, **fields: Any) -> Any:
     with runtime.unit_of_work() as uow:
-        return service.to_out(uow.session, service.patch(uow.session, me, name, DeploymentPatch.model_validate(fields)))
+        return service.to_out(uow.session, service.patch(uow.session, runtime.settings, me, name, DeploymentPatch.model_validate(fields)))
 
 
 def _refused_at(runtime: Runtime, me: Principal, **fields: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.auth.service import Principal
+from app.core.settings import Settings
 from app.db.tables import Deployment, DeploymentEvent, ModelVersion
 from app.db.unit_of_work import UnitOfWork
 from app.deployments import service
@@ -47,7 +48,7 @@ def _history(engine: Engine, deployment_id: str) -> list[DeploymentEvent]:
                                  .order_by(col(DeploymentEvent.at), col(DeploymentEvent.id))))
 
 
-def test_a_rollback_racing_a_promotion_is_never_lost(engine: Engine) -> None:
+def test_a_rollback_racing_a_promotion_is_never_lost(engine: Engine, unit_settings: Settings) -> None:
     ws = workspace(engine)
     (_, _), (_, _), (run3, v3) = _versions(engine, ws, 3)
     with UnitOfWork(engine) as uow:
@@ -61,7 +62,7 @@ def test_a_rollback_racing_a_promotion_is_never_lost(engine: Engine) -> None:
         with UnitOfWork(engine) as uow:
             if start is not None:
                 start.wait()
-            service.patch(uow.session, principal, "raced", DeploymentPatch(version=version))
+            service.patch(uow.session, unit_settings, principal, "raced", DeploymentPatch(version=version))
 
     def promote(start: threading.Barrier) -> None:
         with UnitOfWork(engine) as uow:

@@ -153,6 +153,7 @@
  * @property {boolean} enabled
  * @property {boolean} follow
  * @property {Gate | null} gate
+ * @property {string} id The runs a drift episode submits name it as their trigger (GET /runs?trigger_id=)
  * @property {Array<InputColumn>} input_schema The columns a row must hold, recorded at training
  * @property {string | null} label_column
  * @property {string} model
@@ -181,7 +182,40 @@
  */
 
 /**
+ * @typedef {Object} DriftBin
+ * @property {number} current The share of the logged rows in this bin
+ * @property {string} label A number column's bin (the reference's quantiles), or a category; "other" and "missing" last
+ * @property {number} reference The share of the training rows in this bin
+ */
+
+/**
+ * @typedef {Object} DriftCheckOut
+ * @property {string} at When the check was recorded
+ * @property {Array<DriftColumn>} columns
+ * @property {boolean} drifted
+ * @property {boolean} enough_rows
+ * @property {string | null} episode_id The check that began the episode this one is part of
+ * @property {boolean} episode_started This check began a drift episode (the webhook event deployment.drift_detected was sent for it)
+ * @property {string} id
+ * @property {string | null} [message]
+ * @property {DriftColumn | null} [prediction]
+ * @property {string | null} retrain_note Why no retrain was submitted (cooldown, refused, ...)
+ * @property {number} rows
+ * @property {string | null} run_id The retrain run this check submitted
+ * @property {string | null} [since] The window measured (the last 24 hours)
+ * @property {string | null} [until]
+ * @property {number} version
+ */
+
+/**
+ * @typedef {Object} DriftCheckPage
+ * @property {Array<DriftCheckOut>} items
+ * @property {string | null} [next_cursor]
+ */
+
+/**
  * @typedef {Object} DriftColumn
+ * @property {Array<DriftBin>} [bins] What the metric compares, bin by bin
  * @property {boolean} drifted
  * @property {"number" | "category"} kind
  * @property {"psi" | "js"} metric
@@ -260,7 +294,24 @@
  */
 
 /**
- * @typedef {"run.started" | "run.succeeded" | "run.failed" | "run.canceled" | "deployment.promoted" | "deployment.held" | "trigger.skipped"} EventType
+ * @typedef {"run.started" | "run.succeeded" | "run.failed" | "run.canceled" | "deployment.promoted" | "deployment.held" | "trigger.skipped" | "deployment.drift_detected"} EventType
+ */
+
+/**
+ * @typedef {Object} FeedbackItem
+ * @property {string | number | boolean} label The true label (a class, or a number for a regression)
+ * @property {string} prediction_id From a predict answer's prediction_ids
+ */
+
+/**
+ * @typedef {Object} FeedbackOut
+ * @property {number} recorded Items whose label was recorded or changed
+ * @property {number} unchanged Items already recorded with the same label
+ */
+
+/**
+ * @typedef {Object} FeedbackRequest
+ * @property {Array<FeedbackItem>} items
  */
 
 /**
@@ -410,9 +461,9 @@
 /**
  * What a deployment watches: its predictions logged (a sample of them) to measure drift.
  * @typedef {Object} Monitor
- * @property {number} [check_every_seconds] How often drift is to be checked (scheduled checks: to come)
+ * @property {number | null} [check_every_seconds] How often the scheduler checks drift over the last 24 hours of logged rows (at least RETRAINER_MIN_TRIGGER_SECONDS); null: no scheduled checks
  * @property {boolean} [log_predictions] Log the rows scored and the answers, off the request path, to the artifact store
- * @property {Retrain | null} [retrain] Reserved: the run started on drift (to come)
+ * @property {Retrain | null} [retrain] The run a drift episode submits (null: none)
  * @property {number} [sample] The share of the rows logged, drawn at random per row
  * @property {Thresholds} [thresholds]
  */
@@ -447,6 +498,14 @@
  * @property {number | null} [maximum] integer and number only
  * @property {number | null} [minimum] integer and number only
  * @property {"string" | "integer" | "number" | "boolean" | "data_path" | "enum"} type
+ */
+
+/**
+ * @typedef {Object} PerformanceOut
+ * @property {Object<string, VersionPerformance>} metrics Per serving version (its number as the key)
+ * @property {number} rows Labelled predictions in the window
+ * @property {string} since
+ * @property {string} until
  */
 
 /**
@@ -534,10 +593,11 @@
  */
 
 /**
+ * The run a drift episode submits: one per episode, at most one per cooldown. It acts for the principal that set it (who needs runs:write), and names itself on the run as its trigger: {"id": deployment id, "name": deployment name, "kind": "drift", "check"}.
  * @typedef {Object} Retrain
- * @property {number} [cooldown_seconds]
- * @property {string} endpoint
- * @property {Object<string, *>} [parameters]
+ * @property {number} [cooldown_seconds] No second retrain within this many seconds of the last one
+ * @property {string} endpoint The endpoint to run (id or name), in this workspace
+ * @property {Object<string, *>} [parameters] As in a run request
  */
 
 /**
@@ -602,10 +662,11 @@
  */
 
 /**
- * Why a trigger started the run: its schedule slot, or the file that arrived.
+ * Why a trigger started the run: its schedule slot, the file that arrived, or the drift check of a deployment (kind drift: id and name are the deployment's).
  * @typedef {Object} RunTrigger
+ * @property {string | null} [check] kind drift: the drift check that began the episode (GET /deployments/{name}/drift/checks)
  * @property {string} id
- * @property {string} kind schedule | data
+ * @property {string} kind schedule | data | drift
  * @property {string} name
  * @property {string | null} [path] The new or changed file (datastore://...)
  * @property {string | null} [slot] The schedule's slot (UTC)
@@ -788,6 +849,15 @@
  */
 
 /**
+ * @typedef {Object} VersionPerformance
+ * @property {number | null} accuracy Classifiers
+ * @property {string} metric The gate's metric
+ * @property {number} rows Labelled predictions of this version in the window
+ * @property {number | null} value The gate's metric (null when it cannot be computed, e.g. one class)
+ * @property {number} version
+ */
+
+/**
  * @typedef {Object} WebhookCreate
  * @property {string | null} [description]
  * @property {Array<EventType>} events The events to receive (at least one)
@@ -847,4 +917,4 @@ export const GATE_METRICS = Object.freeze(["roc_auc", "accuracy", "balanced_accu
 /** Metrics shown first, in this order (HeadlineMetric). */
 export const HEADLINE_METRICS = Object.freeze(["roc_auc", "accuracy", "f1", "precision", "recall", "log_loss", "r2", "rmse", "mae"]);
 /** The events a webhook can subscribe to (EventType). */
-export const WEBHOOK_EVENTS = Object.freeze(["run.started", "run.succeeded", "run.failed", "run.canceled", "deployment.promoted", "deployment.held", "trigger.skipped"]);
+export const WEBHOOK_EVENTS = Object.freeze(["run.started", "run.succeeded", "run.failed", "run.canceled", "deployment.promoted", "deployment.held", "trigger.skipped", "deployment.drift_detected"]);

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from .deployment_page import DeploymentPage
     from .deployment_patch import DeploymentPatch
     from .download_run_output_response_200 import DownloadRunOutputResponse200
+    from .drift_bin import DriftBin
+    from .drift_check_out import DriftCheckOut
+    from .drift_check_page import DriftCheckPage
     from .drift_column import DriftColumn
     from .drift_column_kind import DriftColumnKind
     from .drift_column_metric import DriftColumnMetric
@@ -46,6 +49,9 @@ if TYPE_CHECKING:
     from .endpoint_run_request import EndpointRunRequest
     from .endpoint_run_request_parameters import EndpointRunRequestParameters
     from .event_type import EventType
+    from .feedback_item import FeedbackItem
+    from .feedback_out import FeedbackOut
+    from .feedback_request import FeedbackRequest
     from .file_out import FileOut
     from .file_page import FilePage
     from .file_uploaded import FileUploaded
@@ -83,6 +89,8 @@ if TYPE_CHECKING:
     from .output_out import OutputOut
     from .parameter_spec import ParameterSpec
     from .parameter_spec_type import ParameterSpecType
+    from .performance_out import PerformanceOut
+    from .performance_out_metrics import PerformanceOutMetrics
     from .pipeline_out import PipelineOut
     from .pipeline_out_layout_type_0 import PipelineOutLayoutType0
     from .pipeline_out_parameters import PipelineOutParameters
@@ -150,6 +158,7 @@ if TYPE_CHECKING:
     from .version_out_parameters import VersionOutParameters
     from .version_out_steps_type_0 import VersionOutStepsType0
     from .version_page import VersionPage
+    from .version_performance import VersionPerformance
     from .webhook_create import WebhookCreate
     from .webhook_created import WebhookCreated
     from .webhook_out import WebhookOut
@@ -185,6 +194,9 @@ _MODULES = {
     "DeploymentPage": ".deployment_page",
     "DeploymentPatch": ".deployment_patch",
     "DownloadRunOutputResponse200": ".download_run_output_response_200",
+    "DriftBin": ".drift_bin",
+    "DriftCheckOut": ".drift_check_out",
+    "DriftCheckPage": ".drift_check_page",
     "DriftColumn": ".drift_column",
     "DriftColumnKind": ".drift_column_kind",
     "DriftColumnMetric": ".drift_column_metric",
@@ -198,6 +210,9 @@ _MODULES = {
     "EndpointRunRequest": ".endpoint_run_request",
     "EndpointRunRequestParameters": ".endpoint_run_request_parameters",
     "EventType": ".event_type",
+    "FeedbackItem": ".feedback_item",
+    "FeedbackOut": ".feedback_out",
+    "FeedbackRequest": ".feedback_request",
     "FileOut": ".file_out",
     "FilePage": ".file_page",
     "FileUploaded": ".file_uploaded",
@@ -235,6 +250,8 @@ _MODULES = {
     "OutputOut": ".output_out",
     "ParameterSpec": ".parameter_spec",
     "ParameterSpecType": ".parameter_spec_type",
+    "PerformanceOut": ".performance_out",
+    "PerformanceOutMetrics": ".performance_out_metrics",
     "PipelineOut": ".pipeline_out",
     "PipelineOutLayoutType0": ".pipeline_out_layout_type_0",
     "PipelineOutParameters": ".pipeline_out_parameters",
@@ -302,6 +319,7 @@ _MODULES = {
     "VersionOutParameters": ".version_out_parameters",
     "VersionOutStepsType0": ".version_out_steps_type_0",
     "VersionPage": ".version_page",
+    "VersionPerformance": ".version_performance",
     "WebhookCreate": ".webhook_create",
     "WebhookCreated": ".webhook_created",
     "WebhookOut": ".webhook_out",
@@ -351,6 +369,9 @@ __all__ = (
     "DeploymentPage",
     "DeploymentPatch",
     "DownloadRunOutputResponse200",
+    "DriftBin",
+    "DriftCheckOut",
+    "DriftCheckPage",
     "DriftColumn",
     "DriftColumnKind",
     "DriftColumnMetric",
@@ -364,6 +385,9 @@ __all__ = (
     "EndpointRunRequest",
     "EndpointRunRequestParameters",
     "EventType",
+    "FeedbackItem",
+    "FeedbackOut",
+    "FeedbackRequest",
     "FileOut",
     "FilePage",
     "FileUploaded",
@@ -401,6 +425,8 @@ __all__ = (
     "OutputOut",
     "ParameterSpec",
     "ParameterSpecType",
+    "PerformanceOut",
+    "PerformanceOutMetrics",
     "PipelineOut",
     "PipelineOutLayoutType0",
     "PipelineOutParameters",
@@ -468,6 +494,7 @@ __all__ = (
     "VersionOutParameters",
     "VersionOutStepsType0",
     "VersionPage",
+    "VersionPerformance",
     "WebhookCreate",
     "WebhookCreated",
     "WebhookOut",

@@ -25,6 +25,7 @@ class DeploymentOut:
         enabled (bool):
         follow (bool):
         gate (Gate | None):
+        id (str): The runs a drift episode submits name it as their trigger (GET /runs?trigger_id=)
         input_schema (list[InputColumn]): The columns a row must hold, recorded at training
         label_column (None | str):
         model (str):
@@ -41,6 +42,7 @@ class DeploymentOut:
     enabled: bool
     follow: bool
     gate: Gate | None
+    id: str
     input_schema: list[InputColumn]
     label_column: None | str
     model: str
@@ -74,6 +76,8 @@ class DeploymentOut:
             gate = self.gate.to_dict()
         else:
             gate = self.gate
+
+        id = self.id
 
         input_schema = []
         for input_schema_item_data in self.input_schema:
@@ -111,6 +115,7 @@ class DeploymentOut:
                 "enabled": enabled,
                 "follow": follow,
                 "gate": gate,
+                "id": id,
                 "input_schema": input_schema,
                 "label_column": label_column,
                 "model": model,
@@ -169,6 +174,8 @@ class DeploymentOut:
 
         gate = _parse_gate(d.pop("gate"))
 
+        id = d.pop("id")
+
         input_schema = []
         _input_schema = d.pop("input_schema")
         for input_schema_item_data in _input_schema:
@@ -221,6 +228,7 @@ class DeploymentOut:
             enabled=enabled,
             follow=follow,
             gate=gate,
+            id=id,
             input_schema=input_schema,
             label_column=label_column,
             model=model,

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.drift_column_kind import DriftColumnKind
 from ..models.drift_column_metric import DriftColumnMetric
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.drift_bin import DriftBin
+
 
 T = TypeVar("T", bound="DriftColumn")
 
@@ -24,6 +29,7 @@ class DriftColumn:
         reference_missing_rate (float | None): Of the training rows
         threshold (float):
         value (float):
+        bins (list[DriftBin] | Unset): What the metric compares, bin by bin
     """
 
     drifted: bool
@@ -34,6 +40,7 @@ class DriftColumn:
     reference_missing_rate: float | None
     threshold: float
     value: float
+    bins: list[DriftBin] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +62,13 @@ class DriftColumn:
 
         value = self.value
 
+        bins: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.bins, Unset):
+            bins = []
+            for bins_item_data in self.bins:
+                bins_item = bins_item_data.to_dict()
+                bins.append(bins_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,11 +83,15 @@ class DriftColumn:
                 "value": value,
             }
         )
+        if bins is not UNSET:
+            field_dict["bins"] = bins
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.drift_bin import DriftBin  # noqa: PLC0415
+
         d = dict(src_dict)
         drifted = d.pop("drifted")
 
@@ -101,6 +119,15 @@ class DriftColumn:
 
         value = d.pop("value")
 
+        _bins = d.pop("bins", UNSET)
+        bins: list[DriftBin] | Unset = UNSET
+        if _bins is not UNSET:
+            bins = []
+            for bins_item_data in _bins:
+                bins_item = DriftBin.from_dict(bins_item_data)
+
+                bins.append(bins_item)
+
         drift_column = cls(
             drifted=drifted,
             kind=kind,
@@ -110,6 +137,7 @@ class DriftColumn:
             reference_missing_rate=reference_missing_rate,
             threshold=threshold,
             value=value,
+            bins=bins,
         )
 
         drift_column.additional_properties = d

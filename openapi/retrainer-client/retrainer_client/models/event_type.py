@@ -9,6 +9,7 @@ class EventType(StrEnum):
     DEPLOYMENT_PROMOTED = "deployment.promoted"
     DEPLOYMENT_HELD = "deployment.held"
     TRIGGER_SKIPPED = "trigger.skipped"
+    DEPLOYMENT_DRIFT_DETECTED = "deployment.drift_detected"
 
     def __str__(self) -> str:
         return str(self.value)

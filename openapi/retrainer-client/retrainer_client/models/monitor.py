@@ -20,15 +20,16 @@ class Monitor:
     """What a deployment watches: its predictions logged (a sample of them) to measure drift.
 
     Attributes:
-        check_every_seconds (int | Unset): How often drift is to be checked (scheduled checks: to come) Default: 3600.
+        check_every_seconds (int | None | Unset): How often the scheduler checks drift over the last 24 hours of logged
+            rows (at least RETRAINER_MIN_TRIGGER_SECONDS); null: no scheduled checks Default: 3600.
         log_predictions (bool | Unset): Log the rows scored and the answers, off the request path, to the artifact store
             Default: True.
-        retrain (None | Retrain | Unset): Reserved: the run started on drift (to come)
+        retrain (None | Retrain | Unset): The run a drift episode submits (null: none)
         sample (float | Unset): The share of the rows logged, drawn at random per row Default: 1.0.
         thresholds (Thresholds | Unset):
     """
 
-    check_every_seconds: int | Unset = 3600
+    check_every_seconds: int | None | Unset = 3600
     log_predictions: bool | Unset = True
     retrain: None | Retrain | Unset = UNSET
     sample: float | Unset = 1.0
@@ -37,7 +38,11 @@ class Monitor:
     def to_dict(self) -> dict[str, Any]:
         from ..models.retrain import Retrain  # noqa: PLC0415
 
-        check_every_seconds = self.check_every_seconds
+        check_every_seconds: int | None | Unset
+        if isinstance(self.check_every_seconds, Unset):
+            check_every_seconds = UNSET
+        else:
+            check_every_seconds = self.check_every_seconds
 
         log_predictions = self.log_predictions
 
@@ -77,7 +82,15 @@ class Monitor:
         from ..models.thresholds import Thresholds  # noqa: PLC0415
 
         d = dict(src_dict)
-        check_every_seconds = d.pop("check_every_seconds", UNSET)
+
+        def _parse_check_every_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        check_every_seconds = _parse_check_every_seconds(d.pop("check_every_seconds", UNSET))
 
         log_predictions = d.pop("log_predictions", UNSET)
 

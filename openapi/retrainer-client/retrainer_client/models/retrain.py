@@ -16,11 +16,14 @@ T = TypeVar("T", bound="Retrain")
 
 @_attrs_define
 class Retrain:
-    """
-    Attributes:
-        endpoint (str):
-        cooldown_seconds (int | Unset):  Default: 86400.
-        parameters (RetrainParameters | Unset):
+    """The run a drift episode submits: one per episode, at most one per cooldown. It acts
+    for the principal that set it (who needs runs:write), and names itself on the run as
+    its trigger: {"id": deployment id, "name": deployment name, "kind": "drift", "check"}.
+
+        Attributes:
+            endpoint (str): The endpoint to run (id or name), in this workspace
+            cooldown_seconds (int | Unset): No second retrain within this many seconds of the last one Default: 86400.
+            parameters (RetrainParameters | Unset): As in a run request
     """
 
     endpoint: str

@@ -11,6 +11,8 @@ T = TypeVar("T", bound="RetrainParameters")
 
 @_attrs_define
 class RetrainParameters:
+    """As in a run request"""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

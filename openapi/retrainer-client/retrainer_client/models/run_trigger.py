@@ -14,19 +14,23 @@ T = TypeVar("T", bound="RunTrigger")
 
 @_attrs_define
 class RunTrigger:
-    """Why a trigger started the run: its schedule slot, or the file that arrived.
+    """Why a trigger started the run: its schedule slot, the file that arrived, or the drift
+    check of a deployment (kind drift: id and name are the deployment's).
 
-    Attributes:
-        id (str):
-        kind (str): schedule | data
-        name (str):
-        path (None | str | Unset): The new or changed file (datastore://...)
-        slot (datetime.datetime | None | Unset): The schedule's slot (UTC)
+        Attributes:
+            id (str):
+            kind (str): schedule | data | drift
+            name (str):
+            check (None | str | Unset): kind drift: the drift check that began the episode (GET
+                /deployments/{name}/drift/checks)
+            path (None | str | Unset): The new or changed file (datastore://...)
+            slot (datetime.datetime | None | Unset): The schedule's slot (UTC)
     """
 
     id: str
     kind: str
     name: str
+    check: None | str | Unset = UNSET
     path: None | str | Unset = UNSET
     slot: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -37,6 +41,12 @@ class RunTrigger:
         kind = self.kind
 
         name = self.name
+
+        check: None | str | Unset
+        if isinstance(self.check, Unset):
+            check = UNSET
+        else:
+            check = self.check
 
         path: None | str | Unset
         if isinstance(self.path, Unset):
@@ -61,6 +71,8 @@ class RunTrigger:
                 "name": name,
             }
         )
+        if check is not UNSET:
+            field_dict["check"] = check
         if path is not UNSET:
             field_dict["path"] = path
         if slot is not UNSET:
@@ -76,6 +88,15 @@ class RunTrigger:
         kind = d.pop("kind")
 
         name = d.pop("name")
+
+        def _parse_check(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        check = _parse_check(d.pop("check", UNSET))
 
         def _parse_path(data: object) -> None | str | Unset:
             if data is None:
@@ -107,6 +128,7 @@ class RunTrigger:
             id=id,
             kind=kind,
             name=name,
+            check=check,
             path=path,
             slot=slot,
         )

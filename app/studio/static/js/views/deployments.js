@@ -5,6 +5,7 @@
 // A service without the deployments API answers 404, which reads as "not available here".
 // A deployment's page keeps what it shows in one state object (DeploymentState); each part
 // is rendered by a function of it. The gate's metrics come from the API's spec (types.js).
+// Its History and Monitoring tabs (monitoring.js) are part of the address (#/deployments/NAME/monitoring).
 
 import { api, ApiError, get, getAll, seg } from "../api.js";
 import { announce, h, replace, uid } from "../dom.js";
@@ -12,8 +13,9 @@ import { breakable, gateScore, number, time, versionChange } from "../format.js"
 import { GATE_METRICS } from "../types.js";
 import {
   badge, clearFieldErrors, details, dialog, empty, field, link, moreButton, pageHeader, showFieldErrors,
-  showProblem, table,
+  showProblem, table, tabs,
 } from "../ui.js";
+import { monitoringPanel } from "./monitoring.js";
 
 /** @typedef {import("../types.js").DeploymentOut} DeploymentOut */
 /** @typedef {import("../types.js").HistoryEntry} HistoryEntry */
@@ -21,8 +23,8 @@ import {
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-export async function render(main, [name], ctx) {
-  if (name) return renderDeployment(main, name, ctx);
+export async function render(main, [name, tab], ctx) {
+  if (name) return renderDeployment(main, name, ctx, tab === "monitoring" ? "monitoring" : "history");
   const create = h("button", { type: "button", onclick: () => newDeploymentDialog({ signal: ctx.signal }) }, "New deployment");
   replace(main, pageHeader("Deployments", create),
     h("p", { class: "lead" }, "Deployments serve a registered model for predictions (POST /deployments/{name}/predict): "
@@ -400,7 +402,12 @@ function deploymentLayout(d) {
     predict: h("div", {}),
     version: versionFormPart(),
     following: followFormPart(d),
+    tabs: h("div", {}),
+    historySection: h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
+      h("h2", { id: "deployment-history-title" }, "History"),
+      h("p", { class: "muted" }, "Every change of the version serving and every new version the gate held, newest first.")),
   };
+  view.historySection.append(view.history);
   const page = [
     pageHeader(d.name, view.toggle, view.remove),
     h("p", { class: "lead" }, link("#/deployments", "All deployments")),
@@ -415,10 +422,7 @@ function deploymentLayout(d) {
       h("h2", { id: "deployment-predict-title" }, "Try a prediction"),
       h("p", { class: "muted" }, "Scores one row with the version serving now, as POST ", h("code", {}, breakable(d.predict_url)), " does."),
       view.predict),
-    h("section", { class: "panel", "aria-labelledby": "deployment-history-title" },
-      h("h2", { id: "deployment-history-title" }, "History"),
-      h("p", { class: "muted" }, "Every change of the version serving and every new version the gate held, newest first."),
-      view.history),
+    view.tabs,
   ];
   return { view, page };
 }
@@ -531,8 +535,26 @@ function deleteDialog(d) {
   });
 }
 
-/** @param {HTMLElement} main @param {string} name @param {{signal: AbortSignal}} ctx */
-async function renderDeployment(main, name, { signal }) {
+/** The History and Monitoring tabs; the selected one is part of the address. @param {DeploymentPage} p */
+function deploymentTabs(p) {
+  const { state, view } = p;
+  const panels = [
+    { id: "history", label: "History", render: (/** @type {HTMLElement} */ panel) => panel.append(view.historySection) },
+    { id: "monitoring", label: "Monitoring", render: (/** @type {HTMLElement} */ panel) => monitoringPanel(panel, {
+      d: state.d, signal: state.signal, onSaved: (d) => { state.d = d; show(p); showTab("monitoring"); },
+    }).catch((e) => showProblem(panel, e)) },
+  ];
+  const showTab = (/** @type {string} */ which, /** @type {{focus?: boolean}} */ { focus } = {}) => {
+    const hash = `#/deployments/${seg(state.d.name)}${which === "history" ? "" : `/${which}`}`;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+    replace(view.tabs, tabs(`${state.d.name} sections`, panels, which, showTab));
+    if (focus) /** @type {HTMLElement} */ (view.tabs.querySelector("[role=tab][aria-selected=true]")).focus();
+  };
+  return showTab;
+}
+
+/** @param {HTMLElement} main @param {string} name @param {{signal: AbortSignal}} ctx @param {string} tab */
+async function renderDeployment(main, name, { signal }, tab) {
   /** @type {DeploymentState} */
   const state = { d: await get(`/deployments/${seg(name)}`, { signal }), versions: [], schemaShown: null, signal };
   state.versions = await loadVersions(state);
@@ -544,5 +566,6 @@ async function renderDeployment(main, name, { signal }) {
   view.remove.addEventListener("click", () => deleteDialog(state.d));
   replace(main, page);
   show(p);
+  deploymentTabs(p)(tab);
   await historyPart(state, view.history).catch((e) => showProblem(view.history, e));
 }

@@ -27,6 +27,7 @@ const EVENT_HINTS = {
   "deployment.promoted": "a retrained model version went live",
   "deployment.held": "a retrained version did not pass the gate",
   "trigger.skipped": "a trigger's firing did not start a run",
+  "deployment.drift_detected": "a deployment's inputs began to drift (once per episode)",
 };
 
 export async function render(main, [id], ctx) {
