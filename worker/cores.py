@@ -25,13 +25,14 @@ import fcntl
 import logging
 import os
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger("retrainer.cores")
 
@@ -162,8 +163,28 @@ class CoreShare:
         return max(1, self.cores // max(1, self.runs_computing()))
 
     @contextmanager
-    def for_step(self) -> Iterator[int]:
-        """Native thread pools sized for one step, decided as it starts."""
-        threads = self.threads()
-        with threadpool_limits(limits=threads):
+    def for_step(self, rows: int | None = None) -> Iterator[int]:
+        """Native thread pools sized for one step, decided as it starts: one thread when its
+        largest input table has fewer than ONE_THREAD_BELOW_ROWS rows (None: it takes none)."""
+        threads = 1 if rows is not None and rows < ONE_THREAD_BELOW_ROWS else self.threads()
+        with _controller().limit(limits=threads):
             yield threads
+
+
+# Below this many rows a step computes on one native thread, whatever its share: on small
+# data OpenMP's per-iteration barriers cost more than a second core gives (`python -m
+# bench.threads`, docs/benchmarks.md: a lone gradient-boosting fit on 2 cores first beats
+# one thread between 4,000 and 8,000 rows on this machine).
+ONE_THREAD_BELOW_ROWS = 0  # measured next
+
+_CONTROLLER: tuple[int, ThreadpoolController] | None = None
+
+
+def _controller() -> ThreadpoolController:
+    """The process's native thread pools, found once and again only when modules were
+    imported since (a new extension may bring its own pool): finding them walks the loaded
+    shared libraries, about 2 ms a step."""
+    global _CONTROLLER
+    if _CONTROLLER is None or _CONTROLLER[0] != len(sys.modules):
+        _CONTROLLER = (len(sys.modules), ThreadpoolController())
+    return _CONTROLLER[1]
