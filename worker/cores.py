@@ -172,10 +172,13 @@ class CoreShare:
 
 
 # Below this many rows a step computes on one native thread, whatever its share: on small
-# data OpenMP's per-iteration barriers cost more than a second core gives (`python -m
-# bench.threads`, docs/benchmarks.md: a lone gradient-boosting fit on 2 cores first beats
-# one thread between 4,000 and 8,000 rows on this machine).
-ONE_THREAD_BELOW_ROWS = 0  # measured next
+# data OpenMP's per-iteration barriers cost more than a second core gives, and a thread that
+# waits for a core other work holds spins (docs/benchmarks.md, `python -m bench.threads`).
+# Measured: a lone fit on 1,000 rows took 107-110 ms on 1 thread and 146-154 ms on 2 (load
+# 6-7), 0.6-1.1 s against 16-41 s at load 17; the Adult script (a 26,048-row fit) 716 ms on
+# 1 and 649 ms on 2 on a quiet machine. Between the two the crossover was not measured on a
+# quiet machine yet (`--sizes`); 10,000 keeps Adult's fit on every core it may have.
+ONE_THREAD_BELOW_ROWS = 10_000
 
 _CONTROLLER: tuple[int, ThreadpoolController] | None = None
 
