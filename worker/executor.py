@@ -136,8 +136,9 @@ class _Produced:
 class RunExecution:
     """One attempt at a run: its settings, attempt, run, stores and registry, and what its
     steps produced. `explain(exc)` gives the message of a step's error when a limit of the
-    run (its time, its memory), rather than something in the step's data, caused it. `threads()`
-    sizes the native thread pools of each step as it starts (0: left as they are).
+    run (its time, its memory), rather than something in the step's data, caused it.
+    `threads(rows)` sizes the native thread pools of each step as it starts, given the rows
+    of its largest input table (0: left as they are).
     `registry` finds the registered models that steps name.
 
     A reused step's outputs are recorded, not read: they are loaded (after their sha256
