@@ -25,13 +25,14 @@ import fcntl
 import logging
 import os
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger("retrainer.cores")
 
@@ -162,8 +163,31 @@ class CoreShare:
         return max(1, self.cores // max(1, self.runs_computing()))
 
     @contextmanager
-    def for_step(self) -> Iterator[int]:
-        """Native thread pools sized for one step, decided as it starts."""
-        threads = self.threads()
-        with threadpool_limits(limits=threads):
+    def for_step(self, rows: int | None = None) -> Iterator[int]:
+        """Native thread pools sized for one step, decided as it starts: one thread when its
+        largest input table has fewer than ONE_THREAD_BELOW_ROWS rows (None: it takes none)."""
+        threads = 1 if rows is not None and rows < ONE_THREAD_BELOW_ROWS else self.threads()
+        with _controller().limit(limits=threads):
             yield threads
+
+
+# Below this many rows a step computes on one native thread, whatever its share: on small
+# data OpenMP's per-iteration barriers cost more than a second core gives, and a thread that
+# waits for a core other work holds spins (docs/benchmarks.md, `python -m bench.threads`).
+# Measured: a lone fit on 1,000 rows took 107-110 ms on 1 thread and 146-154 ms on 2 (load
+# 6-7), 0.6-1.1 s against 16-41 s at load 17; the Adult script (a 26,048-row fit) 716 ms on
+# 1 and 649 ms on 2 on a quiet machine. Between the two the crossover was not measured on a
+# quiet machine yet (`--sizes`); 10,000 keeps Adult's fit on every core it may have.
+ONE_THREAD_BELOW_ROWS = 10_000
+
+_CONTROLLER: tuple[int, ThreadpoolController] | None = None
+
+
+def _controller() -> ThreadpoolController:
+    """The process's native thread pools, found once and again only when modules were
+    imported since (a new extension may bring its own pool): finding them walks the loaded
+    shared libraries, about 2 ms a step."""
+    global _CONTROLLER
+    if _CONTROLLER is None or _CONTROLLER[0] != len(sys.modules):
+        _CONTROLLER = (len(sys.modules), ThreadpoolController())
+    return _CONTROLLER[1]

@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -34,7 +34,7 @@ from app.datastores.paths import DataPathError, resolve
 from app.db.tables import ModelVersion, Run
 from app.pipelines.spec import DATA_PATH_SETTINGS, PipelineSpec, StepSpec, bind, topological_order
 from app.runs.states import RunStatus
-from app.runs.store import Attempt, RunInactive
+from app.runs.store import Attempt, Reusable, RunInactive
 from app.storage import artifacts
 from app.storage.base import ObjectStore, Pinned, StorageError
 from app.storage.logs import write_log
@@ -60,12 +60,14 @@ Explain = Callable[[BaseException], str | None]
 
 def _unexplained(exc: BaseException) -> str | None:
     return None
-Threads = Callable[[], AbstractContextManager[int]]
+# Sizes the native thread pools of a step given the rows of its largest input table (None:
+# it reads none); yields the number of threads (0: left as they are).
+Threads = Callable[[int | None], AbstractContextManager[int]]
 # A write in the run's success transaction, given the versions it registers (a post-run hook's).
 SuccessWrite = Callable[[Session, list[ModelVersion]], None]
 
 
-def _one_thread_setting() -> AbstractContextManager[int]:
+def _one_thread_setting(rows: int | None = None) -> AbstractContextManager[int]:
     return nullcontext(0)
 
 
@@ -85,11 +87,12 @@ class DataRead:
 @dataclass(frozen=True)
 class TrainedVersion:
     """A model the run trained, about to be registered; a `reused` one (its train step was
-    reused) is the version already registered for it."""
+    reused) is the version already registered for it, and its `model` is None unless a later
+    step of the run computed with it (reused outputs are loaded only then)."""
 
     name: str
     step: str
-    model: TrainedModel
+    model: TrainedModel | None
     fields: dict[str, Any]  # what models_registry.register records
     reused: bool
     scored_rows: pd.DataFrame | None  # the rows a step of role "scores" scored it on
@@ -122,7 +125,7 @@ class _Step:
 class _Produced:
     """What the run's steps produced so far."""
 
-    values: dict[tuple[str, str], Any] = field(default_factory=dict)  # (step, port) -> value
+    values: dict[tuple[str, str], Any] = field(default_factory=dict)  # (step, port) -> value, once loaded
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     reads: list[DataRead] = field(default_factory=list)
     stored: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (step, port) -> record
@@ -133,9 +136,14 @@ class _Produced:
 class RunExecution:
     """One attempt at a run: its settings, attempt, run, stores and registry, and what its
     steps produced. `explain(exc)` gives the message of a step's error when a limit of the
-    run (its time, its memory), rather than something in the step's data, caused it. `threads()`
-    sizes the native thread pools of each step as it starts (0: left as they are).
-    `registry` finds the registered models that steps name."""
+    run (its time, its memory), rather than something in the step's data, caused it.
+    `threads(rows)` sizes the native thread pools of each step as it starts, given the rows
+    of its largest input table (0: left as they are).
+    `registry` finds the registered models that steps name.
+
+    A reused step's outputs are recorded, not read: they are loaded (after their sha256
+    check) only when a later step that computes takes them as inputs, so a run whose steps
+    are all reused loads nothing."""
 
     def __init__(self, settings: Settings, attempt: Attempt, run: Run, stores: Stores, *,
                  registry: Registry | None = None, explain: Explain = _unexplained,
@@ -207,9 +215,9 @@ class RunExecution:
             except (DataPathError, StepFailed) as exc:  # e.g. the file went away since the submission
                 return self._fail(name, self.scrub(str(exc)))
             step.fingerprint = self._fingerprint(step)
-            self.attempt.step_started(name, step.fingerprint)
             if not self.run.regenerate and _reusable(step) and self._reuse(step):
                 return None
+            self.attempt.step_started(name, step.fingerprint)
             return self._compute(step)
         except RunInactive:
             return INACTIVE
@@ -233,29 +241,49 @@ class RunExecution:
 
     def _reuse(self, step: _Step) -> bool:
         """Takes the outputs of the newest succeeded step with the same fingerprint, if they
-        can be read back; False: the step is computed."""
+        are all still stored; False: the step is computed. They are recorded for this run
+        (one transaction with the step's state) but not read: see `_value`."""
         found = self.attempt.find_reusable(self.run.workspace_id, step.fingerprint)
-        if found is None:
+        if found is None or not self._still_stored(step, found):
             return False
-        source_run, source_step, records = found
-        try:
-            values = {out.port: outputs.load_output(self.settings, out) for out in records}
-        except Exception as exc:  # noqa: BLE001 - e.g. a model pickled by another library version
-            log.warning("cannot reuse %s of run %s, computing it again: %s", source_step, source_run, exc)
-            return False
-        if {p.name for p in step.component.outputs} - set(values):
-            return False
-        for out in records:
-            self._keep(step, {"step": step.name, "port": out.port, "type": out.type, "path": out.path,
-                              "media_type": out.media_type, "size": out.size, "sha256": out.sha256,
-                              "details": out.details}, values[out.port])
+        self.attempt.step_reused(step.name, step.fingerprint, found)
+        for out in found.outputs:
+            self.produced.stored[(step.name, out.port)] = Reusable.record(step.name, out)
+        if found.metrics is not None and any(p.type == "metrics" for p in step.component.outputs):
+            self.produced.metrics[step.name] = found.metrics
         self.produced.reads += [DataRead(step.name, d.uri, d.sha256, d.size) for d in step.data.values()]
         self.produced.reused.add(step.name)
-        self.attempt.step_reused(step.name, source_run, self._metrics_of(step, values))
         write_log(artifact_store(self.settings), self._log_key(step),
-                  f"reused the outputs of step {source_step!r} of run {source_run} "
+                  f"reused the outputs of step {found.step!r} of run {found.source_run} "
                   f"(same component version, settings and input sha256: {step.fingerprint})\n")
         return True
+
+    def _still_stored(self, step: _Step, found: Reusable) -> bool:
+        """Whether every output of the step is among the found ones, and each file is still in
+        the artifact store (a stat, not a read)."""
+        if {p.name for p in step.component.outputs} - {out.port for out in found.outputs}:
+            return False
+        store = artifact_store(self.settings)
+        missing = [out.path for out in found.outputs if store.stat(out.path) is None]
+        if missing:
+            log.warning("cannot reuse %s of run %s, computing it again: %s is no longer stored",
+                        found.step, found.source_run, missing[0])
+        return not missing
+
+    def _value(self, ref: tuple[str, str]) -> Any:
+        """An output of an earlier step of the run: a reused one is loaded on first use, after
+        its sha256 check."""
+        if ref not in self.produced.values:
+            record = self.produced.stored[ref]
+            try:
+                self.produced.values[ref] = outputs.load_output(self.settings, record["path"], record["sha256"],
+                                                                record["type"], record["details"])
+            except Exception as exc:  # noqa: BLE001 - e.g. a model pickled by another library version
+                log.warning("cannot load the reused output %s.%s (%s): %s", *ref, record["path"], exc)
+                raise StepFailed(f"the output {ref[1]!r} of step {ref[0]!r}, reused from an earlier run, cannot "
+                                 f"be read back ({type(exc).__name__}); submit the run with regenerate: true "
+                                 "to compute every step again") from None
+        return self.produced.values[ref]
 
     def _compute(self, step: _Step) -> Outcome | None:
         """Computes one step and records its outputs; an outcome when the run ends here."""
@@ -275,17 +303,17 @@ class RunExecution:
                 step_log.error("step failed with an unexpected error:\n%s", traceback.format_exc())
                 message = self.explain(exc)
                 return self._fail(step.name, message or self.scrub(_error_message(exc)))
+            self.attempt.step_succeeded(step.name, self._metrics_of(step, values), [r for r, _ in records])
             for record, value in records:
                 self._keep(step, record, value)
-            self.attempt.step_succeeded(step.name, self._metrics_of(step, values))
             step_log.info("step %s succeeded", step.name)
         return None
 
     def _call(self, step: _Step, step_log: logging.Logger) -> dict[str, Any]:
         """The step's implementation, called on its inputs, in its thread budget."""
         parsed = step.component.settings_model.model_validate(step.settings)
-        inputs = {port: self.produced.values[_port_ref(ref)] for port, ref in step.spec.inputs.items()}
-        with self.threads() as count:
+        inputs = {port: self._value(_port_ref(ref)) for port, ref in step.spec.inputs.items()}
+        with self.threads(_rows(inputs.values())) as count:
             if count:
                 step_log.info("native thread pools: %d thread(s)", count)
             result: dict[str, Any] = IMPLEMENTATIONS[step.component.name](self._context(step, step_log), parsed, inputs)
@@ -310,8 +338,7 @@ class RunExecution:
         return outputs.store_output(self.settings, key, step.name, port, kind, value)
 
     def _keep(self, step: _Step, record: dict[str, Any], value: Any) -> None:
-        """An output of the step, recorded for the run and kept for the steps after it."""
-        self.attempt.add_output(**record)
+        """An output of the step (recorded with its state), kept for the steps after it."""
         self.produced.stored[(step.name, record["port"])] = record
         self.produced.values[(step.name, record["port"])] = value
 
@@ -372,12 +399,12 @@ class RunExecution:
     def _trained_versions(self) -> list[TrainedVersion]:
         """The model versions this run registers: one per step of role "trains", with lineage."""
         trainers = self._steps_of_role("trains")
-        versions = outputs.library_versions()
+        versions = dict(outputs.library_versions())  # cached: a copy per run
         out = []
         for name in trainers:
-            trained = self.produced.values.get((name, "model"))
-            if trained is None:
+            if (name, "model") not in self.produced.stored:
                 continue
+            trained = self.produced.values.get((name, "model"))  # None: reused, never loaded
             model_name = self.spec.name if len(trainers) == 1 else f"{self.spec.name}-{name}"
             scorer = next((s for s in self._steps_of_role("scores")
                            if self.spec.steps[s].inputs.get("model") == f"{name}.model"), None)
@@ -387,7 +414,7 @@ class RunExecution:
         return out
 
     def _version_fields(self, model_name: str, step: str, versions: dict[str, str]) -> dict[str, Any]:
-        run, trained = self.run, self.produced.values[(step, "model")]
+        run = self.run
         ancestors = _relatives(self.spec, step, "up") | {step}
         descendants = _relatives(self.spec, step, "down")
         record = self.produced.stored[(step, "model")]  # a reused step's file lives in an earlier run
@@ -398,18 +425,20 @@ class RunExecution:
             "data": [dataclasses.asdict(r) for r in self.produced.reads if r.step in ancestors],
             "metrics": next((self.produced.metrics[d] for d in sorted(descendants) if d in self.produced.metrics),
                             None),
-            "details": {"algorithm": trained.algorithm, "task": trained.task, "label_column": trained.label_column,
-                        "feature_columns": list(trained.feature_columns), "classes": trained.classes,
-                        "numeric_columns": trained.numeric_columns,
-                        "categorical_columns": trained.categorical_columns,
-                        "hyperparameters": trained.hyperparameters, "training_rows": trained.training_rows,
-                        # What drift is measured against (bounded: app.core.profile).
-                        "reference_profile": trained.reference_profile},
+            # TrainedModel.metadata(), recorded with the model file: its algorithm, task, columns,
+            # classes, hyperparameters, and the profile drift is measured against.
+            "details": record["details"],
             "library_versions": versions, "artifact_path": record["path"], "size": record["size"],
             "sha256": record["sha256"]}
 
     def _steps_of_role(self, role: ComponentRole) -> list[str]:
         return [name for name, s in self.spec.steps.items() if _role(s.component) == role]
+
+
+def _rows(values: Iterable[Any]) -> int | None:
+    """The rows of the largest table among a step's inputs (None: it takes no table)."""
+    shapes: list[tuple[int, ...]] = [getattr(v, "shape", ()) for v in values]
+    return max((shape[0] for shape in shapes if len(shape) == 2), default=None)
 
 
 def _role(component: str) -> ComponentRole | None:

@@ -41,7 +41,7 @@ def deployment_gate(context: HookContext, trained: Trained) -> SuccessWrite | No
     model registers no version, so its followers' gates are not run again."""
     run = trained.run
     candidates = [Candidate(m.name, m.model, m.scored_rows, f"the test split scored by step {m.scored_by!r}")
-                  for m in trained.models if not m.reused]
+                  for m in trained.models if not m.reused and m.model is not None]
     if not candidates:
         return None
     gate = Gate(context.settings, context.read_session, context.stores,

@@ -52,6 +52,22 @@ class StepTransitionRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Reusable:
+    """A succeeded step of an earlier run whose outputs a step with its fingerprint may take."""
+
+    source_run: str  # the run that computed them (not one that reused them)
+    step: str
+    outputs: list[RunOutput]
+    metrics: dict[str, Any] | None
+
+    @staticmethod
+    def record(step: str, out: RunOutput) -> dict[str, Any]:
+        """The output, as recorded again for `step` of the run that reuses it."""
+        return {"step": step, "port": out.port, "type": out.type, "path": out.path, "media_type": out.media_type,
+                "size": out.size, "sha256": out.sha256, "details": out.details}
+
+
+@dataclass(frozen=True)
 class RunFilters:
     status: RunStatus | None = None
     pipeline_id: str | None = None
@@ -347,35 +363,41 @@ class Attempt:
             self._fence(session)
 
     @_retried
-    def _step(self, name: str, to: StepStatus, **fields: Any) -> None:
+    def _step(self, name: str, moves: Sequence[tuple[StepStatus, dict[str, Any]]],
+              outputs: Sequence[dict[str, Any]] = ()) -> None:
+        """The step's moves (in order) and the outputs it recorded, in one fenced transaction."""
         with UnitOfWork(self.engine) as uow:
             run = self._fence(uow.session)
-            move_step(uow.session, self.run_id, name, to, **fields)
+            for to, fields in moves:
+                move_step(uow.session, self.run_id, name, to, **fields)
+            uow.session.add_all([RunOutput(run_id=self.run_id, **fields) for fields in outputs])
             run.heartbeat_at = utcnow()
             uow.session.add(run)
 
     def step_started(self, name: str, fingerprint: str) -> None:
-        self._step(name, StepStatus.RUNNING, started_at=utcnow(), fingerprint=fingerprint)
+        self._step(name, [(StepStatus.RUNNING, {"started_at": utcnow(), "fingerprint": fingerprint})])
 
-    def step_reused(self, name: str, source_run: str, metrics: dict[str, Any] | None) -> None:
-        self._step(name, StepStatus.SUCCEEDED, finished_at=utcnow(), metrics=metrics, reused_from=source_run)
+    def step_reused(self, name: str, fingerprint: str, found: Reusable) -> None:
+        """The step took an earlier run's outputs: started and succeeded at once, with those
+        outputs recorded for this run, in one transaction."""
+        now = utcnow()
+        self._step(name, [(StepStatus.RUNNING, {"started_at": now, "fingerprint": fingerprint}),
+                          (StepStatus.SUCCEEDED, {"finished_at": now, "metrics": found.metrics,
+                                                  "reused_from": found.source_run})],
+                   [found.record(name, out) for out in found.outputs])
 
-    def step_succeeded(self, name: str, metrics: dict[str, Any] | None) -> None:
-        self._step(name, StepStatus.SUCCEEDED, finished_at=utcnow(), metrics=metrics)
+    def step_succeeded(self, name: str, metrics: dict[str, Any] | None,
+                       outputs: Sequence[dict[str, Any]] = ()) -> None:
+        """The step succeeded, with the outputs it wrote, in one transaction."""
+        self._step(name, [(StepStatus.SUCCEEDED, {"finished_at": utcnow(), "metrics": metrics})], outputs)
 
     def step_failed(self, name: str, message: str) -> None:
-        self._step(name, StepStatus.FAILED, finished_at=utcnow(), error=message[:STEP_ERROR_CHARS])
+        self._step(name, [(StepStatus.FAILED, {"finished_at": utcnow(), "error": message[:STEP_ERROR_CHARS]})])
 
     @_retried
-    def add_output(self, **fields: Any) -> None:
-        with UnitOfWork(self.engine) as uow:
-            self._fence(uow.session)
-            uow.session.add(RunOutput(run_id=self.run_id, **fields))
-
-    @_retried
-    def find_reusable(self, workspace_id: str, fingerprint: str) -> tuple[str, str, list[RunOutput]] | None:
+    def find_reusable(self, workspace_id: str, fingerprint: str) -> Reusable | None:
         """The newest succeeded step of another run of the workspace with this fingerprint:
-        (the run that computed its outputs, the step's name, the outputs)."""
+        the run that computed its outputs, the step's name, its outputs and metrics."""
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.exec(
                 select(RunStep).join(Run, col(Run.id) == col(RunStep.run_id))
@@ -387,7 +409,7 @@ class Attempt:
             found = list(session.exec(select(RunOutput).where(RunOutput.run_id == row.run_id,
                                                               RunOutput.step == row.name)))
             # Name the run that computed the outputs, not one that reused them.
-            return row.reused_from or row.run_id, row.name, found
+            return Reusable(row.reused_from or row.run_id, row.name, found, row.metrics)
 
     @_retried
     def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None,

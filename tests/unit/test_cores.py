@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from threadpoolctl import threadpool_info
 
-from worker.cores import CoreShare
+from worker.cores import ONE_THREAD_BELOW_ROWS, CoreShare
 
 
 def _compute(directory: Path, started: Any, release: Any, seen: Any) -> None:
@@ -24,6 +24,16 @@ def _compute(directory: Path, started: Any, release: Any, seen: Any) -> None:
         release.wait(10)
         with share.for_step() as threads:
             seen.put(threads)
+
+
+def test_a_step_on_a_small_table_keeps_one_thread_even_alone(tmp_path: Path) -> None:
+    share = CoreShare(cores=4, root=tmp_path)
+    with share.holding():
+        with share.for_step(ONE_THREAD_BELOW_ROWS - 1) as small:
+            assert small == 1
+            assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        with share.for_step(ONE_THREAD_BELOW_ROWS) as large, share.for_step(None) as no_table:
+            assert large == no_table == 4
 
 
 def test_a_lone_run_gets_every_core_and_a_burst_shares_them(tmp_path: Path) -> None:

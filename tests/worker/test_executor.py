@@ -100,6 +100,57 @@ def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runti
     assert changed.metrics is not None and changed.metrics["rows"] == 40  # the test half of 80 rows
 
 
+def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The artifact paths the executor loads back from here on (each after its sha256 check)."""
+    from worker import outputs
+
+    loaded: list[str] = []
+    load = outputs.load_output
+
+    def counted(settings: Any, path: str, *args: Any) -> Any:
+        loaded.append(path)
+        return load(settings, path, *args)
+
+    monkeypatch.setattr(outputs, "load_output", counted)
+    return loaded
+
+
+def test_a_fully_reused_run_loads_none_of_the_outputs_it_reuses(runtime: Runtime, monkeypatch) -> None:
+    me = signed_in(runtime)
+    pipeline = _small(runtime, me, small_csv(), name="lazy")
+    first = submit(runtime, me, pipeline)
+    assert execute(runtime, first) == "succeeded"
+    loaded = _loads(monkeypatch)
+    second = submit(runtime, me, pipeline)
+    assert execute(runtime, second) == "succeeded"
+    again = _run(runtime, me, second)
+    assert {s.name: s.reused_from for s in again.steps} == {s.name: first for s in again.steps}
+    assert loaded == []  # no later step computed: nothing was read back
+    assert again.metrics == _run(runtime, me, first).metrics  # from the reused step's record
+    assert again.model == _run(runtime, me, first).model
+    with runtime.read_session() as session:
+        mine = {(o.step, o.port, o.sha256) for o in runs.outputs(session, me, second)[1]}
+        theirs = {(o.step, o.port, o.sha256) for o in runs.outputs(session, me, first)[1]}
+    assert mine == theirs  # every reused output is recorded for the new run
+
+
+def test_a_computed_step_loads_only_the_reused_outputs_it_takes(runtime: Runtime, monkeypatch) -> None:
+    me = signed_in(runtime)
+    upload(runtime, me, "partial/train.csv", small_csv())
+    body = small_pipeline("datastore://default/partial/train.csv")
+    first = submit(runtime, me, draft(runtime, me, body).id)
+    assert execute(runtime, first) == "succeeded"
+    body["steps"]["score"]["settings"] = {"include_features": True}  # score and evaluate change
+    loaded = _loads(monkeypatch)
+    second = submit(runtime, me, draft(runtime, me, body).id)
+    assert execute(runtime, second) == "succeeded"
+    reused = {s.name: s.reused_from for s in _run(runtime, me, second).steps}
+    assert reused == {"import": first, "split": first, "train": first, "score": None, "evaluate": None}
+    with runtime.read_session() as session:
+        paths = {(o.step, o.port): o.path for o in runs.outputs(session, me, first)[1]}
+    assert sorted(loaded) == sorted([paths[("train", "model")], paths[("split", "test")]])
+
+
 def test_a_failed_step_names_itself_and_the_cause_and_later_steps_do_not_run(runtime: Runtime) -> None:
     me = signed_in(runtime)
     one_class = b"x1,x2,color,y\n" + b"".join(f"{i},{i},red,same\n".encode() for i in range(30))

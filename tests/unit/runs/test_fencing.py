@@ -41,7 +41,7 @@ def test_a_taken_over_attempt_can_write_nothing(engine: Engine) -> None:
     first, run = claimed
     assert first.number == 1 and run.status == RunStatus.RUNNING
     first.step_started("import", "f" * 64)
-    first.add_output(**OUTPUT)
+    first.step_succeeded("import", None, [OUTPUT])
 
     # Still alive: its heartbeat is fresh, so it is not released.
     assert not Attempt.release_if_silent(engine, run_id, 1, timedelta(seconds=30))
@@ -57,8 +57,7 @@ def test_a_taken_over_attempt_can_write_nothing(engine: Engine) -> None:
         assert {s.status for s in session.exec(select(RunStep).where(RunStep.run_id == run_id))} == {
             StepStatus.PENDING}
 
-    for write in (lambda: first.step_started("import", "f" * 64), lambda: first.add_output(**OUTPUT),
-                  lambda: first.step_succeeded("import", None), lambda: first.check_active(),
+    for write in (lambda: first.step_started("import", "f" * 64), lambda: first.step_succeeded("import", None, [OUTPUT]), lambda: first.check_active(),
                   lambda: first.finish(RunStatus.FAILED, error={"step": None, "message": "stale"}),
                   lambda: first.succeed([_model()], metrics=None)):
         with pytest.raises(RunInactive):
