@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest, invalid_cursor
@@ -14,6 +19,15 @@ def by_name(session: Session, workspace_id: str, name: str, *, for_update: bool 
     what it reads, as the gate's decision does (app.deployments.gate.record)."""
     query = select(Deployment).where(Deployment.workspace_id == workspace_id, Deployment.name == name)
     return session.exec(query.with_for_update() if for_update else query).first()
+
+
+async def serving_columns(connection: AsyncConnection, workspace_id: str, name: str) -> Row[Any] | None:
+    """What a prediction needs of its deployment, on the async engine: id, model, version,
+    enabled, monitor (plain columns, no ORM object)."""
+    table = Deployment.__table__.c  # type: ignore[attr-defined]
+    query = core_select(*(table[c] for c in ("id", "model", "version", "enabled", "monitor"))).where(
+        table.workspace_id == workspace_id, table.name == name)
+    return (await connection.execute(query)).first()
 
 
 def enabled(session: Session, limit: int) -> list[Deployment]:
