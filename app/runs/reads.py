@@ -10,6 +10,7 @@ done anything) is read by the sync query of `views`, run on the same async conne
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -32,9 +33,22 @@ STEP_COLUMNS = [_STEPS[name] for name in (
     "reused_from")]
 
 
-async def run(connection: AsyncConnection, workspace_id: str, run_id: str) -> Row[Any] | None:
-    query = select(*RUN_COLUMNS).where(_RUNS.id == run_id, _RUNS.workspace_id == workspace_id)
-    return (await connection.execute(query)).first()
+_STEP_NAMES = [c.name for c in STEP_COLUMNS]
+_WITH_STEPS = select(*RUN_COLUMNS, *(c.label("step_" + c.name) for c in STEP_COLUMNS)).select_from(
+    Run.__table__.outerjoin(RunStep.__table__, _STEPS.run_id == _RUNS.id))  # type: ignore[attr-defined]
+
+
+async def run_with_steps(connection: AsyncConnection, workspace_id: str,
+                         run_id: str) -> tuple[Row[Any], list[SimpleNamespace]] | None:
+    """The run and its steps in one statement (one round trip, one snapshot: the steps are
+    those of the run's revision)."""
+    query = _WITH_STEPS.where(_RUNS.id == run_id, _RUNS.workspace_id == workspace_id).order_by(_STEPS.position)
+    rows = (await connection.execute(query)).all()
+    if not rows:
+        return None
+    steps = [SimpleNamespace(**{name: row._mapping["step_" + name] for name in _STEP_NAMES})
+             for row in rows if row._mapping["step_name"] is not None]
+    return rows[0], steps
 
 
 async def revision(connection: AsyncConnection, workspace_id: str, run_id: str) -> int | None:

@@ -270,10 +270,10 @@ async def read(engine: AsyncEngine, principal: Principal, run_id: str) -> tuple[
     """The run now and its revision, in a short read of its own (a long-poll reads often),
     on the event loop: the columns a RunOut shows, no ORM object."""
     async with engine.connect() as connection:
-        run = await reads.run(connection, principal.workspace_id, run_id)
-        if run is None:
+        found = await reads.run_with_steps(connection, principal.workspace_id, run_id)
+        if found is None:
             raise NotFound(f"no run {run_id!r} in this workspace")
-        steps = (await reads.steps_of(connection, [run.id]))[run.id]
+        run, steps = found
         if not _sees_deployments(principal):
             return run.revision, views.run_out(run, steps, visible=False)
         effects = await reads.effects_of(connection, [run])

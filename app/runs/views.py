@@ -4,6 +4,7 @@ and for the webhook events the run store records with each change of state."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row
@@ -15,7 +16,7 @@ from app.deployments.schemas import RunDeploymentEffect
 from app.runs.schemas import ModelRef, RunError, RunOut, RunTrigger, StepOut
 
 
-def run_out(run: Run | Row[Any], steps: Sequence[RunStep | Row[Any]],
+def run_out(run: Run | Row[Any], steps: Sequence[RunStep | Row[Any] | SimpleNamespace],
             effects: list[RunDeploymentEffect] | None = None, visible: bool = True) -> RunOut:
     """From ORM objects or from the column rows of app.runs.reads (same attribute names)."""
     return RunOut(
