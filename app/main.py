@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
         relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
-                            undeliverable=runs_service.UNDELIVERABLE)
+                            undeliverable=runs_service.UNDELIVERABLE, hand_off=True)
         relay.start()
         app.state.prediction_log.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
