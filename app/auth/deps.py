@@ -18,7 +18,6 @@ from app.auth.scopes import Scope
 from app.auth.service import Principal
 from app.core.errors import Unauthorized
 from app.core.security import InvalidToken
-from app.web.deps import AsyncEngineDep, SettingsDep
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/oauth/token",
@@ -33,8 +32,7 @@ def token_checks(request: Request) -> tokens.TokenChecks:
     return checks
 
 
-async def current_principal(request: Request, settings: SettingsDep, engine: AsyncEngineDep,
-                            token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+async def current_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
         raise Unauthorized("This route needs an access token: send 'Authorization: Bearer <token>' "
@@ -45,7 +43,11 @@ async def current_principal(request: Request, settings: SettingsDep, engine: Asy
     # On the event loop: the claims are checked here, and the database is asked about the
     # token at most once per RETRAINER_REVOCATION_REFRESH_SECONDS (app.auth.tokens).
     try:
-        principal = await tokens.resolve(engine, settings, token_checks(request), token.strip())
+        # What it needs is read from app.state here, not through sub-dependencies: every
+        # dependency FastAPI solves costs CPU on every authenticated request.
+        state = request.app.state
+        principal = await tokens.resolve(state.async_engine, state.runtime.settings, token_checks(request),
+                                         token.strip())
     except InvalidToken as exc:
         raise Unauthorized(str(exc), headers=bearer_challenge("invalid_token", str(exc))) from exc
     request.state.principal = principal

@@ -7,7 +7,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 
 from app.auth.deps import RunsRead, RunsWrite
 from app.core.preview import Preview
@@ -63,7 +63,8 @@ async def get_run(run_id: str, principal: RunsRead, engine: AsyncEngineDep,
     deadline = time.monotonic() + wait
     while True:
         revision, out = await service.read(engine, principal, run_id)
-        etag = service.etag_of(out)
+        body = out.model_dump_json().encode()  # once, for the ETag and the body
+        etag = service.etag_of_json(body)
         changed = if_none_match is None or not service.etag_matches(if_none_match, etag)
         finished = RunStatus(out.status).is_finished
         if (changed and (if_none_match is not None or finished or wait == 0)) or time.monotonic() >= deadline:
@@ -75,7 +76,7 @@ async def get_run(run_id: str, principal: RunsRead, engine: AsyncEngineDep,
                 break
     if not changed:
         return Response(status_code=304, headers={"ETag": etag})
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.post("/runs/{run_id}/rerun", operation_id="rerun", status_code=202, response_model=RunOut,

@@ -298,8 +298,12 @@ async def read_page(engine: AsyncEngine, settings: Settings, principal: Principa
 
 
 def etag_of(out: RunOut) -> str:
-    digest = hashlib.sha256(out.model_dump_json().encode()).hexdigest()[:32]
-    return f'"{digest}"'
+    return etag_of_json(out.model_dump_json().encode())
+
+
+def etag_of_json(body: bytes) -> str:
+    """The ETag of a run serialised by `RunOut.model_dump_json` (the body GET /runs/{id} sends)."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def etag_matches(header: str, etag: str) -> bool:
