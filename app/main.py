@@ -14,11 +14,13 @@ from fastapi.routing import APIRoute
 from app import openapi as openapi_document
 from app.auth.ratelimit import FailedLoginLimiter
 from app.auth.router import router as auth_router
+from app.auth.tokens import TokenChecks
 from app.azure.router import router as azure_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
+from app.db.async_engine import build_async_engine
 from app.db.outbox import OutboxRelay
 from app.deployments import service as deployments
 from app.deployments.predlog import PredictionLog
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.signing_key()  # generate the embedded key before the first request
         relay = OutboxRelay(runtime.engine, runtime.queue, settings.outbox_relay_seconds,
-                            undeliverable=runs_service.UNDELIVERABLE)
+                            undeliverable=runs_service.UNDELIVERABLE, hand_off=True)
         relay.start()
         app.state.prediction_log.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.prediction_log.stop()  # the buffered predictions are written before the process ends
         relay.stop()
+        await app.state.async_engine.dispose()
         runtime.close()
 
     app = FastAPI(
@@ -99,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None, redoc_url=None,  # app.studio serves /docs from vendored assets (no CDN)
     )
     app.state.runtime = runtime
+    app.state.async_engine = build_async_engine(settings)  # connects on first use, in this process
+    app.state.token_checks = TokenChecks(settings.revocation_refresh_seconds)
     app.state.model_cache = ModelCache(settings.predict_cache_models)
     app.state.prediction_log = PredictionLog(settings)
     app.state.login_limiter = FailedLoginLimiter(

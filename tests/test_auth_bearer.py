@@ -7,11 +7,14 @@ import json
 import secrets
 import time
 
+import httpx
 import pytest
 from jose import jwt
+from sqlmodel import select
 
 from tests.helpers.api import bearer, password_token
 from tests.helpers.backends import SECRET_KEY
+from tests.helpers.processes import start_api, stop_process
 
 
 def _claims(**overrides):
@@ -160,3 +163,62 @@ def test_service_principal_list_paginates(client, make_user):
     assert [i["id"] for i in second["items"]] == ids[2:] and second["next_cursor"] is None
     bad = client.get("/service-principals?cursor=%%%", headers=headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "cursor"]
+
+
+REFRESH = 1.0  # RETRAINER_REVOCATION_REFRESH_SECONDS of the two APIs below
+
+
+@pytest.fixture(scope="module")
+def two_apis(backend, tmp_path_factory):
+    """Two API processes on the same database, each with its own token-check cache."""
+    logs = tmp_path_factory.mktemp("revocation")
+    servers = [start_api(backend, logs / f"api-{i}.log", RETRAINER_REVOCATION_REFRESH_SECONDS=str(REFRESH))
+               for i in range(2)]
+    yield [server.url for server in servers]
+    for server in servers:
+        stop_process(server.process)
+
+
+def _me(url, token):
+    return httpx.get(url + "/me", headers=bearer(token), timeout=30)
+
+
+def _after_the_bound(since: float) -> None:
+    time.sleep(max(0.0, since + REFRESH - time.monotonic()) + 0.2)
+
+
+def test_a_revoked_token_stops_working_in_every_api_process_within_the_bound(two_apis, admin):
+    here, there = two_apis
+    with httpx.Client(base_url=here, timeout=30) as client:
+        token, other = password_token(client, admin), password_token(client, admin)
+    assert _me(here, token).status_code == 200 and _me(there, token).status_code == 200  # both checked it
+    assert httpx.post(here + "/oauth/revoke", data={"token": token}, headers=bearer(other)).status_code == 200
+    revoked = time.monotonic()
+    _assert_invalid_token(_me(here, token), "revoked")  # the process that revoked it: at once
+    _after_the_bound(revoked)
+    _assert_invalid_token(_me(there, token), "revoked")  # any other: within the refresh bound
+    assert _me(there, other).status_code == 200
+
+
+def test_a_disabled_user_and_a_lost_scope_take_effect_within_the_bound(two_apis, make_user, db):
+    from app.db.tables import User
+
+    account = make_user(admin=True)
+    with httpx.Client(base_url=two_apis[0], timeout=30) as client:
+        token = password_token(client, account)
+    for url in two_apis:
+        assert "admin" in _me(url, token).json()["scopes"]
+    user = db.exec(select(User).where(User.username == account.username)).one()
+    user.is_admin = False  # as another process (the CLI) would change it, behind the APIs' backs
+    db.add(user)
+    db.commit()
+    changed = time.monotonic()
+    _after_the_bound(changed)
+    for url in two_apis:
+        assert "admin" not in _me(url, token).json()["scopes"]
+    user.disabled = True
+    db.add(user)
+    db.commit()
+    _after_the_bound(time.monotonic())
+    for url in two_apis:
+        _assert_invalid_token(_me(url, token), "disabled")

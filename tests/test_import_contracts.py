@@ -24,6 +24,8 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CASES: dict[str, tuple[str, str, str]] = {
     "kernel-has-no-web": ("app/runs/store.py", "import fastapi", "app.runs.store -> fastapi"),
     "worker-has-no-web": ("worker/requests.py", "import app.main", "worker.requests -> app.main"),
+    "worker-stays-sync": ("worker/requests.py", "import app.db.async_engine",
+                          "worker.requests -> app.db.async_engine"),
     "routers-call-services": ("app/auth/router.py", "from app.db.tables import ServicePrincipal",
                               "app.auth.router -> app.db.tables"),
     "app-has-no-worker": ("app/runs/service.py", "import worker.tasks", "app.runs.service -> worker.tasks"),

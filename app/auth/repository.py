@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, exists
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest
@@ -50,6 +52,32 @@ def token_holder(session: Session, subject: str, workspace_id: str,
     holder, workspace_name, is_revoked = row
     assert isinstance(holder, User | ServicePrincipal)
     return holder, workspace_name, bool(is_revoked)
+
+
+async def token_holder_columns(connection: AsyncConnection, subject: str, workspace_id: str,
+                               jti: str) -> tuple[str, bool, str, str, bool] | None:
+    """`token_holder` on the async engine, as plain columns (no ORM object): the principal's
+    name, whether it is active, what it holds (a user: "admin" or ""; a service principal:
+    its scopes), its workspace's name, and whether the token was revoked."""
+    revoked = exists().where(RevokedToken.__table__.c.jti == jti).label("revoked")  # type: ignore[attr-defined]
+    workspaces = Workspace.__table__.c  # type: ignore[attr-defined]
+    if subject.startswith("usr_"):
+        users = User.__table__.c  # type: ignore[attr-defined]
+        query = core_select(users.username, users.disabled, users.is_admin, workspaces.name, revoked).join_from(
+            User.__table__, Workspace.__table__, workspaces.id == users.workspace_id).where(  # type: ignore[attr-defined]
+            users.id == subject, users.workspace_id == workspace_id)
+        row = (await connection.execute(query)).first()
+        if row is None:
+            return None
+        return row[0], not row[1], "admin" if row[2] else "", row[3], bool(row[4])
+    sps = ServicePrincipal.__table__.c  # type: ignore[attr-defined]
+    query = core_select(sps.name, sps.revoked_at, sps.scopes, workspaces.name, revoked).join_from(
+        ServicePrincipal.__table__, Workspace.__table__, workspaces.id == sps.workspace_id).where(  # type: ignore[attr-defined]
+        sps.id == subject, sps.workspace_id == workspace_id)
+    row = (await connection.execute(query)).first()
+    if row is None:
+        return None
+    return row[0], row[1] is None, row[2], row[3], bool(row[4])
 
 
 def holder(session: Session, principal_id: str) -> tuple[User | ServicePrincipal, str] | None:

@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.auth import service
-from app.auth.deps import AdminPrincipal, AnyPrincipal
+from app.auth.deps import AdminPrincipal, AnyPrincipal, token_checks
 from app.auth.ratelimit import Blocked, FailedLoginLimiter
 from app.auth.schemas import (
     TOKEN_FIELD_LIMITS,
@@ -192,6 +192,7 @@ async def revoke_token(request: Request, principal: AnyPrincipal, runtime: Runti
         await run_in_threadpool(revoke)
     except service.OAuthError as exc:
         return _oauth_error(exc.error, exc.description, exc.status)
+    token_checks(request).forget_all()  # at once here; other processes within the refresh bound
     return Response(status_code=200, headers=_NO_STORE)
 
 
@@ -233,6 +234,8 @@ def get_service_principal(sp_id: str, principal: AdminPrincipal, session: Reader
 @router.delete("/service-principals/{sp_id}", tags=["service-principals"],
                operation_id="revoke_service_principal", status_code=204,
                summary="Revoke a service principal; its issued tokens stop working")
-def revoke_service_principal(sp_id: str, principal: AdminPrincipal, uow: UnitOfWorkDep) -> Response:
+def revoke_service_principal(sp_id: str, request: Request, principal: AdminPrincipal,
+                             uow: UnitOfWorkDep) -> Response:
     service.revoke_service_principal(uow.session, principal, sp_id)
+    uow.after_commit(token_checks(request).forget_all)  # its tokens stop at once in this process
     return Response(status_code=204)

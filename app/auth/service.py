@@ -165,28 +165,64 @@ def client_credentials_grant(session: Session, settings: Settings, client_id: st
 # Token checks --------------------------------------------------------------------
 
 
-def resolve_token(session: Session, settings: Settings, token: str) -> Principal:
-    """The principal behind a bearer token, or InvalidToken with a reason safe to show."""
+@dataclass(frozen=True)
+class TokenHolder:
+    """What checking a token needs of the principal it names and of the token's revocation,
+    as the database answered at one moment (app.auth.tokens caches it for a bounded time)."""
+
+    kind: str  # "user" | "service_principal"
+    name: str
+    active: bool  # a user not disabled, a service principal not revoked
+    held: frozenset[str]  # the scopes it holds now
+    workspace_name: str
+    token_revoked: bool
+
+
+def claims_of(settings: Settings, token: str) -> TokenClaims:
+    """The claims of a token signed by this service and still within its lifetime."""
     claims = decode_token(token, key=settings.signing_key(), issuer=settings.token_issuer,
                           audience=settings.token_audience)
     if not claims.subject.startswith(("usr_", "sp_")):
         raise InvalidToken("The access token names an unknown kind of principal")
-    found = repo.token_holder(session, claims.subject, claims.workspace_id, claims.jti)
-    if found is not None and found[2]:
+    return claims
+
+
+def holder_of(subject: str, columns: tuple[str, bool, str, str, bool] | None) -> TokenHolder | None:
+    """A TokenHolder from the columns `repo.token_holder_columns` reads."""
+    if columns is None:
+        return None
+    name, active, holds, workspace_name, revoked = columns
+    if subject.startswith("usr_"):
+        return TokenHolder("user", name, active, scopes_of_user(holds == "admin"), workspace_name, revoked)
+    return TokenHolder("service_principal", name, active, frozenset(holds.split()), workspace_name, revoked)
+
+
+def principal_of(claims: TokenClaims, holder: TokenHolder | None) -> Principal:
+    """The principal behind valid claims, or InvalidToken with a reason safe to show."""
+    if holder is not None and holder.token_revoked:
         raise InvalidToken("The access token was revoked")
-    holder = found[0] if found is not None else None
-    if isinstance(holder, User) and not holder.disabled:
-        kind, name, held = "user", holder.username, scopes_of_user(holder.is_admin)
-    elif isinstance(holder, ServicePrincipal) and holder.revoked_at is None:
-        kind, name, held = "service_principal", holder.name, frozenset(holder.scopes.split())
-    elif claims.subject.startswith("usr_"):
-        raise InvalidToken("The user of this access token no longer exists or is disabled")
-    else:
+    if holder is None or not holder.active:
+        if claims.subject.startswith("usr_"):
+            raise InvalidToken("The user of this access token no longer exists or is disabled")
         raise InvalidToken("The service principal of this access token was revoked")
-    assert found is not None
     # A principal that lost a scope loses it in tokens already issued too.
-    return Principal(kind=kind, id=claims.subject, name=name, workspace_id=claims.workspace_id,
-                     workspace_name=found[1], scopes=claims.scopes & held, token_jti=claims.jti)
+    return Principal(kind=holder.kind, id=claims.subject, name=holder.name, workspace_id=claims.workspace_id,
+                     workspace_name=holder.workspace_name, scopes=claims.scopes & holder.held, token_jti=claims.jti)
+
+
+def resolve_token(session: Session, settings: Settings, token: str) -> Principal:
+    """The principal behind a bearer token, or InvalidToken with a reason safe to show
+    (in one sync session; the API's dependency checks through app.auth.tokens)."""
+    claims = claims_of(settings, token)
+    found = repo.token_holder(session, claims.subject, claims.workspace_id, claims.jti)
+    if found is None:
+        return principal_of(claims, None)
+    holder, workspace_name, revoked = found
+    if isinstance(holder, User):
+        columns = (holder.username, not holder.disabled, "admin" if holder.is_admin else "", workspace_name, revoked)
+    else:
+        columns = (holder.name, holder.revoked_at is None, holder.scopes, workspace_name, revoked)
+    return principal_of(claims, holder_of(claims.subject, columns))
 
 
 def acting_principal(session: Session, principal_id: str) -> Principal | None:

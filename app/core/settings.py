@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     token_issuer: str = "retrainer"
     token_audience: str = "retrainer-api"
+    # A signed token's claims are trusted within its lifetime; whether its principal was
+    # disabled or revoked, or the token itself revoked, is checked against a per-process
+    # cache that answers for at most this long (a revocation made through the same API
+    # process takes effect at once; app.auth.tokens).
+    revocation_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
 
     admin_username: str | None = None
     admin_password: str | None = None
@@ -272,6 +277,15 @@ class Settings(BaseSettings):
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+    @property
+    def async_sqlalchemy_url(self) -> str:
+        """The same database through an async driver: aiosqlite, or psycopg 3's async mode
+        (one `postgresql+psycopg` dialect serves both)."""
+        url = self.sqlalchemy_url
+        if url.startswith("sqlite:"):
+            return "sqlite+aiosqlite:" + url[len("sqlite:"):]
         return url
 
     @property

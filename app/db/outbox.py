@@ -88,6 +88,44 @@ SENT = _SentMarks()
 FLUSH_EVERY = 0.2
 
 
+class _HandOff:
+    """Messages a request committed, for this process's relay thread to send at once.
+
+    In the API (a relay started with `hand_off=True`), a request does not wait for the
+    broker: its messages are durable in the outbox when it commits, and the relay thread,
+    woken at once, sends them right after. A process that dies first leaves them pending,
+    and a relay (its own on restart, or another process's) sends them after RELAY_AFTER."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self.wake = threading.Event()
+        self._messages: list[OutboxMessage] = []
+        self._lock = threading.Lock()
+
+    def put(self, messages: Iterable[OutboxMessage]) -> None:
+        with self._lock:
+            self._messages.extend(messages)
+        self.wake.set()
+
+    def take(self) -> list[OutboxMessage]:
+        self.wake.clear()
+        with self._lock:
+            taken, self._messages = self._messages, []
+        return taken
+
+
+HANDED = _HandOff()
+
+
+def send_after_commit(engine: Engine, queue: TaskQueue, messages: list[OutboxMessage]) -> None:
+    """What a unit of work does with its messages once committed: hands them to this
+    process's relay thread if it takes them, else sends them now."""
+    if HANDED.enabled:
+        HANDED.put(messages)
+    else:
+        send(engine, queue, messages)
+
+
 def _mark_sent(engine: Engine, message_ids: Sequence[str]) -> None:
     if not message_ids:
         return
@@ -235,18 +273,21 @@ def purge_sent(engine: Engine) -> None:
 
 
 class OutboxRelay(threading.Thread):
-    """Sends what the outbox holds every `interval` seconds, until stopped."""
+    """Sends what the outbox holds every `interval` seconds, until stopped; with `hand_off`,
+    also what this process's requests commit, as soon as they commit (_HandOff)."""
 
     def __init__(self, engine: Engine, queue: TaskQueue, interval: float,
                  guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
-                 undeliverable: Mapping[str, Undeliverable] | None = None) -> None:
+                 undeliverable: Mapping[str, Undeliverable] | None = None, hand_off: bool = False) -> None:
         super().__init__(daemon=True, name="retrainer-outbox-relay")
         self.engine, self.queue, self.interval, self.guard = engine, queue, interval, guard
         self.undeliverable = undeliverable or {}
+        self.hand_off = hand_off
         self._stop_event = threading.Event()
 
     def start(self) -> None:
         SENT.enabled = True  # this process's sends are marked by this thread from now on
+        HANDED.enabled = self.hand_off
         super().start()
 
     def _flush_marks(self) -> None:
@@ -257,13 +298,27 @@ class OutboxRelay(threading.Thread):
             # Unmarked messages are sent again later, which is harmless.
             log.warning("could not mark %d sent message(s)", len(marks), exc_info=True)
 
+    def _send_handed(self) -> None:
+        # Only within the window that is the request's alone: a message older than
+        # RELAY_AFTER (this thread was held up) is any relay's now, and one of them sends it;
+        # sending it here too could send it twice at once (and count a refusal twice).
+        since = utcnow() - RELAY_AFTER
+        handed = [m for m in HANDED.take() if _aware(m.created_at) > since]
+        if handed:
+            send(self.engine, self.queue, handed)
+
     def run(self) -> None:
         ticks = 0
         next_relay = time.monotonic() + self.interval
-        while not self._stop_event.wait(min(FLUSH_EVERY, self.interval)):
+        next_flush = time.monotonic() + FLUSH_EVERY
+        while not self._stop_event.is_set():
+            HANDED.wake.wait(min(FLUSH_EVERY, self.interval))
             try:
                 with self.guard():
-                    self._flush_marks()
+                    self._send_handed()
+                    if time.monotonic() >= next_flush:
+                        next_flush = time.monotonic() + FLUSH_EVERY
+                        self._flush_marks()
                     if time.monotonic() >= next_relay:
                         next_relay = time.monotonic() + self.interval
                         ticks += 1
@@ -273,9 +328,13 @@ class OutboxRelay(threading.Thread):
             except Exception:
                 log.warning("outbox relay pass failed", exc_info=True)
         with self.guard():
+            with contextlib.suppress(Exception):
+                self._send_handed()
             self._flush_marks()
 
     def stop(self) -> None:
+        HANDED.enabled = False  # from now on a commit sends its messages itself
         self._stop_event.set()
+        HANDED.wake.set()
         if self.is_alive():
             self.join(5)

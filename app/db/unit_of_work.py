@@ -59,7 +59,7 @@ class UnitOfWork:
         actions, self._after_commit = self._after_commit, []
         messages, self._messages = self._messages, []
         if messages and self.queue is not None:
-            outbox.send(self.engine, self.queue, messages)
+            outbox.send_after_commit(self.engine, self.queue, messages)
         for action in actions:
             action()
 

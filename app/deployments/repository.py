@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest, invalid_cursor
@@ -21,6 +23,15 @@ def by_name(session: Session, workspace_id: str, name: str, *, for_update: bool 
     what it reads, as the gate's decision does (app.deployments.gate.record)."""
     query = select(Deployment).where(Deployment.workspace_id == workspace_id, Deployment.name == name)
     return session.exec(query.with_for_update() if for_update else query).first()
+
+
+async def serving_columns(connection: AsyncConnection, workspace_id: str, name: str) -> Row[Any] | None:
+    """What a prediction needs of its deployment, on the async engine: id, model, version,
+    enabled, monitor (plain columns, no ORM object)."""
+    table = Deployment.__table__.c  # type: ignore[attr-defined]
+    query = core_select(*(table[c] for c in ("id", "model", "version", "enabled", "monitor"))).where(
+        table.workspace_id == workspace_id, table.name == name)
+    return (await connection.execute(query)).first()
 
 
 def enabled(session: Session, limit: int) -> list[Deployment]:

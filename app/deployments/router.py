@@ -25,13 +25,14 @@ from app.deployments.schemas import (
     PredictOut,
 )
 from app.deployments.serving import ModelCache
-from app.web.deps import PageDep, ReaderDep, SettingsDep, UnitOfWorkDep
+from app.runtime import Runtime
+from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 from app.web.problems import ProblemDetails
 
 router = APIRouter(tags=["deployments"])
 
 
-def model_cache(request: Request) -> ModelCache:
+async def model_cache(request: Request) -> ModelCache:
     cache: ModelCache = request.app.state.model_cache
     return cache
 
@@ -39,7 +40,7 @@ def model_cache(request: Request) -> ModelCache:
 ModelCacheDep = Annotated[ModelCache, Depends(model_cache)]
 
 
-def prediction_log(request: Request) -> PredictionLog | None:
+async def prediction_log(request: Request) -> PredictionLog | None:
     return getattr(request.app.state, "prediction_log", None)
 
 
@@ -99,15 +100,25 @@ def deployment_history(name: str, principal: DeploymentsRead, session: ReaderDep
                         415: {"model": ProblemDetails, "description": "Neither JSON nor CSV"},
                         422: {"model": ProblemDetails, "description": "Bad rows; each error's loc is "
                                                                       "[\"body\", \"rows\", row, column]"}})
-async def predict(name: str, request: Request, principal: Predictor, session: ReaderDep, settings: SettingsDep,
+async def predict(name: str, request: Request, principal: Predictor, engine: AsyncEngineDep, runtime: RuntimeDep,
                   cache: ModelCacheDep, plog: PredictionLogDep) -> Response:
     body = await request.body()
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    out = await run_in_threadpool(service.predict_body, session, settings, cache, principal.workspace_id,
-                                  name, media_type, body, plog)
+    settings = runtime.settings
+    # A small body and a loaded model: scored here, on the event loop; else in the thread pool.
+    out = await service.predict_inline(engine, settings, cache, principal.workspace_id, name, media_type, body, plog)
+    if out is None:
+        out = await run_in_threadpool(_predict_in_thread, runtime, cache, principal.workspace_id, name,
+                                      media_type, body, plog)
     # Serialised once, here (the response model is the documentation): a batch's thousands
     # of probabilities are not validated again on the way out.
     return Response(out.model_dump_json().encode(), media_type="application/json")
+
+
+def _predict_in_thread(runtime: Runtime, cache: ModelCache, workspace_id: str, name: str, media_type: str,
+                       body: bytes, plog: PredictionLog | None) -> PredictOut:
+    with runtime.read_session() as session:
+        return service.predict_body(session, runtime.settings, cache, workspace_id, name, media_type, body, plog)
 
 
 Window = Annotated[str | None, Query(max_length=40, description="An ISO 8601 duration ending now (or at until), "

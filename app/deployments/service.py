@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session
 
 from app.auth.challenge import require
@@ -241,15 +242,46 @@ def predict(model: serving.LoadedModel, frame: Any) -> PredictOut:
                                       **{"classes": None, "probabilities": None, **serving.predict(model, frame)})
 
 
+# A body up to this size (a few dozen rows) is scored on the event loop: parsing and one
+# small predict_proba cost less than the hop to the thread pool and back. Larger ones, and a
+# model not loaded yet (read from storage), go to the thread pool (predict_body).
+INLINE_BODY_BYTES = 16 * 1024
+
+
 def predict_body(session: Session, settings: Settings, cache: serving.ModelCache, workspace_id: str, name: str,
                  media_type: str, body: bytes, plog: predlog.PredictionLog | None = None) -> PredictOut:
     """Scores a request's rows: JSON `{"rows": [...]}` or a text/csv body; a monitored
     deployment's rows are appended to the prediction log (written later, off this path)."""
     deployment = get(session, workspace_id, name)
     model = serving_model(session, settings, cache, workspace_id, name, deployment)
-    monitor = deployment.monitor if plog is not None and (deployment.monitor or {}).get("log_predictions") else None
-    deployment_id = deployment.id
+    monitor, deployment_id = deployment.monitor, deployment.id
     session.rollback()  # the rest needs no database: the connection goes back to the pool now
+    return _score(settings, model, workspace_id, deployment_id, monitor, media_type, body, plog)
+
+
+async def predict_inline(engine: AsyncEngine, settings: Settings, cache: serving.ModelCache, workspace_id: str,
+                         name: str, media_type: str, body: bytes,
+                         plog: predlog.PredictionLog | None = None) -> PredictOut | None:
+    """predict_body on the event loop, for a small body and a model this process holds:
+    one column read of the deployment on the async engine, no thread. None: it needs the
+    thread pool (predict_body), a large body or a model to load."""
+    if len(body) > INLINE_BODY_BYTES:
+        return None
+    async with engine.connect() as connection:
+        deployment = await repo.serving_columns(connection, workspace_id, name)
+    if deployment is None:
+        raise NotFound(f"no deployment named {name!r} in this workspace")
+    if not deployment.enabled:
+        raise Conflict(f"deployment {name!r} is disabled; PATCH it with enabled: true to serve predictions")
+    model = cache.loaded((workspace_id, deployment.model, deployment.version))
+    if model is None:
+        return None
+    return _score(settings, model, workspace_id, deployment.id, deployment.monitor, media_type, body, plog)
+
+
+def _score(settings: Settings, model: serving.LoadedModel, workspace_id: str, deployment_id: str,
+           monitor: dict[str, Any] | None, media_type: str, body: bytes,
+           plog: predlog.PredictionLog | None) -> PredictOut:
     if media_type == "text/csv":
         frame = serving.frame_from_csv(body, model.schema, settings.predict_max_rows)
     elif media_type in ("application/json", ""):
@@ -264,7 +296,7 @@ def predict_body(session: Session, settings: Settings, cache: serving.ModelCache
                                    '({"rows": [...]}) or text/csv (a header line, then one line per row)')
     serving.check_answer_size(model, frame, settings.predict_max_probabilities)
     out = predict(model, frame)
-    if monitor is not None and plog is not None:
+    if plog is not None and monitor and monitor.get("log_predictions"):
         out.prediction_ids = _log(plog, workspace_id, deployment_id, model, frame, out, float(monitor["sample"]))
     return out
 

@@ -94,6 +94,14 @@ class ModelCache:
         self._lock = threading.Lock()
         self._loading: dict[ModelKey, threading.Lock] = {}
 
+    def loaded(self, key: ModelKey) -> LoadedModel | None:
+        """The model if this process holds it already (never loads: for the event loop)."""
+        with self._lock:
+            found = self._models.get(key)
+            if found is not None:
+                self._models.move_to_end(key)
+            return found
+
     def get(self, settings: Settings, key: ModelKey, fetch: Callable[[], ModelVersion]) -> LoadedModel:
         """The loaded model; `fetch()` reads its registry row, on a miss only."""
         with self._lock:

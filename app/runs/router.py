@@ -7,15 +7,14 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 
 from app.auth.deps import RunsRead, RunsWrite
 from app.core.preview import Preview
 from app.runs import service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
-from app.web.deps import PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
+from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 from app.web.files import verified_file
 
 router = APIRouter(tags=["runs"])
@@ -32,7 +31,7 @@ def run_pipeline(pipeline_id: str, body: RunRequest, principal: RunsWrite, uow: 
 
 
 @router.get("/runs", operation_id="list_runs", response_model=RunPage, summary="List runs, newest first")
-def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: SettingsDep,
+async def list_runs(principal: RunsRead, engine: AsyncEngineDep, page: PageDep, settings: SettingsDep,
               status: RunStatus | None = None,
               pipeline_id: Annotated[str | None, Query(max_length=40)] = None,
               endpoint_id: Annotated[str | None, Query(max_length=40)] = None,
@@ -41,7 +40,7 @@ def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: 
               ) -> RunPage:
     filters = service.RunFilters(status=status, pipeline_id=pipeline_id, endpoint_id=endpoint_id,
                                  experiment=experiment, trigger_id=trigger_id)
-    return service.render_page(session, settings, principal, filters, page)
+    return await service.read_page(engine, settings, principal, filters, page)
 
 
 @router.get(
@@ -57,14 +56,15 @@ def list_runs(principal: RunsRead, session: ReaderDep, page: PageDep, settings: 
                304: {"description": "Not modified within `wait` seconds",
                      "headers": {"ETag": {"schema": {"type": "string"}}}}},
 )
-async def get_run(run_id: str, principal: RunsRead, runtime: RuntimeDep,
+async def get_run(run_id: str, principal: RunsRead, engine: AsyncEngineDep,
                   wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for a change")] = 0,
                   if_none_match: Annotated[str | None, Header(
                       alias="If-None-Match", description="ETag of the representation you have")] = None) -> Response:
     deadline = time.monotonic() + wait
     while True:
-        revision, out = await run_in_threadpool(service.read, runtime.engine, principal, run_id)
-        etag = service.etag_of(out)
+        revision, out = await service.read(engine, principal, run_id)
+        body = out.model_dump_json().encode()  # once, for the ETag and the body
+        etag = service.etag_of_json(body)
         changed = if_none_match is None or not service.etag_matches(if_none_match, etag)
         finished = RunStatus(out.status).is_finished
         if (changed and (if_none_match is not None or finished or wait == 0)) or time.monotonic() >= deadline:
@@ -72,11 +72,11 @@ async def get_run(run_id: str, principal: RunsRead, runtime: RuntimeDep,
         # Asked often and cheaply: the run is rendered again only once its revision moved.
         while time.monotonic() < deadline:
             await asyncio.sleep(service.LONG_POLL_INTERVAL)
-            if await run_in_threadpool(service.revision_of, runtime.engine, principal, run_id) != revision:
+            if await service.revision_of(engine, principal, run_id) != revision:
                 break
     if not changed:
         return Response(status_code=304, headers={"ETag": etag})
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.post("/runs/{run_id}/rerun", operation_id="rerun", status_code=202, response_model=RunOut,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session
 
 from app.auth.challenge import require
@@ -49,7 +49,7 @@ from app.pipelines.spec import (
     runnable_problems,
     topological_order,
 )
-from app.runs import store, views
+from app.runs import reads, store, views
 from app.runs.schemas import RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
@@ -266,31 +266,44 @@ def _sees_deployments(principal: Principal) -> bool:
     return Scope.deployments_read.value in principal.scopes
 
 
-def render_page(session: Session, settings: Settings, principal: Principal, filters: RunFilters,
-                page: PageRequest) -> RunPage:
-    rows = store.page(session, principal.workspace_id, filters, page)
-    steps = store.steps_of(session, [r.id for r in rows])
-    visible = _sees_deployments(principal)
-    effects = views.effects_of(session, rows) if visible else {}
-    return RunPage.of(rows, page, lambda r: views.run_out(r, steps[r.id], effects.get(r.id), visible), key=lambda r: r.id,
-                      max_bytes=settings.max_page_bytes)
+async def read(engine: AsyncEngine, principal: Principal, run_id: str) -> tuple[int, RunOut]:
+    """The run now and its revision, in a short read of its own (a long-poll reads often),
+    on the event loop: the columns a RunOut shows, no ORM object."""
+    async with engine.connect() as connection:
+        found = await reads.run_with_steps(connection, principal.workspace_id, run_id)
+        if found is None:
+            raise NotFound(f"no run {run_id!r} in this workspace")
+        run, steps = found
+        if not _sees_deployments(principal):
+            return run.revision, views.run_out(run, steps, visible=False)
+        effects = await reads.effects_of(connection, [run])
+        return run.revision, views.run_out(run, steps, effects.get(run.id))
 
 
-def read(engine: Engine, principal: Principal, run_id: str) -> tuple[int, RunOut]:
-    """The run now and its revision, in a short read of its own (a long-poll reads often)."""
-    with read_session(engine) as session:
-        run = get_run(session, principal, run_id)
-        return run.revision, render(session, run, principal)
+async def revision_of(engine: AsyncEngine, principal: Principal, run_id: str) -> int | None:
+    async with engine.connect() as connection:
+        return await reads.revision(connection, principal.workspace_id, run_id)
 
 
-def revision_of(engine: Engine, principal: Principal, run_id: str) -> int | None:
-    with read_session(engine) as session:
-        return store.revision(session, principal.workspace_id, run_id)
+async def read_page(engine: AsyncEngine, settings: Settings, principal: Principal, filters: RunFilters,
+                    page: PageRequest) -> RunPage:
+    """A page of runs as render_page builds it, from column reads on the event loop."""
+    async with engine.connect() as connection:
+        rows = await reads.page(connection, principal.workspace_id, filters, page)
+        steps = await reads.steps_of(connection, [r.id for r in rows[:page.limit]])
+        visible = _sees_deployments(principal)
+        effects = await reads.effects_of(connection, rows[:page.limit]) if visible else {}
+    return RunPage.of(rows, page, lambda r: views.run_out(r, steps[r.id], effects.get(r.id), visible),
+                      key=lambda r: r.id, max_bytes=settings.max_page_bytes)
 
 
 def etag_of(out: RunOut) -> str:
-    digest = hashlib.sha256(out.model_dump_json().encode()).hexdigest()[:32]
-    return f'"{digest}"'
+    return etag_of_json(out.model_dump_json().encode())
+
+
+def etag_of_json(body: bytes) -> str:
+    """The ETag of a run serialised by `RunOut.model_dump_json` (the body GET /runs/{id} sends)."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def etag_matches(header: str, etag: str) -> bool:

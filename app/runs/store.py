@@ -110,21 +110,23 @@ def output(session: Session, run_id: str, step: str, port: str) -> RunOutput | N
                                                 RunOutput.port == port)).first()
 
 
+def page_conditions(workspace_id: str, filters: RunFilters, request: PageRequest) -> list[Any]:
+    """The WHERE of a page of runs (newest first, older than the cursor): for the ORM read
+    here and the column read of app.runs.reads."""
+    conditions: list[Any] = [Run.workspace_id == workspace_id]
+    for column, value in ((Run.status, filters.status), (Run.pipeline_id, filters.pipeline_id),
+                          (Run.endpoint_id, filters.endpoint_id), (Run.experiment, filters.experiment),
+                          (Run.trigger_id, filters.trigger_id)):
+        if value:
+            conditions.append(column == value)
+    if request.after:
+        conditions.append(col(Run.id) < request.after)
+    return conditions
+
+
 def page(session: Session, workspace_id: str, filters: RunFilters, request: PageRequest) -> list[Run]:
     """Newest first: up to `limit + 1` runs older than the cursor."""
-    query = select(Run).where(Run.workspace_id == workspace_id)
-    if filters.status:
-        query = query.where(Run.status == filters.status)
-    if filters.pipeline_id:
-        query = query.where(Run.pipeline_id == filters.pipeline_id)
-    if filters.endpoint_id:
-        query = query.where(Run.endpoint_id == filters.endpoint_id)
-    if filters.experiment:
-        query = query.where(Run.experiment == filters.experiment)
-    if filters.trigger_id:
-        query = query.where(Run.trigger_id == filters.trigger_id)
-    if request.after:
-        query = query.where(col(Run.id) < request.after)
+    query = select(Run).where(*page_conditions(workspace_id, filters, request))
     return list(session.exec(query.order_by(col(Run.id).desc()).limit(request.limit + 1)))
 
 

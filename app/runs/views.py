@@ -4,7 +4,10 @@ and for the webhook events the run store records with each change of state."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from app.db.tables import Run, RunStep
@@ -13,8 +16,9 @@ from app.deployments.schemas import RunDeploymentEffect
 from app.runs.schemas import ModelRef, RunError, RunOut, RunTrigger, StepOut
 
 
-def run_out(run: Run, steps: Sequence[RunStep], effects: list[RunDeploymentEffect] | None = None,
-            visible: bool = True) -> RunOut:
+def run_out(run: Run | Row[Any], steps: Sequence[RunStep | Row[Any] | SimpleNamespace],
+            effects: list[RunDeploymentEffect] | None = None, visible: bool = True) -> RunOut:
+    """From ORM objects or from the column rows of app.runs.reads (same attribute names)."""
     return RunOut(
         id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,
@@ -42,7 +46,10 @@ def steps_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[RunStep
     return out
 
 
-def effects_of(session: Session, runs: Sequence[Run]) -> dict[str, list[RunDeploymentEffect]]:
+Effects = dict[str, list[RunDeploymentEffect]]  # run id -> what it did to each deployment
+
+
+def effects_of(session: Session, runs: Sequence[Run]) -> Effects:
     """What each run did to the deployments that follow the models it registered (only a
     run that registered one can have done anything: the others cost no query)."""
     ids = [r.id for r in runs if r.model_name is not None]

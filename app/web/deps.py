@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session
 
 from app.core.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, decode_cursor
@@ -20,8 +21,11 @@ from app.core.settings import Settings
 from app.db.unit_of_work import UnitOfWork
 from app.runtime import Runtime
 
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in
+# the thread pool, and that hop cost more than the work on the hot paths.
 
-def get_runtime(request: Request) -> Runtime:
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -29,7 +33,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings(runtime: RuntimeDep) -> Settings:
+async def get_settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
@@ -61,7 +65,16 @@ def reader(runtime: RuntimeDep) -> Iterator[Session]:
 ReaderDep = Annotated[Session, Depends(reader, scope="function")]
 
 
-def page_request(
+async def get_async_engine(request: Request) -> AsyncEngine:
+    """The API's async engine (app.db.async_engine), for reads on the event loop."""
+    engine: AsyncEngine = request.app.state.async_engine
+    return engine
+
+
+AsyncEngineDep = Annotated[AsyncEngine, Depends(get_async_engine)]
+
+
+async def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> PageRequest:
