@@ -77,10 +77,16 @@ def run(url: str, *, method: str = "GET", body: str | None = None, headers: dict
     else:
         command = [sys.executable, "-m", "bench.load", url, "--method", method, "--connections",
                    str(connections), "--seconds", str(seconds), "--headers", json.dumps(headers)]
+        # The body goes through a file: a 1,000-row batch is larger than an argument may be.
+        with tempfile.NamedTemporaryFile("w", suffix=".body", delete=False) as handle:
+            handle.write(body or "")
         if body is not None:
-            command += ["--body", body]
-        output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
-                                check=False).stdout
+            command += ["--body-file", handle.name]
+        try:
+            output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
+                                    check=False).stdout
+        finally:
+            Path(handle.name).unlink()
     lines = [line for line in output.splitlines() if line.startswith(MARK)]
     if not lines:
         raise RuntimeError(f"the load generator printed no summary:\n{output[-2000:]}")
@@ -153,11 +159,13 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--method", default="GET")
     parser.add_argument("--body")
+    parser.add_argument("--body-file", type=Path, help="read the body from this file (for large bodies)")
     parser.add_argument("--headers", default="{}")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    result = asyncio.run(_load(args.url, args.method, args.body, json.loads(args.headers), args.connections,
+    body = args.body_file.read_text() if args.body_file else args.body
+    result = asyncio.run(_load(args.url, args.method, body, json.loads(args.headers), args.connections,
                                args.seconds))
     print(MARK + json.dumps(result), flush=True)
 

@@ -8,7 +8,12 @@ joblib file and answers predict_proba on JSON rows, with none of the service's c
 Then, with wrk (or the Python generator) on loopback:
   P1: single-row requests, 1 connection: p50 and p99 latency (target p99 <= 15 ms);
   P2: 1,000-row requests, one connection per core: rows per second (target >= 50,000);
-each against the floor (target: within 1.3 x). Writes bench/results/predict.json.
+each against the floor (target: within 1.3 x);
+  M7: single-row requests on 32 connections against /healthz on 32 connections of the same
+      API (target: >= 40 % of its requests per second, p99 <= 25 ms);
+  P3: P1 again with the deployment's predictions logged (monitor.log_predictions, every row):
+      the log is written off the request path (target: p99 within 1.1 x P1's).
+Writes bench/results/predict.json.
 Reported, never asserted.
 """
 
@@ -139,7 +144,33 @@ def main() -> None:
                     "rows_per_s": median([r["throughput"] for r in results]) * len(rows),
                     "failed": failed, "n": len(results), "connections": connections}
                 log(f"{name} {side}: {figures[f'{name}_{side}']}")
+        # M7: many clients at once, against the cheapest route of the same API processes.
+        for name, url, method, headers, body in (
+                ("m7_predict_32", service_url, "POST", {**auth, "Content-Type": "application/json"},
+                 json.dumps({"rows": [ROW]})),
+                ("m7_healthz_32", f"{stack.url}/healthz", "GET", {}, None)):
+            load.run(url, method=method, body=body, headers=headers, connections=8, seconds=2)  # warm
+            results = [load.run(url, method=method, body=body, headers=headers, connections=32,
+                                seconds=args.seconds) for _ in range(args.repeat)]
+            figures[name] = {"p50_ms": median([r["p50_ms"] for r in results]),
+                             "p99_ms": median([r["p99_ms"] for r in results]),
+                             "requests_per_s": median([r["throughput"] for r in results]),
+                             "failed": sum(r["requests"] - r["ok"] for r in results), "n": len(results),
+                             "connections": 32}
+            log(f"{name}: {figures[name]}")
+        # P3: the same single rows, now logged (every row), as a monitored deployment logs them.
+        api._ok(api.http.patch("/deployments/bench", json={"monitor": {"log_predictions": True, "sample": 1.0,
+                                                                       "check_every_seconds": None}}))
+        results = measure(service_url, auth, [ROW], 1, args.seconds, args.repeat)
+        figures["single_row_logged"] = {"p50_ms": median([r["p50_ms"] for r in results]),
+                                        "p99_ms": median([r["p99_ms"] for r in results]),
+                                        "requests_per_s": median([r["throughput"] for r in results]),
+                                        "failed": sum(r["requests"] - r["ok"] for r in results),
+                                        "n": len(results), "connections": 1}
+        log(f"single_row_logged: {figures['single_row_logged']}")
         single, single_floor = figures["single_row_service"], figures["single_row_floor"]
+        m7, healthz = figures["m7_predict_32"], figures["m7_healthz_32"]
+        logged = figures["single_row_logged"]
         batch_out, batch_floor = figures["batch_1000_service"], figures["batch_1000_floor"]
         targets = [
             {"target": "P1 single-row p99 (ms)", "value": single["p99_ms"], "goal": "<= 15 ms",
@@ -150,6 +181,13 @@ def main() -> None:
              "met": batch_out["rows_per_s"] >= 50_000},
             {"target": "P2 floor rows/s / service rows/s", "value": batch_floor["rows_per_s"] / batch_out["rows_per_s"],
              "goal": "<= 1.3", "met": batch_floor["rows_per_s"] / batch_out["rows_per_s"] <= 1.3},
+            {"target": "M7 one-row predict req/s / /healthz req/s (32 connections)",
+             "value": m7["requests_per_s"] / healthz["requests_per_s"], "goal": ">= 0.40",
+             "met": m7["requests_per_s"] / healthz["requests_per_s"] >= 0.40},
+            {"target": "M7 one-row predict p99 (ms, 32 connections)", "value": m7["p99_ms"], "goal": "<= 25 ms",
+             "met": m7["p99_ms"] <= 25},
+            {"target": "P3 logged single-row p99 / P1 p99", "value": logged["p99_ms"] / single["p99_ms"],
+             "goal": "<= 1.1", "met": logged["p99_ms"] / single["p99_ms"] <= 1.1},
         ]
         result = {"figures": figures, "targets": targets, "run": {
             "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "seconds": time.monotonic() - started,

@@ -58,10 +58,12 @@ def audited_errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErrorAu
 # multi-host test its own PostgreSQL database and bucket; the studio's browser tests drive
 # the same API that every other test drives on both databases; the compose file, the
 # OpenAPI document (and the studio's types generated from it) and the import contracts
-# are files; the client package is what it imports. `./scripts/test` runs them in its first database run only
+# are files; the client package is what it imports, and the terminal's commands only call
+# routes that the HTTP tests cover on both databases. `./scripts/test` runs them in its first database run only
 # (the next run has -m "not once").
 ONCE = ("components", "browser", "test_readme.py", "test_multihost.py", "test_compose.py", "test_openapi.py",
-        "test_import_contracts.py", "test_studio_types.py", "test_cli_client.py")
+        "test_import_contracts.py", "test_studio_types.py", "test_cli_client.py",
+        "test_cli_commands.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
