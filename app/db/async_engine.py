@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app.core.settings import Settings
-from app.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from app.db.engine import SQLITE_BUSY_TIMEOUT_MS, apply_sqlite_pragmas
 
 
 def build_async_engine(settings: Settings) -> AsyncEngine:
@@ -39,12 +39,7 @@ def build_async_engine(settings: Settings) -> AsyncEngine:
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        apply_sqlite_pragmas(dbapi_connection)
 
 
 @asynccontextmanager
