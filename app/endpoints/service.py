@@ -226,8 +226,8 @@ def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str,
     and a trigger's firing, which names itself in `trigger`)."""
     with read_session(uow.engine) as reader:
         endpoint, version = target(reader, principal, ref, body.version)
-    return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
-                       runs.RunOrigin(version.pipeline_id, endpoint.id, version.version, endpoint.time_limit_seconds,
-                                      endpoint.queue, trigger),
-                       parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
-                       labels=labels)
+        return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
+                           runs.RunOrigin(version.pipeline_id, endpoint.id, version.version,
+                                          endpoint.time_limit_seconds, endpoint.queue, trigger),
+                           parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
+                           labels=labels, reader=reader)

@@ -1,18 +1,25 @@
 """Idempotency-Key for requests that start a run, enforced by the database.
 
-`respond_once` is the whole flow. The first request with a key INSERTs a claim
-row in a transaction of its own; the unique constraint (principal, key) makes
-every concurrent request with the same key fail that insert, so exactly one of
-them creates the run. Keys are the caller's own: another principal of the
+`respond_once` is the whole flow, in one thread-pool hop. A request with a key
+creates its run and INSERTs its claim, with the response it will answer, in the
+run's own transaction: one commit makes the run, its steps, its message (the
+outbox) and the claim durable together. The unique constraint (principal, key)
+makes every concurrent request with the same key fail that insert (on
+PostgreSQL it waits for the first transaction and fails once it commits; on
+SQLite the write lock orders them), so exactly one of them creates the run; the
+others roll back everything they wrote and replay the stored response (same
+status, body and Location). Keys are the caller's own: another principal of the
 workspace sending the same key (a CI job's predictable one) gets a claim of its
-own, never the first caller's run or a 422. The others wait for the claim's stored response and
-replay it (same status, body and Location). The same key with a different
+own, never the first caller's run or a 422. The same key with a different
 request is refused with 422. A request refused before it created anything
-releases its claim, so the client may fix it and retry with the same key. The
-run's id is written to the claim in the run's own transaction, so a request
-that dies after creating the run is replayed, never repeated; a claim left by
-a request that died before creating anything is freed after `LEASE_SECONDS`.
-Keys are kept for `IDEMPOTENCY_HOURS`.
+commits nothing, so the client may fix it and retry with the same key, and a
+request that dies before its commit leaves nothing behind. The claim is
+inserted after the request's checks, so that on SQLite the write lock is held
+only for the inserts. Keys are kept for `IDEMPOTENCY_HOURS`.
+
+Claims written by earlier versions (a claim committed on its own, its response
+written after the run's commit) are still honoured: one bound to a run is
+replayed from the run, one that created nothing is freed after `LEASE_SECONDS`.
 """
 
 from __future__ import annotations
@@ -61,8 +68,8 @@ def check_key(key: str) -> None:
 
 
 @dataclass(frozen=True)
-class _Claimed:
-    claim_id: str
+class _Created:
+    response: Accepted
 
 
 @dataclass(frozen=True)
@@ -95,93 +102,112 @@ async def respond_once(runtime: Runtime, workspace_id: str, principal_id: str, k
         return await _in_thread(_create, runtime, None, create), False
     check_key(key)
     deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
+    claim = _Claim(workspace_id, principal_id, key, fingerprint)
     while True:
-        outcome = await _in_thread(_claim_or_read, runtime, workspace_id, principal_id, key, fingerprint, render)
-        if isinstance(outcome, _Replay):
-            return outcome.response, True
-        if isinstance(outcome, _Claimed):
-            break
+        outcome = await _in_thread(_once, runtime, claim, create, render)
+        if not isinstance(outcome, _Wait):
+            return outcome.response, isinstance(outcome, _Replay)
         if time.monotonic() > deadline:
             raise Conflict("a request with this Idempotency-Key is still being processed; retry shortly")
         await asyncio.sleep(POLL_SECONDS)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    workspace_id: str
+    principal_id: str
+    key: str
+    fingerprint: str
+
+
+class _Taken(Exception):
+    """The key was claimed by another request (committed): roll back, and answer for it."""
+
+
+def _once(runtime: Runtime, claim: _Claim, create: Create, render: Render) -> _Created | _Replay | _Wait:
+    _sweep_expired(runtime)
+    # A retry is answered from its claim before anything is checked again: the endpoint may
+    # have been disabled since, and the retry must still get the run it created.
+    found = _read_claim(runtime, claim, render)
+    if found is not None:
+        return found
     try:
-        response = await _in_thread(_create, runtime, outcome.claim_id, create)
-    except BaseException:
-        await _in_thread(_release, runtime, outcome.claim_id)  # a no-op once the run exists
-        raise
-    await _in_thread(_complete, runtime, outcome.claim_id, response)
-    return response, False
+        return _Created(_create(runtime, claim, create))
+    except _Taken:
+        return _read_claim(runtime, claim, render) or _Wait()
 
 
-def _create(runtime: Runtime, claim_id: str | None, create: Create) -> Accepted:
+def _create(runtime: Runtime, claim: _Claim | None, create: Create) -> Accepted:
     with runtime.unit_of_work() as uow:
         response = create(uow)
-        if claim_id is not None:
-            # In the run's own transaction: a request that dies after this commit is
-            # replayed from the run, never repeated.
-            claim = uow.session.get_one(IdempotencyKey, claim_id)
-            claim.run_id = response.run_id
-            uow.session.add(claim)
+        if claim is not None:
+            now = utcnow()
+            uow.session.add(IdempotencyKey(
+                workspace_id=claim.workspace_id, principal_id=claim.principal_id, key=claim.key,
+                request_hash=claim.fingerprint, run_id=response.run_id, status_code=response.status_code,
+                response_body=response.body, response_headers=response.headers, created_at=now,
+                expires_at=now + timedelta(hours=IDEMPOTENCY_HOURS)))
+            try:
+                uow.session.flush()
+            except IntegrityError:
+                raise _Taken() from None  # the unit of work rolls back the run with it
     return response
 
 
-def _claim_or_read(runtime: Runtime, workspace_id: str, principal_id: str, key: str,
-                   fingerprint: str, render: Render) -> _Claimed | _Replay | _Wait:
-    now = utcnow()
-    with UnitOfWork(runtime.engine) as uow:
-        uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) < now))
-    row = IdempotencyKey(workspace_id=workspace_id, principal_id=principal_id, key=key, request_hash=fingerprint,
-                         expires_at=now + timedelta(hours=IDEMPOTENCY_HOURS))
-    try:
-        with UnitOfWork(runtime.engine) as uow:
-            uow.session.add(row)
-        return _Claimed(row.id)
-    except IntegrityError:
-        pass
+def _read_claim(runtime: Runtime, claim: _Claim, render: Render) -> _Replay | _Wait | None:
+    """The committed claim on this key: its response to replay, or (an earlier version's
+    claim, or an expired one) what to do before claiming again; None if there is none."""
+    replay: Accepted | None = None
     # Read, then act in units of work of their own: on SQLite this read holds the write lock
     # until its session closes.
-    replay: Accepted | None = None
     with Session(runtime.engine, expire_on_commit=False) as session:
         existing = session.exec(select(IdempotencyKey).where(
-            IdempotencyKey.principal_id == principal_id, IdempotencyKey.key == key)).first()
+            IdempotencyKey.principal_id == claim.principal_id, IdempotencyKey.key == claim.key)).first()
         if existing is None:
-            return _Wait()  # released between our insert and our read: claim again
-        if existing.request_hash != fingerprint:
+            return None
+        expired = existing.expires_at <= utcnow()
+        if not expired and existing.request_hash != claim.fingerprint:
             raise InvalidInput("this Idempotency-Key was used with a different request", errors=[{
                 "loc": ["header", "Idempotency-Key"],
                 "msg": "already used with another body or endpoint; use a new key for a new request"}])
-        if existing.status_code is not None:
+        if not expired and existing.status_code is not None:
             return _Replay(Accepted(existing.run_id or "", existing.response_body or {},
                                     existing.response_headers or {}, existing.status_code))
         abandoned = utcnow() - existing.created_at > timedelta(seconds=LEASE_SECONDS)
-        run = session.get(Run, existing.run_id) if abandoned and existing.run_id is not None else None
+        run = session.get(Run, existing.run_id) if not expired and abandoned and existing.run_id else None
         if run is not None:
             replay = render(session, run)
     if replay is not None:
-        # Its request died after creating the run: answer for it, and keep the answer.
+        # An earlier version's request died after creating the run: answer for it, and keep the answer.
         _complete(runtime, existing.id, replay)
         return _Replay(replay)
-    if abandoned and existing.run_id is None:
-        # Its request died before creating anything: the claim is free again.
+    if expired or (abandoned and existing.run_id is None):
+        # Forgotten (expired), or an earlier version's request died before creating anything.
         with UnitOfWork(runtime.engine) as uow:
-            uow.session.execute(delete(IdempotencyKey).where(
-                col(IdempotencyKey.id) == existing.id, col(IdempotencyKey.run_id).is_(None),
-                col(IdempotencyKey.status_code).is_(None)))
+            uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == existing.id))
     return _Wait()
 
 
 def _complete(runtime: Runtime, claim_id: str, response: Accepted) -> None:
     with UnitOfWork(runtime.engine) as uow:
-        claim = uow.session.get(IdempotencyKey, claim_id)
-        if claim is not None:
-            claim.status_code = response.status_code
-            claim.response_body = response.body
-            claim.response_headers = response.headers
-            uow.session.add(claim)
+        found = uow.session.get(IdempotencyKey, claim_id)
+        if found is not None:
+            found.status_code = response.status_code
+            found.response_body = response.body
+            found.response_headers = response.headers
+            uow.session.add(found)
 
 
-def _release(runtime: Runtime, claim_id: str) -> None:
-    """Frees the key after a refused request; never once a run was created under it."""
+SWEEP_EVERY_SECONDS = 60.0
+_next_sweep = 0.0
+
+
+def _sweep_expired(runtime: Runtime) -> None:
+    """Forgets expired keys, at most once a minute per process (a key that expired since is
+    also freed when it is sent again: `_read_claim`)."""
+    global _next_sweep
+    if time.monotonic() < _next_sweep:
+        return
+    _next_sweep = time.monotonic() + SWEEP_EVERY_SECONDS
     with UnitOfWork(runtime.engine) as uow:
-        uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == claim_id,
-                                                         col(IdempotencyKey.run_id).is_(None)))
+        uow.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) < utcnow()))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session
 
@@ -145,13 +146,16 @@ NO_LABELS = RunLabels()
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
            parameters: dict[str, Any], experiment: str | None, regenerate: bool,
-           labels: RunLabels = NO_LABELS) -> Run:
+           labels: RunLabels = NO_LABELS, reader: Session | None = None) -> Run:
     """Checks the request and records the run and its steps in `uow`, with its message
     (the outbox): the run is durable before it is announced, and announced once `uow`
-    commits. The checks read in a session of their own, so `uow` takes the database's
-    write lock only for the inserts."""
-    with read_session(uow.engine) as reader:
-        bound = check_submission(reader, settings, principal, spec, parameters)
+    commits. The checks read in a session of their own (`reader`, when the caller already
+    has one open), so `uow` takes the database's write lock only for the inserts."""
+    if reader is None:
+        with read_session(uow.engine) as own:
+            return submit(uow, settings, principal, spec, origin, parameters=parameters, experiment=experiment,
+                          regenerate=regenerate, labels=labels, reader=own)
+    bound = check_submission(reader, settings, principal, spec, parameters)
     # An endpoint's queue is its workspace's: it meets neither another workspace's nor a
     # key of the broker's own (app.core.queue_names).
     queue = workspace_queue(principal.workspace_id, origin.queue) if origin.queue else settings.queue
@@ -168,11 +172,16 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
         step = spec.steps[name]
         component = get_component(step.component)
         assert component is not None  # the spec was validated against the catalogue
-        run_steps.append(RunStep(run_id=run.id, name=name, position=position, component=step.component,
-                                 component_version=component.version, settings=bound.settings[name]))
+        run_steps.append(store.NewStep(name=name, position=position, component=step.component,
+                                       component_version=component.version, settings=bound.settings[name]))
     store.add(uow.session, run, run_steps)
     send(uow, run)
+    # For the 202 (`accepted`): rendered from what was just written, with no query back.
+    inspect(run).info[_NEW_STEPS] = run_steps
     return run
+
+
+_NEW_STEPS = "retrainer.new_steps"
 
 
 def send(uow: UnitOfWork, run: Run) -> None:
@@ -322,7 +331,10 @@ class Accepted:
 
 
 def accepted(session: Session, run: Run) -> Accepted:
-    out = render(session, run)
+    """The 202 for a run: a run this process just created is rendered from what it wrote
+    (its steps pending, no deployment touched yet); any other (a replay) from the database."""
+    steps = inspect(run).info.get(_NEW_STEPS)
+    out = views.run_out(run, steps) if steps is not None else render(session, run)
     return Accepted(run.id, out.model_dump(mode="json"), {"Location": f"/runs/{run.id}", "ETag": etag_of(out)})
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 
-from app.db.tables import Run, RunStep, Workspace
+from app.db.tables import Run, Workspace
 from app.db.unit_of_work import UnitOfWork
 from app.runs import store
 from app.runs.states import RunStatus, StepStatus
@@ -27,7 +27,7 @@ def run_with_steps(engine: Engine, steps: Sequence[str] = ("import", "train"), *
     ws = workspace_id or workspace(engine)
     with UnitOfWork(engine) as uow:
         run = Run(workspace_id=ws, definition={}, pipeline_digest="0" * 64, status=status, attempt=attempt)
-        store.add(uow.session, run, [RunStep(run_id=run.id, name=name, position=i, component="import_data",
-                                             component_version="1", status=step_status)
+        store.add(uow.session, run, [store.NewStep(name=name, position=i, component="import_data",
+                                                   component_version="1", settings={}, status=step_status)
                                      for i, name in enumerate(steps)])
     return run.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from app.core.clock import utcnow
 from app.core.errors import InvalidInput
 from app.db.tables import IdempotencyKey, Run
 from app.db.unit_of_work import UnitOfWork
-from app.runs import idempotency
+from app.runs import idempotency, store
 from app.runs.service import Accepted
 from app.runtime import Runtime
 from tests.helpers.aio import run_async
@@ -26,20 +27,30 @@ T = TypeVar("T")
 
 
 class Creator:
-    """A `create` for respond_once that records how often it ran."""
+    """A `create` for respond_once that records how often it ran; its run is written in the
+    unit of work it is given, as the routes' are (in a workspace of its own)."""
 
     def __init__(self, runtime: Runtime, gate: threading.Event | None = None, fail: bool = False) -> None:
         self.runtime, self.gate, self.fail = runtime, gate, fail
+        self.workspace_id = workspace(runtime.engine)
         self.calls = 0
+        self.before: Callable[[], None] | None = None
 
     def __call__(self, uow: UnitOfWork) -> Accepted:
         self.calls += 1
+        if self.before is not None:
+            self.before()
         if self.gate is not None:
             assert self.gate.wait(10)
         if self.fail:
             raise InvalidInput("refused", errors=[{"loc": ["body"], "msg": "refused"}])
-        run_id = run_with_steps(self.runtime.engine)
-        return Accepted(run_id, {"id": run_id, "status": "queued"}, {"Location": f"/runs/{run_id}"})
+        run = Run(workspace_id=self.workspace_id, definition={}, pipeline_digest="0" * 64)
+        store.add(uow.session, run, [])
+        return Accepted(run.id, {"id": run.id, "status": "queued"}, {"Location": f"/runs/{run.id}"})
+
+    def runs(self) -> list[str]:
+        with Session(self.runtime.engine) as session:
+            return list(session.exec(select(Run.id).where(Run.workspace_id == self.workspace_id)))
 
 
 def _principal(ws: str) -> str:
@@ -108,9 +119,28 @@ def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
         return list(await asyncio.gather(first, second))
 
     results = run_async(both())
-    assert create.calls == 1
+    # Both may have run their checks; one run was committed, and both answer with it.
+    assert len(create.runs()) == 1
     assert sorted(replayed for _, replayed in results) == [False, True]
-    assert results[0][0].body == results[1][0].body
+    assert results[0][0].body == results[1][0].body == {"id": create.runs()[0], "status": "queued"}
+
+
+def test_a_refused_duplicate_leaves_no_run_behind(runtime: Runtime) -> None:
+    """The run, its steps and the claim commit together: a request whose claim is taken
+    between its check of the key and its commit rolls back the run it wrote (no orphan
+    run, no message for it) and answers with the first one's."""
+    ws, key = workspace(runtime.engine), secrets.token_hex(8)
+    racing, first = Creator(runtime), Creator(runtime)
+    answers: list[Accepted] = []
+
+    def meanwhile() -> None:  # another request with the key commits while ours is checked
+        answers.append(_once(runtime, ws, key, "a" * 64, first)[0])
+
+    racing.before = meanwhile
+    again, replayed = _once(runtime, ws, key, "a" * 64, racing)
+    assert (replayed, racing.calls, first.calls) == (True, 1, 1)
+    assert (again.run_id, again.body) == (answers[0].run_id, answers[0].body)
+    assert (racing.runs(), first.runs()) == ([], [answers[0].run_id])
 
 
 def test_a_request_that_died_after_creating_its_run_is_replayed_not_repeated(runtime: Runtime) -> None:
@@ -153,6 +183,4 @@ def test_without_a_key_every_request_creates(runtime: Runtime) -> None:
     ws, create = workspace(runtime.engine), Creator(runtime)
     _once(runtime, ws, None, "a" * 64, create)
     _once(runtime, ws, None, "a" * 64, create)
-    assert create.calls == 2
-    with Session(runtime.engine) as session:
-        assert session.exec(select(Run).where(Run.workspace_id == ws)).all() == []  # Creator's runs have their own
+    assert create.calls == 2 and len(create.runs()) == 2
