@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import CursorResult
@@ -25,13 +25,17 @@ def by_name(session: Session, workspace_id: str, name: str, *, for_update: bool 
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
+_DEPLOYMENTS = Deployment.__table__.c  # type: ignore[attr-defined]
+# Built once, with bound parameters: a statement object keeps its cache key, so a
+# prediction neither builds the expression nor computes that key again.
+_SERVING = core_select(*(_DEPLOYMENTS[c] for c in ("id", "model", "version", "enabled", "monitor"))).where(
+    _DEPLOYMENTS.workspace_id == bindparam("workspace_id"), _DEPLOYMENTS.name == bindparam("name"))
+
+
 async def serving_columns(connection: AsyncConnection, workspace_id: str, name: str) -> Row[Any] | None:
     """What a prediction needs of its deployment, on the async engine: id, model, version,
     enabled, monitor (plain columns, no ORM object)."""
-    table = Deployment.__table__.c  # type: ignore[attr-defined]
-    query = core_select(*(table[c] for c in ("id", "model", "version", "enabled", "monitor"))).where(
-        table.workspace_id == workspace_id, table.name == name)
-    return (await connection.execute(query)).first()
+    return (await connection.execute(_SERVING, {"workspace_id": workspace_id, "name": name})).first()
 
 
 def enabled(session: Session, limit: int) -> list[Deployment]:

@@ -26,25 +26,20 @@ from app.deployments.schemas import (
 )
 from app.deployments.serving import ModelCache
 from app.runtime import Runtime
-from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
+from app.web.deps import PageDep, ReaderDep, SettingsDep, UnitOfWorkDep
 from app.web.problems import ProblemDetails
 
 router = APIRouter(tags=["deployments"])
 
 
-async def model_cache(request: Request) -> ModelCache:
-    cache: ModelCache = request.app.state.model_cache
-    return cache
+async def serving(request: Request) -> service.Serving:
+    # One dependency for what a prediction needs of the process: each dependency FastAPI
+    # solves costs CPU on every prediction.
+    state = request.app.state
+    return service.Serving(state.runtime, state.async_engine, state.model_cache, getattr(state, "prediction_log", None))
 
 
-ModelCacheDep = Annotated[ModelCache, Depends(model_cache)]
-
-
-async def prediction_log(request: Request) -> PredictionLog | None:
-    return getattr(request.app.state, "prediction_log", None)
-
-
-PredictionLogDep = Annotated[PredictionLog | None, Depends(prediction_log)]
+ServingDep = Annotated[service.Serving, Depends(serving)]
 
 _PREDICT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
@@ -100,10 +95,10 @@ def deployment_history(name: str, principal: DeploymentsRead, session: ReaderDep
                         415: {"model": ProblemDetails, "description": "Neither JSON nor CSV"},
                         422: {"model": ProblemDetails, "description": "Bad rows; each error's loc is "
                                                                       "[\"body\", \"rows\", row, column]"}})
-async def predict(name: str, request: Request, principal: Predictor, engine: AsyncEngineDep, runtime: RuntimeDep,
-                  cache: ModelCacheDep, plog: PredictionLogDep) -> Response:
+async def predict(name: str, request: Request, principal: Predictor, process: ServingDep) -> Response:
     body = await request.body()
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    runtime, engine, cache, plog = process.runtime, process.engine, process.cache, process.plog
     settings = runtime.settings
     # A small body and a loaded model: scored here, on the event loop; else in the thread pool.
     out = await service.predict_inline(engine, settings, cache, principal.workspace_id, name, media_type, body, plog)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from app.deployments.schemas import (
 from app.deployments.views import to_out
 from app.endpoints import service as endpoints
 from app.models_registry import service as models
+from app.runtime import Runtime
 
 log = logging.getLogger("retrainer.deployments")
 
@@ -257,6 +259,16 @@ def predict_body(session: Session, settings: Settings, cache: serving.ModelCache
     monitor, deployment_id = deployment.monitor, deployment.id
     session.rollback()  # the rest needs no database: the connection goes back to the pool now
     return _score(settings, model, workspace_id, deployment_id, monitor, media_type, body, plog)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What a prediction needs of the API process."""
+
+    runtime: Runtime
+    engine: AsyncEngine
+    cache: serving.ModelCache
+    plog: predlog.PredictionLog | None
 
 
 async def predict_inline(engine: AsyncEngine, settings: Settings, cache: serving.ModelCache, workspace_id: str,

@@ -35,7 +35,7 @@ from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
 from app.db.engine import read_session
 from app.db.outbox import Undeliverable
-from app.db.tables import OutboxMessage, Run, RunOutput, RunStep
+from app.db.tables import OutboxMessage, Run, RunOutput
 from app.db.unit_of_work import UnitOfWork
 from app.models_registry import service as models
 from app.pipelines import service as pipelines
