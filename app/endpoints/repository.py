@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.core.paging import PageRequest
@@ -15,6 +15,21 @@ def by_id_or_name(session: Session, workspace_id: str, ref: str) -> Endpoint | N
     query = select(Endpoint).where(Endpoint.workspace_id == workspace_id)
     found = session.exec(query.where(Endpoint.id == ref)).first() if ref.startswith("ep_") else None
     return found or session.exec(query.where(Endpoint.name == ref)).first()
+
+
+def with_version(session: Session, workspace_id: str, ref: str,
+                 number: int | None) -> tuple[Endpoint, EndpointVersion | None] | None:
+    """The endpoint `ref` (its id, else its name) with its version `number` (None: its
+    default version) in one query: a submission's first read."""
+    wanted = number if number is not None else col(Endpoint.default_version)
+    query = (select(Endpoint, EndpointVersion)
+             .outerjoin(EndpointVersion, (col(EndpointVersion.endpoint_id) == Endpoint.id)
+                        & (col(EndpointVersion.version) == wanted))
+             .where(Endpoint.workspace_id == workspace_id, or_(col(Endpoint.id) == ref, col(Endpoint.name) == ref)))
+    rows = session.exec(query).all()
+    for endpoint, version in sorted(rows, key=lambda row: row[0].id != ref):  # the id first
+        return endpoint, version
+    return None
 
 
 def by_name(session: Session, workspace_id: str, name: str) -> Endpoint | None:

@@ -179,12 +179,17 @@ def target(session: Session, principal: Principal, ref: str,
            number: int | None) -> tuple[Endpoint, EndpointVersion]:
     """The version a run of endpoint `ref` would run: `number`, or the default one; 409 when
     the endpoint is disabled."""
-    endpoint = get(session, principal, ref)
+    found = repo.with_version(session, principal.workspace_id, ref, number)
+    if found is None:
+        raise NotFound(f"no endpoint {ref!r} in this workspace")
+    endpoint, version = found
     _check_enabled(endpoint)
     number = number or endpoint.default_version
     if number is None:
         raise NotFound(f"endpoint {endpoint.name!r} has no published version yet")
-    return endpoint, get_version(session, endpoint, number)
+    if version is None:
+        raise NotFound(f"endpoint {endpoint.name!r} has no version {number}")
+    return endpoint, version
 
 
 def _check_enabled(endpoint: Endpoint) -> None:
