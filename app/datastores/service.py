@@ -183,10 +183,13 @@ def store_of(settings: Settings, row: Datastore, workspace: str) -> ObjectStore:
     return registry.builtin_datastore(settings, row.workspace_id, row.name)
 
 
-def stores_of(session: Session, settings: Settings, workspace_id: str) -> dict[str, ObjectStore]:
+def stores_of(session: Session, settings: Settings, workspace_id: str,
+              workspace_name: str | None = None) -> dict[str, ObjectStore]:
     """Every datastore of the workspace (the default one even before it has a row), by
-    name; one that may not be used is there, refusing each use with the reason."""
-    workspace = repo.workspace_name(session, workspace_id)
+    name; one that may not be used is there, refusing each use with the reason.
+    `workspace_name`: the workspace's name when the caller has it (a principal does;
+    workspaces are never renamed), saving a query."""
+    workspace = workspace_name or repo.workspace_name(session, workspace_id)
     stores: dict[str, ObjectStore] = {}
     for row in repo.list_all(session, workspace_id):
         try:

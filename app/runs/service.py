@@ -79,7 +79,7 @@ def check_submission(session: Session, settings: Settings, principal: Principal,
     for ref in refs:
         scope = Scope.data_read if ref.mode == "read" else Scope.data_write
         require(principal.scopes, scope, f"A run that {'reads' if ref.mode == 'read' else 'writes'} {ref.value}")
-    stores = stores_of(session, settings, principal.workspace_id)
+    stores = stores_of(session, settings, principal.workspace_id, principal.workspace_name)
     for ref in refs:
         try:
             resolve(stores, ref.value, mode=ref.mode)
