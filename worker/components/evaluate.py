@@ -177,6 +177,13 @@ def _align(series: pd.Series, by_text: dict[str, Any]) -> np.ndarray:
     return np.asarray([by_text.get(str(python_scalar(v)), python_scalar(v)) for v in series])
 
 
+def _precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, **options: Any) -> dict[str, float]:
+    """precision_score, recall_score and f1_score with these options, from the one call each
+    of them makes (each counted the confusion matrix again, validating the labels each time)."""
+    precision, recall, f1, _ = skm.precision_recall_fscore_support(y_true, y_pred, zero_division=0, **options)
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1)}
+
+
 def _classification_metrics(
     ctx: StepContext, settings: EvaluateModelSettings, df: pd.DataFrame, y_series: pd.Series, probability_columns: list[str]
 ) -> dict[str, Any]:
@@ -234,9 +241,7 @@ def _classification_metrics(
             options: dict[str, Any] = {"labels": [positive_compared], "average": "micro"}
         else:
             options = {"pos_label": positive_compared, "average": "binary"}
-        metrics["precision"] = float(skm.precision_score(y_true, y_pred, zero_division=0, **options))
-        metrics["recall"] = float(skm.recall_score(y_true, y_pred, zero_division=0, **options))
-        metrics["f1"] = float(skm.f1_score(y_true, y_pred, zero_division=0, **options))
+        metrics.update(_precision_recall_f1(y_true, y_pred, **options))
         if probabilities is not None:
             is_positive = np.array([str(v) == str(positive) for v in y_true])
             if is_positive.all() or not is_positive.any():
@@ -252,9 +257,7 @@ def _classification_metrics(
                 metrics["pr_curve"] = insights.pr_curve(is_positive, scores)
     else:
         metrics["average"] = "macro"
-        metrics["precision"] = float(skm.precision_score(y_true, y_pred, average="macro", zero_division=0))
-        metrics["recall"] = float(skm.recall_score(y_true, y_pred, average="macro", zero_division=0))
-        metrics["f1"] = float(skm.f1_score(y_true, y_pred, average="macro", zero_division=0))
+        metrics.update(_precision_recall_f1(y_true, y_pred, average="macro"))
         if probabilities is not None:
             absent = [c for c in classes if str(c) not in present]
             if absent or extra:
