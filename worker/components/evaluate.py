@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype, is_object_dtype
 from sklearn import metrics as skm
 
 from app.components.settings import EvaluateModelSettings, ScoreModelSettings, ScoreRegisteredModelSettings
@@ -174,7 +175,23 @@ def _near_classes(values: list[Any], classes: list[Any]) -> str:
 def _align(series: pd.Series, by_text: dict[str, Any]) -> np.ndarray:
     """Values as the class objects they stand for (so 1, '1' and np.int64(1) agree)."""
     # Not dtype=object: scikit-learn cannot tell the target type of an object array of numbers.
+    if _is_text(series) and not series.isna().any():
+        # Each distinct text once (a row's value is its text): the same array as the loop
+        # below, whose dtype numpy finds from the same distinct values.
+        codes, uniques = pd.factorize(series)
+        return np.asarray([by_text.get(value, value) for value in uniques.tolist()])[codes]
     return np.asarray([by_text.get(str(python_scalar(v)), python_scalar(v)) for v in series])
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return isinstance(dtype, pd.StringDtype) or (is_object_dtype(dtype) and infer_dtype(series, skipna=False) == "string")
+
+
+def _distinct(values: np.ndarray) -> Any:
+    """What a set of the values' text needs to look at: a text array's distinct values
+    (text is equal when its text is), any other array's every value."""
+    return np.unique(values) if values.dtype.kind == "U" else values
 
 
 def _precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, **options: Any) -> dict[str, float]:
@@ -195,7 +212,7 @@ def _classification_metrics(
         raise StepFailed(f"{int(predicted.isna().sum())} rows have no {SCORED_LABEL}; score them again")
     y_pred = _align(predicted, by_text)
     known = set(by_text)
-    extra = _sorted(list({python_scalar(v) for v in [*y_true, *y_pred] if str(v) not in known}))
+    extra = _sorted(list({python_scalar(v) for v in [*_distinct(y_true), *_distinct(y_pred)] if str(v) not in known}))
     if extra:
         hint = _near_classes(extra, classes)
         if not any(str(v) in known for v in y_true):
@@ -223,7 +240,7 @@ def _classification_metrics(
             probabilities = None
     else:
         ctx.log.warning("no %s* columns: roc_auc and log_loss are left out", PROBABILITY_PREFIX)
-    present = {str(v) for v in y_true}
+    present = {str(v) for v in _distinct(y_true)}
 
     if len(classes) == 2:
         if settings.positive_class is not None:
@@ -243,7 +260,8 @@ def _classification_metrics(
             options = {"pos_label": positive_compared, "average": "binary"}
         metrics.update(_precision_recall_f1(y_true, y_pred, **options))
         if probabilities is not None:
-            is_positive = np.array([str(v) == str(positive) for v in y_true])
+            is_positive = (y_true == str(positive) if y_true.dtype.kind == "U"
+                           else np.array([str(v) == str(positive) for v in y_true], dtype=bool))
             if is_positive.all() or not is_positive.any():
                 ctx.log.warning(
                     "roc_auc is left out: the true labels are %s the positive class %r",
