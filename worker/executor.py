@@ -411,7 +411,9 @@ class RunExecution:
         return metrics
 
     def _log_key(self, step: _Step) -> str:
-        return artifacts.log_key(self.settings, self.run.workspace_id, self.run.id, self.attempt.number, step.name)
+        # The attempt's own folder: artifacts.log_key also looks (two stats) for a log written
+        # before attempts had folders, which only a reader of such an old run can find.
+        return artifacts.output_key(self.run.workspace_id, self.run.id, self.attempt.number, step.name, "log.txt")
 
     # -- what a step reads and writes ------------------------------------------------------
 
