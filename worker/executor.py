@@ -23,12 +23,14 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlmodel import Session
 
 from app.components.catalog import ComponentDef, ComponentRole, get_component
 from app.components.settings import MODEL_REF
+from app.core.clock import utcnow
 from app.core.settings import Settings
 from app.datastores.paths import DataPathError, resolve
 from app.db.tables import ModelVersion, Run
@@ -131,6 +133,11 @@ class _Produced:
     stored: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (step, port) -> record
     fingerprints: dict[str, str] = field(default_factory=dict)
     reused: set[str] = field(default_factory=set)  # steps whose outputs came from an earlier run
+    # What find_reusables found for the fingerprints of later steps, by fingerprint (see _found).
+    reusable: dict[str, Reusable] = field(default_factory=dict)
+    # Steps reused but not recorded yet (see _record_reused): (name, fingerprint, found, when,
+    # their log's key and its note).
+    unrecorded: list[tuple[str, str, Reusable, datetime, str, str]] = field(default_factory=list)
 
 
 class RunExecution:
@@ -152,6 +159,7 @@ class RunExecution:
         self.registry, self.explain, self.threads = registry, explain, threads
         self.spec = PipelineSpec.model_validate(run.definition)
         self.produced = _Produced()
+        self.settings_of: Mapping[str, dict[str, Any]] = {}  # each step's bound settings
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -162,10 +170,15 @@ class RunExecution:
         if bound is None:  # validated at submit; only a changed component library gets here
             message = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
             return self._finish_failed(None, message)
+        self.settings_of = bound.settings
         for name in topological_order(self.spec):
             outcome = self._run_step(name, bound.settings[name])
             if outcome is not None:
                 return outcome
+        try:
+            self._record_reused()
+        except RunInactive:
+            return INACTIVE
         return Trained(self.run, self._trained_versions(), self._run_metrics())
 
     def succeed(self, trained: Trained, writes: Sequence[SuccessWrite] = ()) -> Outcome:
@@ -190,6 +203,7 @@ class RunExecution:
     def _fail(self, step: str, message: str) -> Outcome:
         """The step failed: it and the run are marked failed (later steps: skipped)."""
         try:
+            self._record_reused()
             self.attempt.step_failed(step, message)
         except RunInactive:
             return INACTIVE
@@ -217,6 +231,7 @@ class RunExecution:
             step.fingerprint = self._fingerprint(step)
             if not self.run.regenerate and _reusable(step) and self._reuse(step):
                 return None
+            self._record_reused()
             self.attempt.step_started(name, step.fingerprint)
             return self._compute(step)
         except RunInactive:
@@ -242,21 +257,67 @@ class RunExecution:
     def _reuse(self, step: _Step) -> bool:
         """Takes the outputs of the newest succeeded step with the same fingerprint, if they
         are all still stored; False: the step is computed. They are recorded for this run
-        (one transaction with the step's state) but not read: see `_value`."""
-        found = self.attempt.find_reusable(self.run.workspace_id, step.fingerprint)
+        (with the step's state, see `_record_reused`) but not read: see `_value`."""
+        found = self._found(step)
         if found is None or not self._still_stored(step, found):
             return False
-        self.attempt.step_reused(step.name, step.fingerprint, found)
+        note = (f"reused the outputs of step {found.step!r} of run {found.source_run} "
+                f"(same component version, settings and input sha256: {step.fingerprint})\n")
+        self.produced.unrecorded.append((step.name, step.fingerprint, found, utcnow(), self._log_key(step), note))
         for out in found.outputs:
             self.produced.stored[(step.name, out.port)] = Reusable.record(step.name, out)
         if found.metrics is not None and any(p.type == "metrics" for p in step.component.outputs):
             self.produced.metrics[step.name] = found.metrics
         self.produced.reads += [DataRead(step.name, d.uri, d.sha256, d.size) for d in step.data.values()]
         self.produced.reused.add(step.name)
-        write_log(artifact_store(self.settings), self._log_key(step),
-                  f"reused the outputs of step {found.step!r} of run {found.source_run} "
-                  f"(same component version, settings and input sha256: {step.fingerprint})\n")
         return True
+
+    def _record_reused(self) -> None:
+        """Records the steps reused since the last write, in one fenced transaction (their
+        state and outputs), then writes each one's reuse note to its log. Called before the
+        next write of the run (a step that computes or fails) and once the steps are done:
+        a run reusing its first k steps records them at once, not in k transactions."""
+        pending, self.produced.unrecorded = self.produced.unrecorded, []
+        if not pending:
+            return
+        self.attempt.steps_reused([(name, fingerprint, found, at) for name, fingerprint, found, at, _, _ in pending])
+        store = artifact_store(self.settings)
+        for *_, key, note in pending:
+            write_log(store, key, note)
+
+    def _found(self, step: _Step) -> Reusable | None:
+        """What an earlier run left that the step may reuse. The first step that looks asks
+        for its own fingerprint and those of the later steps that can be known now (those
+        reading no data file: their fingerprints depend on their settings and inputs' only),
+        in two queries: a fully reused run reads its records once, not once a step. A step
+        found then takes that record (a newer one with its fingerprint would hold the same
+        outputs); one not found then asks again when its turn comes."""
+        fingerprint = step.fingerprint
+        if fingerprint not in self.produced.reusable:
+            wanted = [fingerprint, *self._later_fingerprints(step.name)]
+            self.produced.reusable.update(self.attempt.find_reusables(self.run.workspace_id, wanted))
+        return self.produced.reusable.pop(fingerprint, None)
+
+    def _later_fingerprints(self, after: str) -> list[str]:
+        """The fingerprints of the reusable steps after `after` (in topological order) that
+        are known before they run: not those reading a data file (its sha256 is known once
+        it is pinned), nor any step downstream of one."""
+        known = dict(self.produced.fingerprints)
+        order = topological_order(self.spec)
+        found: list[str] = []
+        for name in order[order.index(after) + 1:]:
+            spec = self.spec.steps[name]
+            component = get_component(spec.component)
+            settings = self.settings_of.get(name)
+            upstream = [_port_ref(ref)[0] for ref in spec.inputs.values()]
+            reads = any(mode == "read" and isinstance((settings or {}).get(key), str)
+                        for key, mode in DATA_PATH_SETTINGS.get(spec.component, {}).items())
+            if component is None or settings is None or reads or any(u not in known for u in upstream):
+                continue
+            known[name] = step_fingerprint(component, settings, spec.inputs, known, {})
+            if _reusable(_Step(name, spec, component, settings)):
+                found.append(known[name])
+        return found
 
     def _still_stored(self, step: _Step, found: Reusable) -> bool:
         """Whether every output of the step is among the found ones, and each file is still in
@@ -350,7 +411,9 @@ class RunExecution:
         return metrics
 
     def _log_key(self, step: _Step) -> str:
-        return artifacts.log_key(self.settings, self.run.workspace_id, self.run.id, self.attempt.number, step.name)
+        # The attempt's own folder: artifacts.log_key also looks (two stats) for a log written
+        # before attempts had folders, which only a reader of such an old run can find.
+        return artifacts.output_key(self.run.workspace_id, self.run.id, self.attempt.number, step.name, "log.txt")
 
     # -- what a step reads and writes ------------------------------------------------------
 

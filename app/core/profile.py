@@ -49,15 +49,50 @@ def number_profile(values: Sequence[Any]) -> dict[str, Any]:
     return {"kind": "number", "missing": missing, "edges": edges, "counts": [int(c) for c in counts]}
 
 
-def category_profile(values: Iterable[Any]) -> dict[str, Any]:
+def _text_counts(values: Iterable[Any]) -> tuple[dict[str, int], int] | None:
+    """(counts by key, missing) counted by pandas' hash table, when the values are all text
+    or missing: a pandas text column (str dtype, NaN for missing: what CSV text reads as),
+    or an object array or list of str with None or NaN for missing. None for any other
+    values, counted one by one. Text is grouped by equality, so the counts are the loop's;
+    on Adult's 9 text columns (26,048 rows) 6 ms against 50-70 (docs/benchmarks.md)."""
+    import pandas as pd
+    from pandas.api.types import infer_dtype
+
+    if isinstance(values, pd.Series):
+        dtype = values.dtype
+        if not isinstance(dtype, pd.StringDtype) or dtype.na_value is pd.NA:
+            return None  # pd.NA: the loop counts it as the value "<NA>"
+        found, missing = values.value_counts(sort=False), int(values.isna().sum())
+    else:
+        if not isinstance(values, np.ndarray | list | tuple) or len(values) == 0:
+            return None
+        array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if array.ndim != 1 or array.dtype != object or infer_dtype(array, skipna=True) != "string":
+            return None
+        absent = pd.isna(array)  # None and NaN, but also pd.NA or NaT, which the loop counts as values
+        missing = int(absent.sum())
+        if missing and not all(_is_missing(v) for v in array[absent]):
+            return None
+        found = pd.Series(array[~absent] if missing else array, dtype=object).value_counts(sort=False)
     counts: dict[str, int] = {}
-    missing = 0
-    for value in values:
-        if _is_missing(value):
-            missing += 1
-            continue
+    for value, count in found.items():
         key = _category_key(value)
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + int(count)
+    return counts, missing
+
+
+def category_profile(values: Iterable[Any]) -> dict[str, Any]:
+    counted = _text_counts(values)
+    if counted is not None:
+        counts, missing = counted
+    else:
+        counts, missing = {}, 0
+        for value in values:
+            if _is_missing(value):
+                missing += 1
+                continue
+            key = _category_key(value)
+            counts[key] = counts.get(key, 0) + 1
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CATEGORIES]
     kept = dict(top)
     other = sum(n for k, n in counts.items() if k not in kept)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
@@ -243,16 +243,20 @@ def _emit(session: Session, run_id: str, event: str) -> None:
     emit(session, workspace_id, event, view)
 
 
-def move_step(session: Session, run_id: str, name: str, to: StepStatus, **fields: Any) -> None:
-    """Moves one step to `to`; StepTransitionRefused if the table does not allow it."""
+def move_step(session: Session, run_id: str, name: str, to: StepStatus, *, bump_revision: bool = True,
+              **fields: Any) -> None:
+    """Moves one step to `to`; StepTransitionRefused if the table does not allow it. The
+    run's revision is bumped unless `bump_revision` is False (the caller bumps it once for
+    all the changes of its transaction)."""
     query = (update(RunStep).where(col(RunStep.run_id) == run_id, col(RunStep.name) == name,
                                    col(RunStep.status).in_(step_sources(to)))
              .values(status=to, **fields).execution_options(synchronize_session=False))
     if _rowcount(session.execute(query)) != 1:
         current = session.exec(select(RunStep.status).where(RunStep.run_id == run_id, RunStep.name == name)).first()
         raise StepTransitionRefused(f"step {name!r} of run {run_id}: {current} -> {to} is not allowed")
-    session.execute(update(Run).where(col(Run.id) == run_id).values(revision=col(Run.revision) + 1)
-                    .execution_options(synchronize_session=False))
+    if bump_revision:
+        session.execute(update(Run).where(col(Run.id) == run_id).values(revision=col(Run.revision) + 1)
+                        .execution_options(synchronize_session=False))
 
 
 def mark_sent_again(session: Session, run_id: str) -> Run | None:
@@ -388,29 +392,38 @@ class Attempt:
         with Session(self.engine) as session:
             self._fence(session)
 
-    @_retried
     def _step(self, name: str, moves: Sequence[tuple[StepStatus, dict[str, Any]]],
               outputs: Sequence[dict[str, Any]] = ()) -> None:
         """The step's moves (in order) and the outputs it recorded, in one fenced transaction."""
+        self._steps([(name, moves)], outputs)
+
+    @_retried
+    def _steps(self, changes: Sequence[tuple[str, Sequence[tuple[StepStatus, dict[str, Any]]]]],
+               outputs: Sequence[dict[str, Any]] = ()) -> None:
+        """Each step's moves (in order) and the outputs they recorded, in one fenced
+        transaction, with one write of the run (its revision and heartbeat) for them all."""
         with UnitOfWork(self.engine) as uow:
-            run = self._fence(uow.session)
-            for to, fields in moves:
-                move_step(uow.session, self.run_id, name, to, **fields)
+            self._fence(uow.session)
+            for name, moves in changes:
+                for to, fields in moves:
+                    move_step(uow.session, self.run_id, name, to, bump_revision=False, **fields)
             uow.session.add_all([RunOutput(run_id=self.run_id, **fields) for fields in outputs])
-            run.heartbeat_at = utcnow()
-            uow.session.add(run)
+            uow.session.execute(update(Run).where(col(Run.id) == self.run_id)
+                                .values(revision=col(Run.revision) + 1, heartbeat_at=utcnow())
+                                .execution_options(synchronize_session=False))
 
     def step_started(self, name: str, fingerprint: str) -> None:
         self._step(name, [(StepStatus.RUNNING, {"started_at": utcnow(), "fingerprint": fingerprint})])
 
-    def step_reused(self, name: str, fingerprint: str, found: Reusable) -> None:
-        """The step took an earlier run's outputs: started and succeeded at once, with those
-        outputs recorded for this run, in one transaction."""
-        now = utcnow()
-        self._step(name, [(StepStatus.RUNNING, {"started_at": now, "fingerprint": fingerprint}),
-                          (StepStatus.SUCCEEDED, {"finished_at": now, "metrics": found.metrics,
-                                                  "reused_from": found.source_run})],
-                   [found.record(name, out) for out in found.outputs])
+    def steps_reused(self, reused: Sequence[tuple[str, str, Reusable, datetime]]) -> None:
+        """Steps that took an earlier run's outputs, each (name, fingerprint, found, when it
+        was decided): each started and succeeded at once, with those outputs recorded for this
+        run, all in one transaction (the steps a run reuses one after another)."""
+        self._steps([(name, [(StepStatus.RUNNING, {"started_at": at, "fingerprint": fingerprint}),
+                             (StepStatus.SUCCEEDED, {"finished_at": at, "metrics": found.metrics,
+                                                     "reused_from": found.source_run})])
+                     for name, fingerprint, found, at in reused],
+                    [found.record(name, out) for name, _, found, _ in reused for out in found.outputs])
 
     def step_succeeded(self, name: str, metrics: dict[str, Any] | None,
                        outputs: Sequence[dict[str, Any]] = ()) -> None:
@@ -420,22 +433,38 @@ class Attempt:
     def step_failed(self, name: str, message: str) -> None:
         self._step(name, [(StepStatus.FAILED, {"finished_at": utcnow(), "error": message[:STEP_ERROR_CHARS]})])
 
-    @_retried
     def find_reusable(self, workspace_id: str, fingerprint: str) -> Reusable | None:
         """The newest succeeded step of another run of the workspace with this fingerprint:
         the run that computed its outputs, the step's name, its outputs and metrics."""
+        return self.find_reusables(workspace_id, [fingerprint]).get(fingerprint)
+
+    @_retried
+    def find_reusables(self, workspace_id: str, fingerprints: Sequence[str]) -> dict[str, Reusable]:
+        """`find_reusable` of each fingerprint, in two queries whatever their number (the
+        steps, then their outputs); a fingerprint with none is left out."""
+        wanted = sorted(set(fingerprints))
+        if not wanted:
+            return {}
+        newest = (func.row_number().over(partition_by=col(RunStep.fingerprint),
+                                         order_by=col(RunStep.finished_at).desc()).label("newest"))
+        ranked = (select(RunStep.id, newest).join(Run, col(Run.id) == col(RunStep.run_id))
+                  .where(Run.workspace_id == workspace_id, col(RunStep.fingerprint).in_(wanted),
+                         RunStep.status == StepStatus.SUCCEEDED, RunStep.run_id != self.run_id)
+                  .subquery())
         with Session(self.engine, expire_on_commit=False) as session:
-            row = session.exec(
-                select(RunStep).join(Run, col(Run.id) == col(RunStep.run_id))
-                .where(Run.workspace_id == workspace_id, RunStep.fingerprint == fingerprint,
-                       RunStep.status == StepStatus.SUCCEEDED, RunStep.run_id != self.run_id)
-                .order_by(col(RunStep.finished_at).desc())).first()
-            if row is None:
-                return None
-            found = list(session.exec(select(RunOutput).where(RunOutput.run_id == row.run_id,
-                                                              RunOutput.step == row.name)))
+            rows = list(session.exec(select(RunStep).join(ranked, col(ranked.c.id) == col(RunStep.id))
+                                     .where(ranked.c.newest == 1)))
+            if not rows:
+                return {}
+            outputs = list(session.exec(select(RunOutput).where(
+                or_(*(and_(col(RunOutput.run_id) == row.run_id, col(RunOutput.step) == row.name) for row in rows)))))
+        found: dict[str, Reusable] = {}
+        for row in rows:
+            assert row.fingerprint is not None
+            mine = [out for out in outputs if out.run_id == row.run_id and out.step == row.name]
             # Name the run that computed the outputs, not one that reused them.
-            return Reusable(row.reused_from or row.run_id, row.name, found, row.metrics)
+            found[row.fingerprint] = Reusable(row.reused_from or row.run_id, row.name, mine, row.metrics)
+        return found
 
     @_retried
     def succeed(self, models: list[dict[str, Any]], metrics: dict[str, Any] | None,

@@ -482,3 +482,43 @@ def test_integer_classes_with_an_unknown_text_label(ctx):
     assert sum(metrics["confusion_matrix"]["matrix"][2]) == 1
     assert metrics["accuracy"] == pytest.approx(skm.accuracy_score(
         scored["grade"].astype(str), scored["scored_label"].astype(str)))
+
+
+@pytest.mark.parametrize("algorithm", [a for a, t in ALGORITHM_TASKS.items() if "classification" in t])
+def test_scored_labels_are_the_models_predictions(ctx, adult_split, algorithm):
+    """score_model takes the labels from the probabilities (one pass through the pipeline):
+    they are what the pipeline's predict answers, ties included."""
+    train_df, test_df = adult_split
+    model = train(ctx, train_df, label_column="income", algorithm=algorithm, hyperparameters=FAST.get(algorithm, {}))
+    X = test_df[model.feature_columns]
+    scored = score(ctx, model, test_df)
+    assert scored["scored_label"].tolist() == model.pipeline.predict(X).tolist()
+
+
+def test_rows_whose_classes_tie_are_predicted_by_the_model(ctx):
+    from worker.components.evaluate import predicted_classes
+
+    # A leaf of two rows of each class: probabilities [0.5, 0.5], and scikit-learn's
+    # predict says the first class; a binary model's tie may say the second (see
+    # predicted_classes): the tied rows go to predict, the others come from argmax.
+    df = pd.DataFrame({"x": [0.0, 0.0, 1.0, 1.0, 2.0, 2.0, 2.0], "y": ["a", "b", "a", "b", "b", "b", "b"]})
+    model = train(ctx, df, label_column="y", algorithm="decision_tree", task="classification")
+    X = pd.DataFrame({"x": [0.0, 2.0, 1.0]})
+    probabilities = model.pipeline.predict_proba(X)
+    assert probabilities[0].tolist() == [0.5, 0.5]
+
+    class Predicts:
+        """The pipeline, with predict answering "b" on tied rows (as a boosted model may)."""
+        classes_ = model.pipeline.classes_
+
+        def __init__(self) -> None:
+            self.rows: list[int] = []
+
+        def predict(self, rows: pd.DataFrame) -> np.ndarray:
+            self.rows += list(rows.index)
+            return np.array(["b"] * len(rows), dtype=object)
+
+    tied = Predicts()
+    assert predicted_classes(tied, X, probabilities).tolist() == ["b", "b", "b"]
+    assert tied.rows == [0, 2]
+    assert predicted_classes(model.pipeline, X, probabilities).tolist() == model.pipeline.predict(X).tolist()

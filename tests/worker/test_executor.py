@@ -134,6 +134,87 @@ def test_a_fully_reused_run_loads_none_of_the_outputs_it_reuses(runtime: Runtime
     assert mine == theirs  # every reused output is recorded for the new run
 
 
+def _lookups(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The fingerprints of each lookup of reusable steps (Attempt.find_reusables) from here on."""
+    asked: list[list[str]] = []
+    find = store.Attempt.find_reusables
+
+    def counted(self: store.Attempt, workspace_id: str, fingerprints: list[str]) -> Any:
+        asked.append(list(fingerprints))
+        return find(self, workspace_id, fingerprints)
+
+    monkeypatch.setattr(store.Attempt, "find_reusables", counted)
+    return asked
+
+
+def _step_writes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The steps each fenced step transaction (Attempt._steps) wrote, from here on."""
+    written: list[list[str]] = []
+    steps = store.Attempt._steps
+
+    def counted(self: store.Attempt, changes: Any, outputs: Any = ()) -> None:
+        written.append([name for name, _ in changes])
+        steps(self, changes, outputs)
+
+    monkeypatch.setattr(store.Attempt, "_steps", counted)
+    return written
+
+
+def test_a_fully_reused_run_looks_its_steps_up_and_records_them_at_once(runtime: Runtime, monkeypatch) -> None:
+    me = signed_in(runtime)
+    pipeline = _small(runtime, me, small_csv(), name="lookups")
+    first = submit(runtime, me, pipeline)
+    assert execute(runtime, first) == "succeeded"
+    with runtime.read_session() as session:
+        fingerprints = {s.name: s.fingerprint for s in store.steps(session, first)}
+    asked, written = _lookups(monkeypatch), _step_writes(monkeypatch)
+    second = submit(runtime, me, pipeline)
+    assert execute(runtime, second) == "succeeded"
+    # The import's data file is pinned first; then every step's fingerprint is known.
+    assert asked == [[fingerprints[n] for n in ("import", "split", "train", "score", "evaluate")]]
+    assert written == [["import", "split", "train", "score", "evaluate"]]  # one transaction
+    steps = {s.name: s for s in _run(runtime, me, second).steps}
+    assert {n: s.reused_from for n, s in steps.items()} == dict.fromkeys(steps, first)
+    with runtime.read_session() as session:
+        assert {s.name: s.fingerprint for s in store.steps(session, second)} == fingerprints
+        mine = sorted((o.step, o.port, o.path) for o in store.outputs(session, second))
+        theirs = sorted((o.step, o.port, o.path) for o in store.outputs(session, first))
+    assert mine == theirs  # each step took its own outputs from the one lookup
+
+
+def test_the_newest_run_that_computed_a_step_is_reused(runtime: Runtime) -> None:
+    me = signed_in(runtime)
+    pipeline = _small(runtime, me, small_csv(), name="newest")
+    first = submit(runtime, me, pipeline)
+    assert execute(runtime, first) == "succeeded"
+    regenerated = submit(runtime, me, pipeline, regenerate=True)
+    assert execute(runtime, regenerated) == "succeeded"
+    again = submit(runtime, me, pipeline)
+    assert execute(runtime, again) == "succeeded"
+    assert {s.reused_from for s in _run(runtime, me, again).steps} == {regenerated}
+
+
+def test_steps_not_found_at_first_are_looked_up_again_when_they_run(runtime: Runtime, monkeypatch) -> None:
+    me = signed_in(runtime)
+    upload(runtime, me, "again/train.csv", small_csv())
+    body = small_pipeline("datastore://default/again/train.csv")
+    first = submit(runtime, me, draft(runtime, me, body).id)
+    assert execute(runtime, first) == "succeeded"
+    body["steps"]["score"]["settings"] = {"include_features": True}  # score and evaluate change
+    asked, written = _lookups(monkeypatch), _step_writes(monkeypatch)
+    second = submit(runtime, me, draft(runtime, me, body).id)
+    assert execute(runtime, second) == "succeeded"
+    assert [len(a) for a in asked] == [5, 2, 1]  # at the import, then score, then evaluate
+    # The reused steps at once, before the first one computed starts.
+    assert written == [["import", "split", "train"], ["score"], ["score"], ["evaluate"], ["evaluate"]]
+    reused = {s.name: s.reused_from for s in _run(runtime, me, second).steps}
+    assert reused == {"import": first, "split": first, "train": first, "score": None, "evaluate": None}
+    third = submit(runtime, me, draft(runtime, me, body).id)
+    assert execute(runtime, third) == "succeeded"  # the newest run of each fingerprint is named
+    assert {s.name: s.reused_from for s in _run(runtime, me, third).steps} == {
+        "import": first, "split": first, "train": first, "score": second, "evaluate": second}
+
+
 def test_a_computed_step_loads_only_the_reused_outputs_it_takes(runtime: Runtime, monkeypatch) -> None:
     me = signed_in(runtime)
     upload(runtime, me, "partial/train.csv", small_csv())

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype, is_object_dtype
 from sklearn import metrics as skm
 
 from app.components.settings import EvaluateModelSettings, ScoreModelSettings, ScoreRegisteredModelSettings
@@ -69,8 +70,11 @@ def score_model(ctx: StepContext, settings: ScoreModelSettings, inputs: dict[str
 
     X = prepare_features(df[model.feature_columns], model.categorical_columns)
     ctx.check_canceled()
-    predicted = model.pipeline.predict(X)
-    probabilities = model.pipeline.predict_proba(X) if model.task == "classification" else None
+    if model.task == "classification":
+        probabilities = model.pipeline.predict_proba(X)
+        predicted = predicted_classes(model.pipeline, X, probabilities)
+    else:
+        probabilities, predicted = None, model.pipeline.predict(X)
 
     if settings.include_features:
         out = df.copy()
@@ -103,6 +107,30 @@ def score_model(ctx: StepContext, settings: ScoreModelSettings, inputs: dict[str
     if model.label_column not in df.columns:
         ctx.log.info("the data has no label column %r: evaluate_model needs it", model.label_column)
     return {"scored": out}
+
+
+def predicted_classes(pipeline: Any, X: pd.DataFrame, probabilities: np.ndarray) -> np.ndarray:
+    """What `pipeline.predict(X)` answers, from the probabilities it gave on X: one pass
+    through the pipeline instead of two (its transforms' input checks and every tree: about
+    half of the score step).
+
+    Each classifier train_model fits predicts the class of the highest score, and
+    predict_proba maps a row's scores to probabilities monotonically (sigmoid, softmax, or a
+    division by the row's total): a class whose probability is strictly the highest had the
+    highest score, so it is the predicted class. Where the highest probability is shared
+    (e.g. [0.5, 0.5], which a binary boosted model's score of +1e-17 also gives, predicted as
+    the second class), those rows are predicted by the pipeline itself."""
+    classes = np.asarray(pipeline.classes_)
+    if probabilities.ndim != 2 or probabilities.shape != (len(X), len(classes)):
+        return np.asarray(pipeline.predict(X))
+    best = np.argmax(probabilities, axis=1)
+    top = probabilities[np.arange(len(best)), best]
+    tied = (probabilities == top[:, None]).sum(axis=1) != 1  # NaN: none equal
+    predicted = classes[best]
+    if tied.any():
+        predicted = predicted.copy()
+        predicted[tied] = pipeline.predict(X.iloc[np.flatnonzero(tied)])
+    return predicted
 
 
 # ------------------------------------------------------------------ evaluate_model
@@ -147,7 +175,30 @@ def _near_classes(values: list[Any], classes: list[Any]) -> str:
 def _align(series: pd.Series, by_text: dict[str, Any]) -> np.ndarray:
     """Values as the class objects they stand for (so 1, '1' and np.int64(1) agree)."""
     # Not dtype=object: scikit-learn cannot tell the target type of an object array of numbers.
+    if _is_text(series) and not series.isna().any():
+        # Each distinct text once (a row's value is its text): the same array as the loop
+        # below, whose dtype numpy finds from the same distinct values.
+        codes, uniques = pd.factorize(series)
+        return np.asarray([by_text.get(value, value) for value in uniques.tolist()])[codes]
     return np.asarray([by_text.get(str(python_scalar(v)), python_scalar(v)) for v in series])
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return isinstance(dtype, pd.StringDtype) or (is_object_dtype(dtype) and infer_dtype(series, skipna=False) == "string")
+
+
+def _distinct(values: np.ndarray) -> Any:
+    """What a set of the values' text needs to look at: a text array's distinct values
+    (text is equal when its text is), any other array's every value."""
+    return np.unique(values) if values.dtype.kind == "U" else values
+
+
+def _precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, **options: Any) -> dict[str, float]:
+    """precision_score, recall_score and f1_score with these options, from the one call each
+    of them makes (each counted the confusion matrix again, validating the labels each time)."""
+    precision, recall, f1, _ = skm.precision_recall_fscore_support(y_true, y_pred, zero_division=0, **options)
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1)}
 
 
 def _classification_metrics(
@@ -161,7 +212,7 @@ def _classification_metrics(
         raise StepFailed(f"{int(predicted.isna().sum())} rows have no {SCORED_LABEL}; score them again")
     y_pred = _align(predicted, by_text)
     known = set(by_text)
-    extra = _sorted(list({python_scalar(v) for v in [*y_true, *y_pred] if str(v) not in known}))
+    extra = _sorted(list({python_scalar(v) for v in [*_distinct(y_true), *_distinct(y_pred)] if str(v) not in known}))
     if extra:
         hint = _near_classes(extra, classes)
         if not any(str(v) in known for v in y_true):
@@ -189,7 +240,7 @@ def _classification_metrics(
             probabilities = None
     else:
         ctx.log.warning("no %s* columns: roc_auc and log_loss are left out", PROBABILITY_PREFIX)
-    present = {str(v) for v in y_true}
+    present = {str(v) for v in _distinct(y_true)}
 
     if len(classes) == 2:
         if settings.positive_class is not None:
@@ -207,11 +258,10 @@ def _classification_metrics(
             options: dict[str, Any] = {"labels": [positive_compared], "average": "micro"}
         else:
             options = {"pos_label": positive_compared, "average": "binary"}
-        metrics["precision"] = float(skm.precision_score(y_true, y_pred, zero_division=0, **options))
-        metrics["recall"] = float(skm.recall_score(y_true, y_pred, zero_division=0, **options))
-        metrics["f1"] = float(skm.f1_score(y_true, y_pred, zero_division=0, **options))
+        metrics.update(_precision_recall_f1(y_true, y_pred, **options))
         if probabilities is not None:
-            is_positive = np.array([str(v) == str(positive) for v in y_true])
+            is_positive = (y_true == str(positive) if y_true.dtype.kind == "U"
+                           else np.array([str(v) == str(positive) for v in y_true], dtype=bool))
             if is_positive.all() or not is_positive.any():
                 ctx.log.warning(
                     "roc_auc is left out: the true labels are %s the positive class %r",
@@ -225,9 +275,7 @@ def _classification_metrics(
                 metrics["pr_curve"] = insights.pr_curve(is_positive, scores)
     else:
         metrics["average"] = "macro"
-        metrics["precision"] = float(skm.precision_score(y_true, y_pred, average="macro", zero_division=0))
-        metrics["recall"] = float(skm.recall_score(y_true, y_pred, average="macro", zero_division=0))
-        metrics["f1"] = float(skm.f1_score(y_true, y_pred, average="macro", zero_division=0))
+        metrics.update(_precision_recall_f1(y_true, y_pred, average="macro"))
         if probabilities is not None:
             absent = [c for c in classes if str(c) not in present]
             if absent or extra:
