@@ -219,6 +219,24 @@ def test_concurrent_requests_with_one_key_create_exactly_one_run(api, client, ad
     assert len(runs) == 1
 
 
+def test_a_burst_larger_than_the_connection_pool_is_answered(api, client, admin_headers):
+    """48 submissions at once, more than the API's database pool holds (SQLite 5 + 10,
+    PostgreSQL 10 + 20) and than its thread pool runs (40): each is answered. A request that
+    held a read connection while it waited for a second one to write stalled them all until
+    the pool's timeout (seen as a stuck server under load), then answered 500."""
+    endpoint, _ = _small_endpoint(client, admin_headers)
+
+    def submit(_):
+        with httpx.Client(base_url=api.url, timeout=120) as c:
+            return c.post(f"/endpoints/{endpoint['id']}/runs", headers=admin_headers, json={})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=48) as pool:
+        responses = list(pool.map(submit, range(48)))
+    assert [r.status_code for r in responses] == [202] * 48, [r.text for r in responses if r.status_code != 202]
+    for response in responses:  # nobody needs them run
+        client.post(f"/runs/{response.json()['id']}/cancel", headers=admin_headers)
+
+
 def test_failed_request_releases_the_key(client, admin_headers):
     endpoint, _ = _small_endpoint(client, admin_headers)
     headers = {**admin_headers, "Idempotency-Key": "fix-" + secrets.token_hex(8)}

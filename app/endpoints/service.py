@@ -229,10 +229,12 @@ def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str,
             labels: runs.RunLabels = runs.NO_LABELS, trigger: dict[str, Any] | None = None) -> Run:
     """Submits a run of the endpoint (POST /endpoints/{id}/runs, an Azure ML caller's submit,
     and a trigger's firing, which names itself in `trigger`)."""
+    # The target and the checks share one read session, closed before the inserts.
     with read_session(uow.engine) as reader:
         endpoint, version = target(reader, principal, ref, body.version)
-        return runs.submit(uow, settings, principal, PipelineSpec.model_validate(version.definition),
-                           runs.RunOrigin(version.pipeline_id, endpoint.id, version.version,
-                                          endpoint.time_limit_seconds, endpoint.queue, trigger),
-                           parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
-                           labels=labels, reader=reader)
+        planned = runs.plan(reader, settings, principal, PipelineSpec.model_validate(version.definition),
+                            runs.RunOrigin(version.pipeline_id, endpoint.id, version.version,
+                                           endpoint.time_limit_seconds, endpoint.queue, trigger),
+                            parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
+                            labels=labels)
+    return runs.record(uow, planned)

@@ -144,17 +144,18 @@ class RunLabels:
 NO_LABELS = RunLabels()
 
 
-def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
-           parameters: dict[str, Any], experiment: str | None, regenerate: bool,
-           labels: RunLabels = NO_LABELS, reader: Session | None = None) -> Run:
-    """Checks the request and records the run and its steps in `uow`, with its message
-    (the outbox): the run is durable before it is announced, and announced once `uow`
-    commits. The checks read in a session of their own (`reader`, when the caller already
-    has one open), so `uow` takes the database's write lock only for the inserts."""
-    if reader is None:
-        with read_session(uow.engine) as own:
-            return submit(uow, settings, principal, spec, origin, parameters=parameters, experiment=experiment,
-                          regenerate=regenerate, labels=labels, reader=own)
+@dataclass(frozen=True)
+class Planned:
+    """A run that passed its checks, with its steps: built, not yet written."""
+
+    run: Run
+    steps: list[store.NewStep]
+
+
+def plan(reader: Session, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
+         parameters: dict[str, Any], experiment: str | None, regenerate: bool,
+         labels: RunLabels = NO_LABELS) -> Planned:
+    """Checks the request, reading in `reader`, and builds the run and its steps."""
     bound = check_submission(reader, settings, principal, spec, parameters)
     # An endpoint's queue is its workspace's: it meets neither another workspace's nor a
     # key of the broker's own (app.core.queue_names).
@@ -174,11 +175,31 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
         assert component is not None  # the spec was validated against the catalogue
         run_steps.append(store.NewStep(name=name, position=position, component=step.component,
                                        component_version=component.version, settings=bound.settings[name]))
-    store.add(uow.session, run, run_steps)
-    send(uow, run)
+    return Planned(run, run_steps)
+
+
+def record(uow: UnitOfWork, planned: Planned) -> Run:
+    """Records a planned run and its steps in `uow`, with its message (the outbox): the run
+    is durable before it is announced, and announced once `uow` commits. Called once the
+    checks' read session is closed: a request never holds two connections at once (on
+    SQLite's small pool, requests that each held one and waited for a second stalled the
+    API until the pool's timeout)."""
+    store.add(uow.session, planned.run, planned.steps)
+    send(uow, planned.run)
     # For the 202 (`accepted`): rendered from what was just written, with no query back.
-    inspect(run).info[_NEW_STEPS] = run_steps
-    return run
+    inspect(planned.run).info[_NEW_STEPS] = planned.steps
+    return planned.run
+
+
+def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
+           parameters: dict[str, Any], experiment: str | None, regenerate: bool,
+           labels: RunLabels = NO_LABELS) -> Run:
+    """Checks the request and records the run (`plan`, then `record`). The checks read in a
+    session of their own, so `uow` takes the database's write lock only for the inserts."""
+    with read_session(uow.engine) as reader:
+        planned = plan(reader, settings, principal, spec, origin, parameters=parameters, experiment=experiment,
+                       regenerate=regenerate, labels=labels)
+    return record(uow, planned)
 
 
 _NEW_STEPS = "retrainer.new_steps"
