@@ -15,10 +15,9 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import Session
 
 from app.core.paging import PageRequest
-from app.db.tables import Run, RunStep
+from app.db.tables import Deployment, DeploymentEvent, Run, RunStep
 from app.runs import store, views
 from app.runs.store import RunFilters
 
@@ -79,7 +78,22 @@ async def page(connection: AsyncConnection, workspace_id: str, filters: RunFilte
     return list(await connection.execute(query))
 
 
+_EVENTS = DeploymentEvent.__table__.c  # type: ignore[attr-defined]
+_DEPLOYMENTS = Deployment.__table__.c  # type: ignore[attr-defined]
+_EFFECTS = (
+    select(_EVENTS.run_id, _DEPLOYMENTS.name, _EVENTS.reason, _EVENTS.from_version, _EVENTS.to_version,
+           _EVENTS.message, _EVENTS.metrics)
+    .select_from(DeploymentEvent.__table__.join(  # type: ignore[attr-defined]
+        Deployment.__table__, _DEPLOYMENTS.id == _EVENTS.deployment_id))  # type: ignore[attr-defined]
+    .where(_EVENTS.run_id.in_(bindparam("run_ids", expanding=True)))
+    .order_by(_DEPLOYMENTS.name))
+
+
 async def effects_of(connection: AsyncConnection, runs: Sequence[Row[Any]]) -> views.Effects:
-    if all(r.model_name is None for r in runs):
+    """What each run did to deployments (`views.effects_of`, as plain columns: a finished
+    run's GET pays no ORM objects). Only a run that registered a model can have done
+    anything: the others cost no query."""
+    ids = [r.id for r in runs if r.model_name is not None]
+    if not ids:
         return {}
-    return await connection.run_sync(lambda sync: views.effects_of(Session(bind=sync), runs))  # type: ignore[arg-type]
+    return views.effects_from_rows(await connection.execute(_EFFECTS, {"run_ids": ids}))

@@ -3,7 +3,7 @@ and for the webhook events the run store records with each change of state."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -57,6 +57,17 @@ def effects_of(session: Session, runs: Sequence[Run]) -> Effects:
                                          to_version=event.to_version, message=event.message, metrics=event.metrics)
                      for event, name in events]
             for run_id, events in deployments.events_of_runs(session, ids).items()}
+
+
+def effects_from_rows(rows: Iterable[Row[Any]]) -> Effects:
+    """`effects_of` from column rows (app.runs.reads): run_id, name (the deployment's),
+    reason, from_version, to_version, message, metrics."""
+    out: Effects = {}
+    for row in rows:
+        out.setdefault(row.run_id, []).append(RunDeploymentEffect(
+            deployment=row.name, reason=row.reason, from_version=row.from_version, to_version=row.to_version,
+            message=row.message, metrics=row.metrics))
+    return out
 
 
 def full(session: Session, run: Run) -> RunOut:
