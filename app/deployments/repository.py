@@ -65,17 +65,27 @@ def events_page(session: Session, deployment_id: str, request: PageRequest) -> l
                              .limit(request.limit + 1)))
 
 
-def events_of_runs(session: Session, run_ids: list[str]) -> dict[str, list[tuple[DeploymentEvent, str]]]:
-    """What runs did to deployments: run id -> [(event, deployment name)], by name."""
-    if not run_ids:
-        return {}
-    rows = session.exec(select(DeploymentEvent, Deployment.name).join(
-        Deployment, col(Deployment.id) == col(DeploymentEvent.deployment_id))
-        .where(col(DeploymentEvent.run_id).in_(run_ids)).order_by(col(Deployment.name)))
-    out: dict[str, list[tuple[DeploymentEvent, str]]] = {}
-    for event, name in rows:
-        out.setdefault(event.run_id or "", []).append((event, name))
-    return out
+_EVENTS = DeploymentEvent.__table__.c  # type: ignore[attr-defined]
+# What runs did to deployments, as plain columns (run_id, the deployment's name, reason,
+# from_version, to_version, message, metrics), by name: built once, with bound parameters,
+# for the sync sessions and for the API's async reads alike.
+_RUN_EFFECTS = (
+    core_select(_EVENTS.run_id, _DEPLOYMENTS.name, _EVENTS.reason, _EVENTS.from_version, _EVENTS.to_version,
+                _EVENTS.message, _EVENTS.metrics)
+    .select_from(DeploymentEvent.__table__.join(  # type: ignore[attr-defined]
+        Deployment.__table__, _DEPLOYMENTS.id == _EVENTS.deployment_id))  # type: ignore[attr-defined]
+    .where(_EVENTS.run_id.in_(bindparam("run_ids", expanding=True)))
+    .order_by(_DEPLOYMENTS.name))
+
+
+def events_of_runs(session: Session, run_ids: list[str]) -> list[Row[Any]]:
+    """What runs did to deployments (the columns of `_RUN_EFFECTS`)."""
+    return list(session.execute(_RUN_EFFECTS, {"run_ids": run_ids})) if run_ids else []
+
+
+async def events_of_runs_read(connection: AsyncConnection, run_ids: list[str]) -> list[Row[Any]]:
+    """`events_of_runs` on the async engine."""
+    return list(await connection.execute(_RUN_EFFECTS, {"run_ids": run_ids})) if run_ids else []
 
 
 def delete(session: Session, deployment: Deployment) -> None:

@@ -2,9 +2,8 @@
 `RunOut` shows (never the run's definition), no ORM objects, on the event loop.
 
 A row answers attribute access as a `Run` or a `RunStep` does, so `app.runs.views`
-renders both. What a run did to deployments (only a run that registered a model can have
-done anything) is read by the sync query of `views`, run on the same async connection
-(`run_sync`: no thread).
+renders both. What a run did to deployments is read by `views.effects_read`, with the
+statement the sync sessions use (`app.deployments.repository`).
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.paging import PageRequest
-from app.db.tables import Deployment, DeploymentEvent, Run, RunStep
-from app.runs import store, views
+from app.db.tables import Run, RunStep
+from app.runs import store
 from app.runs.store import RunFilters
 
 _RUNS = Run.__table__.c  # type: ignore[attr-defined]
@@ -76,24 +75,3 @@ async def page(connection: AsyncConnection, workspace_id: str, filters: RunFilte
     query = (select(*RUN_COLUMNS).where(*store.page_conditions(workspace_id, filters, request))
              .order_by(_RUNS.id.desc()).limit(request.limit + 1))
     return list(await connection.execute(query))
-
-
-_EVENTS = DeploymentEvent.__table__.c  # type: ignore[attr-defined]
-_DEPLOYMENTS = Deployment.__table__.c  # type: ignore[attr-defined]
-_EFFECTS = (
-    select(_EVENTS.run_id, _DEPLOYMENTS.name, _EVENTS.reason, _EVENTS.from_version, _EVENTS.to_version,
-           _EVENTS.message, _EVENTS.metrics)
-    .select_from(DeploymentEvent.__table__.join(  # type: ignore[attr-defined]
-        Deployment.__table__, _DEPLOYMENTS.id == _EVENTS.deployment_id))  # type: ignore[attr-defined]
-    .where(_EVENTS.run_id.in_(bindparam("run_ids", expanding=True)))
-    .order_by(_DEPLOYMENTS.name))
-
-
-async def effects_of(connection: AsyncConnection, runs: Sequence[Row[Any]]) -> views.Effects:
-    """What each run did to deployments (`views.effects_of`, as plain columns: a finished
-    run's GET pays no ORM objects). Only a run that registered a model can have done
-    anything: the others cost no query."""
-    ids = [r.id for r in runs if r.model_name is not None]
-    if not ids:
-        return {}
-    return views.effects_from_rows(await connection.execute(_EFFECTS, {"run_ids": ids}))

@@ -306,7 +306,7 @@ async def read(engine: AsyncEngine, principal: Principal, run_id: str) -> tuple[
         run, steps = found
         if not _sees_deployments(principal):
             return run.revision, views.run_out(run, steps, visible=False)
-        effects = await reads.effects_of(connection, [run])
+        effects = await views.effects_read(connection, [run])
         return run.revision, views.run_out(run, steps, effects.get(run.id))
 
 
@@ -322,7 +322,7 @@ async def read_page(engine: AsyncEngine, settings: Settings, principal: Principa
         rows = await reads.page(connection, principal.workspace_id, filters, page)
         steps = await reads.steps_of(connection, [r.id for r in rows[:page.limit]])
         visible = _sees_deployments(principal)
-        effects = await reads.effects_of(connection, rows[:page.limit]) if visible else {}
+        effects = await views.effects_read(connection, rows[:page.limit]) if visible else {}
     return RunPage.of(rows, page, lambda r: views.run_out(r, steps[r.id], effects.get(r.id), visible),
                       key=lambda r: r.id, max_bytes=settings.max_page_bytes)
 

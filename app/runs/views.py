@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, select
 
 from app.db.tables import Run, RunStep
@@ -52,16 +53,19 @@ Effects = dict[str, list[RunDeploymentEffect]]  # run id -> what it did to each 
 def effects_of(session: Session, runs: Sequence[Run]) -> Effects:
     """What each run did to the deployments that follow the models it registered (only a
     run that registered one can have done anything: the others cost no query)."""
-    ids = [r.id for r in runs if r.model_name is not None]
-    return {run_id: [RunDeploymentEffect(deployment=name, reason=event.reason, from_version=event.from_version,
-                                         to_version=event.to_version, message=event.message, metrics=event.metrics)
-                     for event, name in events]
-            for run_id, events in deployments.events_of_runs(session, ids).items()}
+    return _effects(deployments.events_of_runs(session, _registered(runs)))
 
 
-def effects_from_rows(rows: Iterable[Row[Any]]) -> Effects:
-    """`effects_of` from column rows (app.runs.reads): run_id, name (the deployment's),
-    reason, from_version, to_version, message, metrics."""
+async def effects_read(connection: AsyncConnection, runs: Sequence[Row[Any]]) -> Effects:
+    """`effects_of` on the async engine (app.runs.reads' rows)."""
+    return _effects(await deployments.events_of_runs_read(connection, _registered(runs)))
+
+
+def _registered(runs: Sequence[Run | Row[Any]]) -> list[str]:
+    return [r.id for r in runs if r.model_name is not None]
+
+
+def _effects(rows: Iterable[Row[Any]]) -> Effects:
     out: Effects = {}
     for row in rows:
         out.setdefault(row.run_id, []).append(RunDeploymentEffect(
