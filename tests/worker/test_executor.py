@@ -7,6 +7,7 @@ attempt wrapper cancels the run between two of its writes, as a user's cancel wo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -71,10 +72,7 @@ def test_every_algorithm_trains_and_registers_its_model(runtime: Runtime, algori
 
 
 def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runtime) -> None:
-    me = signed_in(runtime)
-    pipeline = _small(runtime, me, small_csv())
-    first = submit(runtime, me, pipeline)
-    assert execute(runtime, first) == "succeeded"
+    me, pipeline, first = _ran_once(runtime)
     assert all(s.reused_from is None for s in _run(runtime, me, first).steps)
     second = submit(runtime, me, pipeline)
     assert execute(runtime, second) == "succeeded"
@@ -100,26 +98,38 @@ def test_the_same_data_again_reuses_every_step_unless_regenerated(runtime: Runti
     assert changed.metrics is not None and changed.metrics["rows"] == 40  # the test half of 80 rows
 
 
+def _ran_once(runtime: Runtime, name: str = "small") -> tuple[Principal, str, str]:
+    """A user, a draft of the small pipeline on its data (as `name`), and its first run, succeeded."""
+    me = signed_in(runtime)
+    pipeline = _small(runtime, me, small_csv(), name=name)
+    first = submit(runtime, me, pipeline)
+    assert execute(runtime, first) == "succeeded"
+    return me, pipeline, first
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch, owner: Any, attribute: str,
+              note: Callable[..., Any]) -> list[Any]:
+    """What `note(*args, **kwargs)` says of each call of owner.attribute from here on (the call goes on)."""
+    seen: list[Any] = []
+    original = getattr(owner, attribute)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(note(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, attribute, recording)
+    return seen
+
+
 def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The artifact paths the executor loads back from here on (each after its sha256 check)."""
     from worker import outputs
 
-    loaded: list[str] = []
-    load = outputs.load_output
-
-    def counted(settings: Any, path: str, *args: Any) -> Any:
-        loaded.append(path)
-        return load(settings, path, *args)
-
-    monkeypatch.setattr(outputs, "load_output", counted)
-    return loaded
+    return _recorded(monkeypatch, outputs, "load_output", lambda _settings, path, *_: path)
 
 
 def test_a_fully_reused_run_loads_none_of_the_outputs_it_reuses(runtime: Runtime, monkeypatch) -> None:
-    me = signed_in(runtime)
-    pipeline = _small(runtime, me, small_csv(), name="lazy")
-    first = submit(runtime, me, pipeline)
-    assert execute(runtime, first) == "succeeded"
+    me, pipeline, first = _ran_once(runtime, "lazy")
     loaded = _loads(monkeypatch)
     second = submit(runtime, me, pipeline)
     assert execute(runtime, second) == "succeeded"
@@ -136,35 +146,18 @@ def test_a_fully_reused_run_loads_none_of_the_outputs_it_reuses(runtime: Runtime
 
 def _lookups(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The fingerprints of each lookup of reusable steps (Attempt.find_reusables) from here on."""
-    asked: list[list[str]] = []
-    find = store.Attempt.find_reusables
-
-    def counted(self: store.Attempt, workspace_id: str, fingerprints: list[str]) -> Any:
-        asked.append(list(fingerprints))
-        return find(self, workspace_id, fingerprints)
-
-    monkeypatch.setattr(store.Attempt, "find_reusables", counted)
-    return asked
+    return _recorded(monkeypatch, store.Attempt, "find_reusables",
+                     lambda _attempt, _workspace_id, fingerprints: list(fingerprints))
 
 
 def _step_writes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The steps each fenced step transaction (Attempt._steps) wrote, from here on."""
-    written: list[list[str]] = []
-    steps = store.Attempt._steps
-
-    def counted(self: store.Attempt, changes: Any, outputs: Any = ()) -> None:
-        written.append([name for name, _ in changes])
-        steps(self, changes, outputs)
-
-    monkeypatch.setattr(store.Attempt, "_steps", counted)
-    return written
+    return _recorded(monkeypatch, store.Attempt, "_steps",
+                     lambda _attempt, changes, *_: [name for name, _ in changes])
 
 
 def test_a_fully_reused_run_looks_its_steps_up_and_records_them_at_once(runtime: Runtime, monkeypatch) -> None:
-    me = signed_in(runtime)
-    pipeline = _small(runtime, me, small_csv(), name="lookups")
-    first = submit(runtime, me, pipeline)
-    assert execute(runtime, first) == "succeeded"
+    me, pipeline, first = _ran_once(runtime, "lookups")
     with runtime.read_session() as session:
         fingerprints = {s.name: s.fingerprint for s in store.steps(session, first)}
     asked, written = _lookups(monkeypatch), _step_writes(monkeypatch)
@@ -183,10 +176,7 @@ def test_a_fully_reused_run_looks_its_steps_up_and_records_them_at_once(runtime:
 
 
 def test_the_newest_run_that_computed_a_step_is_reused(runtime: Runtime) -> None:
-    me = signed_in(runtime)
-    pipeline = _small(runtime, me, small_csv(), name="newest")
-    first = submit(runtime, me, pipeline)
-    assert execute(runtime, first) == "succeeded"
+    me, pipeline, first = _ran_once(runtime, "newest")
     regenerated = submit(runtime, me, pipeline, regenerate=True)
     assert execute(runtime, regenerated) == "succeeded"
     again = submit(runtime, me, pipeline)
