@@ -15,7 +15,7 @@ from app.azure import service
 from app.azure.schemas import AzurePipelineRun, AzureSubmitRequest
 from app.runs import idempotency
 from app.runtime import Runtime
-from app.web.deps import ReaderDep, RuntimeDep, UnitOfWorkDep
+from app.web.deps import AsyncEngineDep, ReaderDep, RuntimeDep, UnitOfWorkDep
 
 PREFIX = ("/pipelines/v1.0/subscriptions/{subscription}/resourceGroups/{resource_group}"
           "/providers/Microsoft.MachineLearningServices/workspaces/{workspace}")
@@ -43,12 +43,12 @@ def _base(request: Request) -> str:
     return request.url.path.split("/PipelineRuns/", 1)[0]
 
 
-async def _submit(runtime: Runtime, principal: RunsWrite, request: Request, key: str | None,
+async def _submit(runtime: Runtime, engine: AsyncEngineDep, principal: RunsWrite, request: Request, key: str | None,
                   target: service.Target, body: AzureSubmitRequest) -> JSONResponse:
     base = _base(request)
     create = service.creator(runtime.settings, principal, target, body, base)
     fingerprint = idempotency.request_hash("POST", target.describe(), service.canonical(body))
-    response, replayed = await idempotency.respond_once(runtime, principal.workspace_id, principal.id, key,
+    response, replayed = await idempotency.respond_once(runtime, engine, principal.workspace_id, principal.id, key,
                                                         fingerprint, create,
                                                         render=functools.partial(service.accepted, base=base))
     headers = {**response.headers, **({"Idempotency-Replayed": "true"} if replayed else {})}
@@ -60,13 +60,14 @@ async def _submit(runtime: Runtime, principal: RunsWrite, request: Request, key:
              summary="Azure ML: run a pipeline endpoint's default version (or PipelineVersion)")
 async def azure_submit_pipeline_endpoint(
         endpoint: Annotated[str, Path(max_length=200, description="Our endpoint's id or name")],
-        principal: RunsWrite, runtime: RuntimeDep, request: Request, body: SubmitBody = None,
+        principal: RunsWrite, runtime: RuntimeDep, engine: AsyncEngineDep, request: Request,
+        body: SubmitBody = None,
         pipeline_version: Annotated[str | None, Query(alias="pipelineVersion", max_length=20,
                                                       description="Our version number (1, 2, ...)")] = None,
         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     body = body or AzureSubmitRequest()
     target = service.Target(endpoint=endpoint, version=service.pick_version(body.PipelineVersion, pipeline_version))
-    return await _submit(runtime, principal, request, idempotency_key, target, body)
+    return await _submit(runtime, engine, principal, request, idempotency_key, target, body)
 
 
 @router.post("/PipelineRuns/PipelineSubmit/{published_pipeline_id}", operation_id="azure_submit_published_pipeline",
@@ -74,13 +75,14 @@ async def azure_submit_pipeline_endpoint(
              summary="Azure ML: run one published version (its published_pipeline_id)")
 async def azure_submit_published_pipeline(
         published_pipeline_id: Annotated[str, Path(max_length=36, description="A version's published_pipeline_id")],
-        principal: RunsWrite, runtime: RuntimeDep, request: Request, body: SubmitBody = None,
+        principal: RunsWrite, runtime: RuntimeDep, engine: AsyncEngineDep, request: Request,
+        body: SubmitBody = None,
         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     body = body or AzureSubmitRequest()
     if body.PipelineVersion is not None:
         service.pick_version(body.PipelineVersion, None)  # well-formed; the published pipeline is the version
     target = service.Target(published_pipeline_id=published_pipeline_id)
-    return await _submit(runtime, principal, request, idempotency_key, target, body)
+    return await _submit(runtime, engine, principal, request, idempotency_key, target, body)
 
 
 @router.get("/PipelineRuns/{run_id}", operation_id="azure_get_pipeline_run", response_model=AzurePipelineRun,

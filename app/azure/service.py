@@ -18,7 +18,6 @@ from app.core.errors import InvalidInput
 from app.core.queue import TaskQueue
 from app.core.settings import Settings
 from app.datastores.paths import parse_data_path
-from app.db.engine import read_session
 from app.db.tables import Endpoint, EndpointVersion, Run
 from app.db.unit_of_work import UnitOfWork
 from app.endpoints import service as endpoints
@@ -124,26 +123,30 @@ def _in_azure_terms(exc: InvalidInput, body: AzureSubmitRequest) -> InvalidInput
     return exc
 
 
-def submit(uow: UnitOfWork, settings: Settings, principal: Principal, target: Target,
-           body: AzureSubmitRequest) -> Run:
+def plan(reader: Session, settings: Settings, principal: Principal, target: Target,
+         body: AzureSubmitRequest) -> runs.Planned:
     """A run of the target's version: a retrain of its endpoint, checked as every retrain is."""
-    with read_session(uow.engine) as reader:
-        endpoint, version = _resolve(reader, principal, target)
+    endpoint, version = _resolve(reader, principal, target)
     spec = PipelineSpec.model_validate(version.definition)
     request = EndpointRunRequest(parameters=parameters_of(spec, body), version=version.version,
                                  experiment=body.ExperimentName)
     labels = runs.RunLabels(description=body.Description, tags=body.Tags, run_source=body.RunSource,
                             parent_run_id=body.ParentRunId)
     try:
-        return endpoints.retrain(uow, settings, principal, endpoint.id, request, labels)
+        return endpoints.plan_retrain(reader, settings, principal, endpoint.id, request, labels)
     except InvalidInput as exc:
         raise _in_azure_terms(exc, body) from None
 
 
 def creator(settings: Settings, principal: Principal, target: Target, body: AzureSubmitRequest,
-            base: str) -> Callable[[UnitOfWork], runs.Accepted]:
-    """What creates the run and its answer in a unit of work (once per Idempotency-Key)."""
-    return lambda uow: accepted(uow.session, submit(uow, settings, principal, target, body), base)
+            base: str) -> Callable[[Session], tuple[runs.Planned, runs.Accepted]]:
+    """What checks the run and builds its answer, reading in the session it is given (once
+    per Idempotency-Key: app.runs.idempotency writes it)."""
+    def create(reader: Session) -> tuple[runs.Planned, runs.Accepted]:
+        planned = plan(reader, settings, principal, target, body)
+        return planned, accepted(reader, planned.run, base)
+
+    return create
 
 
 def canonical(body: AzureSubmitRequest) -> dict[str, Any]:

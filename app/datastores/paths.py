@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.storage import keys
-from app.storage.base import ObjectStore, StorageError
+from app.storage.base import ObjectStore, StorageError, refuse_on_event_loop
 
 DATA_PATH_RE = re.compile(r"^datastore://([A-Za-z0-9][A-Za-z0-9_\-]{0,63})/(.+)$")
 
@@ -61,6 +61,7 @@ def resolve(stores: Mapping[str, ObjectStore], uri: str, mode: str = "read") -> 
     if store is None:
         raise DataPathError(f"no datastore named {name!r} in this workspace; "
                             f"datastores: {', '.join(sorted(stores))}")
+    refuse_on_event_loop(store)
     try:
         if mode == "read":
             if store.stat(relative) is None:

@@ -1,12 +1,14 @@
 """The API's async engine: its hot paths (the token check, reading a run, listing runs,
-predictions) read through it on the event loop, with no hop to the thread pool.
+submitting one, predictions) go through it on the event loop, with no hop to the
+thread pool.
 
 The same database as `app.db.engine`, through psycopg 3's async mode or aiosqlite, and
 configured as the sync engine is: SQLite in WAL mode with the same busy timeout and
-pragmas. It only reads, one statement at a time in autocommit mode: on SQLite a
-statement takes no lock in WAL mode (writes stay on the sync engine's unit of work, which
-begins IMMEDIATE). The worker never imports this module (an import-linter contract): it
-stays sync.
+pragmas. Autocommit mode: a read is one statement, its own snapshot (on SQLite it takes
+no lock in WAL mode). Its one write is a submission's rows (app.db.batch): one statement
+on PostgreSQL, an explicit BEGIN IMMEDIATE transaction on SQLite. Every other write stays
+on the sync engine's unit of work. The worker never imports this module (an
+import-linter contract): it stays sync.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -52,12 +53,12 @@ MAX_RETRY_DELAY = 300.0  # seconds between two tries of a refused message, at mo
 Undeliverable = Callable[[Session, OutboxMessage], None]
 
 
-def record(session: Session, task: str, args: Sequence[Any], *, queue: str, broker: str | None = None,
-           task_id: str | None = None, options: dict[str, Any] | None = None) -> OutboxMessage:
-    message = OutboxMessage(task=task, args=list(args), task_id=task_id, queue=queue, broker=broker,
-                            options=options or {})
-    session.add(message)
-    return message
+def new_message(task: str, args: Sequence[Any], *, queue: str, broker: str | None = None,
+                task_id: str | None = None, options: dict[str, Any] | None = None) -> OutboxMessage:
+    """A message to record: in a unit of work (`UnitOfWork.add_message`), or with the rows
+    it names in one write on the async engine (app.db.batch)."""
+    return OutboxMessage(task=task, args=list(args), task_id=task_id, queue=queue, broker=broker,
+                         options=options or {})
 
 
 class _SentMarks:
@@ -124,6 +125,15 @@ def send_after_commit(engine: Engine, queue: TaskQueue, messages: list[OutboxMes
         HANDED.put(messages)
     else:
         send(engine, queue, messages)
+
+
+async def send_after_commit_async(engine: Engine, queue: TaskQueue, messages: list[OutboxMessage]) -> None:
+    """`send_after_commit` on the event loop: the relay thread takes them at once; with no
+    relay, they are sent from the thread pool (the broker's client blocks)."""
+    if HANDED.enabled:
+        HANDED.put(messages)
+    else:
+        await to_thread.run_sync(send, engine, queue, messages)
 
 
 def _mark_sent(engine: Engine, message_ids: Sequence[str]) -> None:

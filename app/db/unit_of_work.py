@@ -49,8 +49,13 @@ class UnitOfWork:
         (default: this process's RETRAINER_QUEUE)."""
         if self.queue is None:
             raise RuntimeError("this unit of work has no task queue")
-        message = outbox.record(self.session, task, args, queue=queue or self.queue.settings.queue,
-                                broker=broker_id(self.queue.settings), task_id=task_id, options=options)
+        return self.add_message(outbox.new_message(task, args, queue=queue or self.queue.settings.queue,
+                                                   broker=broker_id(self.queue.settings), task_id=task_id,
+                                                   options=options))
+
+    def add_message(self, message: OutboxMessage) -> OutboxMessage:
+        """Records a message built beforehand (`outbox.new_message`), as `enqueue` does."""
+        self.session.add(message)
         self._messages.append(message)
         return message
 

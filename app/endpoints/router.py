@@ -9,7 +9,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import EndpointsRead, EndpointsWrite, RunsWrite
-from app.db.unit_of_work import UnitOfWork
 from app.endpoints import service
 from app.endpoints.schemas import (
     MAX_VERSION,
@@ -24,9 +23,8 @@ from app.endpoints.schemas import (
     VersionPage,
 )
 from app.runs import idempotency
-from app.runs import service as runs
 from app.runs.schemas import RunOut
-from app.web.deps import PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
+from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 from app.web.problems import ProblemDetails
 
 router = APIRouter(tags=["endpoints"])
@@ -96,6 +94,7 @@ def get_version(endpoint: str, version: VersionNumber, principal: EndpointsRead,
     responses={200: {"model": DryRunOut, "description": "dry_run=true: what a run would use"}, **_PROBLEMS},
 )
 async def retrain(endpoint: str, body: EndpointRunRequest, principal: RunsWrite, runtime: RuntimeDep,
+                  engine: AsyncEngineDep,
                   dry_run: Annotated[bool, Query(description="Check the request and answer what a run would use; "
                                                              "create nothing")] = False,
                   idempotency_key: Annotated[str | None, Header(
@@ -108,11 +107,9 @@ async def retrain(endpoint: str, body: EndpointRunRequest, principal: RunsWrite,
 
         return JSONResponse((await run_in_threadpool(check)).model_dump(mode="json"))
 
-    def create(uow: UnitOfWork) -> runs.Accepted:
-        return runs.accepted(uow.session, service.retrain(uow, runtime.settings, principal, endpoint, body))
-
     fingerprint = idempotency.request_hash("POST", f"/endpoints/{endpoint}/runs", body.model_dump(mode="json"))
-    response, replayed = await idempotency.respond_once(runtime, principal.workspace_id, principal.id,
-                                                        idempotency_key, fingerprint, create)
+    response, replayed = await idempotency.respond_once(runtime, engine, principal.workspace_id, principal.id,
+                                                        idempotency_key, fingerprint,
+                                                        service.creator(runtime.settings, principal, endpoint, body))
     headers = {**response.headers, **({"Idempotency-Replayed": "true"} if replayed else {})}
     return JSONResponse(response.body, status_code=response.status_code, headers=headers)

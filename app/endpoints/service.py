@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -225,16 +226,33 @@ def dry_run(session: Session, settings: Settings, principal: Principal, ref: str
                      parameters=bound.parameters)
 
 
+def plan_retrain(reader: Session, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest,
+                 labels: runs.RunLabels = runs.NO_LABELS, trigger: dict[str, Any] | None = None) -> runs.Planned:
+    """A run of the endpoint, checked and built, reading in `reader` (POST /endpoints/{id}/runs,
+    an Azure ML caller's submit, and a trigger's firing, which names itself in `trigger`)."""
+    endpoint, version = target(reader, principal, ref, body.version)
+    return runs.plan(reader, settings, principal, PipelineSpec.model_validate(version.definition),
+                     runs.RunOrigin(version.pipeline_id, endpoint.id, version.version,
+                                    endpoint.time_limit_seconds, endpoint.queue, trigger),
+                     parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
+                     labels=labels)
+
+
+def creator(settings: Settings, principal: Principal, ref: str,
+            body: EndpointRunRequest) -> Callable[[Session], tuple[runs.Planned, runs.Accepted]]:
+    """What checks a retrain and builds its answer, reading in the session it is given (once
+    per Idempotency-Key: app.runs.idempotency writes it)."""
+    def create(reader: Session) -> tuple[runs.Planned, runs.Accepted]:
+        planned = plan_retrain(reader, settings, principal, ref, body)
+        return planned, runs.answer(planned)
+
+    return create
+
+
 def retrain(uow: UnitOfWork, settings: Settings, principal: Principal, ref: str, body: EndpointRunRequest,
             labels: runs.RunLabels = runs.NO_LABELS, trigger: dict[str, Any] | None = None) -> Run:
-    """Submits a run of the endpoint (POST /endpoints/{id}/runs, an Azure ML caller's submit,
-    and a trigger's firing, which names itself in `trigger`)."""
+    """Submits a run of the endpoint in `uow` (`plan_retrain`, then the run recorded)."""
     # The target and the checks share one read session, closed before the inserts.
     with read_session(uow.engine) as reader:
-        endpoint, version = target(reader, principal, ref, body.version)
-        planned = runs.plan(reader, settings, principal, PipelineSpec.model_validate(version.definition),
-                            runs.RunOrigin(version.pipeline_id, endpoint.id, version.version,
-                                           endpoint.time_limit_seconds, endpoint.queue, trigger),
-                            parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate,
-                            labels=labels)
+        planned = plan_retrain(reader, settings, principal, ref, body, labels, trigger)
     return runs.record(uow, planned)

@@ -7,11 +7,11 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 
 from app.auth.deps import RunsRead, RunsWrite
 from app.core.preview import Preview
-from app.runs import service
+from app.runs import idempotency, service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
@@ -20,14 +20,14 @@ from app.web.files import verified_file
 router = APIRouter(tags=["runs"])
 
 
-
 @router.post("/pipelines/{pipeline_id}/runs", operation_id="run_pipeline", status_code=202,
              response_model=RunOut, summary="Run a draft pipeline")
-def run_pipeline(pipeline_id: str, body: RunRequest, principal: RunsWrite, uow: UnitOfWorkDep,
-                 settings: SettingsDep, response: Response) -> RunOut:
-    run = service.submit_draft(uow, settings, principal, pipeline_id, body)
-    response.headers["Location"] = f"/runs/{run.id}"
-    return service.render(uow.session, run)
+async def run_pipeline(pipeline_id: str, body: RunRequest, principal: RunsWrite, runtime: RuntimeDep,
+                       engine: AsyncEngineDep) -> JSONResponse:
+    create = service.draft_creator(runtime.settings, principal, pipeline_id, body)
+    response, _ = await idempotency.respond_once(runtime, engine, principal.workspace_id, principal.id, None, "",
+                                                 create)
+    return JSONResponse(response.body, status_code=response.status_code, headers=response.headers)
 
 
 @router.get("/runs", operation_id="list_runs", response_model=RunPage, summary="List runs, newest first")

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.auth.challenge import require
 from app.auth.scopes import Scope
@@ -27,12 +26,13 @@ from app.core import preview
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.paging import PageRequest
-from app.core.queue import EXECUTE_RUN_TASK, TaskQueue
+from app.core.queue import EXECUTE_RUN_TASK, TaskQueue, broker_id
 from app.core.queue_names import queue_label, workspace_queue
 from app.core.settings import Settings
 from app.core.tabular import TableRefused
 from app.datastores.paths import DataPathError, resolve
 from app.datastores.service import stores_of
+from app.db import batch, outbox
 from app.db.engine import read_session
 from app.db.outbox import Undeliverable
 from app.db.tables import OutboxMessage, Run, RunOutput
@@ -54,6 +54,7 @@ from app.runs import reads, store, views
 from app.runs.schemas import RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
 from app.runs.store import RunFilters
+from app.runtime import Runtime
 from app.storage import artifacts
 
 log = logging.getLogger("retrainer.runs")
@@ -186,8 +187,16 @@ def record(uow: UnitOfWork, planned: Planned) -> Run:
     API until the pool's timeout)."""
     store.add(uow.session, planned.run, planned.steps)
     send(uow, planned.run)
-    # For the 202 (`accepted`): rendered from what was just written, with no query back.
-    inspect(planned.run).info[_NEW_STEPS] = planned.steps
+    return planned.run
+
+
+async def record_now(engine: AsyncEngine, runtime: Runtime, planned: Planned, *also: SQLModel) -> Run:
+    """`record` on the API's async engine, with `also` (an Idempotency-Key claim) first: the
+    same rows in one round trip (app.db.batch), then the message handed to the relay."""
+    message = run_message(runtime.settings, planned.run)
+    await batch.write(engine, [*(batch.insert_of(row) for row in also),
+                               *store.creation(planned.run, planned.steps), batch.insert_of(message)])
+    await outbox.send_after_commit_async(runtime.engine, runtime.queue, [message])
     return planned.run
 
 
@@ -202,13 +211,17 @@ def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: Pipe
     return record(uow, planned)
 
 
-_NEW_STEPS = "retrainer.new_steps"
+def run_message(settings: Settings, run: Run) -> OutboxMessage:
+    """The run's message for the workers, for the run's queue."""
+    return outbox.new_message(EXECUTE_RUN_TASK, [run.id], task_id=run.id, queue=run.queue,
+                              broker=broker_id(settings), options=time_limits(run.time_limit_seconds))
 
 
 def send(uow: UnitOfWork, run: Run) -> None:
-    """Records the run's message in `uow` (the outbox), for the run's queue: sent once `uow` commits."""
-    uow.enqueue(EXECUTE_RUN_TASK, run.id, task_id=run.id, queue=run.queue,
-                options=time_limits(run.time_limit_seconds))
+    """Records the run's message in `uow` (the outbox): sent once `uow` commits."""
+    if uow.queue is None:
+        raise RuntimeError("this unit of work has no task queue")
+    uow.add_message(run_message(uow.queue.settings, run))
 
 
 def send_again(uow: UnitOfWork, run_id: str) -> bool:
@@ -243,12 +256,17 @@ def time_limits(seconds: int | None) -> dict[str, int]:
     return {"soft_time_limit": seconds, "time_limit": seconds + HARD_LIMIT_GRACE}
 
 
-def submit_draft(uow: UnitOfWork, settings: Settings, principal: Principal, pipeline_id: str,
-                 body: RunRequest) -> Run:
-    with read_session(uow.engine) as reader:
+def draft_creator(settings: Settings, principal: Principal, pipeline_id: str,
+                  body: RunRequest) -> Callable[[Session], tuple[Planned, Accepted]]:
+    """What checks a run of a draft pipeline and builds its answer, reading in the session it
+    is given (POST /pipelines/{id}/runs: app.runs.idempotency writes it)."""
+    def create(reader: Session) -> tuple[Planned, Accepted]:
         draft = pipelines.get(reader, principal, pipeline_id)
-    return submit(uow, settings, principal, pipelines.spec_of(draft), RunOrigin(pipeline_id=draft.id),
-                  parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)
+        planned = plan(reader, settings, principal, pipelines.spec_of(draft), RunOrigin(pipeline_id=draft.id),
+                       parameters=body.parameters, experiment=body.experiment, regenerate=body.regenerate)
+        return planned, answer(planned)
+
+    return create
 
 
 def rerun(uow: UnitOfWork, settings: Settings, principal: Principal, run_id: str, body: RerunRequest) -> Run:
@@ -352,11 +370,18 @@ class Accepted:
 
 
 def accepted(session: Session, run: Run) -> Accepted:
-    """The 202 for a run: a run this process just created is rendered from what it wrote
-    (its steps pending, no deployment touched yet); any other (a replay) from the database."""
-    steps = inspect(run).info.get(_NEW_STEPS)
-    out = views.run_out(run, steps) if steps is not None else render(session, run)
-    return Accepted(run.id, out.model_dump(mode="json"), {"Location": f"/runs/{run.id}", "ETag": etag_of(out)})
+    """The 202 for a run read from the database (an earlier request's, replayed)."""
+    return _accepted(run.id, render(session, run))
+
+
+def answer(planned: Planned) -> Accepted:
+    """The 202 for a run about to be written: rendered from its rows (its steps pending, no
+    deployment touched yet), with no query."""
+    return _accepted(planned.run.id, views.run_out(planned.run, planned.steps))
+
+
+def _accepted(run_id: str, out: RunOut) -> Accepted:
+    return Accepted(run_id, out.model_dump(mode="json"), {"Location": f"/runs/{run_id}", "ETag": etag_of(out)})
 
 
 # Cancellation -----------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import Insert, and_, delete, func, insert, or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
 from app.core.paging import PageRequest
+from app.db import batch
 from app.db.retry import retrying
 from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
@@ -179,17 +180,24 @@ class NewStep:
     reused_from: str | None = None
 
 
-def add(session: Session, run: Run, run_steps: Sequence[NewStep]) -> None:
-    """Records a new run (queued) with its steps (pending): the steps in one INSERT of
-    many rows, with no ORM object each (a submission's largest cost was building and
-    flushing them)."""
-    session.add(run)
-    session.flush()
+def creation(run: Run, run_steps: Sequence[NewStep]) -> list[Insert]:
+    """The INSERTs that record a new run (queued) with its steps (pending): the steps in one
+    statement of many rows. No ORM object is flushed (a submission's largest cost was
+    building and flushing them). The sync unit of work (`add`) and the API's async write
+    (app.db.batch) run the same statements."""
+    inserts = [batch.insert_of(run)]
     if run_steps:
-        session.execute(insert(RunStep), [
+        inserts.append(insert(RunStep).values([
             {"id": new_id("rs"), "run_id": run.id, "name": s.name, "position": s.position,
              "component": s.component, "component_version": s.component_version, "status": s.status,
-             "settings": s.settings} for s in run_steps])
+             "settings": s.settings} for s in run_steps]))
+    return inserts
+
+
+def add(session: Session, run: Run, run_steps: Sequence[NewStep]) -> None:
+    """Records a new run and its steps in the session's transaction (`creation`)."""
+    for stmt in creation(run, run_steps):
+        session.execute(stmt)
 
 
 def _rowcount(result: Any) -> int:

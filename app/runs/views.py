@@ -4,8 +4,9 @@ and for the webhook events the run store records with each change of state."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,9 +18,34 @@ from app.deployments.schemas import RunDeploymentEffect
 from app.runs.schemas import ModelRef, RunError, RunOut, RunTrigger, StepOut
 
 
-def run_out(run: Run | Row[Any], steps: Sequence[RunStep | Row[Any] | SimpleNamespace],
+class StepView(Protocol):
+    """What a step shows: a new step not yet written (app.runs.store.NewStep) has it too."""
+
+    # Read-only: a new step is a frozen dataclass.
+    @property
+    def name(self) -> str: ...
+    @property
+    def component(self) -> str: ...
+    @property
+    def component_version(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+    @property
+    def metrics(self) -> dict[str, Any] | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def reused_from(self) -> str | None: ...
+
+
+def run_out(run: Run | Row[Any], steps: Sequence[RunStep | Row[Any] | SimpleNamespace | StepView],
             effects: list[RunDeploymentEffect] | None = None, visible: bool = True) -> RunOut:
-    """From ORM objects or from the column rows of app.runs.reads (same attribute names)."""
+    """From ORM objects, from the column rows of app.runs.reads (same attribute names), or
+    from a run about to be written."""
     return RunOut(
         id=run.id, status=run.status, attempt=run.attempt, pipeline_id=run.pipeline_id, endpoint_id=run.endpoint_id,
         endpoint_version=run.endpoint_version, experiment=run.experiment,

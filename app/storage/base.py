@@ -12,6 +12,7 @@ Guarantees on both backends:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from abc import ABC, abstractmethod
@@ -55,6 +56,22 @@ class ObjectChanged(StorageError):
 
 class TooLarge(StorageError):
     """A stream went over the size it was allowed."""
+
+
+class OnEventLoop(Exception):
+    """A remote store's call was about to run on the event loop: do it in the thread pool."""
+
+
+def refuse_on_event_loop(store: ObjectStore) -> None:
+    """Raises OnEventLoop before a remote store's blocking call on an event loop's thread
+    (sync code run there, e.g. through SQLAlchemy's `run_sync`)."""
+    if not store.remote:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return  # a worker thread, or a process with no event loop: blocking is fine
+    raise OnEventLoop(store.display)
 
 
 class HashingWriter(io.RawIOBase):
@@ -117,6 +134,10 @@ class ObjectStore(ABC):
     display: str
     # Whether messages name the key: not for stores whose keys hold internal ids.
     show_keys: bool = True
+    # Whether its calls go over the network (a bucket): such a call never runs on the
+    # API's event loop (`refuse_on_event_loop`), where a slow bucket would stall every
+    # request of the process, whatever their workspace.
+    remote: bool = True
 
     def what(self, key: str | None) -> str:
         """The object (or the store) as a message names it."""

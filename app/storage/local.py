@@ -45,6 +45,7 @@ class LocalPinned(Pinned):
 
 class LocalStore(ObjectStore):
     kind = "local"
+    remote = False
 
     def __init__(self, root: Path, pins: Path | None = None, display: str = "local storage",
                  show_keys: bool = True) -> None:

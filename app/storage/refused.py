@@ -15,6 +15,7 @@ from app.storage.base import AccessDenied, HashingWriter, ObjectInfo, ObjectStor
 
 class RefusedStore(ObjectStore):
     kind = "refused"
+    remote = False
 
     def __init__(self, display: str, reason: str) -> None:
         self.display = display

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
+import concurrent.futures
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -15,10 +16,12 @@ from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.errors import InvalidInput
-from app.db.tables import IdempotencyKey, Run
+from app.db.async_engine import build_async_engine
+from app.db.tables import IdempotencyKey, OutboxMessage, Run, RunStep
 from app.db.unit_of_work import UnitOfWork
-from app.runs import idempotency, store
-from app.runs.service import Accepted
+from app.runs import idempotency
+from app.runs.service import Accepted, Planned
+from app.runs.store import NewStep
 from app.runtime import Runtime
 from tests.helpers.aio import run_async
 from tests.helpers.rows import run_with_steps, workspace
@@ -27,16 +30,17 @@ T = TypeVar("T")
 
 
 class Creator:
-    """A `create` for respond_once that records how often it ran; its run is written in the
-    unit of work it is given, as the routes' are (in a workspace of its own)."""
+    """A `create` for respond_once that records how often it ran; it plans a run (in a
+    workspace of its own) that respond_once writes, as the routes' are."""
 
     def __init__(self, runtime: Runtime, gate: threading.Event | None = None, fail: bool = False) -> None:
         self.runtime, self.gate, self.fail = runtime, gate, fail
         self.workspace_id = workspace(runtime.engine)
         self.calls = 0
+        self.planned: list[str] = []  # the runs it planned, written or not
         self.before: Callable[[], None] | None = None
 
-    def __call__(self, uow: UnitOfWork) -> Accepted:
+    def __call__(self, reader: Session) -> tuple[Planned, Accepted]:
         self.calls += 1
         if self.before is not None:
             self.before()
@@ -45,21 +49,40 @@ class Creator:
         if self.fail:
             raise InvalidInput("refused", errors=[{"loc": ["body"], "msg": "refused"}])
         run = Run(workspace_id=self.workspace_id, definition={}, pipeline_digest="0" * 64)
-        store.add(uow.session, run, [])
-        return Accepted(run.id, {"id": run.id, "status": "queued"}, {"Location": f"/runs/{run.id}"})
+        self.planned.append(run.id)
+        steps = [NewStep(name="import", position=0, component="import_data", component_version="1", settings={})]
+        return Planned(run, steps), Accepted(run.id, {"id": run.id, "status": "queued"}, {"Location": f"/runs/{run.id}"})
 
     def runs(self) -> list[str]:
         with Session(self.runtime.engine) as session:
             return list(session.exec(select(Run.id).where(Run.workspace_id == self.workspace_id)))
+
+    def written(self) -> list[tuple[str, int, int]]:
+        """For each planned run: (id, its steps, its messages) as the database holds them."""
+        with Session(self.runtime.engine) as session:
+            return [(run_id, len(session.exec(select(RunStep.id).where(RunStep.run_id == run_id)).all()),
+                     len(session.exec(select(OutboxMessage.id).where(OutboxMessage.task_id == run_id)).all()))
+                    for run_id in self.planned]
 
 
 def _principal(ws: str) -> str:
     return "usr_" + ws[3:]  # a principal of the workspace (ids are opaque to the flow)
 
 
+async def _respond(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator,
+                   principal: str | None = None) -> tuple[Accepted, bool]:
+    # An async engine of this event loop's own, as each API process has one.
+    engine = build_async_engine(runtime.settings)
+    try:
+        return await idempotency.respond_once(runtime, engine, ws, principal or _principal(ws), key, fingerprint,
+                                              create)
+    finally:
+        await engine.dispose()
+
+
 def _once(runtime: Runtime, ws: str, key: str | None, fingerprint: str, create: Creator,
           principal: str | None = None) -> tuple[Accepted, bool]:
-    return run_async(idempotency.respond_once(runtime, ws, principal or _principal(ws), key, fingerprint, create))
+    return run_async(_respond(runtime, ws, key, fingerprint, create, principal))
 
 
 def test_same_key_same_request_replays_the_first_response(runtime: Runtime) -> None:
@@ -107,28 +130,26 @@ def test_a_refused_request_keeps_nothing_so_it_can_be_fixed(runtime: Runtime) ->
 
 
 def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
+    """Two requests with one key, as two API processes would send them (each its own event
+    loop and engine), both past their checks before either writes."""
     ws, key = workspace(runtime.engine), secrets.token_hex(8)
     gate = threading.Event()
     create = Creator(runtime, gate=gate)
-
-    async def both() -> list[tuple[Accepted, bool]]:
-        first = asyncio.ensure_future(idempotency.respond_once(runtime, ws, _principal(ws), key, "a" * 64, create))
-        second = asyncio.ensure_future(idempotency.respond_once(runtime, ws, _principal(ws), key, "a" * 64, create))
-        await asyncio.sleep(0.3)  # both claimed or waiting; the first is held in `create`
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        both = [pool.submit(_once, runtime, ws, key, "a" * 64, create) for _ in range(2)]
+        time.sleep(0.3)  # both are held in `create`, their checks
         gate.set()
-        return list(await asyncio.gather(first, second))
-
-    results = run_async(both())
-    # Both may have run their checks; one run was committed, and both answer with it.
-    assert len(create.runs()) == 1
+        results = [future.result() for future in both]
+    # Both ran their checks; one run was written, and both answer with it.
+    assert create.calls == 2 and len(create.runs()) == 1
     assert sorted(replayed for _, replayed in results) == [False, True]
     assert results[0][0].body == results[1][0].body == {"id": create.runs()[0], "status": "queued"}
 
 
 def test_a_refused_duplicate_leaves_no_run_behind(runtime: Runtime) -> None:
-    """The run, its steps and the claim commit together: a request whose claim is taken
-    between its check of the key and its commit rolls back the run it wrote (no orphan
-    run, no message for it) and answers with the first one's."""
+    """The run, its steps and the claim are written together: a request whose claim is
+    taken between its check of the key and its write writes nothing (no orphan run, no
+    message for it) and answers with the first one's."""
     ws, key = workspace(runtime.engine), secrets.token_hex(8)
     racing, first = Creator(runtime), Creator(runtime)
     answers: list[Accepted] = []
@@ -141,6 +162,8 @@ def test_a_refused_duplicate_leaves_no_run_behind(runtime: Runtime) -> None:
     assert (replayed, racing.calls, first.calls) == (True, 1, 1)
     assert (again.run_id, again.body) == (answers[0].run_id, answers[0].body)
     assert (racing.runs(), first.runs()) == ([], [answers[0].run_id])
+    # The winner's run, step and message are there; the loser's run wrote nothing at all.
+    assert (first.written(), racing.written()) == ([(answers[0].run_id, 1, 1)], [(racing.planned[0], 0, 0)])
 
 
 def test_a_request_that_died_after_creating_its_run_is_replayed_not_repeated(runtime: Runtime) -> None:
