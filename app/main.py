@@ -32,6 +32,7 @@ from app.ops.router import router as ops_router
 from app.pipelines.router import router as pipelines_router
 from app.runs import service as runs_service
 from app.runs.router import router as runs_router
+from app.runs.watchers import RunWatchers
 from app.runtime import Runtime
 from app.studio import router as studio
 from app.triggers.router import router as triggers_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.async_engine = build_async_engine(settings)  # connects on first use, in this process
     app.state.token_checks = TokenChecks(settings.revocation_refresh_seconds)
+    app.state.run_watchers = RunWatchers()
     app.state.model_cache = ModelCache(settings.predict_cache_models)
     app.state.prediction_log = PredictionLog(settings)
     app.state.login_limiter = FailedLoginLimiter(

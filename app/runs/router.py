@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 
 from app.auth.deps import RunsRead, RunsWrite
@@ -14,10 +13,19 @@ from app.core.preview import Preview
 from app.runs import idempotency, service
 from app.runs.schemas import OutputList, OutputOut, RerunRequest, RunOut, RunPage, RunRequest
 from app.runs.states import RunStatus
+from app.runs.watchers import RunWatchers
 from app.web.deps import AsyncEngineDep, PageDep, ReaderDep, RuntimeDep, SettingsDep, UnitOfWorkDep
 from app.web.files import verified_file
 
 router = APIRouter(tags=["runs"])
+
+
+async def run_watchers(request: Request) -> RunWatchers:
+    watchers: RunWatchers = request.app.state.run_watchers
+    return watchers
+
+
+RunWatchersDep = Annotated[RunWatchers, Depends(run_watchers)]
 
 
 @router.post("/pipelines/{pipeline_id}/runs", operation_id="run_pipeline", status_code=202,
@@ -56,24 +64,28 @@ async def list_runs(principal: RunsRead, engine: AsyncEngineDep, page: PageDep, 
                304: {"description": "Not modified within `wait` seconds",
                      "headers": {"ETag": {"schema": {"type": "string"}}}}},
 )
-async def get_run(run_id: str, principal: RunsRead, engine: AsyncEngineDep,
+async def get_run(run_id: str, principal: RunsRead, engine: AsyncEngineDep, watchers: RunWatchersDep,
                   wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for a change")] = 0,
                   if_none_match: Annotated[str | None, Header(
                       alias="If-None-Match", description="ETag of the representation you have")] = None) -> Response:
     deadline = time.monotonic() + wait
-    while True:
-        revision, out = await service.read(engine, principal, run_id)
-        body = out.model_dump_json().encode()  # once, for the ETag and the body
-        etag = service.etag_of_json(body)
-        changed = if_none_match is None or not service.etag_matches(if_none_match, etag)
-        finished = RunStatus(out.status).is_finished
-        if (changed and (if_none_match is not None or finished or wait == 0)) or time.monotonic() >= deadline:
-            break
-        # Asked often and cheaply: the run is rendered again only once its revision moved.
-        while time.monotonic() < deadline:
-            await asyncio.sleep(service.LONG_POLL_INTERVAL)
-            if await service.revision_of(engine, principal, run_id) != revision:
+    with watchers.watching(run_id) as woken:
+        while True:
+            woken.clear()  # before the read: a change announced after it wakes the wait below
+            revision, out = await service.read(engine, principal, run_id)
+            body = out.model_dump_json().encode()  # once, for the ETag and the body
+            etag = service.etag_of_json(body)
+            changed = if_none_match is None or not service.etag_matches(if_none_match, etag)
+            finished = RunStatus(out.status).is_finished
+            if (changed and (if_none_match is not None or finished or wait == 0)) or time.monotonic() >= deadline:
                 break
+            # Woken by an announcement of a change (app.runs.watchers); the run is rendered
+            # again only once its revision moved.
+            while time.monotonic() < deadline:
+                await watchers.pause(woken, deadline - time.monotonic())
+                woken.clear()
+                if await service.revision_of(engine, principal, run_id) != revision:
+                    break
     if not changed:
         return Response(status_code=304, headers={"ETag": etag})
     return Response(body, media_type="application/json", headers={"ETag": etag})

@@ -59,7 +59,6 @@ from app.storage import artifacts
 
 log = logging.getLogger("retrainer.runs")
 
-LONG_POLL_INTERVAL = 0.05
 OUTPUT_SCOPES = {"dataset": Scope.data_read, "model": Scope.models_read}
 HARD_LIMIT_GRACE = 30
 

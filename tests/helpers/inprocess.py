@@ -71,9 +71,12 @@ def submit(runtime: Runtime, principal: Principal, pipeline_id: str, *, regenera
     from app.runs import service as runs
     from app.runs.schemas import RunRequest
 
+    create = runs.draft_creator(runtime.settings, principal, pipeline_id,
+                                RunRequest(parameters=parameters, regenerate=regenerate))
+    with runtime.read_session() as reader:
+        planned, _answer = create(reader)
     with runtime.unit_of_work() as uow:
-        return runs.submit_draft(uow, runtime.settings, principal, pipeline_id,
-                                 RunRequest(parameters=parameters, regenerate=regenerate)).id
+        return runs.record(uow, planned).id
 
 
 class Registry:
