@@ -25,6 +25,7 @@ from app.db.outbox import OutboxRelay
 from app.deployments import service as deployments
 from app.deployments.predlog import PredictionLog
 from app.deployments.router import router as deployments_router
+from app.deployments.seen import ChangeListener, SeenDeployments
 from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
@@ -81,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                             undeliverable=runs_service.UNDELIVERABLE, hand_off=True)
         relay.start()
         app.state.prediction_log.start()
+        # Until it confirms its subscription, predictions read their deployment every time.
+        changes = ChangeListener(app.state.seen_deployments, settings.redis_url)
+        changes.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()
         log.info("retrainer api started", extra={
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "broker": settings.celery_broker_url.split("://")[0],
         })
         yield
+        await changes.stop()
         app.state.prediction_log.stop()  # the buffered predictions are written before the process ends
         relay.stop()
         await app.state.async_engine.dispose()
@@ -107,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.token_checks = TokenChecks(settings.revocation_refresh_seconds)
     app.state.run_watchers = RunWatchers()
     app.state.model_cache = ModelCache(settings.predict_cache_models)
+    app.state.seen_deployments = SeenDeployments(settings.serving_refresh_seconds)
     app.state.prediction_log = PredictionLog(settings)
     app.state.login_limiter = FailedLoginLimiter(
         settings.limits_storage_url, settings.token_failures_per_address,

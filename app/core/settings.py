@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     # cache that answers for at most this long (a revocation made through the same API
     # process takes effect at once; app.auth.tokens).
     revocation_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
+    # What predictions need of a deployment (its version, enabled, monitor) is kept per API
+    # process and dropped when a commit anywhere announces a change (Redis pub/sub,
+    # app.db.deployment_changes); an answer older than this is read again, the bound on
+    # what a lost announcement costs (app.deployments.seen).
+    serving_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
 
     admin_username: str | None = None
     admin_password: str | None = None

@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.core.settings import Settings, ensure_private_dir
+from app.db import deployment_changes
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "retrainer_read_only"
@@ -27,7 +28,15 @@ READ_ONLY = "retrainer_read_only"
 
 def build_engine(settings: Settings, *, pooled: bool = True) -> Engine:
     """`pooled=False` closes every connection when its session ends: for a process that
-    forks children, which must not inherit an open connection (see worker.celery_app)."""
+    forks children, which must not inherit an open connection (see worker.celery_app).
+    Deployment changes committed through the engine are announced to the API processes
+    (app.db.deployment_changes)."""
+    engine = _build_engine(settings, pooled=pooled)
+    deployment_changes.announce_from(engine, settings.redis_url)
+    return engine
+
+
+def _build_engine(settings: Settings, *, pooled: bool) -> Engine:
     url = settings.sqlalchemy_url
     pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if settings.is_sqlite:

@@ -36,7 +36,8 @@ async def serving(request: Request) -> service.Serving:
     # One dependency for what a prediction needs of the process: each dependency FastAPI
     # solves costs CPU on every prediction.
     state = request.app.state
-    return service.Serving(state.runtime, state.async_engine, state.model_cache, getattr(state, "prediction_log", None))
+    return service.Serving(state.runtime, state.async_engine, state.model_cache,
+                           getattr(state, "prediction_log", None), state.seen_deployments)
 
 
 ServingDep = Annotated[service.Serving, Depends(serving)]
@@ -101,7 +102,8 @@ async def predict(name: str, request: Request, principal: Predictor, process: Se
     runtime, engine, cache, plog = process.runtime, process.engine, process.cache, process.plog
     settings = runtime.settings
     # A small body and a loaded model: scored here, on the event loop; else in the thread pool.
-    out = await service.predict_inline(engine, settings, cache, principal.workspace_id, name, media_type, body, plog)
+    out = await service.predict_inline(engine, settings, cache, process.seen, principal.workspace_id, name,
+                                       media_type, body, plog)
     if out is None:
         out = await run_in_threadpool(_predict_in_thread, runtime, cache, principal.workspace_id, name,
                                       media_type, body, plog)

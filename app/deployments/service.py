@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ from app.deployments.schemas import (
     PredictRequest,
     Thresholds,
 )
+from app.deployments.seen import SeenDeployments
 from app.deployments.views import to_out
 from app.endpoints import service as endpoints
 from app.models_registry import service as models
@@ -269,18 +271,25 @@ class Serving:
     engine: AsyncEngine
     cache: serving.ModelCache
     plog: predlog.PredictionLog | None
+    seen: SeenDeployments
 
 
-async def predict_inline(engine: AsyncEngine, settings: Settings, cache: serving.ModelCache, workspace_id: str,
-                         name: str, media_type: str, body: bytes,
-                         plog: predlog.PredictionLog | None = None) -> PredictOut | None:
+async def predict_inline(engine: AsyncEngine, settings: Settings, cache: serving.ModelCache,
+                         deployments: SeenDeployments, workspace_id: str, name: str, media_type: str,
+                         body: bytes, plog: predlog.PredictionLog | None = None) -> PredictOut | None:
     """predict_body on the event loop, for a small body and a model this process holds:
-    one column read of the deployment on the async engine, no thread. None: it needs the
-    thread pool (predict_body), a large body or a model to load."""
+    the deployment's columns as this process last saw them (app.deployments.seen: dropped
+    when any process announces a change), else one column read on the async engine; no
+    thread. None: it needs the thread pool (predict_body), a large body or a model to load."""
     if len(body) > INLINE_BODY_BYTES:
         return None
-    async with engine.connect() as connection:
-        deployment = await repo.serving_columns(connection, workspace_id, name)
+    key = (workspace_id, name)
+    hit, deployment = deployments.fresh(key)
+    if not hit:
+        read_at, generation = time.monotonic(), deployments.generation  # before the read: no older than this
+        async with engine.connect() as connection:
+            deployment = await repo.serving_columns(connection, workspace_id, name)
+        deployments.remember(key, deployment, read_at, generation)
     if deployment is None:
         raise NotFound(f"no deployment named {name!r} in this workspace")
     if not deployment.enabled:
