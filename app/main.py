@@ -20,12 +20,13 @@ from app.core.logging import configure_logging
 from app.core.settings import Settings
 from app.datastores.router import router as datastores_router
 from app.datastores.router import upload_router
+from app.db.announcements import Listener
 from app.db.async_engine import build_async_engine
 from app.db.outbox import OutboxRelay
 from app.deployments import service as deployments
 from app.deployments.predlog import PredictionLog
 from app.deployments.router import router as deployments_router
-from app.deployments.seen import ChangeListener, SeenDeployments
+from app.deployments.seen import SeenDeployments
 from app.deployments.serving import ModelCache
 from app.endpoints.router import router as endpoints_router
 from app.models_registry.router import router as models_router
@@ -82,8 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                             undeliverable=runs_service.UNDELIVERABLE, hand_off=True)
         relay.start()
         app.state.prediction_log.start()
-        # Until it confirms its subscription, predictions read their deployment every time.
-        changes = ChangeListener(app.state.seen_deployments, settings.redis_url)
+        # Until it confirms its subscriptions, predictions read their deployment every time
+        # and long-polls read their run every 50 ms.
+        changes = Listener(settings.redis_url, [app.state.seen_deployments, app.state.run_watchers],
+                           ping_seconds=settings.serving_refresh_seconds)
         changes.start()
         threading.Thread(target=_warm_models, args=(runtime, app.state.model_cache), daemon=True,
                          name="retrainer-warm-models").start()

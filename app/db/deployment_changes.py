@@ -4,7 +4,8 @@ An API process keeps what predictions need of each deployment (its serving colum
 memory (app.deployments.seen); a change committed anywhere else, a PATCH in another API
 process or a promotion by a worker, must reach it. One place sees every change of a
 Deployment row made through the ORM, whichever process and code path makes it: the
-Session events below, installed for every engine `app.db.engine.build_engine` builds.
+Session events below, which announce through the publisher of the session's engine
+(app.db.announcements: every engine `app.db.engine.build_engine` builds has one).
 Each (workspace_id, name) a transaction touched is announced twice on `CHANNEL`:
 `changing` before the commit (a process that receives it neither serves nor keeps the
 deployment's columns until `changed`), and `changed` after the commit or the rollback.
@@ -21,20 +22,14 @@ not read.
 from __future__ import annotations
 
 import json
-import logging
-import threading
 from collections.abc import Iterable
 from typing import Any
-from weakref import WeakKeyDictionary
 
-import redis
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.db import announcements
 from app.db.tables import Deployment
-
-log = logging.getLogger("retrainer.deployments.changes")
 
 CHANNEL = "retrainer:deployments"
 CHANGING = "changing"
@@ -60,38 +55,10 @@ def decode(data: bytes | str) -> tuple[str, list[Key]] | None:
     return (phase, keys) if phase in (CHANGING, CHANGED) else None
 
 
-class Publisher:
-    """Publishes on CHANNEL with a client made on first use (the worker forks)."""
-
-    def __init__(self, redis_url: str) -> None:
-        self._url = redis_url
-        self._client: redis.Redis | None = None
-        self._lock = threading.Lock()
-
-    def publish(self, phase: str, keys: set[Key]) -> None:
-        try:
-            with self._lock:
-                if self._client is None:
-                    self._client = redis.Redis.from_url(self._url, socket_connect_timeout=1, socket_timeout=2)
-                client = self._client
-            client.publish(CHANNEL, encode(phase, keys))
-        except Exception as exc:  # noqa: BLE001 - never fails the commit: the refresh bound is the backstop
-            # The exception's class only: its text may name the broker's address.
-            log.warning("could not announce %s deployment(s) as %s (%s); other API processes see the change "
-                        "within RETRAINER_SERVING_REFRESH_SECONDS", len(keys), phase, type(exc).__name__)
-
-
-_PUBLISHERS: WeakKeyDictionary[Engine, Publisher] = WeakKeyDictionary()
-
-
-def announce_from(engine: Engine, redis_url: str) -> None:
-    """Deployment changes committed by sessions on `engine` are published on `redis_url`."""
-    _PUBLISHERS[engine] = Publisher(redis_url)
-
-
-def _publisher(session: Session) -> Publisher | None:
-    bind = session.bind
-    return _PUBLISHERS.get(bind) if isinstance(bind, Engine) else None
+def _publish(session: Session, phase: str, keys: set[Key]) -> None:
+    publisher = announcements.publisher_of(session)
+    if publisher is not None:
+        publisher.publish(CHANNEL, encode(phase, keys), f"{len(keys)} deployment(s) as {phase}")
 
 
 def _keys(*groups: Iterable[Any]) -> set[Key]:
@@ -110,18 +77,16 @@ def _announce_changing(session: Session) -> None:
     # Also what the commit's own flush will write (this event comes before it).
     keys = session.info.get(_TOUCHED, set()) | _keys(session.new, session.dirty, session.deleted)
     keys -= session.info.get(_ANNOUNCED, set())
-    publisher = _publisher(session)
-    if keys and publisher is not None:
-        publisher.publish(CHANGING, keys)
+    if keys:
+        _publish(session, CHANGING, keys)
         session.info.setdefault(_ANNOUNCED, set()).update(keys)
 
 
 @event.listens_for(Session, "after_commit")
 def _announce_changed(session: Session) -> None:  # the root transaction only
     keys = session.info.pop(_TOUCHED, set()) | session.info.pop(_ANNOUNCED, set())
-    publisher = _publisher(session)
-    if keys and publisher is not None:
-        publisher.publish(CHANGED, keys)
+    if keys:
+        _publish(session, CHANGED, keys)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -132,6 +97,5 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         return
     session.info.pop(_TOUCHED, None)
     announced = session.info.pop(_ANNOUNCED, set())  # empty after a commit (_announce_changed)
-    publisher = _publisher(session)
-    if announced and publisher is not None:
-        publisher.publish(CHANGED, announced)
+    if announced:
+        _publish(session, CHANGED, announced)

@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.core.settings import Settings, ensure_private_dir
-from app.db import deployment_changes
+from app.db import announcements, deployment_changes, run_changes  # noqa: F401 - their Session events announce commits
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "retrainer_read_only"
@@ -29,10 +29,10 @@ READ_ONLY = "retrainer_read_only"
 def build_engine(settings: Settings, *, pooled: bool = True) -> Engine:
     """`pooled=False` closes every connection when its session ends: for a process that
     forks children, which must not inherit an open connection (see worker.celery_app).
-    Deployment changes committed through the engine are announced to the API processes
-    (app.db.deployment_changes)."""
+    What sessions on the engine commit is announced to the API processes: deployment and
+    run changes (app.db.announcements)."""
     engine = _build_engine(settings, pooled=pooled)
-    deployment_changes.announce_from(engine, settings.redis_url)
+    announcements.announce_from(engine, settings.redis_url)
     return engine
 
 

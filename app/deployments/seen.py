@@ -3,7 +3,8 @@
 A prediction needs of its deployment the id, model, version, enabled and monitor
 (`repository.serving_columns`), or that there is none. They are kept here by
 (workspace_id, name) and dropped when any process announces a change of that deployment
-(app.db.deployment_changes, Redis pub/sub, followed by `ChangeListener`). Correctness
+(app.db.deployment_changes, Redis pub/sub, followed by the process's
+`app.db.announcements.Listener`). Correctness
 never rests on the messages alone:
 - while the subscription is not confirmed live (starting, or reconnecting after a lost
   connection) nothing is served from here: every prediction reads, as before;
@@ -18,19 +19,13 @@ deployment" included: creating one announces it as the other changes do.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections import OrderedDict
 from typing import Any
 
-import redis.asyncio as aioredis
 from sqlalchemy import Row
 
 from app.db import deployment_changes as changes
-
-log = logging.getLogger("retrainer.deployments.seen")
 
 MAX_ENTRIES = 10_000
 Key = tuple[str, str]  # (workspace_id, name)
@@ -38,7 +33,11 @@ Key = tuple[str, str]  # (workspace_id, name)
 
 class SeenDeployments:
     """The serving columns of recently predicted deployments (None: no such deployment),
-    each with the monotonic time its read began."""
+    each with the monotonic time its read began. It follows `changes.CHANNEL` (an
+    `app.db.announcements.Follower`)."""
+
+    channel = changes.CHANNEL
+    what = "deployment changes"
 
     def __init__(self, refresh_seconds: float, max_entries: int = MAX_ENTRIES) -> None:
         self.refresh_seconds = refresh_seconds
@@ -107,83 +106,15 @@ class SeenDeployments:
         self._changing.clear()
         self.generation += 1
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-class ChangeListener:
-    """Follows the announcements of deployment changes for `seen`, in a task on the API's
-    event loop; reconnects after a lost connection (the cache is unused meanwhile)."""
-
-    def __init__(self, seen: SeenDeployments, redis_url: str) -> None:
-        self.seen = seen
-        self._url = redis_url
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="retrainer-deployment-changes")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        self.seen.disconnected()
-
-    async def _run(self) -> None:
-        delay, failing = 0.5, False
-        while True:
-            try:
-                await self._follow()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any failure: unused cache, reconnect
-                self.seen.disconnected()
-                if not failing:  # once per outage; the class only (the text may name the broker)
-                    log.warning("not following deployment changes (%s): predictions read their deployment "
-                                "until it is back", type(exc).__name__)
-                failing = True
-            else:
-                failing = False
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-    async def _follow(self) -> None:
-        client = aioredis.Redis.from_url(self._url, socket_connect_timeout=3)
-        pubsub = client.pubsub()
-        try:
-            await pubsub.subscribe(changes.CHANNEL)
-            # A ping every refresh period: a connection that went silent is noticed and made again.
-            every = self.seen.refresh_seconds
-            last_heard = time.monotonic()
-            while True:
-                message = await pubsub.get_message(timeout=every)
-                now = time.monotonic()
-                if message is None:
-                    if now - last_heard > 3 * every:
-                        raise ConnectionError("no answer to pings")
-                    await pubsub.ping()
-                    continue
-                last_heard = now
-                kind = message.get("type")
-                if kind == "subscribe":
-                    self.seen.connected()
-                    log.info("following deployment changes")
-                elif kind == "message":
-                    self._apply(message.get("data"))
-        finally:
-            self.seen.disconnected()
-            with contextlib.suppress(Exception):
-                await pubsub.aclose()
-                await client.aclose()
-
-    def _apply(self, data: Any) -> None:
-        decoded = changes.decode(data) if isinstance(data, bytes | str) else None
+    def receive(self, data: bytes | str) -> None:
+        decoded = changes.decode(data)
         if decoded is None:
             return
         phase, keys = decoded
         if phase == changes.CHANGING:
-            self.seen.changing(keys)
+            self.changing(keys)
         else:
-            self.seen.changed(keys)
+            self.changed(keys)
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from app.core.clock import utcnow
 from app.core.ids import new_id
 from app.core.paging import PageRequest
-from app.db import batch
+from app.db import batch, run_changes
 from app.db.retry import retrying
 from app.db.tables import Endpoint, ModelVersion, Run, RunOutput, RunStep
 from app.db.unit_of_work import UnitOfWork
@@ -224,7 +224,7 @@ def move(session: Session, run_id: str, to: RunStatus, *, attempt: int | None = 
         values["attempt"] = col(Run.attempt) + 1
     moved = _rowcount(session.execute(query.values(**values).execution_options(synchronize_session=False))) == 1
     if moved:
-        changed(session, run_id)
+        run_changes.record(session, run_id)
     if moved and to.is_finished:
         now = fields.get("finished_at") or utcnow()
         for open_state, closed in STEPS_LEFT_OPEN_BECOME[to].items():
@@ -267,17 +267,7 @@ def move_step(session: Session, run_id: str, name: str, to: StepStatus, *, bump_
     if bump_revision:
         session.execute(update(Run).where(col(Run.id) == run_id).values(revision=col(Run.revision) + 1)
                         .execution_options(synchronize_session=False))
-        changed(session, run_id)
-
-
-# session.info: the runs whose revision the session's transaction moved, announced once it
-# commits (app.db.announcements): a long-poll in any API process wakes at once.
-CHANGED_RUNS = "retrainer_changed_runs"
-
-
-def changed(session: Session, run_id: str) -> None:
-    """Records that this transaction moved the run's revision (what GET /runs/{id} shows)."""
-    session.info.setdefault(CHANGED_RUNS, set()).add(run_id)
+        run_changes.record(session, run_id)
 
 
 def mark_sent_again(session: Session, run_id: str) -> Run | None:
@@ -432,7 +422,7 @@ class Attempt:
             uow.session.execute(update(Run).where(col(Run.id) == self.run_id)
                                 .values(revision=col(Run.revision) + 1, heartbeat_at=utcnow())
                                 .execution_options(synchronize_session=False))
-            changed(uow.session, self.run_id)
+            run_changes.record(uow.session, self.run_id)
 
     def step_started(self, name: str, fingerprint: str) -> None:
         self._step(name, [(StepStatus.RUNNING, {"started_at": utcnow(), "fingerprint": fingerprint})])

@@ -3,7 +3,7 @@
 `GET /runs/{id}?wait=N` used to read the run's revision every LONG_POLL_INTERVAL (50 ms):
 a change was seen 25 ms late on average, and each waiting client cost a query 20 times
 a second. Every transaction that moves a run's revision is announced once it commits
-(app.runs.store.changed, app.db.announcements), whichever process made it (a worker's
+(app.db.run_changes, through app.db.announcements), whichever process made it (a worker's
 step, a cancel in another API process); this process follows the announcements and
 wakes the long-polls waiting on those runs, which then read the revision once.
 
@@ -20,13 +20,19 @@ import asyncio
 import contextlib
 from collections.abc import Iterable, Iterator
 
+from app.db import run_changes
+
 LONG_POLL_INTERVAL = 0.05
 BACKSTOP_SECONDS = 1.0
 
 
 class RunWatchers:
     """The run ids long-polls of this process wait on, each with the events that wake them
-    (all on the API's event loop)."""
+    (all on the API's event loop). It follows `run_changes.CHANNEL` (an
+    `app.db.announcements.Follower`)."""
+
+    channel = run_changes.CHANNEL
+    what = "run changes"
 
     def __init__(self, backstop_seconds: float = BACKSTOP_SECONDS) -> None:
         self.backstop_seconds = backstop_seconds
@@ -55,6 +61,11 @@ class RunWatchers:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(woken.wait(), timeout=min(self.backstop_seconds, max(remaining, 0)))
+
+    def receive(self, data: bytes | str) -> None:
+        run_ids = run_changes.decode(data)
+        if run_ids is not None:
+            self.changed(run_ids)
 
     def changed(self, run_ids: Iterable[str]) -> None:
         for run_id in run_ids:

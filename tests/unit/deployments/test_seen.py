@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from app.db import announcements
 from app.db import deployment_changes as changes
+from app.db.announcements import Listener
 from app.db.tables import Deployment
-from app.deployments.seen import ChangeListener, SeenDeployments
+from app.deployments.seen import SeenDeployments
 
 KEY = ("ws-1", "income")
 COLUMNS = ("dep-1", "income", 1, True, None)  # stands for a row: the cache does not look inside
@@ -127,12 +129,11 @@ def test_nothing_is_served_or_kept_while_not_subscribed_and_a_reconnection_forge
 
 def test_messages_are_applied_and_unreadable_ones_ignored():
     seen = _live()
-    listener = ChangeListener(seen, "redis://127.0.0.1:1/0")
     _read(seen, KEY, COLUMNS)
-    listener._apply(b"not json")
-    listener._apply(changes.encode("renamed", [KEY]).encode())
+    seen.receive(b"not json")
+    seen.receive(changes.encode("renamed", [KEY]).encode())
     assert seen.fresh(KEY) == (True, COLUMNS)
-    listener._apply(changes.encode(changes.CHANGING, [KEY]).encode())
+    seen.receive(changes.encode(changes.CHANGING, [KEY]).encode())
     assert seen.fresh(KEY) == (False, None)
 
 
@@ -140,7 +141,7 @@ def test_an_unreachable_broker_leaves_the_cache_unused_and_stops_cleanly():
     seen = SeenDeployments(60.0)
 
     async def start_and_stop() -> None:
-        listener = ChangeListener(seen, "redis://127.0.0.1:1/0")
+        listener = Listener("redis://127.0.0.1:1/0", [seen], ping_seconds=60.0)
         listener.start()
         await asyncio.sleep(0)  # it tries to connect
         await listener.stop()
@@ -150,11 +151,16 @@ def test_an_unreachable_broker_leaves_the_cache_unused_and_stops_cleanly():
 
 
 class _Recorder:
+    """Stands in for the Redis publisher (app.db.announcements): records what would be sent."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, list[tuple[str, str]]]] = []
 
-    def publish(self, phase: str, keys: set[tuple[str, str]]) -> None:
-        self.calls.append((phase, sorted(keys)))
+    def publish(self, channel: str, message: str, what: str) -> None:
+        if channel == changes.CHANNEL:
+            decoded = changes.decode(message)
+            assert decoded is not None
+            self.calls.append((decoded[0], sorted(decoded[1])))
 
 
 @pytest.fixture
@@ -162,7 +168,7 @@ def announced(monkeypatch):
     engine = create_engine("sqlite://")
     SQLModel.metadata.create_all(engine)
     recorder = _Recorder()
-    monkeypatch.setitem(changes._PUBLISHERS, engine, recorder)
+    monkeypatch.setitem(announcements._PUBLISHERS, engine, recorder)
     yield engine, recorder
     engine.dispose()
 
@@ -213,6 +219,6 @@ def test_a_core_update_of_the_next_check_only_is_not_announced(announced):
 
 
 def test_a_failed_publish_is_logged_without_the_address_and_does_not_raise(caplog):
-    publisher = changes.Publisher("redis://:hunter2@127.0.0.1:1/0")
-    publisher.publish(changes.CHANGED, {KEY})
+    publisher = announcements.Publisher("redis://:hunter2@127.0.0.1:1/0")
+    publisher.publish(changes.CHANNEL, changes.encode(changes.CHANGED, [KEY]), "1 deployment(s) as changed")
     assert "could not announce" in caplog.text and "hunter2" not in caplog.text
