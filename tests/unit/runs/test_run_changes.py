@@ -4,9 +4,12 @@ the suite's real Redis (app.db.run_changes, app.db.announcements, app.runs.watch
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from anyio import to_thread
 
+from app.core.settings import Settings
 from app.db.announcements import Listener
 from app.db.engine import build_engine
 from app.db.unit_of_work import UnitOfWork
@@ -21,6 +24,20 @@ from tests.helpers.rows import run_with_steps
 NEVER = 3600.0
 
 
+@contextlib.asynccontextmanager
+async def following(settings: Settings) -> AsyncIterator[RunWatchers]:
+    """Long-poll wake-ups as an API process has them, once its subscription is confirmed."""
+    watchers = RunWatchers(backstop_seconds=NEVER)
+    listener = Listener(settings.redis_url, [watchers], ping_seconds=5.0)
+    listener.start()
+    try:
+        while not watchers.live:
+            await asyncio.sleep(0.05)
+        yield watchers
+    finally:
+        await listener.stop()
+
+
 def test_a_committed_step_change_wakes_the_long_poll_on_its_run(backend: Backend) -> None:
     settings = backend.settings()
     engine = build_engine(settings)  # as a worker's: what its sessions commit is announced
@@ -31,18 +48,11 @@ def test_a_committed_step_change_wakes_the_long_poll_on_its_run(backend: Backend
             store.move_step(uow.session, watched, "import", StepStatus.RUNNING)
 
     async def scenario() -> None:
-        watchers = RunWatchers(backstop_seconds=NEVER)
-        listener = Listener(settings.redis_url, [watchers], ping_seconds=5.0)
-        listener.start()
-        try:
-            while not watchers.live:  # the subscription is confirmed
-                await asyncio.sleep(0.05)
+        async with following(settings) as watchers:
             with watchers.watching(watched) as woken:
                 woken.clear()
                 await to_thread.run_sync(step_started)
                 await asyncio.wait_for(woken.wait(), timeout=60)  # only the announcement sets it
-        finally:
-            await listener.stop()
 
     try:
         run_async(scenario())
@@ -66,12 +76,7 @@ def test_a_rolled_back_or_unrelated_change_does_not_wake_it(backend: Backend) ->
             store.move_step(uow.session, other, "import", StepStatus.RUNNING)
 
     async def scenario() -> bool:
-        watchers = RunWatchers(backstop_seconds=NEVER)
-        listener = Listener(settings.redis_url, [watchers], ping_seconds=5.0)
-        listener.start()
-        try:
-            while not watchers.live:
-                await asyncio.sleep(0.05)
+        async with following(settings) as watchers:
             with watchers.watching(watched) as woken, watchers.watching(other) as woken_other:
                 woken.clear(), woken_other.clear()
                 await to_thread.run_sync(changes)
@@ -79,8 +84,6 @@ def test_a_rolled_back_or_unrelated_change_does_not_wake_it(backend: Backend) ->
                 # arrived: had the rollback been announced, it would have arrived first.
                 await asyncio.wait_for(woken_other.wait(), timeout=60)
                 return woken.is_set()
-        finally:
-            await listener.stop()
 
     try:
         assert run_async(scenario()) is False
