@@ -5,7 +5,6 @@ from __future__ import annotations
 import concurrent.futures
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -33,8 +32,8 @@ class Creator:
     """A `create` for respond_once that records how often it ran; it plans a run (in a
     workspace of its own) that respond_once writes, as the routes' are."""
 
-    def __init__(self, runtime: Runtime, gate: threading.Event | None = None, fail: bool = False) -> None:
-        self.runtime, self.gate, self.fail = runtime, gate, fail
+    def __init__(self, runtime: Runtime, together: threading.Barrier | None = None, fail: bool = False) -> None:
+        self.runtime, self.together, self.fail = runtime, together, fail
         self.workspace_id = workspace(runtime.engine)
         self.calls = 0
         self.planned: list[str] = []  # the runs it planned, written or not
@@ -44,8 +43,8 @@ class Creator:
         self.calls += 1
         if self.before is not None:
             self.before()
-        if self.gate is not None:
-            assert self.gate.wait(10)
+        if self.together is not None:  # held until every request is in its checks
+            self.together.wait(60)
         if self.fail:
             raise InvalidInput("refused", errors=[{"loc": ["body"], "msg": "refused"}])
         run = Run(workspace_id=self.workspace_id, definition={}, pipeline_digest="0" * 64)
@@ -133,12 +132,9 @@ def test_concurrent_requests_with_one_key_create_once(runtime: Runtime) -> None:
     """Two requests with one key, as two API processes would send them (each its own event
     loop and engine), both past their checks before either writes."""
     ws, key = workspace(runtime.engine), secrets.token_hex(8)
-    gate = threading.Event()
-    create = Creator(runtime, gate=gate)
+    create = Creator(runtime, together=threading.Barrier(2))
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         both = [pool.submit(_once, runtime, ws, key, "a" * 64, create) for _ in range(2)]
-        time.sleep(0.3)  # both are held in `create`, their checks
-        gate.set()
         results = [future.result() for future in both]
     # Both ran their checks; one run was written, and both answer with it.
     assert create.calls == 2 and len(create.runs()) == 1
