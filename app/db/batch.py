@@ -1,12 +1,14 @@
-"""Rows that commit together, written on the async engine in one round trip.
+"""Rows that commit together: one round trip to PostgreSQL, one short SQLite transaction.
 
 A submission writes its Idempotency-Key claim, its run, its steps and its message (the
 outbox) together or not at all. On PostgreSQL they are one statement: each INSERT a
 data-modifying CTE of one `SELECT`, which PostgreSQL runs to completion whether or not
 the `SELECT` reads it, as one implicit transaction (the async engine is in autocommit
 mode). One round trip, and a unique violation anywhere (a concurrent request's claim)
-writes nothing. SQLite has no data-modifying CTEs; there the INSERTs run in one
-`BEGIN IMMEDIATE` transaction on one connection, which is in process anyway.
+writes nothing. SQLite has no data-modifying CTEs, and no round trip to save (it is in
+process); there the INSERTs run in one `BEGIN IMMEDIATE` transaction of the sync engine,
+in one thread-pool hop, so that the database's one write lock is held for the inserts
+only, never across the event loop's turns.
 
 The statements are built from table objects (`insert_of`) by the same code the sync
 unit of work runs (app.runs.store.creation): one kernel, two drivers.
@@ -14,15 +16,14 @@ unit of work runs (app.runs.store.creation): one kernel, two drivers.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import Insert, Select, insert, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlmodel import SQLModel
-
-log = logging.getLogger("retrainer.db")
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import Session, SQLModel
 
 
 def row_of(obj: SQLModel) -> dict[str, Any]:
@@ -42,30 +43,20 @@ def one_statement(inserts: Sequence[Insert]) -> Select[Any]:
     return select(literal_column("1")).add_cte(*(stmt.cte(f"w{i}") for i, stmt in enumerate(inserts)))
 
 
-async def write(engine: AsyncEngine, inserts: Sequence[Insert]) -> None:
+async def write(engine: AsyncEngine, sync_engine: Engine, inserts: Sequence[Insert]) -> None:
     """Commits the INSERTs together; an IntegrityError (e.g. a unique key taken) writes none."""
+    if engine.dialect.name == "sqlite":
+        await to_thread.run_sync(_in_sqlite_transaction, sync_engine, inserts)
+        return
     async with engine.connect() as connection:
-        if engine.dialect.name != "sqlite":
-            await connection.execute(one_statement(inserts))
-            return
-        await _in_sqlite_transaction(connection, inserts)
+        await connection.execute(one_statement(inserts))
 
 
-async def _in_sqlite_transaction(connection: AsyncConnection, inserts: Sequence[Insert]) -> None:
-    # The connection is in autocommit mode (no BEGIN of the driver's own): the write lock is
-    # taken here, up front, as the sync unit of work takes it (app.db.engine).
-    await connection.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
+def _in_sqlite_transaction(engine: Engine, inserts: Sequence[Insert]) -> None:
+    # In one thread-pool hop on the sync engine (BEGIN IMMEDIATE, app.db.engine): SQLite's
+    # write lock is global, and on aiosqlite each statement would go to its thread and back
+    # through the event loop, holding the lock while the loop serves other requests (the
+    # embedded stack's submissions under load waited seconds for it).
+    with Session(engine) as session, session.begin():
         for stmt in inserts:
-            await connection.execute(stmt)
-        await connection.exec_driver_sql("COMMIT")
-    except BaseException:
-        # Also on cancellation: a pooled connection left inside a transaction would hold
-        # SQLite's write lock for every other process. If even the rollback fails, the
-        # connection is closed rather than pooled.
-        try:
-            await connection.exec_driver_sql("ROLLBACK")
-        except BaseException:  # noqa: BLE001 - whatever stopped it, the connection must not be pooled
-            log.warning("a failed write could not roll back; its connection is discarded")
-            await connection.invalidate()
-        raise
+            session.execute(stmt)
