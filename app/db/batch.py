@@ -10,20 +10,33 @@ process); there the INSERTs run in one `BEGIN IMMEDIATE` transaction of the sync
 in one thread-pool hop, so that the database's one write lock is held for the inserts
 only, never across the event loop's turns.
 
-The statements are built from table objects (`insert_of`) by the same code the sync
+The rows are built from table objects (`rows_of`) by the same code the sync
 unit of work runs (app.runs.store.creation): one kernel, two drivers.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import Insert, Select, insert, literal_column, select
+from sqlalchemy import Insert, Select, Table, bindparam, insert, literal_column, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session, SQLModel
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows to insert into one table, each with the same columns."""
+
+    table: Table
+    values: list[dict[str, Any]]
+
+    def shape(self) -> tuple[str, tuple[str, ...], int]:
+        return self.table.name, tuple(self.values[0]), len(self.values)
 
 
 def row_of(obj: SQLModel) -> dict[str, Any]:
@@ -32,31 +45,58 @@ def row_of(obj: SQLModel) -> dict[str, Any]:
     return {column.key: getattr(obj, column.key) for column in table.columns}
 
 
-def insert_of(*objs: SQLModel) -> Insert:
-    """One INSERT of table objects of one class, with no ORM flush."""
+def rows_of(*objs: SQLModel) -> Rows:
+    """Table objects of one class as rows to insert, with no ORM flush."""
     assert objs and len({type(obj) for obj in objs}) == 1
-    return insert(type(objs[0]).__table__).values([row_of(obj) for obj in objs])  # type: ignore[attr-defined]
+    return Rows(objs[0].__table__, [row_of(obj) for obj in objs])  # type: ignore[attr-defined]
 
 
-def one_statement(inserts: Sequence[Insert]) -> Select[Any]:
+Shape = tuple[tuple[str, tuple[str, ...], int], ...]
+
+
+# Statements are built once per shape (tables, columns, row counts) with bound parameters:
+# a statement object keeps its cache key, so a write neither builds the expression nor
+# computes the key again (a submission's shape varies only with its number of steps).
+@functools.lru_cache(maxsize=256)
+def _inserts(shape: Shape) -> tuple[Insert, ...]:
+    tables = SQLModel.metadata.tables
+    return tuple(
+        insert(tables[name]).values([{c: bindparam(f"b{i}_{r}_{c}", type_=tables[name].c[c].type) for c in columns}
+                                     for r in range(count)])
+        for i, (name, columns, count) in enumerate(shape))
+
+
+@functools.lru_cache(maxsize=256)
+def _one_statement(shape: Shape) -> Select[Any]:
     """The INSERTs as one PostgreSQL statement (`WITH w0 AS (INSERT ...), ... SELECT 1`)."""
-    return select(literal_column("1")).add_cte(*(stmt.cte(f"w{i}") for i, stmt in enumerate(inserts)))
+    return select(literal_column("1")).add_cte(*(stmt.cte(f"w{i}") for i, stmt in enumerate(_inserts(shape))))
 
 
-async def write(engine: AsyncEngine, sync_engine: Engine, inserts: Sequence[Insert]) -> None:
-    """Commits the INSERTs together; an IntegrityError (e.g. a unique key taken) writes none."""
+def _params(batch: Sequence[Rows]) -> dict[str, Any]:
+    return {f"b{i}_{r}_{c}": value for i, rows in enumerate(batch) for r, row in enumerate(rows.values)
+            for c, value in row.items()}
+
+
+def insert_in(session: Session, batch: Sequence[Rows]) -> None:
+    """The rows inserted in the session's transaction (the sync unit of work's way)."""
+    params = _params(batch)
+    for stmt in _inserts(tuple(rows.shape() for rows in batch)):
+        session.execute(stmt, params)
+
+
+async def write(engine: AsyncEngine, sync_engine: Engine, batch: Sequence[Rows]) -> None:
+    """Commits the rows together; an IntegrityError (e.g. a unique key taken) writes none."""
     if engine.dialect.name == "sqlite":
-        await to_thread.run_sync(_in_sqlite_transaction, sync_engine, inserts)
+        await to_thread.run_sync(_in_sqlite_transaction, sync_engine, batch)
         return
     async with engine.connect() as connection:
-        await connection.execute(one_statement(inserts))
+        await connection.execute(_one_statement(tuple(rows.shape() for rows in batch)), _params(batch))
 
 
-def _in_sqlite_transaction(engine: Engine, inserts: Sequence[Insert]) -> None:
+def _in_sqlite_transaction(engine: Engine, batch: Sequence[Rows]) -> None:
     # In one thread-pool hop on the sync engine (BEGIN IMMEDIATE, app.db.engine): SQLite's
     # write lock is global, and on aiosqlite each statement would go to its thread and back
     # through the event loop, holding the lock while the loop serves other requests (the
     # embedded stack's submissions under load waited seconds for it).
     with Session(engine) as session, session.begin():
-        for stmt in inserts:
-            session.execute(stmt)
+        insert_in(session, batch)

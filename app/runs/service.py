@@ -193,8 +193,8 @@ async def record_now(engine: AsyncEngine, runtime: Runtime, planned: Planned, *a
     """`record` on the API's async engine, with `also` (an Idempotency-Key claim) first: the
     same rows in one round trip (app.db.batch), then the message handed to the relay."""
     message = run_message(runtime.settings, planned.run)
-    await batch.write(engine, runtime.engine, [*(batch.insert_of(row) for row in also),
-                               *store.creation(planned.run, planned.steps), batch.insert_of(message)])
+    await batch.write(engine, runtime.engine, [*(batch.rows_of(row) for row in also),
+                                               *store.creation(planned.run, planned.steps), batch.rows_of(message)])
     await outbox.send_after_commit_async(runtime.engine, runtime.queue, [message])
     return planned.run
 

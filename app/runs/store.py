@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Insert, and_, delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
@@ -180,24 +180,23 @@ class NewStep:
     reused_from: str | None = None
 
 
-def creation(run: Run, run_steps: Sequence[NewStep]) -> list[Insert]:
-    """The INSERTs that record a new run (queued) with its steps (pending): the steps in one
+def creation(run: Run, run_steps: Sequence[NewStep]) -> list[batch.Rows]:
+    """The rows that record a new run (queued) with its steps (pending): the steps in one
     statement of many rows. No ORM object is flushed (a submission's largest cost was
     building and flushing them). The sync unit of work (`add`) and the API's async write
-    (app.db.batch) run the same statements."""
-    inserts = [batch.insert_of(run)]
+    (app.db.batch) insert the same rows with the same statements."""
+    rows = [batch.rows_of(run)]
     if run_steps:
-        inserts.append(insert(RunStep).values([
+        rows.append(batch.Rows(RunStep.__table__, [  # type: ignore[attr-defined]
             {"id": new_id("rs"), "run_id": run.id, "name": s.name, "position": s.position,
              "component": s.component, "component_version": s.component_version, "status": s.status,
              "settings": s.settings} for s in run_steps]))
-    return inserts
+    return rows
 
 
 def add(session: Session, run: Run, run_steps: Sequence[NewStep]) -> None:
     """Records a new run and its steps in the session's transaction (`creation`)."""
-    for stmt in creation(run, run_steps):
-        session.execute(stmt)
+    batch.insert_in(session, creation(run, run_steps))
 
 
 def _rowcount(result: Any) -> int:
