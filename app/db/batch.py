@@ -6,9 +6,10 @@ data-modifying CTE of one `SELECT`, which PostgreSQL runs to completion whether 
 the `SELECT` reads it, as one implicit transaction (the async engine is in autocommit
 mode). One round trip, and a unique violation anywhere (a concurrent request's claim)
 writes nothing. SQLite has no data-modifying CTEs, and no round trip to save (it is in
-process); there the INSERTs run in one `BEGIN IMMEDIATE` transaction of the sync engine,
-in one thread-pool hop, so that the database's one write lock is held for the inserts
-only, never across the event loop's turns.
+process); there the INSERTs run in one `BEGIN IMMEDIATE` transaction of the sync engine
+(`commit`), in a thread, so that the database's one write lock is held for the inserts
+only, never across the event loop's turns (on aiosqlite each statement would cross the
+loop while holding it).
 
 The rows are built from table objects (`rows_of`) by the same code the sync
 unit of work runs (app.runs.store.creation): one kernel, two drivers.
@@ -21,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from anyio import to_thread
 from sqlalchemy import Insert, Select, Table, bindparam, insert, literal_column, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -84,19 +84,14 @@ def insert_in(session: Session, batch: Sequence[Rows]) -> None:
         session.execute(stmt, params)
 
 
-async def write(engine: AsyncEngine, sync_engine: Engine, batch: Sequence[Rows]) -> None:
-    """Commits the rows together; an IntegrityError (e.g. a unique key taken) writes none."""
-    if engine.dialect.name == "sqlite":
-        await to_thread.run_sync(_in_sqlite_transaction, sync_engine, batch)
-        return
-    async with engine.connect() as connection:
-        await connection.execute(_one_statement(tuple(rows.shape() for rows in batch)), _params(batch))
-
-
-def _in_sqlite_transaction(engine: Engine, batch: Sequence[Rows]) -> None:
-    # In one thread-pool hop on the sync engine (BEGIN IMMEDIATE, app.db.engine): SQLite's
-    # write lock is global, and on aiosqlite each statement would go to its thread and back
-    # through the event loop, holding the lock while the loop serves other requests (the
-    # embedded stack's submissions under load waited seconds for it).
+def commit(engine: Engine, batch: Sequence[Rows]) -> None:
+    """The rows inserted and committed in a transaction of their own on the sync engine."""
     with Session(engine) as session, session.begin():
         insert_in(session, batch)
+
+
+async def write(engine: AsyncEngine, batch: Sequence[Rows]) -> None:
+    """The rows in one statement on the async engine (PostgreSQL), which commits them
+    together; an IntegrityError (e.g. a unique key taken) writes none."""
+    async with engine.connect() as connection:
+        await connection.execute(_one_statement(tuple(rows.shape() for rows in batch)), _params(batch))

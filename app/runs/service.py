@@ -190,13 +190,27 @@ def record(uow: UnitOfWork, planned: Planned) -> Run:
 
 
 async def record_now(engine: AsyncEngine, runtime: Runtime, planned: Planned, *also: SQLModel) -> Run:
-    """`record` on the API's async engine, with `also` (an Idempotency-Key claim) first: the
-    same rows in one round trip (app.db.batch), then the message handed to the relay."""
+    """`record` on the API's async engine (PostgreSQL), with `also` (an Idempotency-Key
+    claim) first: the same rows in one statement, one round trip (app.db.batch), then the
+    message handed to the relay."""
     message = run_message(runtime.settings, planned.run)
-    await batch.write(engine, runtime.engine, [*(batch.rows_of(row) for row in also),
-                                               *store.creation(planned.run, planned.steps), batch.rows_of(message)])
+    await batch.write(engine, _rows(planned, message, also))
     await outbox.send_after_commit_async(runtime.engine, runtime.queue, [message])
     return planned.run
+
+
+def record_committed(runtime: Runtime, planned: Planned, *also: SQLModel) -> Run:
+    """`record_now` on the sync engine, in a transaction of its own (on SQLite: BEGIN
+    IMMEDIATE, holding the write lock for the inserts only)."""
+    message = run_message(runtime.settings, planned.run)
+    batch.commit(runtime.engine, _rows(planned, message, also))
+    outbox.send_after_commit(runtime.engine, runtime.queue, [message])
+    return planned.run
+
+
+def _rows(planned: Planned, message: OutboxMessage, also: Sequence[SQLModel]) -> list[batch.Rows]:
+    return [*(batch.rows_of(row) for row in also), *store.creation(planned.run, planned.steps),
+            batch.rows_of(message)]
 
 
 def submit(uow: UnitOfWork, settings: Settings, principal: Principal, spec: PipelineSpec, origin: RunOrigin, *,
