@@ -1,6 +1,7 @@
-"""A submission's checks run on the event loop, except a remote store's call: a data path
-in a bucket is checked in the thread pool, so a slow bucket never stalls the loop (every
-request of the API process, whatever its workspace)."""
+"""A submission's checks run on the event loop (PostgreSQL), except a remote store's call:
+a data path in a bucket is checked in the thread pool, so a slow bucket never stalls the
+loop (every request of the API process, whatever its workspace). On SQLite the whole
+submission takes one thread-pool hop: there the second test shows the same outcome."""
 
 from __future__ import annotations
 
