@@ -18,6 +18,7 @@ from app.db import deployment_changes as changes
 from app.db.announcements import Listener
 from app.db.tables import Deployment
 from app.deployments.seen import SeenDeployments
+from tests.helpers.aio import run_async
 
 KEY = ("ws-1", "income")
 COLUMNS = ("dep-1", "income", 1, True, None)  # stands for a row: the cache does not look inside
@@ -146,7 +147,7 @@ def test_an_unreachable_broker_leaves_the_cache_unused_and_stops_cleanly():
         await asyncio.sleep(0)  # it tries to connect
         await listener.stop()
 
-    asyncio.run(start_and_stop())
+    run_async(start_and_stop())  # a loop of its own thread: the browser tests run one in the main thread
     assert not seen.live
 
 
