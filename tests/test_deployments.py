@@ -11,6 +11,7 @@ import hashlib
 import io
 import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -519,6 +520,11 @@ def test_a_workspace_cycling_through_deployments_leaves_anothers_model_loaded(ba
     deployments in turn evicts its own models, not the one model of another workspace."""
     served = start_api(backend, tmp_path / "api.log", RETRAINER_PREDICT_CACHE_MODELS="2")
     try:
+        # Its warm-up loads earlier tests' models: once it is over, every load counted is ours.
+        deadline = time.monotonic() + 120
+        while "in advance" not in served.log():
+            assert time.monotonic() < deadline and served.process.poll() is None, served.log()
+            time.sleep(0.1)
         with httpx.Client(base_url=api.url, timeout=120) as client, \
                 httpx.Client(base_url=served.url, timeout=120) as serving:
             def trained(prefix: str, versions: int) -> dict[str, str]:
